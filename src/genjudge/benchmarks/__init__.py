@@ -1,0 +1,1 @@
+"""Benchmark definitions: one module per benchmark (features, official release parsing, submission format)."""

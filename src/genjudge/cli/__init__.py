@@ -1,0 +1,26 @@
+"""The ``genjudge`` command. Each subcommand group lives in its own module of this package and
+only parses arguments, calls the library and formats output."""
+
+from __future__ import annotations
+
+import typer
+
+from genjudge import __version__
+
+app = typer.Typer(
+    name="genjudge",
+    help="Benchmark multimodal generation models and judge their outputs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed genjudge version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
