@@ -1,0 +1,504 @@
+"""Untrusted model-output submissions → validated ``ModelOutput`` records.
+
+A submission is a zip (or a folder) in the OpenING output layout: one ``<total_uid>.json`` per
+benchmark instance plus the images it names. Everything in it comes from a stranger, so it is
+checked here, at the edge, before a single byte reaches the leaderboard store:
+
+* the archive itself: size, member count, total and per-member uncompressed size, compression
+  ratio (zip bombs), both as declared in the central directory and as actually read while
+  streaming (a forged header cannot lie its way past the limits);
+* member names: absolute paths, ``..``, drive letters, backslashes, symlinks, odd characters;
+* images: decoded with Pillow under a pixel limit (decompression bombs), so a text file named
+  ``.jpg`` is refused;
+* records: UTF-8, JSON, the OpenING schema, ids that exist in the benchmark, every instance
+  present exactly once, texts of bounded length;
+* the model name: non-empty, a safe character set, not already on the board.
+
+Every refusal is a :class:`SubmissionError` whose message names the file and the field, so the
+Space can show it to the person who uploaded the file as is. Nothing submitted is ever executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import stat
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image
+
+from genjudge.records import Instance, ModelOutput, Step
+
+JSON_SUFFIXES = (".json", ".jsonl")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "MPO"})
+# Archive clutter that desktop zip tools add; skipped, never extracted.
+JUNK_PARTS = frozenset({"__MACOSX", ".DS_Store", "Thumbs.db"})
+MODEL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-]*$")
+SAFE_PART_RE = re.compile(r"^[A-Za-z0-9._+\- ]+$")
+_CHUNK = 1 << 16
+
+
+class SubmissionError(ValueError):
+    """A submission was refused. ``str(error)`` is a message meant for the submitter."""
+
+    def __init__(self, message: str, *, file: str | None = None, field: str | None = None) -> None:
+        self.file = file
+        self.field = field
+        where = ", ".join(
+            part for part in (f"file {file!r}" if file else "", f"field {field!r}" if field else "") if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class SubmissionLimits:
+    """Bounds on what one submission may contain. The defaults fit the full OpenING test split
+    (2,160 instances, a few images each) with room to spare, and nothing much larger."""
+
+    max_archive_bytes: int = 512 * 1024**2
+    max_files: int = 30_000
+    max_total_bytes: int = 2 * 1024**3
+    max_member_bytes: int = 32 * 1024**2
+    max_ratio: float = 100.0
+    # Small members compress very well legitimately (a JSON of repeated whitespace); the ratio
+    # check starts above this size, where a bomb would matter.
+    ratio_floor_bytes: int = 1024**2
+    max_text_chars: int = 20_000
+    max_steps: int = 64
+    max_image_pixels: int = 4096 * 4096
+    max_model_name_chars: int = 64
+    max_link_chars: int = 500
+    max_description_chars: int = 2_000
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A validated submission: who it is from and the model's outputs, one per benchmark instance."""
+
+    submission_id: str
+    model: str
+    outputs: tuple[ModelOutput, ...]
+    link: str = ""
+    description: str = ""
+
+
+def submission_id_of(source: Path) -> str:
+    """The content hash that names a submission, so that the same upload is recognised again.
+
+    For a zip it is the sha256 of its bytes; for a folder, of its sorted relative paths and contents.
+    """
+    digest = hashlib.sha256()
+    if source.is_dir():
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            rel = path.relative_to(source).as_posix().encode()
+            digest.update(len(rel).to_bytes(8, "big") + rel)
+            digest.update(path.stat().st_size.to_bytes(8, "big"))
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                    digest.update(chunk)
+    else:
+        with source.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:20]
+
+
+def check_model_name(name: str, taken: Collection[str] = (), limits: SubmissionLimits | None = None) -> str:
+    """Return the stripped model name, or refuse it (empty, too long, odd characters, taken)."""
+    limits = limits or SubmissionLimits()
+    name = (name or "").strip()
+    if not name:
+        raise SubmissionError("the model name is empty", field="model_name")
+    if len(name) > limits.max_model_name_chars:
+        raise SubmissionError(
+            f"the model name is {len(name)} characters long (at most {limits.max_model_name_chars})",
+            field="model_name",
+        )
+    if not MODEL_NAME_RE.match(name):
+        raise SubmissionError(
+            f"the model name {name!r} may only use letters, digits and . _ + - "
+            "(and must start with a letter or digit)",
+            field="model_name",
+        )
+    lowered = {t.lower() for t in taken}
+    if name.lower() in lowered:
+        raise SubmissionError(f"a model named {name!r} is already on the board", field="model_name")
+    return name
+
+
+def _check_short_text(value: str, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise SubmissionError(f"is {len(value)} characters long (at most {limit})", field=field)
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise SubmissionError("contains control characters", field=field)
+    return value
+
+
+def _check_link(link: str, limits: SubmissionLimits) -> str:
+    link = _check_short_text(link, "model_link", limits.max_link_chars)
+    if link and not re.match(r"^https?://[^\s<>\"']+$", link):
+        raise SubmissionError(f"{link!r} is not an http(s) URL", field="model_link")
+    return link
+
+
+# --------------------------------------------------------------------------------------------
+# Archive handling
+
+
+def _safe_member_path(name: str) -> PurePosixPath | None:
+    """The member's path if it is safe to extract; ``None`` for archive clutter to skip."""
+    if "\\" in name:
+        raise SubmissionError("backslashes are not allowed in archive paths", file=name)
+    if "\x00" in name:
+        raise SubmissionError("NUL characters are not allowed in archive paths", file=name)
+    if name.startswith("/"):
+        raise SubmissionError("absolute paths are not allowed in the archive", file=name)
+    if re.match(r"^[A-Za-z]:", name):
+        raise SubmissionError("drive letters are not allowed in archive paths", file=name)
+    path = PurePosixPath(name)
+    parts = [part for part in path.parts if part not in ("", ".")]
+    if any(part == ".." for part in parts):
+        raise SubmissionError("'..' is not allowed in archive paths", file=name)
+    if any(part in JUNK_PARTS or part.startswith("._") for part in parts):
+        return None
+    for part in parts:
+        if not SAFE_PART_RE.match(part) or part.strip() != part:
+            raise SubmissionError("archive paths may only use letters, digits, spaces and . _ + -", file=name)
+    return PurePosixPath(*parts) if parts else None
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    mode = info.external_attr >> 16
+    return info.create_system == 3 and stat.S_ISLNK(mode)
+
+
+def _check_suffix(rel: PurePosixPath, original: str) -> None:
+    suffix = rel.suffix.lower()
+    if suffix not in JSON_SUFFIXES + IMAGE_SUFFIXES:
+        raise SubmissionError(
+            f"only {', '.join(JSON_SUFFIXES + IMAGE_SUFFIXES)} files may be submitted", file=original
+        )
+
+
+def extract_zip(archive: Path, dest: Path, limits: SubmissionLimits | None = None) -> list[PurePosixPath]:
+    """Extract a submission zip into ``dest`` under the limits; return the extracted relative paths.
+
+    The central directory is checked in full before anything is written, then each member is
+    streamed with the same limits enforced on the bytes actually produced.
+    """
+    limits = limits or SubmissionLimits()
+    size = archive.stat().st_size
+    if size > limits.max_archive_bytes:
+        raise SubmissionError(
+            f"the archive is {size:,} bytes (at most {limits.max_archive_bytes:,})", file=archive.name
+        )
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SubmissionError(f"not a readable zip archive ({exc})", file=archive.name) from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_files:
+            raise SubmissionError(
+                f"the archive holds {len(infos):,} entries (at most {limits.max_files:,})", file=archive.name
+            )
+        plan: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
+        seen: dict[str, str] = {}
+        declared_total = 0
+        for info in infos:
+            if _is_symlink(info):
+                raise SubmissionError("symbolic links are not allowed in the archive", file=info.filename)
+            rel = _safe_member_path(info.filename)
+            if rel is None or info.is_dir():
+                continue
+            _check_suffix(rel, info.filename)
+            if info.flag_bits & 0x1:
+                raise SubmissionError("encrypted archive members are not supported", file=info.filename)
+            key = rel.as_posix().lower()
+            if key in seen:
+                raise SubmissionError(
+                    f"appears twice in the archive (also as {seen[key]!r})", file=info.filename
+                )
+            seen[key] = info.filename
+            _check_member_sizes(info.filename, info.file_size, info.compress_size, limits)
+            declared_total += info.file_size
+            if declared_total > limits.max_total_bytes:
+                raise SubmissionError(
+                    f"the archive expands to more than {limits.max_total_bytes:,} bytes", file=archive.name
+                )
+            plan.append((info, rel))
+
+        written: list[PurePosixPath] = []
+        actual_total = 0
+        for info, rel in plan:
+            target = dest.joinpath(*rel.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            produced = 0
+            try:
+                with zf.open(info) as src, target.open("xb") as out:
+                    while chunk := src.read(_CHUNK):
+                        produced += len(chunk)
+                        actual_total += len(chunk)
+                        if produced > info.file_size:
+                            raise SubmissionError(
+                                "expands beyond the size its header declares (a forged zip entry)",
+                                file=info.filename,
+                            )
+                        _check_member_sizes(info.filename, produced, info.compress_size, limits)
+                        if actual_total > limits.max_total_bytes:
+                            raise SubmissionError(
+                                f"the archive expands to more than {limits.max_total_bytes:,} bytes",
+                                file=archive.name,
+                            )
+                        out.write(chunk)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+                raise SubmissionError(f"cannot be read from the archive ({exc})", file=info.filename) from exc
+            written.append(rel)
+        return written
+
+
+def _check_member_sizes(name: str, size: int, compressed: int, limits: SubmissionLimits) -> None:
+    if size > limits.max_member_bytes:
+        raise SubmissionError(f"is larger than {limits.max_member_bytes:,} bytes uncompressed", file=name)
+    if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(compressed, 1):
+        raise SubmissionError(
+            f"compresses more than {limits.max_ratio:g}:1 (a zip bomb?); refusing to extract it", file=name
+        )
+
+
+def copy_folder(source: Path, dest: Path, limits: SubmissionLimits | None = None) -> list[PurePosixPath]:
+    """Copy a submission folder into ``dest`` under the same rules as a zip (no symlinks, safe names)."""
+    limits = limits or SubmissionLimits()
+    written: list[PurePosixPath] = []
+    total = 0
+    entries = sorted(source.rglob("*"))
+    if len(entries) > limits.max_files:
+        raise SubmissionError(f"the folder holds more than {limits.max_files:,} entries", file=source.name)
+    for path in entries:
+        original = path.relative_to(source).as_posix()
+        if path.is_symlink():
+            raise SubmissionError("symbolic links are not allowed in a submission", file=original)
+        rel = _safe_member_path(original)
+        if rel is None or path.is_dir():
+            continue
+        if not path.is_file():
+            raise SubmissionError("only regular files may be submitted", file=original)
+        _check_suffix(rel, original)
+        size = path.stat().st_size
+        _check_member_sizes(original, size, size, limits)
+        total += size
+        if total > limits.max_total_bytes:
+            raise SubmissionError(
+                f"the folder holds more than {limits.max_total_bytes:,} bytes", file=source.name
+            )
+        target = dest.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(rel)
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# Contents
+
+
+def check_image(path: Path, display: str, limits: SubmissionLimits) -> bytes:
+    """Decode an image fully under the pixel limit and return its bytes as stored.
+
+    Pillow only warns between ``MAX_IMAGE_PIXELS`` and twice that; the warning is an error here,
+    and the size is checked against our own limit from the header before any pixel is decoded.
+    """
+    data = path.read_bytes()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                if width * height > limits.max_image_pixels:
+                    raise SubmissionError(
+                        f"is {width}x{height} pixels (at most {limits.max_image_pixels:,} pixels)",
+                        file=display,
+                    )
+                if img.format not in IMAGE_FORMATS:
+                    raise SubmissionError(f"is a {img.format} image; use JPEG, PNG or WebP", file=display)
+                img.load()
+    except SubmissionError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise SubmissionError(f"is a decompression bomb ({exc})", file=display) from exc
+    except Exception as exc:  # Pillow raises many types for corrupt or non-image data
+        raise SubmissionError(f"is not a readable image ({type(exc).__name__}: {exc})", file=display) from exc
+    return data
+
+
+def _load_json(path: Path, display: str) -> object:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SubmissionError(f"is not UTF-8 text (byte {exc.start})", file=display) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", file=display
+        ) from exc
+
+
+def _output_steps(record: object, display: str) -> list[dict]:
+    """The ``output`` step list of one OpenING output record."""
+    if not isinstance(record, dict):
+        raise SubmissionError("must hold one JSON object", file=display)
+    conversations = record.get("conversations")
+    if not isinstance(conversations, list):
+        raise SubmissionError("missing or not a list", file=display, field="conversations")
+    outputs = [turn["output"] for turn in conversations if isinstance(turn, dict) and "output" in turn]
+    if len(outputs) != 1:
+        raise SubmissionError(
+            "must contain exactly one {'output': [...]} turn", file=display, field="conversations"
+        )
+    steps = outputs[0]
+    if not isinstance(steps, list) or not steps:
+        raise SubmissionError("must be a non-empty list of steps", file=display, field="conversations.output")
+    return steps
+
+
+def parse_output_record(
+    record: object, uid: str, model: str, display: str, images: dict[str, Path], limits: SubmissionLimits
+) -> ModelOutput:
+    """One OpenING per-instance output record → ``ModelOutput``, images decoded and checked."""
+    steps_in = _output_steps(record, display)
+    if len(steps_in) > limits.max_steps:
+        raise SubmissionError(
+            f"has {len(steps_in)} steps (at most {limits.max_steps})",
+            file=display,
+            field="conversations.output",
+        )
+    steps: list[Step] = []
+    for k, step in enumerate(steps_in):
+        field = f"conversations.output[{k}]"
+        if not isinstance(step, dict):
+            raise SubmissionError("must be an object with 'text' and 'image'", file=display, field=field)
+        text = step.get("text")
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise SubmissionError("must be a string", file=display, field=f"{field}.text")
+        if len(text) > limits.max_text_chars:
+            raise SubmissionError(
+                f"is {len(text):,} characters long (at most {limits.max_text_chars:,})",
+                file=display,
+                field=f"{field}.text",
+            )
+        image_ref = step.get("image")
+        image: bytes | None = None
+        if image_ref not in (None, ""):
+            if not isinstance(image_ref, str):
+                raise SubmissionError("must be a file name or null", file=display, field=f"{field}.image")
+            # Seen in the wild: a bare file name, or './<Model>_output/<file>'; only the name counts.
+            name = PurePosixPath(image_ref.replace("\\", "/")).name
+            if name not in images:
+                raise SubmissionError(
+                    f"names {image_ref!r}, which is not in the submission",
+                    file=display,
+                    field=f"{field}.image",
+                )
+            image = check_image(images[name], images[name].name, limits)
+        steps.append(Step(text=text, image=image))
+    return ModelOutput(total_uid=uid, model=model, steps=tuple(steps))
+
+
+def read_outputs_folder(
+    folder: Path, model: str, uids: Collection[str], limits: SubmissionLimits
+) -> list[ModelOutput]:
+    """Parse an extracted submission folder: every benchmark uid exactly once, nothing else."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    records = [p for p in files if p.suffix.lower() in JSON_SUFFIXES]
+    image_files = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
+    if not records:
+        raise SubmissionError("no <total_uid>.json output files found in the submission")
+    parents = {p.parent for p in records}
+    if len(parents) > 1:
+        names = sorted(str(p.relative_to(folder)) or "." for p in parents)
+        raise SubmissionError(f"output files must sit in one folder; found them in {names[:4]}")
+    images: dict[str, Path] = {}
+    for path in image_files:
+        if path.name in images:
+            raise SubmissionError(
+                f"two images share this name ({images[path.name].relative_to(folder)})",
+                file=str(path.relative_to(folder)),
+            )
+        images[path.name] = path
+
+    by_uid: dict[str, Path] = {}
+    for path in records:
+        display = str(path.relative_to(folder))
+        uid = path.stem
+        if uid in by_uid:
+            raise SubmissionError(
+                f"duplicate output for instance {uid} (also {by_uid[uid].relative_to(folder)})", file=display
+            )
+        if uid not in uids:
+            raise SubmissionError(
+                f"instance id {uid!r} is not in the benchmark", file=display, field="total_uid"
+            )
+        by_uid[uid] = path
+    missing = sorted(set(uids) - set(by_uid))
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise SubmissionError(
+            f"outputs missing for {len(missing)} benchmark instance(s): {shown}", field="total_uid"
+        )
+    return [
+        parse_output_record(
+            _load_json(by_uid[uid], str(by_uid[uid].relative_to(folder))),
+            uid,
+            model,
+            str(by_uid[uid].relative_to(folder)),
+            images,
+            limits,
+        )
+        for uid in sorted(by_uid)
+    ]
+
+
+def validate_submission(
+    source: Path,
+    instances: Sequence[Instance],
+    model_name: str,
+    *,
+    link: str = "",
+    description: str = "",
+    taken_names: Iterable[str] = (),
+    limits: SubmissionLimits | None = None,
+) -> Submission:
+    """Validate an uploaded zip or folder against a benchmark; nothing is written outside a temp dir."""
+    limits = limits or SubmissionLimits()
+    model = check_model_name(model_name, list(taken_names), limits)
+    link = _check_link(link, limits)
+    description = _check_short_text(description, "model_description", limits.max_description_chars)
+    source = Path(source)
+    if not source.exists():
+        raise SubmissionError("does not exist", file=str(source))
+    submission_id = submission_id_of(source)
+    uids = {inst.total_uid for inst in instances}
+    with tempfile.TemporaryDirectory(prefix="genjudge-submission-") as tmp:
+        workdir = Path(tmp)
+        if source.is_dir():
+            copy_folder(source, workdir, limits)
+        else:
+            extract_zip(source, workdir, limits)
+        outputs = read_outputs_folder(workdir, model, uids, limits)
+    return Submission(
+        submission_id=submission_id, model=model, outputs=tuple(outputs), link=link, description=description
+    )

@@ -1,0 +1,148 @@
+"""Helpers for the leaderboard room's tests: a tiny benchmark, submission writers and a judge.
+
+The benchmark has a handful of instances; a submission is written in the official OpenING
+output layout (``<total_uid>.json`` + ``<total_uid>-o-<k>.jpg``), as a folder or a zip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import time
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from PIL import Image
+
+from genjudge.judges.protocol import PairwiseItem, Verdict
+from genjudge.records import Instance, Step
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+UIDS = ("0101001", "0101002", "0302005", "1502046")
+
+
+def jpeg(color: tuple[int, int, int] = (200, 40, 40), size: tuple[int, int] = (8, 8)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def make_instances(uids: Sequence[str] = UIDS) -> list[Instance]:
+    return [
+        Instance(
+            total_uid=uid,
+            meta_task_id=str(int(uid[:2])),
+            meta_task_name="Task",
+            subtask_id=str(int(uid[2:4])),
+            subtask_name="Subtask",
+            data_id=str(int(uid[4:])),
+            input_steps=(Step(f"question {uid} <image>", jpeg((10, 10, 10))),),
+            output_steps=(Step(f"gold answer {uid}"),),
+        )
+        for uid in uids
+    ]
+
+
+def output_record(uid: str, texts: Sequence[str], with_images: bool = True) -> dict:
+    return {
+        "meta_task_id": str(int(uid[:2])),
+        "meta_task_name": "Task",
+        "subtask_id": str(int(uid[2:4])),
+        "subtask_name": "Subtask",
+        "data_id": str(int(uid[4:])),
+        "conversations": [
+            {"input": [{"image": "./images/Subtask/1-i-1.jpg", "text": "question"}]},
+            {
+                "output": [
+                    {"text": text, "image": f"{uid}-o-{k}.jpg" if with_images else None}
+                    for k, text in enumerate(texts)
+                ]
+            },
+        ],
+    }
+
+
+def write_submission_folder(folder: Path, model: str, quality: int = 1, uids: Sequence[str] = UIDS) -> Path:
+    """A model's outputs; ``quality`` sets how many words each answer has (the test judge likes more)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for uid in uids:
+        texts = [f"{model} answer {uid} " + "word " * quality]
+        (folder / f"{uid}.json").write_text(json.dumps(output_record(uid, texts), indent=2))
+        (folder / f"{uid}-o-0.jpg").write_bytes(jpeg((quality * 20 % 255, 100, 100)))
+    return folder
+
+
+def zip_folder(folder: Path, archive: Path, prefix: str = "") -> Path:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, prefix + path.relative_to(folder).as_posix())
+    return archive
+
+
+def make_zip(tmp: Path, model: str, quality: int = 1, uids: Sequence[str] = UIDS) -> Path:
+    folder = write_submission_folder(tmp / f"{model}_output", model, quality, uids)
+    return zip_folder(folder, tmp / f"{model}.zip", prefix=f"{model}_output/")
+
+
+class WordCountJudge:
+    """A deterministic judge: the output with more words wins; equal counts tie, leaning by hash.
+
+    ``delay`` seconds per item makes it slow enough to kill mid-run in the reliability test.
+    """
+
+    judge_id = "test-wordcount"
+    revision = "1"
+    prompt_version = "1"
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.calls = 0
+        self.items = 0
+
+    def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
+        self.calls += 1
+        self.items += len(items)
+        verdicts = []
+        for item in items:
+            if self.delay:
+                time.sleep(self.delay)
+            a = sum(len(s.text.split()) for s in item.output_a)
+            b = sum(len(s.text.split()) for s in item.output_b)
+            if a != b:
+                winner = "A" if a > b else "B"
+            else:
+                lean = hashlib.sha256(repr((item.output_a, item.output_b)).encode()).digest()[0] % 2
+                winner = "Tie(A)" if lean == 0 else "Tie(B)"
+            verdicts.append(Verdict(winner=winner, probabilities={winner: 1.0}))
+        return verdicts
+
+
+def count_rate(battles: pd.DataFrame) -> pd.DataFrame:
+    """Test stand-in for the arena scoring (win rates + BT) until it is on main."""
+    from genjudge.leaderboard.ratings import RATING_COLUMNS
+
+    rows = []
+    models = sorted(set(battles["model_a"]) | set(battles["model_b"]))
+    for model in models:
+        as_a = battles[battles["model_a"] == model]["winner"]
+        as_b = battles[battles["model_b"] == model]["winner"]
+        n = len(as_a) + len(as_b)
+        fdt = (as_a.isin(["A", "Tie(A)"]).sum() + as_b.isin(["B", "Tie(B)"]).sum()) / n
+        outright = (as_a == "A").sum() + (as_b == "B").sum()
+        decisive = as_a.isin(["A", "B"]).sum() + as_b.isin(["A", "B"]).sum()
+        rows.append((model, fdt, outright / n, outright / decisive if decisive else float("nan"), n))
+    frame = pd.DataFrame(
+        rows, columns=["model", "winrate_fdt", "winrate_with_tie", "winrate_without_tie", "battles"]
+    )
+    frame["rating"] = 1000 + 400 * (frame["winrate_fdt"] - 0.5)
+    frame["rating_lower"] = frame["rating"] - 10
+    frame["rating_upper"] = frame["rating"] + 10
+    frame["rank"] = frame["rating"].rank(ascending=False, method="min").astype(int)
+    return frame[list(RATING_COLUMNS)]
