@@ -198,6 +198,12 @@ class LeaderboardStore:
     def board_path(self, benchmark: str) -> Path:
         return self.root / "board" / f"{benchmark}.parquet"
 
+    def chart_path(self, benchmark: str, kind: str) -> Path:
+        """Where the worker draws the board's pictures (``ratings`` or ``heatmap``)."""
+        path = self.root / "board" / f"{benchmark}-{kind}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 

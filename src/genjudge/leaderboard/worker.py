@@ -30,6 +30,8 @@ from tqdm.auto import tqdm
 
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, Verdict
 from genjudge.leaderboard.board import build_board
+from genjudge.leaderboard.files import atomic_target
+from genjudge.leaderboard.plots import rating_chart, winrate_heatmap
 from genjudge.leaderboard.ratings import RateFn, empty_ratings, rate_battles
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore, now
 from genjudge.records import Instance, ModelOutput
@@ -240,6 +242,11 @@ class Worker:
             if missing:
                 ratings = pd.concat([ratings, empty_ratings(missing)], ignore_index=True)
         board = build_board(name, ratings, members)
+        charts = [self.store.chart_path(name, "ratings"), self.store.chart_path(name, "heatmap")]
+        with atomic_target(charts[0]) as tmp:
+            rating_chart(board, tmp, f"{name}: ratings")
+        with atomic_target(charts[1]) as tmp:
+            winrate_heatmap(battles, board, tmp, f"{name}: head to head")
         row = board[board["submission_id"] == sid].iloc[0]
         result = {
             "config": {
@@ -267,7 +274,7 @@ class Worker:
                 "judged": n_judged,
             },
         }
-        self.store.finish(sid, benchmark=name, result=result, board=board)
+        self.store.finish(sid, benchmark=name, result=result, board=board, extra_files=charts)
 
 
 def _number(value: Any) -> float | None:

@@ -1,0 +1,100 @@
+"""The Space on 127.0.0.1, driven like a user would through ``gradio_client``."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from leaderboard_helpers import WordCountJudge, count_rate, make_zip
+
+from genjudge.leaderboard.service import LeaderboardService
+from genjudge.leaderboard.store import LeaderboardStore
+from genjudge.leaderboard.ui import build_app
+
+gradio_client = pytest.importorskip("gradio_client")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def running_app(tmp_path, instances):
+    service = LeaderboardService(
+        LeaderboardStore(tmp_path / "lb"),
+        {"opening-test": instances},
+        WordCountJudge(),
+        worker_options={"rate": count_rate},
+    )
+    service.start_worker(poll_seconds=0.2)
+    app = build_app(service, refresh_seconds=1.0)
+    port = free_port()
+    app.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        allowed_paths=[str(tmp_path / "lb" / "board")],
+        quiet=True,
+    )
+    try:
+        yield service, f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+        service.stop_worker()
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError("timed out waiting")
+
+
+def test_submit_watch_the_queue_and_read_the_board(running_app, tmp_path):
+    _, url = running_app
+    client = gradio_client.Client(url, verbose=False)
+    for quality, model in [(1, "Alpha"), (4, "Beta")]:
+        folder = tmp_path / model
+        folder.mkdir()
+        archive = make_zip(folder, model, quality)
+        message, _ = client.predict(
+            gradio_client.handle_file(str(archive)),
+            model,
+            f"https://example.org/{model}",
+            "",
+            api_name="/submit",
+        )
+        assert message.startswith("✅ Queued")
+
+    def finished():
+        queue = client.predict(api_name="/queue")
+        statuses = [row[1] for row in queue["data"]]
+        return statuses == ["FINISHED", "FINISHED"] and queue
+
+    wait_for(finished)
+    table, ratings, heatmap = client.predict("", "Rank", False, api_name="/board")
+    assert [row[1] for row in table["data"]] == ["Beta", "Alpha"]
+    assert table["headers"][:2] == ["Rank", "Model"]
+    assert table["data"][0][-1] == "https://example.org/Beta"
+    assert ratings is not None and heatmap is not None
+    assert [row[1] for row in client.predict("alp", "Rank", False, api_name="/board")[0]["data"]] == ["Alpha"]
+
+
+def test_bad_uploads_get_a_clear_message(running_app, tmp_path):
+    _, url = running_app
+    client = gradio_client.Client(url, verbose=False)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"this is not a zip")
+    message, _ = client.predict(gradio_client.handle_file(str(bad)), "M", "", "", api_name="/submit")
+    assert message.startswith("❌ Refused: file 'bad.zip'")
+    archive = make_zip(tmp_path, "Good")
+    message, _ = client.predict(gradio_client.handle_file(str(archive)), "", "", "", api_name="/submit")
+    assert "field 'model_name': the model name is empty" in message
+    message, _ = client.predict(None, "M", "", "", api_name="/submit")
+    assert "Choose a zip" in message
