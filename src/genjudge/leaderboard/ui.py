@@ -120,7 +120,13 @@ def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> g
         for trigger in (search.submit, sort_by.change, descending.change, refresh.click, app.load):
             trigger(board, board_inputs, board_outputs, api_name=False, show_progress="hidden")
         gr.Button(visible=False).click(board, board_inputs, board_outputs, api_name="board")
-        send.click(submit, [upload, model, link, description], [message, queue_table], api_name="submit")
+        send.click(
+            submit,
+            [upload, model, link, description],
+            [message, queue_table],
+            api_name="submit",
+            concurrency_limit=8,
+        )
         gr.Button(visible=False).click(queue, None, queue_table, api_name="queue")
         timer = gr.Timer(refresh_seconds)
         timer.tick(board, board_inputs, board_outputs, api_name=False, show_progress="hidden")
