@@ -43,8 +43,13 @@ def resolve_inside(base: Path, relative: PurePosixPath, *, raw: str, where: dict
     return candidate
 
 
-def read_verified_image(path: Path, *, where: dict, max_pixels: int = MAX_IMAGE_PIXELS) -> bytes:
-    """Read an image file and check that Pillow can decode it; return the bytes as stored."""
+def read_verified_image(path: Path, *, where: dict, max_pixels: int | None = None) -> bytes:
+    """Read an image file and check that Pillow can decode it; return the bytes as stored.
+
+    ``max_pixels`` defaults to :data:`MAX_IMAGE_PIXELS`, looked up at call time so deployments
+    (and tests) can tighten it.
+    """
+    max_pixels = MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
     data = path.read_bytes()
     try:
         with warnings.catch_warnings():
