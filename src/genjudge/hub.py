@@ -56,7 +56,8 @@ class ParquetShardWriter:
 
     Rows are buffered ``rows_per_group`` at a time (one Parquet row group each, which is also how
     ``datasets`` batches image datasets), and a new shard starts once the current one holds
-    ``max_shard_bytes`` of payload. Shard names get their ``-of-MMMMM`` total when the split is
+    ``max_shard_bytes`` of payload (a buffer that alone reaches that size is flushed early, so a
+    shard never grows far past the limit). Shard names get their ``-of-MMMMM`` total when the split is
     closed, since the count is only known then.
     """
 
@@ -87,7 +88,7 @@ class ParquetShardWriter:
         """Add one row; ``payload_bytes`` (roughly its size) drives shard rollover."""
         self._buffer.append(row)
         self._buffer_bytes += payload_bytes
-        if len(self._buffer) >= self.rows_per_group:
+        if len(self._buffer) >= self.rows_per_group or self._buffer_bytes >= self.max_shard_bytes:
             self._flush()
 
     def _flush(self) -> None:

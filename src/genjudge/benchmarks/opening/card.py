@@ -105,10 +105,10 @@ release layout of [LanceZPF/OpenING]({SOURCE_REPO}). Project page: {HOMEPAGE}.
 ```python
 from datasets import load_dataset
 
-ds = load_dataset("path/or/repo-id")          # DatasetDict with the splits above
+ds = load_dataset("path/or/repo-id")  # DatasetDict with the splits above
 row = ds["test"][0]
-for step in row["input"]:                      # ordered steps; each text keeps its own image
-    print(step["text"], step["image"])         # image: PIL.Image or None
+for step in row["input"]:  # ordered steps; each text keeps its own image
+    print(step["text"], step["image"])  # image: PIL.Image or None
 ```
 
 ## Fields
