@@ -20,9 +20,9 @@ Space can show it to the person who uploaded the file as is. Nothing submitted i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
-import json
 import re
 import shutil
 import stat
@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from genjudge.records import Instance, ModelOutput, Step
+from genjudge.records import Instance, ModelOutput
 
 JSON_SUFFIXES = (".json", ".jsonl")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -341,81 +341,56 @@ def check_image(path: Path, display: str, limits: SubmissionLimits) -> bytes:
     return data
 
 
-def _load_json(path: Path, display: str) -> object:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SubmissionError(f"is not UTF-8 text (byte {exc.start})", file=display) from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SubmissionError(
-            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", file=display
-        ) from exc
-
-
-def _output_steps(record: object, display: str) -> list[dict]:
-    """The ``output`` step list of one OpenING output record."""
-    if not isinstance(record, dict):
-        raise SubmissionError("must hold one JSON object", file=display)
-    conversations = record.get("conversations")
-    if not isinstance(conversations, list):
-        raise SubmissionError("missing or not a list", file=display, field="conversations")
-    outputs = [turn["output"] for turn in conversations if isinstance(turn, dict) and "output" in turn]
-    if len(outputs) != 1:
-        raise SubmissionError(
-            "must contain exactly one {'output': [...]} turn", file=display, field="conversations"
-        )
-    steps = outputs[0]
-    if not isinstance(steps, list) or not steps:
-        raise SubmissionError("must be a non-empty list of steps", file=display, field="conversations.output")
-    return steps
-
-
-def parse_output_record(
-    record: object, uid: str, model: str, display: str, images: dict[str, Path], limits: SubmissionLimits
-) -> ModelOutput:
-    """One OpenING per-instance output record → ``ModelOutput``, images decoded and checked."""
-    steps_in = _output_steps(record, display)
-    if len(steps_in) > limits.max_steps:
-        raise SubmissionError(
-            f"has {len(steps_in)} steps (at most {limits.max_steps})",
-            file=display,
-            field="conversations.output",
-        )
-    steps: list[Step] = []
-    for k, step in enumerate(steps_in):
-        field = f"conversations.output[{k}]"
-        if not isinstance(step, dict):
-            raise SubmissionError("must be an object with 'text' and 'image'", file=display, field=field)
-        text = step.get("text")
-        if text is None:
-            text = ""
-        if not isinstance(text, str):
-            raise SubmissionError("must be a string", file=display, field=f"{field}.text")
-        if len(text) > limits.max_text_chars:
+def _check_records(
+    outputs: Sequence[ModelOutput], folder: Path, files: dict[str, Path], limits: SubmissionLimits
+) -> None:
+    """Bounds the format reader does not know about: steps per answer and characters per text."""
+    for output in outputs:
+        display = str(files[output.total_uid].relative_to(folder))
+        if len(output.steps) > limits.max_steps:
             raise SubmissionError(
-                f"is {len(text):,} characters long (at most {limits.max_text_chars:,})",
+                f"has {len(output.steps)} steps (at most {limits.max_steps})",
                 file=display,
-                field=f"{field}.text",
+                field="conversations[1].output",
             )
-        image_ref = step.get("image")
-        image: bytes | None = None
-        if image_ref not in (None, ""):
-            if not isinstance(image_ref, str):
-                raise SubmissionError("must be a file name or null", file=display, field=f"{field}.image")
-            # Seen in the wild: a bare file name, or './<Model>_output/<file>'; only the name counts.
-            name = PurePosixPath(image_ref.replace("\\", "/")).name
-            if name not in images:
+        for k, step in enumerate(output.steps):
+            if len(step.text) > limits.max_text_chars:
                 raise SubmissionError(
-                    f"names {image_ref!r}, which is not in the submission",
+                    f"is {len(step.text):,} characters long (at most {limits.max_text_chars:,})",
                     file=display,
-                    field=f"{field}.image",
+                    field=f"conversations[1].output[{k}].text",
                 )
-            image = check_image(images[name], images[name].name, limits)
-        steps.append(Step(text=text, image=image))
-    return ModelOutput(total_uid=uid, model=model, steps=tuple(steps))
+
+
+def _parse(folder: Path, root: Path, model: str) -> list[ModelOutput]:
+    """Parse with the OpenING reader, re-raising its located errors relative to the submission."""
+    from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs
+    from genjudge.benchmarks.opening.release import MissingImagesError
+
+    try:
+        return read_model_outputs(folder, model)
+    except MissingImagesError as exc:
+        first = exc.missing.items[0]
+        more = f" (and {len(exc.missing) - 1} more missing image(s))" if len(exc.missing) > 1 else ""
+        raise SubmissionError(
+            f"names {_relative(first.path, root)}, which is not in the submission{more}",
+            file=_relative(first.file, root),
+            field=first.field,
+        ) from exc
+    except OpeningFormatError as exc:
+        reason = exc.reason.replace(f"{root}/", "")
+        if exc.line:
+            reason = f"{reason} (line {exc.line})"
+        raise SubmissionError(reason, file=_relative(exc.file, root), field=exc.field) from exc
+
+
+def _relative(path: str | None, root: Path) -> str | None:
+    """Paths in messages are the submitter's own, never our temp folder."""
+    if path is None:
+        return None
+    with contextlib.suppress(ValueError):
+        return Path(path).relative_to(root).as_posix()
+    return path
 
 
 def read_outputs_folder(
@@ -431,14 +406,8 @@ def read_outputs_folder(
     if len(parents) > 1:
         names = sorted(str(p.relative_to(folder)) or "." for p in parents)
         raise SubmissionError(f"output files must sit in one folder; found them in {names[:4]}")
-    images: dict[str, Path] = {}
     for path in image_files:
-        if path.name in images:
-            raise SubmissionError(
-                f"two images share this name ({images[path.name].relative_to(folder)})",
-                file=str(path.relative_to(folder)),
-            )
-        images[path.name] = path
+        check_image(path, str(path.relative_to(folder)), limits)
 
     by_uid: dict[str, Path] = {}
     for path in records:
@@ -459,17 +428,9 @@ def read_outputs_folder(
         raise SubmissionError(
             f"outputs missing for {len(missing)} benchmark instance(s): {shown}", field="total_uid"
         )
-    return [
-        parse_output_record(
-            _load_json(by_uid[uid], str(by_uid[uid].relative_to(folder))),
-            uid,
-            model,
-            str(by_uid[uid].relative_to(folder)),
-            images,
-            limits,
-        )
-        for uid in sorted(by_uid)
-    ]
+    outputs = _parse(next(iter(parents)), folder, model)
+    _check_records(outputs, folder, by_uid, limits)
+    return outputs
 
 
 def validate_submission(

@@ -60,7 +60,7 @@ def test_image_paths_seen_in_the_wild_are_accepted(tmp_path, instances):
     record["conversations"][1]["output"][0]["image"] = f"./M_output/{UIDS[0]}-o-0.jpg"
     members[f"{UIDS[0]}.jsonl"] = json.dumps(record, indent=4).encode()
     del members[f"{UIDS[0]}.json"]
-    archive = write_zip(tmp_path / "s.zip", members)
+    archive = write_zip(tmp_path / "s.zip", {f"M_output/{name}": data for name, data in members.items()})
     assert len(validate_submission(archive, instances, "M").outputs) == len(UIDS)
 
 
@@ -193,22 +193,37 @@ def test_invalid_json_is_refused_with_its_position(tmp_path, instances):
     members = good_members()
     members[f"{UIDS[2]}.json"] = b'{"conversations": [\n  {"output": [}\n]}'
     error = refused(tmp_path, instances, members)
-    assert "not valid JSON (line 2" in str(error)
+    assert "malformed JSON" in str(error) and "(line 2)" in str(error)
+
+
+def broken(change) -> dict:
+    record = output_record(UIDS[3], ["hello"])
+    change(record)
+    return record
 
 
 @pytest.mark.parametrize(
     ("record", "field"),
     [
         ([1, 2], None),
-        ({"conversation": []}, "conversations"),
-        ({"conversations": [{"input": []}]}, "conversations"),
-        ({"conversations": [{"output": []}]}, "conversations.output"),
-        ({"conversations": [{"output": ["text"]}]}, "conversations.output[0]"),
-        ({"conversations": [{"output": [{"text": 5}]}]}, "conversations.output[0].text"),
-        ({"conversations": [{"output": [{"text": "x", "image": 3}]}]}, "conversations.output[0].image"),
+        (broken(lambda r: r.pop("conversations")), "conversations"),
+        (broken(lambda r: r["conversations"].pop()), "conversations[1].output"),
+        (broken(lambda r: r["conversations"][1].update(output="text")), "conversations[1].output"),
         (
-            {"conversations": [{"output": [{"text": "x", "image": "nope.jpg"}]}]},
-            "conversations.output[0].image",
+            broken(lambda r: r["conversations"][1]["output"].__setitem__(0, "text")),
+            "conversations[1].output[0]",
+        ),
+        (
+            broken(lambda r: r["conversations"][1]["output"][0].update(text=5)),
+            "conversations[1].output[0].text",
+        ),
+        (
+            broken(lambda r: r["conversations"][1]["output"][0].update(image=3)),
+            "conversations[1].output[0].image",
+        ),
+        (
+            broken(lambda r: r["conversations"][1]["output"][0].update(image="nope.jpg")),
+            "conversations[1].output[0].image",
         ),
     ],
 )
@@ -218,6 +233,7 @@ def test_wrong_schema_names_the_field(tmp_path, instances, record, field):
     error = refused(tmp_path, instances, members)
     assert error.file == f"{UIDS[3]}.json"
     assert error.field == field
+    assert "/tmp" not in str(error)
 
 
 def test_ids_not_in_the_benchmark_are_refused(tmp_path, instances):
@@ -246,7 +262,7 @@ def test_over_long_text_is_refused(tmp_path, instances):
     members = good_members()
     members[f"{UIDS[0]}.json"] = json.dumps(output_record(UIDS[0], ["x" * 30_000])).encode()
     error = refused(tmp_path, instances, members)
-    assert error.field == "conversations.output[0].text"
+    assert error.field == "conversations[1].output[0].text"
     assert "30,000 characters" in str(error)
 
 
