@@ -79,7 +79,8 @@ def winrate_heatmap(battles: pd.DataFrame, board: pd.DataFrame, path: Path, titl
                 for j in range(len(models)):
                     value = matrix.iat[i, j]
                     if not np.isnan(value):
-                        ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7)
+                        color = "white" if abs(value - 0.5) > 0.3 else "black"
+                        ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7, color=color)
         fig.colorbar(image, ax=ax, label="win rate of row vs column (FDT)")
     ax.set_title(title)
     fig.tight_layout()

@@ -104,7 +104,9 @@ def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> g
                     ratings = gr.Image(label="Ratings", type="filepath", interactive=False)
                     heatmap = gr.Image(label="Head-to-head win rates", type="filepath", interactive=False)
             with gr.Tab("Submit", id="submit"):
-                upload = gr.File(label="Model outputs (zip)", file_types=[".zip"], type="filepath")
+                upload = gr.File(
+                    label="Model outputs (zip)", file_types=[".zip"], type="filepath", elem_id="upload"
+                )
                 model = gr.Textbox(label="Model name", placeholder="letters, digits and . _ + -")
                 link = gr.Textbox(label="Model link", placeholder="https://...")
                 description = gr.Textbox(label="Description", lines=2)

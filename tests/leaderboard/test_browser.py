@@ -1,0 +1,142 @@
+"""The Space in a real browser: headless Debian Chromium driven by selenium.
+
+Opens the page, uploads a zip on the Submit tab, waits for the worker, reads the new row on the
+Leaderboard tab and saves a screenshot to ``test-artifacts/leaderboard.png``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from leaderboard_helpers import WordCountJudge, count_rate, make_zip
+
+from genjudge.leaderboard.service import LeaderboardService
+from genjudge.leaderboard.store import LeaderboardStore
+from genjudge.leaderboard.ui import build_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="Debian chromium + chromium-driver not installed (apt-get install chromium chromium-driver)",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1200",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_until(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # the page is still rendering
+            value = None
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError("timed out waiting for the page")
+
+
+def click_tab(driver, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    tab = next(
+        b for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']") if b.text.strip() == name
+    )
+    tab.click()
+
+
+def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
+    from selenium.webdriver.common.by import By
+    from test_app import free_port
+
+    service = LeaderboardService(
+        LeaderboardStore(tmp_path / "lb"),
+        {"opening-test": instances},
+        WordCountJudge(),
+        worker_options={"rate": count_rate},
+    )
+    first = make_zip(tmp_path, "Baseline-7B", quality=1)
+    service.submit(first, "Baseline-7B", "https://example.org/baseline")
+    service.worker.run_until_empty()
+    service.start_worker(poll_seconds=0.2)
+    app = build_app(service, refresh_seconds=1.0)
+    port = free_port()
+    app.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        allowed_paths=[str(tmp_path / "lb" / "board")],
+        quiet=True,
+    )
+    try:
+        browser.get(f"http://127.0.0.1:{port}/")
+        wait_until(lambda: "Baseline-7B" in browser.find_element(By.ID, "board-table").text)
+
+        click_tab(browser, "Submit")
+        (tmp_path / "new").mkdir()
+        archive = make_zip(tmp_path / "new", "Browser-Model", quality=5)
+        file_input = wait_until(lambda: browser.find_element(By.CSS_SELECTOR, "#upload input[type='file']"))
+        file_input.send_keys(str(archive))
+        wait_until(lambda: "Browser-Model.zip" in browser.page_source)
+        fields = browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text']")
+        name_box = next(f for f in fields if "letters, digits" in (f.get_attribute("placeholder") or ""))
+        name_box.send_keys("Browser-Model")
+        link_box = next(f for f in fields if (f.get_attribute("placeholder") or "").startswith("https://"))
+        link_box.send_keys("https://example.org/browser")
+        browser.find_element(By.ID, "submit-button").click()
+        message = wait_until(lambda: browser.find_element(By.ID, "submit-message").text.strip())
+        assert "Queued Browser-Model" in message
+
+        click_tab(browser, "Queue")
+        wait_until(
+            lambda: "FINISHED" in browser.find_element(By.ID, "queue-table").text.split("Browser-Model")[1]
+        )
+
+        click_tab(browser, "Leaderboard")
+        text = wait_until(
+            lambda: (t := browser.find_element(By.ID, "board-table").text) and "Browser-Model" in t and t
+        )
+        rows = [line for line in text.splitlines() if "Browser-Model" in line or "Baseline-7B" in line]
+        assert "Browser-Model" in rows[0]  # the longer answers win with this judge
+        wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "img")) >= 2)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "leaderboard.png"
+        browser.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+    finally:
+        app.close()
+        service.stop_worker()
+        shutil.rmtree(tmp_path / "new", ignore_errors=True)
