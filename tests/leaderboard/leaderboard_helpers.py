@@ -15,7 +15,6 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
 from PIL import Image
 
 from genjudge.judges.protocol import PairwiseItem, Verdict
@@ -122,27 +121,3 @@ class WordCountJudge:
                 winner = "Tie(A)" if lean == 0 else "Tie(B)"
             verdicts.append(Verdict(winner=winner, probabilities={winner: 1.0}))
         return verdicts
-
-
-def count_rate(battles: pd.DataFrame) -> pd.DataFrame:
-    """Test stand-in for the arena scoring (win rates + BT) until it is on main."""
-    from genjudge.leaderboard.ratings import RATING_COLUMNS
-
-    rows = []
-    models = sorted(set(battles["model_a"]) | set(battles["model_b"]))
-    for model in models:
-        as_a = battles[battles["model_a"] == model]["winner"]
-        as_b = battles[battles["model_b"] == model]["winner"]
-        n = len(as_a) + len(as_b)
-        fdt = (as_a.isin(["A", "Tie(A)"]).sum() + as_b.isin(["B", "Tie(B)"]).sum()) / n
-        outright = (as_a == "A").sum() + (as_b == "B").sum()
-        decisive = as_a.isin(["A", "B"]).sum() + as_b.isin(["A", "B"]).sum()
-        rows.append((model, fdt, outright / n, outright / decisive if decisive else float("nan"), n))
-    frame = pd.DataFrame(
-        rows, columns=["model", "winrate_fdt", "winrate_with_tie", "winrate_without_tie", "battles"]
-    )
-    frame["rating"] = 1000 + 400 * (frame["winrate_fdt"] - 0.5)
-    frame["rating_lower"] = frame["rating"] - 10
-    frame["rating_upper"] = frame["rating"] + 10
-    frame["rank"] = frame["rating"].rank(ascending=False, method="min").astype(int)
-    return frame[list(RATING_COLUMNS)]

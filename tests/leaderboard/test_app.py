@@ -6,7 +6,7 @@ import socket
 import time
 
 import pytest
-from leaderboard_helpers import WordCountJudge, count_rate, make_zip
+from leaderboard_helpers import WordCountJudge, make_zip
 
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
@@ -27,7 +27,6 @@ def running_app(tmp_path, instances):
         LeaderboardStore(tmp_path / "lb"),
         {"opening-test": instances},
         WordCountJudge(),
-        worker_options={"rate": count_rate},
     )
     service.start_worker(poll_seconds=0.2)
     app = build_app(service, refresh_seconds=1.0)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from leaderboard_helpers import WordCountJudge, count_rate, make_zip
+from leaderboard_helpers import WordCountJudge, make_zip
 
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
@@ -86,7 +86,6 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         LeaderboardStore(tmp_path / "lb"),
         {"opening-test": instances},
         WordCountJudge(),
-        worker_options={"rate": count_rate},
     )
     first = make_zip(tmp_path, "Baseline-7B", quality=1)
     service.submit(first, "Baseline-7B", "https://example.org/baseline")

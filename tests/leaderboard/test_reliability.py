@@ -67,12 +67,12 @@ def test_fifty_concurrent_submissions_make_fifty_rows(tmp_path, instances):
 WORKER_SCRIPT = """
 import sys
 sys.path[:0] = [{src!r}, {tests!r}]
-from leaderboard_helpers import WordCountJudge, count_rate, make_instances
+from leaderboard_helpers import WordCountJudge, make_instances
 from genjudge.leaderboard.store import LeaderboardStore
 from genjudge.leaderboard.worker import Worker
 store = LeaderboardStore(sys.argv[1])
 judge = WordCountJudge(delay=float(sys.argv[2]))
-Worker(store, {{"opening": make_instances()}}, judge, rate=count_rate, batch_size=2).run_until_empty()
+Worker(store, {{"opening": make_instances()}}, judge, batch_size=2).run_until_empty()
 """
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from leaderboard_helpers import count_rate, make_zip
+from leaderboard_helpers import make_zip
 
 from genjudge.leaderboard.files import append_jsonl, read_jsonl, repair_tail
 from genjudge.leaderboard.hub import HubMirror
@@ -96,7 +96,7 @@ def test_results_load_with_load_dataset(tmp_path, instances, judge):
     store = LeaderboardStore(tmp_path / "lb")
     for quality, model in enumerate(["Alpha", "Beta", "Gamma"], start=1):
         submit(store, tmp_path, instances, model, quality)
-    Worker(store, {"opening": instances}, judge, rate=count_rate).run_until_empty()
+    Worker(store, {"opening": instances}, judge).run_until_empty()
     root = str(tmp_path / "lb")
     cache = str(tmp_path / "hf-cache")
     results = load_dataset(root, "results", split="train", cache_dir=cache)
@@ -134,7 +134,7 @@ def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monk
     assert "hf_secret" not in repr(hub)
     store = LeaderboardStore(tmp_path / "lb", hub=hub, pull=False)
     sid = submit(store, tmp_path, instances, "Alpha").submission_id
-    Worker(store, {"opening": instances}, judge, rate=count_rate).run_until_empty()
+    Worker(store, {"opening": instances}, judge).run_until_empty()
     messages = [m for m, _ in api.commits]
     assert messages == [
         "Dataset card",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from leaderboard_helpers import WordCountJudge, count_rate, make_zip, zip_folder
+from leaderboard_helpers import WordCountJudge, make_zip, zip_folder
 
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.store import FAILED, FINISHED, LeaderboardStore
@@ -40,7 +40,7 @@ def test_pairs_involve_only_the_new_model_and_are_reproducible():
 def test_each_new_model_judges_only_its_own_pairs(tmp_path, instances):
     store = LeaderboardStore(tmp_path / "lb")
     judge = WordCountJudge()
-    worker = Worker(store, {"opening": instances}, judge, rate=count_rate)
+    worker = Worker(store, {"opening": instances}, judge)
     queue(store, tmp_path, instances, ["A"])
     worker.run_until_empty()
     assert judge.items == 0  # alone on the board: nothing to compare with
@@ -62,7 +62,7 @@ def test_identical_outputs_reuse_cached_verdicts(tmp_path, instances):
     in the same A/B order are taken from the verdict store instead of being judged again."""
     store = LeaderboardStore(tmp_path / "lb")
     judge = WordCountJudge()
-    worker = Worker(store, {"opening": instances}, judge, rate=count_rate, per_instance=1)
+    worker = Worker(store, {"opening": instances}, judge, per_instance=1)
     sids = queue(store, tmp_path, instances, ["A", "B"])
     worker.run_until_empty()
     before = judge.items
@@ -83,7 +83,7 @@ def test_a_judge_error_fails_the_job_with_its_reason(tmp_path, instances):
 
     store = LeaderboardStore(tmp_path / "lb")
     queue(store, tmp_path, instances, ["A", "B"])
-    Worker(store, {"opening": instances}, Broken(), rate=count_rate).run_until_empty()
+    Worker(store, {"opening": instances}, Broken()).run_until_empty()
     statuses = {r["model"]: (r["status"], r["reason"]) for r in store.requests()}
     assert statuses == {"A": (FINISHED, None), "B": (FAILED, "RuntimeError: CUDA out of memory")}
 
@@ -91,19 +91,19 @@ def test_a_judge_error_fails_the_job_with_its_reason(tmp_path, instances):
 def test_an_interrupted_job_resumes_with_the_same_result(tmp_path, instances):
     store = LeaderboardStore(tmp_path / "lb")
     queue(store, tmp_path, instances, ["A", "B", "C"])
-    Worker(store, {"opening": instances}, WordCountJudge(), rate=count_rate).run_until_empty()
+    Worker(store, {"opening": instances}, WordCountJudge()).run_until_empty()
     reference = store.read_board("opening")
 
     store2 = LeaderboardStore(tmp_path / "lb2")
     (tmp_path / "q2").mkdir()
     queue(store2, tmp_path / "q2", instances, ["A", "B", "C"])
-    worker = Worker(store2, {"opening": instances}, WordCountJudge(), rate=count_rate, batch_size=2)
+    worker = Worker(store2, {"opening": instances}, WordCountJudge(), batch_size=2)
     worker.run_once()
     worker.run_once()
     # Simulate a kill during C's job: claimed, half its verdicts stored, the rest lost.
     job = store2.claim_next()
     sid = job["submission_id"]
-    resumed = Worker(store2, {"opening": instances}, WordCountJudge(), rate=count_rate, batch_size=2)
+    resumed = Worker(store2, {"opening": instances}, WordCountJudge(), batch_size=2)
     resumed.process(job)
     full = store2.read_verdicts("opening", sid)
     store2.update_request(sid, status="RUNNING")
@@ -111,7 +111,7 @@ def test_an_interrupted_job_resumes_with_the_same_result(tmp_path, instances):
         "".join(json.dumps(v) + "\n" for v in full[:3]) + '{"torn'
     )
     judge = WordCountJudge()
-    Worker(store2, {"opening": instances}, judge, rate=count_rate, batch_size=2).run_until_empty()
+    Worker(store2, {"opening": instances}, judge, batch_size=2).run_until_empty()
     assert judge.items == len(full) - 3
     board = store2.read_board("opening")
     columns = ["model", "winrate_fdt", "rating", "rank", "battles"]
@@ -121,7 +121,7 @@ def test_an_interrupted_job_resumes_with_the_same_result(tmp_path, instances):
 def test_board_view_filters_and_sorts_a_cached_frame(tmp_path, instances):
     store = LeaderboardStore(tmp_path / "lb")
     queue(store, tmp_path, instances, ["alpha-1", "Beta-2", "alpha-3"])
-    Worker(store, {"opening": instances}, WordCountJudge(), rate=count_rate).run_until_empty()
+    Worker(store, {"opening": instances}, WordCountJudge()).run_until_empty()
     view = BoardView(store, "opening")
     table = view.table()
     assert table["Model"].tolist() == ["alpha-3", "Beta-2", "alpha-1"]

@@ -18,18 +18,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from genjudge.leaderboard.incremental import BoardState
+
 TOP = 20
-
-
-def head_to_head_fdt(battles: pd.DataFrame, models: list[str]) -> pd.DataFrame:
-    """FDT win rate of row vs column over both A/B orders (ties count for the side they lean to)."""
-    a_wins = battles["winner"].isin(["A", "Tie(A)"]).astype(float)
-    forward = pd.DataFrame({"row": battles["model_a"], "col": battles["model_b"], "win": a_wins})
-    backward = pd.DataFrame({"row": battles["model_b"], "col": battles["model_a"], "win": 1.0 - a_wins})
-    both = pd.concat([forward, backward], ignore_index=True)
-    both = both[both["row"].isin(models) & both["col"].isin(models)]
-    matrix = both.pivot_table(index="row", columns="col", values="win", aggfunc="mean")
-    return matrix.reindex(index=models, columns=models)
 
 
 def rating_chart(board: pd.DataFrame, path: Path, title: str) -> Path:
@@ -60,17 +51,17 @@ def rating_chart(board: pd.DataFrame, path: Path, title: str) -> Path:
     return path
 
 
-def winrate_heatmap(battles: pd.DataFrame, board: pd.DataFrame, path: Path, title: str) -> Path:
+def winrate_heatmap(state: BoardState, board: pd.DataFrame, path: Path, title: str) -> Path:
     """Head-to-head FDT win rates of the top models, in board order."""
     models = board.dropna(subset=["rating"])["model"].head(TOP).tolist()
     fig, ax = plt.subplots(
         figsize=(0.45 * max(len(models), 4) + 2.5, 0.45 * max(len(models), 4) + 1.5), dpi=100
     )
-    if len(models) < 2 or battles.empty:
+    if len(models) < 2 or state.n_battles == 0:
         ax.text(0.5, 0.5, "No battles yet", ha="center", va="center")
         ax.set_axis_off()
     else:
-        matrix = head_to_head_fdt(battles, models)
+        matrix = state.head_to_head(models)
         image = ax.imshow(matrix.to_numpy(float), cmap="RdBu", vmin=0, vmax=1)
         ax.set_xticks(range(len(models)), models, rotation=60, ha="right")
         ax.set_yticks(range(len(models)), models)

@@ -31,8 +31,9 @@ from tqdm.auto import tqdm
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, Verdict
 from genjudge.leaderboard.board import build_board
 from genjudge.leaderboard.files import atomic_target
+from genjudge.leaderboard.incremental import BoardState
 from genjudge.leaderboard.plots import rating_chart, winrate_heatmap
-from genjudge.leaderboard.ratings import RateFn, empty_ratings, rate_battles
+from genjudge.leaderboard.ratings import empty_ratings
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore, now
 from genjudge.records import Instance, ModelOutput
 
@@ -85,11 +86,10 @@ class Worker:
     seed: int = 0
     per_instance: int = 2
     batch_size: int = 8
-    bootstrap_rounds: int = 100
-    rate: RateFn | None = None
     judge_fn: JudgeFn = judge_directly
     progress: bool = False
     _outputs: dict[str, dict[str, ModelOutput]] = field(default_factory=dict, repr=False)
+    _boards: dict[str, _BoardCache] = field(default_factory=dict, repr=False)
 
     # ---------------------------------------------------------------- loop
     def run_once(self) -> str | None:
@@ -102,6 +102,8 @@ class Worker:
             self.process(request)
         except Exception as exc:
             log.exception("submission %s failed", sid)
+            # The running statistics may hold part of this job: rebuild them from the store next time.
+            self._boards.pop(request["benchmark"], None)
             self.store.fail(sid, f"{type(exc).__name__}: {exc}")
         return sid
 
@@ -154,7 +156,8 @@ class Worker:
             seed=self.seed,
             per_instance=self.per_instance,
         )
-        known = self._known_verdicts(name)
+        cache = self._board_cache(name, board_requests)
+        known = cache.known
         done = {(v["uid"], v["model_a"], v["model_b"]) for v in self.store.read_verdicts(name, sid)}
         todo: list[tuple[dict[str, Any], PairwiseItem | None]] = []
         for uid, model_a, model_b in pairs.itertuples(index=False):
@@ -203,20 +206,15 @@ class Worker:
 
         self._publish(request, board_requests, model_of, n_new=len(pairs), n_judged=len(to_judge))
 
-    def _known_verdicts(self, benchmark: str) -> dict[tuple[str, ...], str]:
-        known: dict[tuple[str, ...], str] = {}
-        for v in self.store.all_verdicts(benchmark):
-            known[
-                (v["uid"], v["hash_a"], v["hash_b"], v["judge_id"], v["judge_revision"], v["prompt_version"])
-            ] = v["winner"]
-        return known
-
-    def _battles(self, benchmark: str, sids: Sequence[str]) -> pd.DataFrame:
-        rows = []
-        for s in sids:
-            rows.extend(self.store.read_verdicts(benchmark, s))
-        frame = pd.DataFrame(rows, columns=["uid", "model_a", "model_b", "winner", "judge_id"])
-        return frame[["uid", "model_a", "model_b", "winner"]]
+    def _board_cache(self, benchmark: str, board_requests: Sequence[dict[str, Any]]) -> _BoardCache:
+        """The board's running statistics, brought up to date with jobs finished since last time
+        (all of them after a restart: the only pass over every stored verdict)."""
+        cache = self._boards.setdefault(benchmark, _BoardCache())
+        for request in board_requests:
+            if request["submission_id"] not in cache.loaded:
+                cache.fold(self.store.read_verdicts(benchmark, request["submission_id"]))
+                cache.loaded.add(request["submission_id"])
+        return cache
 
     def _publish(
         self,
@@ -229,15 +227,16 @@ class Worker:
     ) -> None:
         sid, name = request["submission_id"], request["benchmark"]
         members = [*board_requests, request]
-        battles = self._battles(name, [r["submission_id"] for r in members])
+        cache = self._boards[name]
+        cache.fold(self.store.read_verdicts(name, sid))
+        cache.loaded.add(sid)
         models = [r["model"] for r in members]
-        if battles.empty:
+        previous = self.store.read_board(name)
+        warm = dict(zip(previous["model"], previous["rating"], strict=True)) if previous is not None else None
+        if cache.state.n_battles == 0:
             ratings = empty_ratings(models)
         else:
-            rate = self.rate or (
-                lambda b: rate_battles(b, bootstrap_rounds=self.bootstrap_rounds, seed=self.seed)
-            )
-            ratings = rate(battles)
+            ratings, _ = cache.state.fit(warm_start=warm)
             missing = sorted(set(models) - set(ratings["model"]))
             if missing:
                 ratings = pd.concat([ratings, empty_ratings(missing)], ignore_index=True)
@@ -246,7 +245,7 @@ class Worker:
         with atomic_target(charts[0]) as tmp:
             rating_chart(board, tmp, f"{name}: ratings")
         with atomic_target(charts[1]) as tmp:
-            winrate_heatmap(battles, board, tmp, f"{name}: head to head")
+            winrate_heatmap(cache.state, board, tmp, f"{name}: head to head")
         row = board[board["submission_id"] == sid].iloc[0]
         result = {
             "config": {
@@ -275,6 +274,33 @@ class Worker:
             },
         }
         self.store.finish(sid, benchmark=name, result=result, board=board, extra_files=charts)
+
+
+@dataclass
+class _BoardCache:
+    """What the worker remembers about one board between jobs: running statistics, the verdict
+    index (content hashes + judge identity → verdict) and which jobs are already folded in."""
+
+    state: BoardState = field(default_factory=BoardState)
+    known: dict[tuple[str, ...], str] = field(default_factory=dict)
+    loaded: set[str] = field(default_factory=set)
+
+    def fold(self, verdicts: Sequence[dict[str, Any]]) -> None:
+        for v in verdicts:
+            key = (
+                v["uid"],
+                v["hash_a"],
+                v["hash_b"],
+                v["judge_id"],
+                v["judge_revision"],
+                v["prompt_version"],
+            )
+            self.known[key] = v["winner"]
+        self.state.add(
+            [v["model_a"] for v in verdicts],
+            [v["model_b"] for v in verdicts],
+            [v["winner"] for v in verdicts],
+        )
 
 
 def _number(value: Any) -> float | None:

@@ -1,0 +1,236 @@
+"""Running board statistics, so adding a model costs in proportion to its new battles.
+
+A board of 1,000 models rests on about a million battles. Re-reading and re-counting all of them
+for every submission would make each new model cost as much as the whole board, so the worker
+keeps sufficient statistics instead and folds each job's new battles into them:
+
+* **win rates**: per model, the credit earned and the battles counted under each OpenING variant
+  (the same credit tables as :func:`genjudge.scoring.winrate.win_rates`); adding battles is a
+  couple of ``np.add.at`` calls, reading the rates is O(models);
+* **Bradley–Terry**: the likelihood only depends on counts per (model pair, outcome) — the same
+  formulation as :func:`genjudge.scoring.bradley_terry.fit_bradley_terry` (ties are half a win,
+  FastChat style). New battles increment existing rows or append new ones; the refit starts from
+  the previous board's ratings (new model at the mean), so L-BFGS needs a few iterations instead
+  of a cold start's hundreds;
+* **95% intervals**: sandwich (robust) standard errors at the fit — one n×n inverse; a bootstrap
+  would refit the whole board hundreds of times per submission and, with a dense Hessian per
+  replicate, does not scale to 1,000 models. Rank is
+  1 + the number of models whose interval lies entirely above, as in the arena scoring.
+
+Everything here is pure computation on arrays: no files, no judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
+
+from genjudge.leaderboard.ratings import RATING_COLUMNS
+
+OUTCOMES = {"A": 0, "B": 1, "Tie(A)": 2, "Tie(B)": 3, "Tie": 4}
+# Per outcome code (A, B, Tie(A), Tie(B), Tie): side A's credit and whether the battle counts,
+# for the three variants the board shows: fdt, with tie (ties earn 0), without tie.
+_CREDIT_A = np.array(
+    [[1.0, 0.0, 1.0, 0.0, 0.5], [1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0]]
+).T  # shape (5 outcomes, 3 variants)
+_CREDIT_B = _CREDIT_A[[1, 0, 3, 2, 4]]
+_COUNTED = np.array([[1.0] * 5, [1.0] * 5, [1.0, 1.0, 0.0, 0.0, 0.0]]).T
+_SCORE_A = np.array([1.0, 0.0, 0.5, 0.5, 0.5])
+INIT_RATING, SCALE, ALPHA = 1000.0, 400.0, float(np.log(10.0))
+Z95 = 1.959963984540054
+
+
+class BoardState:
+    """Sufficient statistics of all battles on one board; grow it with :meth:`add`."""
+
+    def __init__(self) -> None:
+        self.models: list[str] = []
+        self.index: dict[str, int] = {}
+        self.credit = np.zeros((0, 3))
+        self.counted = np.zeros((0, 3))
+        self.battles = np.zeros(0, dtype=np.int64)
+        # One row per distinct (low model, high model, score of low in {0, .5, 1}).
+        self._row_of: dict[tuple[int, int, int], int] = {}
+        self._low = np.zeros(1024, dtype=np.int64)
+        self._high = np.zeros(1024, dtype=np.int64)
+        self._score = np.zeros(1024)
+        self._count = np.zeros(1024)
+        self._rows = 0
+        self.n_battles = 0
+        # Per unordered pair (low, high): FDT credit of the low model and battles, for the heatmap.
+        self._pair_fdt: dict[tuple[int, int], list[float]] = {}
+
+    # ------------------------------------------------------------------ growing
+    def add_models(self, names: Sequence[str]) -> None:
+        new = [name for name in dict.fromkeys(names) if name not in self.index]
+        for name in new:
+            self.index[name] = len(self.models)
+            self.models.append(name)
+        if new:
+            pad = len(new)
+            self.credit = np.vstack([self.credit, np.zeros((pad, 3))])
+            self.counted = np.vstack([self.counted, np.zeros((pad, 3))])
+            self.battles = np.concatenate([self.battles, np.zeros(pad, dtype=np.int64)])
+
+    def add(self, model_a: Sequence[str], model_b: Sequence[str], winner: Sequence[str]) -> None:
+        """Fold new battles in: O(new battles)."""
+        if len(model_a) == 0:
+            return
+        self.add_models([*model_a, *model_b])
+        a = np.fromiter((self.index[m] for m in model_a), np.int64, len(model_a))
+        b = np.fromiter((self.index[m] for m in model_b), np.int64, len(model_b))
+        try:
+            outcome = np.fromiter((OUTCOMES[w] for w in winner), np.int64, len(winner))
+        except KeyError as exc:
+            raise ValueError(f"unknown verdict {exc.args[0]!r}; expected one of {list(OUTCOMES)}") from exc
+        np.add.at(self.credit, a, _CREDIT_A[outcome])
+        np.add.at(self.credit, b, _CREDIT_B[outcome])
+        np.add.at(self.counted, a, _COUNTED[outcome])
+        np.add.at(self.counted, b, _COUNTED[outcome])
+        np.add.at(self.battles, a, 1)
+        np.add.at(self.battles, b, 1)
+        self.n_battles += len(a)
+
+        swap = a > b
+        low, high = np.where(swap, b, a), np.where(swap, a, b)
+        score = np.where(swap, 1.0 - _SCORE_A[outcome], _SCORE_A[outcome])
+        code = np.rint(score * 2).astype(np.int64)
+        credit_low = np.where(swap, _CREDIT_B[outcome, 0], _CREDIT_A[outcome, 0])
+        pairs, inverse = np.unique(np.stack([low, high], axis=1), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        pair_credit = np.bincount(inverse, credit_low, len(pairs))
+        pair_count = np.bincount(inverse, minlength=len(pairs))
+        for (lo, hi), c, n in zip(pairs.tolist(), pair_credit.tolist(), pair_count.tolist(), strict=True):
+            tally = self._pair_fdt.setdefault((lo, hi), [0.0, 0.0])
+            tally[0] += c
+            tally[1] += n
+        keys, counts = np.unique(np.stack([low, high, code], axis=1), axis=0, return_counts=True)
+        for (lo, hi, sc), n in zip(keys.tolist(), counts.tolist(), strict=True):
+            row = self._row_of.get((lo, hi, sc))
+            if row is None:
+                row = self._append_row(lo, hi, sc / 2.0)
+                self._row_of[(lo, hi, sc)] = row
+            self._count[row] += n
+
+    def add_frame(self, battles: pd.DataFrame) -> None:
+        self.add(battles["model_a"].tolist(), battles["model_b"].tolist(), battles["winner"].tolist())
+
+    def _append_row(self, low: int, high: int, score: float) -> int:
+        if self._rows == len(self._low):
+            grow = len(self._low)
+            self._low = np.concatenate([self._low, np.zeros(grow, dtype=np.int64)])
+            self._high = np.concatenate([self._high, np.zeros(grow, dtype=np.int64)])
+            self._score = np.concatenate([self._score, np.zeros(grow)])
+            self._count = np.concatenate([self._count, np.zeros(grow)])
+        row = self._rows
+        self._low[row], self._high[row], self._score[row] = low, high, score
+        self._rows += 1
+        return row
+
+    # ------------------------------------------------------------------ reading
+    def win_rates(self) -> pd.DataFrame:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = np.where(
+                self.counted > 0, self.credit / np.where(self.counted > 0, self.counted, 1), np.nan
+            )
+        return pd.DataFrame(
+            {
+                "model": self.models,
+                "winrate_fdt": rates[:, 0],
+                "winrate_with_tie": rates[:, 1],
+                "winrate_without_tie": rates[:, 2],
+                "battles": self.battles,
+            }
+        )
+
+    def head_to_head(self, models: Sequence[str]) -> pd.DataFrame:
+        """FDT win rate of each row model against each column model (NaN where they never met)."""
+        matrix = np.full((len(models), len(models)), np.nan)
+        for i, row in enumerate(models):
+            for j, col in enumerate(models):
+                a, b = self.index.get(row), self.index.get(col)
+                if a is None or b is None or a == b:
+                    continue
+                tally = self._pair_fdt.get((min(a, b), max(a, b)))
+                if tally and tally[1]:
+                    low_rate = tally[0] / tally[1]
+                    matrix[i, j] = low_rate if a < b else 1.0 - low_rate
+        return pd.DataFrame(matrix, index=list(models), columns=list(models))
+
+    def fit(self, warm_start: dict[str, float] | None = None, tol: float = 1e-8) -> tuple[pd.DataFrame, int]:
+        """BT ratings with 95% intervals and ranks for every model; also the L-BFGS iteration count.
+
+        ``warm_start`` maps model → rating (the previous board); models not in it start at the mean.
+        """
+        n = len(self.models)
+        rows = self._rows
+        low, high, score = self._low[:rows], self._high[:rows], self._score[:rows]
+        weight = self._count[:rows] / max(self.n_battles, 1)
+        theta0 = np.zeros(n)
+        if warm_start:
+            for name, rating in warm_start.items():
+                if name in self.index and np.isfinite(rating):
+                    theta0[self.index[name]] = (rating - INIT_RATING) / SCALE
+            theta0 -= theta0.mean()
+        result = minimize(
+            _loss_and_grad,
+            theta0,
+            args=(low, high, score, weight),
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": 1000, "gtol": tol},
+        )
+        theta = result.x - result.x.mean()
+        stderr = self._standard_errors(theta, low, high, score)
+        rating = INIT_RATING + SCALE * theta
+        lower = rating - Z95 * SCALE * stderr
+        upper = rating + Z95 * SCALE * stderr
+        frame = self.win_rates()
+        frame["rating"], frame["rating_lower"], frame["rating_upper"] = rating, lower, upper
+        frame["rank"] = _rank(lower, upper)
+        return frame[list(RATING_COLUMNS)], int(result.nit)
+
+    def _standard_errors(self, theta, low, high, score) -> np.ndarray:
+        """Sandwich (robust) standard errors, sqrt(diag(H⁻¹ J H⁻¹)) over all battles.
+
+        H is the Fisher information; J the outer product of per-battle score gradients. With ties
+        scored as half-wins the plain inverse Fisher information overstates the variance; the
+        sandwich matches what a multinomial bootstrap of the battles estimates (checked in tests).
+        """
+        rows = self._rows
+        count = self._count[:rows]
+        p = expit(ALPHA * (theta[low] - theta[high]))
+        hessian = _pair_matrix(len(theta), low, high, count * ALPHA**2 * p * (1.0 - p))
+        outer = _pair_matrix(len(theta), low, high, count * ALPHA**2 * (score - p) ** 2)
+        # The likelihood is flat along "all ratings shift together": fix that direction.
+        gauge = np.ones_like(hessian) / len(theta)
+        inverse = np.linalg.inv(hessian + gauge) - gauge
+        cov = inverse @ outer @ inverse
+        return np.sqrt(np.clip(np.diag(cov), 0.0, None))
+
+
+def _pair_matrix(n: int, low: np.ndarray, high: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Σ weight · (e_low − e_high)(e_low − e_high)ᵀ: a graph Laplacian over the model pairs."""
+    matrix = np.zeros((n, n))
+    np.add.at(matrix, (low, high), -weight)
+    np.add.at(matrix, (high, low), -weight)
+    matrix[np.diag_indices(n)] = -matrix.sum(axis=1)
+    return matrix
+
+
+def _rank(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """1 + the number of models whose lower bound is above this model's upper bound."""
+    above = len(lower) - np.searchsorted(np.sort(lower), upper, side="right")
+    return 1 + above
+
+
+def _loss_and_grad(theta, low, high, score, weight):
+    diff = ALPHA * (theta[low] - theta[high])
+    loss = -(weight * (score * log_expit(diff) + (1.0 - score) * log_expit(-diff))).sum()
+    residual = weight * ALPHA * (expit(diff) - score)
+    grad = np.bincount(low, residual, len(theta)) - np.bincount(high, residual, len(theta))
+    return loss, grad
