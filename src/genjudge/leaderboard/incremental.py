@@ -22,6 +22,7 @@ Everything here is pure computation on arrays: no files, no judge.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -63,6 +64,7 @@ class BoardState:
         self.n_battles = 0
         # Per unordered pair (low, high): FDT credit of the low model and battles, for the heatmap.
         self._pair_fdt: dict[tuple[int, int], list[float]] = {}
+        self.last_timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ growing
     def add_models(self, names: Sequence[str]) -> None:
@@ -176,6 +178,7 @@ class BoardState:
                 if name in self.index and np.isfinite(rating):
                     theta0[self.index[name]] = (rating - INIT_RATING) / SCALE
             theta0 -= theta0.mean()
+        started = time.perf_counter()
         result = minimize(
             _loss_and_grad,
             theta0,
@@ -185,7 +188,9 @@ class BoardState:
             options={"maxiter": 1000, "gtol": tol},
         )
         theta = result.x - result.x.mean()
+        fitted = time.perf_counter()
         stderr = self._standard_errors(theta, low, high, score)
+        self.last_timings = {"bt_fit": fitted - started, "intervals": time.perf_counter() - fitted}
         rating = INIT_RATING + SCALE * theta
         lower = rating - Z95 * SCALE * stderr
         upper = rating + Z95 * SCALE * stderr
@@ -215,9 +220,8 @@ class BoardState:
 
 def _pair_matrix(n: int, low: np.ndarray, high: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Σ weight · (e_low − e_high)(e_low − e_high)ᵀ: a graph Laplacian over the model pairs."""
-    matrix = np.zeros((n, n))
-    np.add.at(matrix, (low, high), -weight)
-    np.add.at(matrix, (high, low), -weight)
+    off = np.bincount(low * n + high, weight, n * n).reshape(n, n)
+    matrix = -(off + off.T)
     matrix[np.diag_indices(n)] = -matrix.sum(axis=1)
     return matrix
 
