@@ -384,6 +384,10 @@ def _parse(folder: Path, root: Path, model: str) -> list[ModelOutput]:
         raise SubmissionError(reason, file=_relative(exc.file, root), field=exc.field) from exc
 
 
+def _safe_dir_name(name: str) -> str:
+    return name if SAFE_PART_RE.match(name) and name not in (".", "..") else "submission"
+
+
 def _relative(path: str | None, root: Path) -> str | None:
     """Paths in messages are the submitter's own, never our temp folder."""
     if path is None:
@@ -456,7 +460,8 @@ def validate_submission(
     with tempfile.TemporaryDirectory(prefix="genjudge-submission-") as tmp:
         workdir = Path(tmp)
         if source.is_dir():
-            copy_folder(source, workdir, limits)
+            # Keep the folder's own name: records may name images as './<Model>_output/<file>'.
+            copy_folder(source, workdir / _safe_dir_name(source.name), limits)
         else:
             extract_zip(source, workdir, limits)
         outputs = read_outputs_folder(workdir, model, uids, limits)

@@ -43,6 +43,7 @@ _COUNTED = np.array([[1.0] * 5, [1.0] * 5, [1.0, 1.0, 0.0, 0.0, 0.0]]).T
 _SCORE_A = np.array([1.0, 0.0, 0.5, 0.5, 0.5])
 INIT_RATING, SCALE, ALPHA = 1000.0, 400.0, float(np.log(10.0))
 Z95 = 1.959963984540054
+_MAX_MODELS = 1 << 21  # model indices are packed into int64 keys: (low * _MAX_MODELS + high) * 3 + score
 
 
 class BoardState:
@@ -54,16 +55,11 @@ class BoardState:
         self.credit = np.zeros((0, 3))
         self.counted = np.zeros((0, 3))
         self.battles = np.zeros(0, dtype=np.int64)
-        # One row per distinct (low model, high model, score of low in {0, .5, 1}).
-        self._row_of: dict[tuple[int, int, int], int] = {}
-        self._low = np.zeros(1024, dtype=np.int64)
-        self._high = np.zeros(1024, dtype=np.int64)
-        self._score = np.zeros(1024)
-        self._count = np.zeros(1024)
-        self._rows = 0
+        # Counts per distinct (low model, high model, score of low in {0, .5, 1}) for the BT fit,
+        # and per unordered pair the low model's FDT credit and battles, for the heatmap.
+        self._outcomes = _SparseCounts(1)
+        self._pairs = _SparseCounts(2)
         self.n_battles = 0
-        # Per unordered pair (low, high): FDT credit of the low model and battles, for the heatmap.
-        self._pair_fdt: dict[tuple[int, int], list[float]] = {}
         self.last_timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ growing
@@ -102,36 +98,12 @@ class BoardState:
         score = np.where(swap, 1.0 - _SCORE_A[outcome], _SCORE_A[outcome])
         code = np.rint(score * 2).astype(np.int64)
         credit_low = np.where(swap, _CREDIT_B[outcome, 0], _CREDIT_A[outcome, 0])
-        pairs, inverse = np.unique(np.stack([low, high], axis=1), axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        pair_credit = np.bincount(inverse, credit_low, len(pairs))
-        pair_count = np.bincount(inverse, minlength=len(pairs))
-        for (lo, hi), c, n in zip(pairs.tolist(), pair_credit.tolist(), pair_count.tolist(), strict=True):
-            tally = self._pair_fdt.setdefault((lo, hi), [0.0, 0.0])
-            tally[0] += c
-            tally[1] += n
-        keys, counts = np.unique(np.stack([low, high, code], axis=1), axis=0, return_counts=True)
-        for (lo, hi, sc), n in zip(keys.tolist(), counts.tolist(), strict=True):
-            row = self._row_of.get((lo, hi, sc))
-            if row is None:
-                row = self._append_row(lo, hi, sc / 2.0)
-                self._row_of[(lo, hi, sc)] = row
-            self._count[row] += n
+        pair_key = low * _MAX_MODELS + high
+        self._pairs.add(pair_key, np.stack([credit_low, np.ones(len(low))], axis=1))
+        self._outcomes.add(pair_key * 3 + code, np.ones((len(low), 1)))
 
     def add_frame(self, battles: pd.DataFrame) -> None:
         self.add(battles["model_a"].tolist(), battles["model_b"].tolist(), battles["winner"].tolist())
-
-    def _append_row(self, low: int, high: int, score: float) -> int:
-        if self._rows == len(self._low):
-            grow = len(self._low)
-            self._low = np.concatenate([self._low, np.zeros(grow, dtype=np.int64)])
-            self._high = np.concatenate([self._high, np.zeros(grow, dtype=np.int64)])
-            self._score = np.concatenate([self._score, np.zeros(grow)])
-            self._count = np.concatenate([self._count, np.zeros(grow)])
-        row = self._rows
-        self._low[row], self._high[row], self._score[row] = low, high, score
-        self._rows += 1
-        return row
 
     # ------------------------------------------------------------------ reading
     def win_rates(self) -> pd.DataFrame:
@@ -157,9 +129,9 @@ class BoardState:
                 a, b = self.index.get(row), self.index.get(col)
                 if a is None or b is None or a == b:
                     continue
-                tally = self._pair_fdt.get((min(a, b), max(a, b)))
-                if tally and tally[1]:
-                    low_rate = tally[0] / tally[1]
+                credit, battles = self._pairs.get(min(a, b) * _MAX_MODELS + max(a, b))
+                if battles:
+                    low_rate = credit / battles
                     matrix[i, j] = low_rate if a < b else 1.0 - low_rate
         return pd.DataFrame(matrix, index=list(models), columns=list(models))
 
@@ -169,9 +141,8 @@ class BoardState:
         ``warm_start`` maps model → rating (the previous board); models not in it start at the mean.
         """
         n = len(self.models)
-        rows = self._rows
-        low, high, score = self._low[:rows], self._high[:rows], self._score[:rows]
-        weight = self._count[:rows] / max(self.n_battles, 1)
+        low, high, score, count = self._outcome_rows()
+        weight = count / max(self.n_battles, 1)
         theta0 = np.zeros(n)
         if warm_start:
             for name, rating in warm_start.items():
@@ -189,7 +160,7 @@ class BoardState:
         )
         theta = result.x - result.x.mean()
         fitted = time.perf_counter()
-        stderr = self._standard_errors(theta, low, high, score)
+        stderr = _standard_errors(theta, low, high, score, count)
         self.last_timings = {"bt_fit": fitted - started, "intervals": time.perf_counter() - fitted}
         rating = INIT_RATING + SCALE * theta
         lower = rating - Z95 * SCALE * stderr
@@ -199,23 +170,56 @@ class BoardState:
         frame["rank"] = _rank(lower, upper)
         return frame[list(RATING_COLUMNS)], int(result.nit)
 
-    def _standard_errors(self, theta, low, high, score) -> np.ndarray:
-        """Sandwich (robust) standard errors, sqrt(diag(H⁻¹ J H⁻¹)) over all battles.
+    def _outcome_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        keys = self._outcomes.keys
+        pair, code = np.divmod(keys, 3)
+        low, high = np.divmod(pair, _MAX_MODELS)
+        return low, high, code / 2.0, self._outcomes.values[:, 0]
 
-        H is the Fisher information; J the outer product of per-battle score gradients. With ties
-        scored as half-wins the plain inverse Fisher information overstates the variance; the
-        sandwich matches what a multinomial bootstrap of the battles estimates (checked in tests).
-        """
-        rows = self._rows
-        count = self._count[:rows]
-        p = expit(ALPHA * (theta[low] - theta[high]))
-        hessian = _pair_matrix(len(theta), low, high, count * ALPHA**2 * p * (1.0 - p))
-        outer = _pair_matrix(len(theta), low, high, count * ALPHA**2 * (score - p) ** 2)
-        # The likelihood is flat along "all ratings shift together": fix that direction.
-        gauge = np.ones_like(hessian) / len(theta)
-        inverse = np.linalg.inv(hessian + gauge) - gauge
-        cov = inverse @ outer @ inverse
-        return np.sqrt(np.clip(np.diag(cov), 0.0, None))
+
+def _standard_errors(theta, low, high, score, count) -> np.ndarray:
+    """Sandwich (robust) standard errors, sqrt(diag(H⁻¹ J H⁻¹)) over all battles.
+
+    H is the Fisher information; J the outer product of per-battle score gradients. With ties
+    scored as half-wins the plain inverse Fisher information overstates the variance; the
+    sandwich estimates what a multinomial bootstrap of the battles would, at the cost of one solve.
+    """
+    p = expit(ALPHA * (theta[low] - theta[high]))
+    hessian = _pair_matrix(len(theta), low, high, count * ALPHA**2 * p * (1.0 - p))
+    outer = _pair_matrix(len(theta), low, high, count * ALPHA**2 * (score - p) ** 2)
+    # The likelihood is flat along "all ratings shift together": fix that direction.
+    gauge = np.ones_like(hessian) / len(theta)
+    inverse = np.linalg.inv(hessian + gauge) - gauge
+    cov = inverse @ outer @ inverse
+    return np.sqrt(np.clip(np.diag(cov), 0.0, None))
+
+
+class _SparseCounts:
+    """Float columns keyed by sorted int64 keys; ``add`` is vectorised (unique + searchsorted +
+    insert), so folding in a job's battles costs O(new battles + log) plus one memory move."""
+
+    def __init__(self, columns: int) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.values = np.zeros((0, columns))
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        sums = np.stack(
+            [np.bincount(inverse, values[:, c], len(unique)) for c in range(values.shape[1])], axis=1
+        )
+        pos = np.searchsorted(self.keys, unique)
+        found = pos < len(self.keys)
+        found[found] = self.keys[pos[found]] == unique[found]
+        self.values[pos[found]] += sums[found]
+        self.keys = np.insert(self.keys, pos[~found], unique[~found])
+        self.values = np.insert(self.values, pos[~found], sums[~found], axis=0)
+
+    def get(self, key: int) -> np.ndarray:
+        pos = int(np.searchsorted(self.keys, key))
+        if pos < len(self.keys) and self.keys[pos] == key:
+            return self.values[pos]
+        return np.zeros(self.values.shape[1])
 
 
 def _pair_matrix(n: int, low: np.ndarray, high: np.ndarray, weight: np.ndarray) -> np.ndarray:
