@@ -55,10 +55,10 @@ class BoardState:
         self.credit = np.zeros((0, 3))
         self.counted = np.zeros((0, 3))
         self.battles = np.zeros(0, dtype=np.int64)
-        # Counts per distinct (low model, high model, score of low in {0, .5, 1}) for the BT fit,
-        # and per unordered pair the low model's FDT credit and battles, for the heatmap.
-        self._outcomes = _SparseCounts(1)
-        self._pairs = _SparseCounts(2)
+        # Per unordered pair (low index, high index): the low model's FDT credit, the battles,
+        # and the sum and sum of squares of the low model's BT score (1, ½ for a tie, 0). The BT
+        # likelihood and its sandwich variance only need these per-pair sums.
+        self._pairs = _SparseCounts(4)
         self.n_battles = 0
         self.last_timings: dict[str, float] = {}
 
@@ -96,11 +96,9 @@ class BoardState:
         swap = a > b
         low, high = np.where(swap, b, a), np.where(swap, a, b)
         score = np.where(swap, 1.0 - _SCORE_A[outcome], _SCORE_A[outcome])
-        code = np.rint(score * 2).astype(np.int64)
         credit_low = np.where(swap, _CREDIT_B[outcome, 0], _CREDIT_A[outcome, 0])
         pair_key = low * _MAX_MODELS + high
-        self._pairs.add(pair_key, np.stack([credit_low, np.ones(len(low))], axis=1))
-        self._outcomes.add(pair_key * 3 + code, np.ones((len(low), 1)))
+        self._pairs.add(pair_key, np.stack([credit_low, np.ones(len(low)), score, score**2], axis=1))
 
     def add_frame(self, battles: pd.DataFrame) -> None:
         self.add(battles["model_a"].tolist(), battles["model_b"].tolist(), battles["winner"].tolist())
@@ -129,7 +127,7 @@ class BoardState:
                 a, b = self.index.get(row), self.index.get(col)
                 if a is None or b is None or a == b:
                     continue
-                credit, battles = self._pairs.get(min(a, b) * _MAX_MODELS + max(a, b))
+                credit, battles, _, _ = self._pairs.get(min(a, b) * _MAX_MODELS + max(a, b))
                 if battles:
                     low_rate = credit / battles
                     matrix[i, j] = low_rate if a < b else 1.0 - low_rate
@@ -141,8 +139,13 @@ class BoardState:
         ``warm_start`` maps model → rating (the previous board); models not in it start at the mean.
         """
         n = len(self.models)
-        low, high, score, count = self._outcome_rows()
-        weight = count / max(self.n_battles, 1)
+        low, high = np.divmod(self._pairs.keys, _MAX_MODELS)
+        count, score_sum, score_sq = (
+            self._pairs.values[:, 1],
+            self._pairs.values[:, 2],
+            self._pairs.values[:, 3],
+        )
+        scale = max(self.n_battles, 1)
         theta0 = np.zeros(n)
         if warm_start:
             for name, rating in warm_start.items():
@@ -153,14 +156,14 @@ class BoardState:
         result = minimize(
             _loss_and_grad,
             theta0,
-            args=(low, high, score, weight),
+            args=(low, high, count / scale, score_sum / scale),
             jac=True,
             method="L-BFGS-B",
             options={"maxiter": 1000, "gtol": tol},
         )
         theta = result.x - result.x.mean()
         fitted = time.perf_counter()
-        stderr = _standard_errors(theta, low, high, score, count)
+        stderr = _standard_errors(theta, low, high, count, score_sum, score_sq)
         self.last_timings = {"bt_fit": fitted - started, "intervals": time.perf_counter() - fitted}
         rating = INIT_RATING + SCALE * theta
         lower = rating - Z95 * SCALE * stderr
@@ -170,14 +173,8 @@ class BoardState:
         frame["rank"] = _rank(lower, upper)
         return frame[list(RATING_COLUMNS)], int(result.nit)
 
-    def _outcome_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        keys = self._outcomes.keys
-        pair, code = np.divmod(keys, 3)
-        low, high = np.divmod(pair, _MAX_MODELS)
-        return low, high, code / 2.0, self._outcomes.values[:, 0]
 
-
-def _standard_errors(theta, low, high, score, count) -> np.ndarray:
+def _standard_errors(theta, low, high, count, score_sum, score_sq) -> np.ndarray:
     """Sandwich (robust) standard errors, sqrt(diag(H⁻¹ J H⁻¹)) over all battles.
 
     H is the Fisher information; J the outer product of per-battle score gradients. With ties
@@ -186,12 +183,14 @@ def _standard_errors(theta, low, high, score, count) -> np.ndarray:
     """
     p = expit(ALPHA * (theta[low] - theta[high]))
     hessian = _pair_matrix(len(theta), low, high, count * ALPHA**2 * p * (1.0 - p))
-    outer = _pair_matrix(len(theta), low, high, count * ALPHA**2 * (score - p) ** 2)
+    # Σ over a pair's battles of (score − p)², from the per-pair sums.
+    squared_residuals = score_sq - 2.0 * p * score_sum + count * p**2
+    outer = _pair_matrix(len(theta), low, high, ALPHA**2 * squared_residuals)
     # The likelihood is flat along "all ratings shift together": fix that direction.
     gauge = np.ones_like(hessian) / len(theta)
     inverse = np.linalg.inv(hessian + gauge) - gauge
-    cov = inverse @ outer @ inverse
-    return np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    variance = np.einsum("ij,ji->i", inverse @ outer, inverse)
+    return np.sqrt(np.clip(variance, 0.0, None))
 
 
 class _SparseCounts:
@@ -236,9 +235,10 @@ def _rank(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     return 1 + above
 
 
-def _loss_and_grad(theta, low, high, score, weight):
+def _loss_and_grad(theta, low, high, count, score_sum):
+    """Negative BT log-likelihood per battle from per-pair sums: W log σ(d) + (N − W) log σ(−d)."""
     diff = ALPHA * (theta[low] - theta[high])
-    loss = -(weight * (score * log_expit(diff) + (1.0 - score) * log_expit(-diff))).sum()
-    residual = weight * ALPHA * (expit(diff) - score)
+    loss = -(score_sum * log_expit(diff) + (count - score_sum) * log_expit(-diff)).sum()
+    residual = ALPHA * (count * expit(diff) - score_sum)
     grad = np.bincount(low, residual, len(theta)) - np.bincount(high, residual, len(theta))
     return loss, grad
