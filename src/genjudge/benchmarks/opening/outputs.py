@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from genjudge.benchmarks.opening.errors import OpeningFormatError
-from genjudge.benchmarks.opening.images import relative_image_path, resolve_inside
+from genjudge.benchmarks.opening.images import FolderResolver, relative_image_path
 from genjudge.benchmarks.opening.release import (
     MissingImages,
     MissingImagesError,
@@ -99,11 +99,13 @@ def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> M
             f"total_uid {record['total_uid']!r} does not match the file name", **where, field="total_uid"
         )
 
+    resolver = FolderResolver(folder)
+
     def locate_image(raw: str, step_where: dict[str, Any]) -> tuple[Path, str]:
         relative = relative_image_path(raw, where=step_where)
         if len(relative.parts) > 1 and relative.parts[0] == folder.name:
             relative = PurePosixPath(*relative.parts[1:])
-        return resolve_inside(folder, relative, raw=raw, where=step_where), relative.as_posix()
+        return resolver.resolve(relative, raw=raw, where=step_where), relative.as_posix()
 
     steps, _ = parse_steps(
         conversation_sides(record, where)["output"],

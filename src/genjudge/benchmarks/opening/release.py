@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from genjudge.benchmarks.opening.errors import OpeningFormatError
-from genjudge.benchmarks.opening.images import read_verified_image, relative_image_path, resolve_inside
+from genjudge.benchmarks.opening.images import FolderResolver, read_verified_image, relative_image_path
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid, subtask_index
 from genjudge.records import Instance, Step
 
@@ -233,9 +233,11 @@ def iter_records(
     seen: dict[str, int] = {}
     known = subtask_index()
 
+    resolver = FolderResolver(base)
+
     def locate_image(raw: str, where: dict[str, Any]) -> tuple[Path, str]:
         relative = relative_image_path(raw, where=where)
-        return resolve_inside(base, relative, raw=raw, where=where), relative.as_posix()
+        return resolver.resolve(relative, raw=raw, where=where), relative.as_posix()
 
     with path.open("r", encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
