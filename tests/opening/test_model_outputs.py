@@ -145,3 +145,10 @@ def test_empty_or_absent_folder_is_explained(tmp_path: Path) -> None:
     (tmp_path / "Empty_output").mkdir()
     with pytest.raises(OpeningFormatError, match=r"no <total_uid>\.json"):
         read_model_outputs(tmp_path / "Empty_output")
+
+
+def test_ids_inside_the_file_must_match_its_name(model_dir: Path) -> None:
+    (model_dir / "0101001.jsonl").rename(model_dir / "0101009.jsonl")
+    with pytest.raises(OpeningFormatError, match="give total_uid 0101001") as caught:
+        read_model_outputs(model_dir)
+    assert caught.value.uid == "0101009"

@@ -27,6 +27,7 @@ from genjudge.benchmarks.opening.release import (
     conversation_sides,
     parse_steps,
 )
+from genjudge.benchmarks.opening.taxonomy import expected_total_uid
 from genjudge.records import ModelOutput
 
 OUTPUT_SUFFIX = "_output"
@@ -81,6 +82,26 @@ def read_model_outputs(
     return sorted(outputs, key=lambda output: output.total_uid)
 
 
+def _check_ids_match_file_name(record: dict[str, Any], where: dict[str, Any]) -> None:
+    """The file name is the key that pairs an answer with its question, so the ids inside the file
+    must agree with it; a renamed or misplaced file would otherwise be judged against the wrong
+    instance without anyone noticing."""
+    uid = where["uid"]
+    if "total_uid" in record and str(record["total_uid"]) != uid:
+        raise OpeningFormatError(
+            f"total_uid {record['total_uid']!r} does not match the file name", **where, field="total_uid"
+        )
+    ids = [record.get(key) for key in ("meta_task_id", "subtask_id", "data_id")]
+    if all(isinstance(value, (str, int)) and str(value).isdigit() for value in ids):
+        expected = expected_total_uid(*(str(value) for value in ids))
+        if expected != uid:
+            raise OpeningFormatError(
+                f"meta_task_id/subtask_id/data_id give total_uid {expected}, but the file is named {uid}",
+                **where,
+                field="data_id",
+            )
+
+
 def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> ModelOutput:
     uid = path.stem
     where: dict[str, Any] = {"file": path, "uid": uid}
@@ -94,10 +115,7 @@ def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> M
         raise OpeningFormatError(f"not UTF-8 text: {exc}", **where) from exc
     if not isinstance(record, dict):
         raise OpeningFormatError("the file must hold one JSON object", **where)
-    if "total_uid" in record and str(record["total_uid"]) != uid:
-        raise OpeningFormatError(
-            f"total_uid {record['total_uid']!r} does not match the file name", **where, field="total_uid"
-        )
+    _check_ids_match_file_name(record, where)
 
     resolver = FolderResolver(folder)
 
