@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs, sample_dir
+from genjudge.benchmarks.opening import outputs as outputs_module
 from genjudge.benchmarks.opening.release import MissingImagesError
 
 GEN = sample_dir() / "gen_outputs"
@@ -152,3 +153,12 @@ def test_ids_inside_the_file_must_match_its_name(model_dir: Path) -> None:
     with pytest.raises(OpeningFormatError, match="give total_uid 0101001") as caught:
         read_model_outputs(model_dir)
     assert caught.value.uid == "0101009"
+
+
+def test_oversized_answer_file_is_refused_before_parsing(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outputs_module, "MAX_OUTPUT_FILE_BYTES", 100)
+    with pytest.raises(OpeningFormatError, match="limit") as caught:
+        read_model_outputs(model_dir)
+    assert caught.value.uid == "0101001"

@@ -32,6 +32,9 @@ from genjudge.records import ModelOutput
 
 OUTPUT_SUFFIX = "_output"
 OUTPUT_EXTENSIONS = (".json", ".jsonl")
+MAX_OUTPUT_FILE_BYTES = 16 * 1024 * 1024
+"""An answer file is a few KB of text; anything far larger is refused before it is parsed, since
+model outputs come from submitters we do not control."""
 
 
 def model_name_from_dir(model_dir: Path) -> str:
@@ -105,6 +108,11 @@ def _check_ids_match_file_name(record: dict[str, Any], where: dict[str, Any]) ->
 def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> ModelOutput:
     uid = path.stem
     where: dict[str, Any] = {"file": path, "uid": uid}
+    size = path.stat().st_size
+    if size > MAX_OUTPUT_FILE_BYTES:
+        raise OpeningFormatError(
+            f"file is {size} bytes, above the {MAX_OUTPUT_FILE_BYTES}-byte limit", **where
+        )
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
