@@ -45,8 +45,9 @@ own new battles.
 ## Metrics
 - **Win rate FDT** (force-dividing tie, the headline number): a tie counts as a win for the side it leans to.
 - **Win rate with tie**: ties count as non-wins. **Without tie**: ties are left out.
-- **BT rating**: Bradley–Terry rating (Elo scale) fitted on all battles, with a bootstrap 95% interval;
-  rank = 1 + the number of models whose interval lies entirely above.
+- **BT rating**: Bradley–Terry rating (Elo scale, mean 1000; ties count as half a win) fitted on all
+  battles, with a 95% interval from sandwich standard errors; rank = 1 + the number of models whose
+  interval lies entirely above.
 - **Battles**: how many comparisons the numbers rest on.
 
 ## Submitting
