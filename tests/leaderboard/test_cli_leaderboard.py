@@ -1,0 +1,45 @@
+"""`genjudge leaderboard ...` on the embedded sample benchmark."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from genjudge.cli import app
+from genjudge.leaderboard.demo import sample_submissions
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", ["serve", "submit", "work", "status", "show"])
+def test_every_subcommand_has_help(command):
+    result = runner.invoke(app, ["leaderboard", command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_submit_then_status_then_show(tmp_path):
+    store = str(tmp_path / "lb")
+    folder = sample_submissions()[0]
+    result = runner.invoke(
+        app, ["leaderboard", "submit", str(folder), "--model", "Sample-1", "--store", store]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Queued Sample-1" in result.output
+    again = runner.invoke(app, ["leaderboard", "submit", str(folder), "--model", "Other", "--store", store])
+    assert "already submitted as Sample-1" in again.output
+
+    status = runner.invoke(app, ["leaderboard", "status", "--store", store])
+    assert status.exit_code == 0 and "PENDING" in status.output and "Sample-1" in status.output
+    show = runner.invoke(app, ["leaderboard", "show", "--store", store])
+    assert "board is empty" in show.output
+
+
+def test_a_bad_submission_exits_with_the_reason(tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"nope")
+    result = runner.invoke(
+        app, ["leaderboard", "submit", str(bad), "--model", "X", "--store", str(tmp_path / "lb")]
+    )
+    assert result.exit_code == 1
+    assert "Refused: file 'bad.zip': not a readable zip archive" in result.output
