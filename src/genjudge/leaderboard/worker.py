@@ -146,8 +146,7 @@ class Worker:
             request = self.store.update_request(sid, opponents=[r["submission_id"] for r in board_requests])
         opponent_ids = set(request["opponents"])
         board_requests = [r for r in board_requests if r["submission_id"] in opponent_ids]
-        model_of = {r["submission_id"]: r["model"] for r in [*board_requests, request]}
-        sid_of = {model: s for s, model in model_of.items()}
+        sid_of = {r["model"]: r["submission_id"] for r in [*board_requests, request]}
 
         pairs = sample_new_pairs(
             sorted(instances),
@@ -204,7 +203,7 @@ class Worker:
             bar.update(len(chunk))
         bar.close()
 
-        self._publish(request, board_requests, model_of, n_new=len(pairs), n_judged=len(to_judge))
+        self._publish(request, board_requests, n_new=len(pairs), n_judged=len(to_judge))
 
     def _board_cache(self, benchmark: str, board_requests: Sequence[dict[str, Any]]) -> _BoardCache:
         """The board's running statistics, brought up to date with jobs finished since last time
@@ -220,7 +219,6 @@ class Worker:
         self,
         request: dict[str, Any],
         board_requests: list[dict[str, Any]],
-        model_of: dict[str, str],
         *,
         n_new: int,
         n_judged: int,
