@@ -44,15 +44,35 @@ def _config(store: Path | None, repo: str | None, judge: str | None, opening: Pa
     )
 
 
+TERMINAL_HEADERS = {
+    "Rank": "#",
+    "Model": "Model",
+    "BT rating": "Rating",
+    "95% CI": "95% CI",
+    "Win rate FDT (%)": "FDT %",
+    "Win rate with tie (%)": "Tie %",
+    "Win rate without tie (%)": "No-tie %",
+    "Battles": "Battles",
+    "Submitted": "Submitted",
+    "Link": "Link",
+}
+
+
 def print_board(table, title: str) -> None:
-    """Render a board table (as built by ``BoardView.table``) in the terminal."""
+    """Render a board table (as built by ``BoardView.table``) in the terminal, compact headers,
+    without the link column when no model has a link."""
     from rich.console import Console
     from rich.table import Table
 
+    columns = [c for c in table.columns if c != "Link" or table[c].astype(bool).any()]
     out = Table(title=title)
-    for column in table.columns:
-        out.add_column(str(column), justify="right" if column not in ("Model", "Link", "95% CI") else "left")
-    for row in table.itertuples(index=False):
+    for column in columns:
+        out.add_column(
+            TERMINAL_HEADERS.get(column, str(column)),
+            justify="left" if column in ("Model", "Link", "95% CI", "Submitted") else "right",
+            no_wrap=column != "Link",
+        )
+    for row in table[columns].itertuples(index=False):
         out.add_row(*("" if str(v) == "nan" else str(v) for v in row))
     Console().print(out)
 
