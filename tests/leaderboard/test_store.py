@@ -159,3 +159,30 @@ def test_a_failed_push_is_retried_with_the_next_commit(tmp_path, caplog):
     (tmp_path / "lb" / "x.txt").write_text("x")
     store._publish(["x.txt"], "next")
     assert api.commits == [("next", ["README.md", "x.txt"])]
+
+
+def test_start_downloads_the_dataset_repo(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    calls = []
+
+    def fake_snapshot_download(**kwargs):
+        calls.append(kwargs)
+        (kwargs["local_dir"] / "requests").mkdir(parents=True)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot_download)
+    LeaderboardStore(tmp_path / "lb", hub=HubMirror("org/board", api=RecordingApi(), token="t0k"))
+    assert calls[0]["repo_id"] == "org/board" and calls[0]["repo_type"] == "dataset"
+    assert calls[0]["token"] == "t0k"
+
+
+def test_an_unreachable_hub_says_what_to_check(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    def offline(**kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", offline)
+    with pytest.raises(RuntimeError, match="unset GENJUDGE_LEADERBOARD_REPO") as error:
+        LeaderboardStore(tmp_path / "lb", hub=HubMirror("org/board", api=RecordingApi(), token="secret-t0k"))
+    assert "secret-t0k" not in str(error.value)

@@ -34,7 +34,16 @@ class HubMirror:
         """Fetch the repo's current files into ``local_dir`` (the board as last published)."""
         from huggingface_hub import snapshot_download
 
-        snapshot_download(repo_id=self.repo_id, repo_type="dataset", local_dir=local_dir, token=self._token)
+        try:
+            snapshot_download(
+                repo_id=self.repo_id, repo_type="dataset", local_dir=local_dir, token=self._token
+            )
+        except Exception as exc:
+            raise RuntimeError(
+                f"could not download the leaderboard dataset {self.repo_id!r} ({type(exc).__name__}); check "
+                "GENJUDGE_LEADERBOARD_REPO and the HF_TOKEN secret, or unset GENJUDGE_LEADERBOARD_REPO to "
+                "keep the leaderboard in a local folder"
+            ) from exc
 
     def push(self, local_dir: Path, paths: Iterable[str], message: str) -> None:
         """Commit the given files (relative to ``local_dir``) as one commit.
