@@ -1,0 +1,205 @@
+"""Judge–human agreement, as OpenING's ``calculate_agreement.py`` defines it.
+
+Two verdict sets are matched on (uid, model A, model B) — the order shown matters, because a
+verdict names a side. On the matched pairs:
+
+- **FDT** (force dividing tie): ``Tie(A)`` counts as ``A`` and ``Tie(B)`` as ``B``; the two agree
+  when the resulting sides are equal. A plain ``Tie`` has no side to be forced to, so it is
+  its own class here and agrees only with another plain ``Tie`` (the official script turns it
+  into ``A``, an arbitrary choice its own comment flags; the official files hold none).
+- **with tie**: every tie label is one class ``Tie``; agreement over all matched pairs.
+- **without tie**: pairs where either side said any tie are dropped, then agreement on ``A``/``B``.
+
+With a list of unseen models, every variant is also split into pairs that involve at least one
+unseen model ("unseen") and the rest ("seen"), plus the harmonic mean of the two, as the
+OpenING paper reports for IntJudge. Every pair that is not counted is counted somewhere in
+:attr:`Agreement.counts` — nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from genjudge.scoring.battles import PreparedBattles, prepare_battles, union_codes
+
+AGREEMENT_VARIANTS: tuple[str, ...] = ("fdt", "with_tie", "without_tie")
+
+# Class of each outcome code (A, B, Tie(A), Tie(B), Tie) under each variant; -1 = dropped.
+_CLASSES: dict[str, np.ndarray] = {
+    "fdt": np.array([0, 1, 0, 1, 2]),
+    "with_tie": np.array([0, 1, 2, 2, 2]),
+    "without_tie": np.array([0, 1, -1, -1, -1]),
+}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement table and the counts behind it.
+
+    ``table`` has one row per group (``all``; with unseen models also ``seen``, ``unseen`` and
+    ``harmonic_mean``) and columns ``fdt``, ``with_tie``, ``without_tie`` (fractions in
+    [0, 1], NaN for an empty group), ``pairs`` (matched pairs in the group; for
+    ``harmonic_mean`` the seen and unseen pairs it summarises) and ``pairs_without_tie``
+    (those left after dropping ties).
+
+    ``counts`` says where every verdict went: ``human_verdicts``, ``judge_verdicts`` (rows
+    given), ``human_duplicates_dropped``, ``judge_duplicates_dropped`` (earlier rows overridden
+    by a later row with the same key, only with ``on_duplicate="last"``), ``matched``,
+    ``human_only`` and ``judge_only`` (unique keys without a partner), ``tie_pairs_dropped``
+    (matched pairs left out of *without tie*).
+    """
+
+    table: pd.DataFrame
+    counts: dict[str, int]
+    unseen_models: tuple[str, ...] = ()
+    absent_unseen_models: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain nested dict (JSON-ready: NaN becomes None)."""
+        agreement = {
+            str(group): {
+                column: (
+                    None if pd.isna(value) else (int(value) if column.startswith("pairs") else float(value))
+                )
+                for column, value in row.items()
+            }
+            for group, row in self.table.iterrows()
+        }
+        return {
+            "agreement": agreement,
+            "counts": dict(self.counts),
+            "unseen_models": list(self.unseen_models),
+            "absent_unseen_models": list(self.absent_unseen_models),
+        }
+
+
+def _dedupe(
+    columns: PreparedBattles, keys: np.ndarray, name: str, on_duplicate: Literal["error", "last"]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Rows to keep (positions) and their keys, after resolving repeated pairs."""
+    duplicated = pd.Index(keys).duplicated(keep="last")
+    n_duplicated = int(duplicated.sum())
+    if n_duplicated and on_duplicate == "error":
+        position = int(np.flatnonzero(duplicated)[0])
+        raise ValueError(
+            f"{name}: {columns.row_label(position)} is judged more than once ({n_duplicated} repeated "
+            "row(s)); pass on_duplicate='last' to keep the last verdict for each pair, as the "
+            "official script does"
+        )
+    keep = np.flatnonzero(~duplicated)
+    return keep, keys[keep], n_duplicated
+
+
+def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 key per (uid, model A, model B), comparable across the two sets."""
+    (human_uid, judge_uid), _ = union_codes((human.uid_codes, human.uids), (judge.uid_codes, judge.uids))
+    h, j = human.encoded, judge.encoded
+    (h_a, h_b, j_a, j_b), models = union_codes(
+        (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
+    )
+    m = len(models)
+    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
+
+
+def _rate(agreed: np.ndarray, counted: np.ndarray) -> float:
+    n = int(counted.sum())
+    return float(agreed.sum()) / n if n else float("nan")
+
+
+def _harmonic_mean(x: float, y: float) -> float:
+    if np.isnan(x) or np.isnan(y) or x + y == 0:
+        return float("nan")
+    return 2 * x * y / (x + y)
+
+
+def judge_agreement(
+    judge: pd.DataFrame | PreparedBattles,
+    human: pd.DataFrame | PreparedBattles,
+    *,
+    unseen_models: Iterable[str] | None = None,
+    on_duplicate: Literal["error", "last"] = "error",
+) -> Agreement:
+    """Agreement of ``judge`` verdicts with ``human`` verdicts (both battles frames).
+
+    ``unseen_models``: models the judge was not trained on; a pair is *unseen* when either of
+    its models is in the list. Names in the list that appear in no matched pair are reported in
+    :attr:`Agreement.absent_unseen_models` (a typo there would otherwise silently move every
+    pair to *seen*).
+
+    ``on_duplicate``: a pair judged twice in one set is an error by default; ``"last"`` keeps
+    the last verdict, like the official script's dict, and counts the overridden rows.
+    """
+    if on_duplicate not in ("error", "last"):
+        raise ValueError(f"on_duplicate must be 'error' or 'last', got {on_duplicate!r}")
+    human_columns = prepare_battles(human, name="human verdicts")
+    judge_columns = prepare_battles(judge, name="judge verdicts")
+    human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
+    human_rows, human_keys, human_dupes = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
+    judge_rows, judge_keys, judge_dupes = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
+
+    position = pd.Index(judge_keys).get_indexer(human_keys)
+    matched = position >= 0
+    human_matched = human_rows[matched]
+    judge_matched = judge_rows[position[matched]]
+    human_outcome = human_columns.encoded.outcome[human_matched]
+    judge_outcome = judge_columns.encoded.outcome[judge_matched]
+    results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for variant, classes in _CLASSES.items():
+        human_class, judge_class = classes[human_outcome], classes[judge_outcome]
+        counted = (human_class >= 0) & (judge_class >= 0)
+        results[variant] = (counted, counted & (human_class == judge_class))
+
+    n_matched = int(matched.sum())
+    groups: dict[str, np.ndarray] = {"all": np.ones(n_matched, dtype=bool)}
+    unseen = tuple(dict.fromkeys(unseen_models)) if unseen_models is not None else ()
+    absent: tuple[str, ...] = ()
+    if unseen_models is not None:
+        encoded = human_columns.encoded
+        unseen_code = np.isin(encoded.models, list(unseen))
+        is_unseen = unseen_code[encoded.a[human_matched]] | unseen_code[encoded.b[human_matched]]
+        groups["seen"] = ~is_unseen
+        groups["unseen"] = is_unseen
+        present_codes = np.union1d(encoded.a[human_matched], encoded.b[human_matched])
+        present = set(encoded.models[present_codes])
+        absent = tuple(model for model in unseen if model not in present)
+
+    names = list(groups)
+    table_columns: dict[str, list[float]] = {variant: [] for variant in AGREEMENT_VARIANTS}
+    pairs: list[int] = []
+    pairs_without_tie: list[int] = []
+    for mask in groups.values():
+        for variant, (counted, agreed) in results.items():
+            table_columns[variant].append(_rate(agreed[mask], counted[mask]))
+        pairs.append(int(mask.sum()))
+        pairs_without_tie.append(int(results["without_tie"][0][mask].sum()))
+    if unseen_models is not None:
+        names.append("harmonic_mean")
+        for values in table_columns.values():
+            values.append(_harmonic_mean(values[1], values[2]))
+        pairs.append(pairs[1] + pairs[2])
+        pairs_without_tie.append(pairs_without_tie[1] + pairs_without_tie[2])
+    table = pd.DataFrame(
+        {
+            **{variant: np.array(values) for variant, values in table_columns.items()},
+            "pairs": np.array(pairs, dtype=np.int64),
+            "pairs_without_tie": np.array(pairs_without_tie, dtype=np.int64),
+        },
+        index=pd.Index(names, name="group"),
+    )
+
+    counts = {
+        "human_verdicts": len(human_columns.uid_codes),
+        "judge_verdicts": len(judge_columns.uid_codes),
+        "human_duplicates_dropped": human_dupes,
+        "judge_duplicates_dropped": judge_dupes,
+        "matched": n_matched,
+        "human_only": len(human_keys) - n_matched,
+        "judge_only": len(judge_keys) - n_matched,
+        "tie_pairs_dropped": n_matched - int(results["without_tie"][0].sum()),
+    }
+    return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)
