@@ -85,11 +85,43 @@ def _pair_row(path: Path, index: int, record: Any) -> list[str]:
     return [uid, name_a, name_b, id_a, id_b]
 
 
+def _fast_columns(records: list[Any], with_winner: bool) -> list[list[str]] | None:
+    """Columns of a well-formed file in one pass, or ``None`` if anything looks off.
+
+    The official files hold thousands of records; checking each through the careful path
+    below costs more than the scoring itself. Anything unusual falls back to that path, which
+    finds and names the bad record.
+    """
+    try:
+        columns = [
+            [record["data_id"] for record in records],
+            [record["model_A"]["name"] for record in records],
+            [record["model_B"]["name"] for record in records],
+            [record["model_A"]["id"] for record in records],
+            [record["model_B"]["id"] for record in records],
+        ]
+        if with_winner:
+            columns.insert(3, [record["winner"] for record in records])
+    except (KeyError, TypeError):
+        return None
+    if with_winner and not set(columns[3]) <= set(WINNER_LABELS):
+        return None
+    for values in columns:
+        if set(map(type, values)) != {str} or "" in values:
+            return None
+    if any(a == b for a, b in zip(columns[1], columns[2], strict=True)):
+        return None
+    return columns
+
+
 def read_pairs(path: str | Path) -> pd.DataFrame:
     """Read a sampled-pairs file: columns ``uid, model_a, model_b, model_a_id, model_b_id``."""
     path, records = _load_list(path)
-    rows = [_pair_row(path, index, record) for index, record in enumerate(records)]
-    return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    columns = _fast_columns(records, with_winner=False)
+    if columns is None:
+        rows = [_pair_row(path, index, record) for index, record in enumerate(records)]
+        columns = [[row[k] for row in rows] for k in range(len(PAIR_COLUMNS))]
+    return pd.DataFrame(dict(zip(PAIR_COLUMNS, columns, strict=True)))
 
 
 def read_verdicts(path: str | Path) -> pd.DataFrame:
@@ -99,17 +131,20 @@ def read_verdicts(path: str | Path) -> pd.DataFrame:
     second vote is for the caller to decide (see ``judge_agreement(on_duplicate=...)``).
     """
     path, records = _load_list(path)
-    rows = []
-    for index, record in enumerate(records):
-        uid, name_a, name_b, id_a, id_b = _pair_row(path, index, record)
-        winner = _field(path, index, record, "winner")
-        if winner not in WINNER_LABELS:
-            raise ArenaFormatError(
-                f"{path}: record {index} (data_id={uid}) field 'winner' is {winner!r}; "
-                f"expected one of {list(WINNER_LABELS)}"
-            )
-        rows.append([uid, name_a, name_b, winner, id_a, id_b])
-    return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+    columns = _fast_columns(records, with_winner=True)
+    if columns is None:
+        rows = []
+        for index, record in enumerate(records):
+            uid, name_a, name_b, id_a, id_b = _pair_row(path, index, record)
+            winner = _field(path, index, record, "winner")
+            if winner not in WINNER_LABELS:
+                raise ArenaFormatError(
+                    f"{path}: record {index} (data_id={uid}) field 'winner' is {winner!r}; "
+                    f"expected one of {list(WINNER_LABELS)}"
+                )
+            rows.append([uid, name_a, name_b, winner, id_a, id_b])
+        columns = [[row[k] for row in rows] for k in range(len(VERDICT_COLUMNS))]
+    return pd.DataFrame(dict(zip(VERDICT_COLUMNS, columns, strict=True)))
 
 
 def read_gpt_scores(path: str | Path) -> pd.DataFrame:
