@@ -157,3 +157,18 @@ def test_agreement_matches_reference(judge_rows, human_rows):
     counts = result.counts
     assert counts["matched"] + counts["human_only"] == len(human_rows)
     assert counts["matched"] + counts["judge_only"] == len(judge_rows)
+
+
+def test_dense_and_hashed_key_tables_agree(monkeypatch, judge_battles, human_battles):
+    from genjudge.scoring import agreement
+
+    monkeypatch.setattr(agreement, "_DENSE_KEYS_PER_ROW", 10**9)
+    dense = judge_agreement(judge_battles, human_battles, unseen_models=["Z"])
+    monkeypatch.setattr(agreement, "_DENSE_KEYS_PER_ROW", 0)
+    hashed = judge_agreement(judge_battles, human_battles, unseen_models=["Z"])
+    pd.testing.assert_frame_equal(dense.table, hashed.table)
+    assert dense.counts == hashed.counts
+    repeated = pd.concat([human_battles, human_battles.iloc[[0]].assign(winner="B")], ignore_index=True)
+    result = judge_agreement(judge_battles, repeated, on_duplicate="last")
+    assert result.counts["human_duplicates_dropped"] == 1
+    assert result.table.loc["all", "pairs"] == 5

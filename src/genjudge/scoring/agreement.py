@@ -78,32 +78,63 @@ class Agreement:
         }
 
 
+_DENSE_KEYS_PER_ROW = 8
+
+
+class _KeyTable:
+    """Position of the last row holding each pair key.
+
+    Keys are integers (uid code, model A code, model B code). When the key space is small
+    next to the number of rows (many battles per instance), a plain array indexed by key
+    replaces hashing; otherwise pandas' hash index does the job.
+    """
+
+    def __init__(self, keys: np.ndarray, size: int) -> None:
+        positions = np.arange(len(keys))
+        if size <= _DENSE_KEYS_PER_ROW * len(keys):
+            self._dense: np.ndarray | None = np.full(size, -1, dtype=np.int64)
+            np.maximum.at(self._dense, keys, positions)
+            self._index = None
+        else:
+            self._dense = None
+            last = ~pd.Index(keys).duplicated(keep="last")
+            self._index = pd.Index(keys[last])
+            self._positions = positions[last]
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Last position of each key, -1 where absent."""
+        if self._dense is not None:
+            return self._dense[keys]
+        found = self._index.get_indexer(keys)
+        return np.where(found >= 0, self._positions[found], -1)
+
+
 def _dedupe(
-    columns: PreparedBattles, keys: np.ndarray, name: str, on_duplicate: Literal["error", "last"]
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Rows to keep (positions) and their keys, after resolving repeated pairs."""
-    duplicated = pd.Index(keys).duplicated(keep="last")
-    n_duplicated = int(duplicated.sum())
+    columns: PreparedBattles, keys: np.ndarray, size: int, name: str, on_duplicate: Literal["error", "last"]
+) -> tuple[np.ndarray, _KeyTable, int]:
+    """Rows kept (positions, file order) and the key table, after resolving repeated pairs."""
+    table = _KeyTable(keys, size)
+    kept = table.lookup(keys) == np.arange(len(keys))
+    n_duplicated = int(len(keys) - kept.sum())
     if n_duplicated and on_duplicate == "error":
-        position = int(np.flatnonzero(duplicated)[0])
+        position = int(np.flatnonzero(~kept)[0])
         raise ValueError(
             f"{name}: {columns.row_label(position)} is judged more than once ({n_duplicated} repeated "
             "row(s)); pass on_duplicate='last' to keep the last verdict for each pair, as the "
             "official script does"
         )
-    keep = np.flatnonzero(~duplicated)
-    return keep, keys[keep], n_duplicated
+    return np.flatnonzero(kept), table, n_duplicated
 
 
-def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
-    """One int64 key per (uid, model A, model B), comparable across the two sets."""
-    (human_uid, judge_uid), _ = union_codes((human.uid_codes, human.uids), (judge.uid_codes, judge.uids))
+def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray, int]:
+    """One integer key per (uid, model A, model B), comparable across the two sets, and the key space size."""
+    (human_uid, judge_uid), uids = union_codes((human.uid_codes, human.uids), (judge.uid_codes, judge.uids))
     h, j = human.encoded, judge.encoded
     (h_a, h_b, j_a, j_b), models = union_codes(
         (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
     )
     m = len(models)
-    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
+    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b, len(uids) * m * m
 
 
 def _rate(agreed: np.ndarray, counted: np.ndarray) -> float:
@@ -138,14 +169,16 @@ def judge_agreement(
         raise ValueError(f"on_duplicate must be 'error' or 'last', got {on_duplicate!r}")
     human_columns = prepare_battles(human, name="human verdicts")
     judge_columns = prepare_battles(judge, name="judge verdicts")
-    human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
-    human_rows, human_keys, human_dupes = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
-    judge_rows, judge_keys, judge_dupes = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
+    human_keys, judge_keys, key_space = _pair_keys(human_columns, judge_columns)
+    human_rows, _, human_dupes = _dedupe(human_columns, human_keys, key_space, "human verdicts", on_duplicate)
+    judge_rows, judge_table, judge_dupes = _dedupe(
+        judge_columns, judge_keys, key_space, "judge verdicts", on_duplicate
+    )
 
-    position = pd.Index(judge_keys).get_indexer(human_keys)
+    position = judge_table.lookup(human_keys[human_rows])
     matched = position >= 0
     human_matched = human_rows[matched]
-    judge_matched = judge_rows[position[matched]]
+    judge_matched = position[matched]
     human_outcome = human_columns.encoded.outcome[human_matched]
     judge_outcome = judge_columns.encoded.outcome[judge_matched]
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -198,8 +231,8 @@ def judge_agreement(
         "human_duplicates_dropped": human_dupes,
         "judge_duplicates_dropped": judge_dupes,
         "matched": n_matched,
-        "human_only": len(human_keys) - n_matched,
-        "judge_only": len(judge_keys) - n_matched,
+        "human_only": len(human_rows) - n_matched,
+        "judge_only": len(judge_rows) - n_matched,
         "tie_pairs_dropped": n_matched - int(results["without_tie"][0].sum()),
     }
     return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)

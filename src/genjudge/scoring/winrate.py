@@ -28,24 +28,29 @@ from genjudge.scoring.battles import EncodedBattles, PreparedBattles, encode_bat
 Variant = Literal["fdt", "with_tie_0", "with_tie_05", "without_tie"]
 VARIANTS: tuple[Variant, ...] = ("fdt", "with_tie_0", "with_tie_05", "without_tie")
 
-# Per outcome code (A, B, Tie(A), Tie(B), Tie): credit to side A, credit to side B, counted?
-_CREDIT_A: dict[str, np.ndarray] = {
-    "fdt": np.array([1.0, 0.0, 1.0, 0.0, 0.5]),
-    "with_tie_0": np.array([1.0, 0.0, 0.0, 0.0, 0.0]),
-    "with_tie_05": np.array([1.0, 0.0, 0.5, 0.5, 0.5]),
-    "without_tie": np.array([1.0, 0.0, 0.0, 0.0, 0.0]),
-}
-_COUNTED: dict[str, np.ndarray] = {
-    "fdt": np.ones(5),
-    "with_tie_0": np.ones(5),
-    "with_tie_05": np.ones(5),
-    "without_tie": np.array([1.0, 1.0, 0.0, 0.0, 0.0]),
-}
-
-
-def _credit_b(variant: str) -> np.ndarray:
-    # Side B's credit mirrors side A's with the outcomes swapped (A<->B, Tie(A)<->Tie(B)).
-    return _CREDIT_A[variant][[1, 0, 3, 2, 4]]
+# Everything is computed from how often each model had each outcome *from its own point of
+# view*: 0 = won outright, 1 = lost outright, 2 = tie leaning to itself, 3 = tie leaning to the
+# other side, 4 = plain tie. Columns: the variants, in VARIANTS order.
+_CREDIT = np.array(
+    [
+        [1.0, 1.0, 1.0, 1.0],  # won
+        [0.0, 0.0, 0.0, 0.0],  # lost
+        [1.0, 0.0, 0.5, 0.0],  # tie leaning to self
+        [0.0, 0.0, 0.5, 0.0],  # tie leaning to the other side
+        [0.5, 0.0, 0.5, 0.0],  # plain tie
+    ]
+)
+_COUNTED = np.array(
+    [
+        [1.0, 1.0, 1.0, 1.0],
+        [1.0, 1.0, 1.0, 1.0],
+        [1.0, 1.0, 1.0, 0.0],
+        [1.0, 1.0, 1.0, 0.0],
+        [1.0, 1.0, 1.0, 0.0],
+    ]
+)
+# Outcome code of a battle (A, B, Tie(A), Tie(B), Tie) as seen by side B.
+_AS_SEEN_BY_B = np.array([1, 0, 3, 2, 4])
 
 
 def _check_variant(variant: str) -> None:
@@ -53,15 +58,13 @@ def _check_variant(variant: str) -> None:
         raise ValueError(f"unknown win-rate variant {variant!r}; expected one of {list(VARIANTS)}")
 
 
-def _per_model(encoded: EncodedBattles, variant: str) -> tuple[np.ndarray, np.ndarray]:
-    """Credit and counted battles per model for one variant."""
+def _head_to_head_counts(encoded: EncodedBattles) -> np.ndarray:
+    """``counts[i, j, k]``: battles of model i against model j with outcome k from i's view."""
     m = encoded.n_models
-    counted = _COUNTED[variant][encoded.outcome]
-    credit = np.bincount(encoded.a, _CREDIT_A[variant][encoded.outcome], m) + np.bincount(
-        encoded.b, _credit_b(variant)[encoded.outcome], m
-    )
-    total = np.bincount(encoded.a, counted, m) + np.bincount(encoded.b, counted, m)
-    return credit, total
+    forward = (encoded.a * m + encoded.b) * 5 + encoded.outcome
+    backward = (encoded.b * m + encoded.a) * 5 + _AS_SEEN_BY_B[encoded.outcome]
+    counts = np.bincount(forward, minlength=m * m * 5) + np.bincount(backward, minlength=m * m * 5)
+    return counts.reshape(m, m, 5).astype(np.float64)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -85,27 +88,16 @@ def win_rates(battles: pd.DataFrame | PreparedBattles) -> pd.DataFrame:
     [0.333, 0.333, 0.667, 1.0]
     """
     encoded = encode_battles(battles)
-    m = encoded.n_models
-    columns: dict[str, np.ndarray] = {}
-    for variant in VARIANTS:
-        credit, total = _per_model(encoded, variant)
-        columns[variant] = _ratio(credit, total)
-    # Outcome counts from each model's point of view: code 0 = own win, 1 = own loss,
-    # 2 = tie leaning to self, 3 = tie leaning to the other side, 4 = plain tie.
-    own_outcome_b = np.array([1, 0, 3, 2, 4])[encoded.outcome]
-    counts = np.bincount(encoded.a * 5 + encoded.outcome, minlength=m * 5) + np.bincount(
-        encoded.b * 5 + own_outcome_b, minlength=m * 5
-    )
-    counts = counts.reshape(m, 5)
+    counts = _head_to_head_counts(encoded).sum(axis=1)  # (model, own outcome)
+    rates = _ratio(counts @ _CREDIT, counts @ _COUNTED)
+    order = np.argsort(-rates[:, 0], kind="stable")
+    counts = counts[order].astype(np.int64)
+    columns: dict[str, np.ndarray] = {variant: rates[order, k] for k, variant in enumerate(VARIANTS)}
     columns["battles"] = counts.sum(axis=1)
     for position, name in enumerate(("wins", "losses", "ties_lean_self", "ties_lean_other", "ties_plain")):
         columns[name] = counts[:, position]
     columns["decisive"] = counts[:, 0] + counts[:, 1]
-    order = np.argsort(-columns["fdt"], kind="stable")
-    return pd.DataFrame(
-        {name: values[order] for name, values in columns.items()},
-        index=encoded.model_index.take(order),
-    )
+    return pd.DataFrame(columns, index=encoded.model_index.take(order))
 
 
 def win_rate_matrix(battles: pd.DataFrame | PreparedBattles, variant: Variant = "fdt") -> pd.DataFrame:
@@ -120,27 +112,25 @@ def win_rate_matrix(battles: pd.DataFrame | PreparedBattles, variant: Variant = 
     cell is the rate the variant's name promises and the matrix agrees with the overall column.
     """
     _check_variant(variant)
-    return _matrix(encode_battles(battles), variant)
+    return _matrices(encode_battles(battles), [variant])[variant]
 
 
 def win_rate_matrices(battles: pd.DataFrame | PreparedBattles) -> dict[str, pd.DataFrame]:
-    """All four head-to-head matrices at once (validates and encodes the battles only once)."""
-    encoded = encode_battles(battles)
-    return {variant: _matrix(encoded, variant) for variant in VARIANTS}
+    """All four head-to-head matrices at once (the battles are counted only once)."""
+    return _matrices(encode_battles(battles), VARIANTS)
 
 
-def _matrix(encoded: EncodedBattles, variant: str) -> pd.DataFrame:
-    m = encoded.n_models
-    outcome = encoded.outcome
-    credit_a = _CREDIT_A[variant][outcome]
-    credit_b = _credit_b(variant)[outcome]
-    counted = _COUNTED[variant][outcome]
-    forward = encoded.a * m + encoded.b
-    backward = encoded.b * m + encoded.a
-    credit = np.bincount(forward, credit_a, m * m) + np.bincount(backward, credit_b, m * m)
-    total = np.bincount(forward, counted, m * m) + np.bincount(backward, counted, m * m)
-    rates = _ratio(credit, total).reshape(m, m)
-    overall = _ratio(credit.reshape(m, m).sum(axis=1), total.reshape(m, m).sum(axis=1))
-    order = np.argsort(-np.nan_to_num(overall, nan=-1.0), kind="stable")
-    index = encoded.model_index.take(order)
-    return pd.DataFrame(rates[np.ix_(order, order)], index=index, columns=index.rename("opponent"))
+def _matrices(encoded: EncodedBattles, variants) -> dict[str, pd.DataFrame]:
+    counts = _head_to_head_counts(encoded)
+    credit, counted = counts @ _CREDIT, counts @ _COUNTED  # (model, opponent, variant)
+    rates = _ratio(credit, counted)
+    overall = _ratio(credit.sum(axis=1), counted.sum(axis=1))
+    result = {}
+    for variant in variants:
+        k = VARIANTS.index(variant)
+        order = np.argsort(-np.nan_to_num(overall[:, k], nan=-1.0), kind="stable")
+        index = encoded.model_index.take(order)
+        result[variant] = pd.DataFrame(
+            rates[:, :, k][np.ix_(order, order)], index=index, columns=index.rename("opponent")
+        )
+    return result
