@@ -127,3 +127,18 @@ def test_bad_options_are_refused(population):
         fit_bradley_terry(population, bootstrap_rounds=0, anchor="nobody")
     with pytest.raises(ValueError, match="bootstrap_rounds"):
         fit_bradley_terry(population, bootstrap_rounds=-1)
+
+
+def test_models_that_never_lose_are_flagged_and_the_bootstrap_still_runs():
+    battles = pd.DataFrame(
+        {
+            "uid": list("abcd"),
+            "model_a": ["x", "x", "y", "z"],
+            "model_b": ["y", "z", "z", "x"],
+            "winner": ["A", "Tie(A)", "B", "B"],
+        }
+    )
+    table = fit_bradley_terry(battles, bootstrap_rounds=100, seed=0)
+    assert table.attrs["unbounded_models"] == ["y"]  # y never won a point
+    assert table["model"].tolist() == ["x", "z", "y"]
+    assert np.isfinite(table[["rating", "lower", "upper"]].to_numpy()).all()

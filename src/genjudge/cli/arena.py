@@ -150,6 +150,11 @@ def report(
         raise _fail(str(error)) from None
 
     console.print(_ratings_table(rates, ratings, bootstrap))
+    if ratings.attrs.get("unbounded_models"):
+        errors.print(
+            f"[yellow]warning:[/] {ratings.attrs['unbounded_models']} never won or never lost: "
+            "their Bradley–Terry ratings are not finite estimates, only their direction is meaningful"
+        )
     if agreement is not None:
         console.print(_agreement_table(agreement))
         if agreement.absent_unseen_models:

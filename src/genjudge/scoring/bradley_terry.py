@@ -30,6 +30,7 @@ from genjudge.scoring.battles import PreparedBattles, encode_battles
 # Score of side A for each outcome code (A, B, Tie(A), Tie(B), Tie).
 _SCORE_A = np.array([1.0, 0.0, 0.5, 0.5, 0.5])
 _NEWTON_MAX_ITER = 50
+_RIDGE = 1e-9
 
 
 def _unique_outcomes(a: np.ndarray, b: np.ndarray, score_a: np.ndarray, n_models: int):
@@ -112,7 +113,10 @@ def _fit_bootstrap(theta0, low, high, score, weights, alpha, tol) -> tuple[np.nd
         hessian[:, pair_low, pair_high] = -curvature
         hessian[:, pair_high, pair_low] = -curvature
         hessian[:, diagonal, diagonal] = -hessian.sum(axis=2)
-        hessian += gauge
+        # The all-ones term fixes the free shift; the small ridge keeps the solve defined when a
+        # resample leaves the comparison graph disconnected (those shifts have zero gradient,
+        # so they get a zero step) and only damps steps elsewhere, leaving the optimum as is.
+        hessian += gauge + _RIDGE * np.eye(n_models)
         step = np.linalg.solve(hessian, -grad[..., None])[..., 0]
         # Backtracking keeps a replicate whose likelihood is flat in some direction (a model
         # that never lost in this resample) from overshooting.
@@ -124,8 +128,9 @@ def _fit_bootstrap(theta0, low, high, score, weights, alpha, tol) -> tuple[np.nd
             if not worse.any():
                 break
             size[worse] *= 0.5
-        theta[rows] = candidate
-        loss[rows] = new_loss
+        improved = ~worse
+        theta[rows[improved]] = candidate[improved]
+        loss[rows[improved]] = new_loss[improved]
     return theta - theta.mean(axis=1, keepdims=True), int(active.sum())
 
 
@@ -148,7 +153,8 @@ def fit_bradley_terry(
     quantiles), ``rank`` and ``battles``. With ``bootstrap_rounds=0`` the interval collapses to
     the rating and rank is 1 + the number of strictly higher-rated models. The frame's
     ``attrs`` records the settings and ``bootstrap_unconverged`` (replicates that hit the
-    iteration cap, e.g. when a model never lost in a resample and its rating runs away).
+    iteration cap) and ``unbounded_models`` (models that never won or never lost, counting
+    ties as half: their maximum-likelihood rating is infinite, so theirs only marks a direction).
 
     >>> import pandas as pd
     >>> battles = pd.DataFrame({"uid": list("123456"), "model_a": ["x", "x", "x", "y", "y", "z"],
@@ -193,6 +199,11 @@ def fit_bradley_terry(
         lower, upper = ratings.copy(), ratings.copy()
     rank = 1 + (lower[None, :] > upper[:, None]).sum(axis=1)
     per_model = np.bincount(encoded.a, minlength=len(models)) + np.bincount(encoded.b, minlength=len(models))
+    score_a = _SCORE_A[encoded.outcome]
+    points = np.bincount(encoded.a, score_a, len(models)) + np.bincount(encoded.b, 1.0 - score_a, len(models))
+    # A model that never won (or never lost) has no finite maximum-likelihood rating: the fit
+    # only stops because the likelihood gets flat. Say so instead of presenting the number as is.
+    unbounded = [str(model) for model in models[(points == 0) | (points == per_model)]]
 
     order = np.argsort(-ratings, kind="stable")
     table = pd.DataFrame(
@@ -214,5 +225,6 @@ def fit_bradley_terry(
         base=base,
         init_rating=init_rating,
         bootstrap_unconverged=unconverged,
+        unbounded_models=unbounded,
     )
     return table
