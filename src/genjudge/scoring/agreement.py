@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from genjudge.scoring.battles import PreparedBattles, prepare_battles, union_codes
+from genjudge.scoring.battles import PreparedBattles, factorize_text, prepare_battles, union_codes
 
 AGREEMENT_VARIANTS: tuple[str, ...] = ("fdt", "with_tie", "without_tie")
 
@@ -128,7 +128,9 @@ def _dedupe(
 
 def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray, int]:
     """One integer key per (uid, model A, model B), comparable across the two sets, and the key space size."""
-    (human_uid, judge_uid), uids = union_codes((human.uid_codes, human.uids), (judge.uid_codes, judge.uids))
+    n_human = len(human)
+    uid_codes, uids = factorize_text(pd.concat([human.frame["uid"], judge.frame["uid"]], ignore_index=True))
+    human_uid, judge_uid = uid_codes[:n_human], uid_codes[n_human:]
     h, j = human.encoded, judge.encoded
     (h_a, h_b, j_a, j_b), models = union_codes(
         (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
@@ -226,8 +228,8 @@ def judge_agreement(
     )
 
     counts = {
-        "human_verdicts": len(human_columns.uid_codes),
-        "judge_verdicts": len(judge_columns.uid_codes),
+        "human_verdicts": len(human_columns),
+        "judge_verdicts": len(judge_columns),
         "human_duplicates_dropped": human_dupes,
         "judge_duplicates_dropped": judge_dupes,
         "matched": n_matched,

@@ -21,7 +21,6 @@ mis-scored battle is worse than a refused one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -59,26 +58,13 @@ class EncodedBattles:
 class PreparedBattles:
     """A validated battles frame as integer codes (the fast path shared by scoring functions).
 
-    ``encoded`` holds models and outcomes; ``uid_codes``/``uids`` (computed on first use, since
-    only matching needs them) number the instances; ``frame`` is the caller's frame, kept to
-    name rows in later error messages.
+    ``encoded`` holds models and outcomes; ``frame`` is the caller's frame (index reset), kept
+    for the ``uid`` column and to name rows in later error messages.
     """
 
     def __init__(self, frame: pd.DataFrame, encoded: EncodedBattles) -> None:
         self.frame = frame
         self.encoded = encoded
-
-    @cached_property
-    def _uid_factorized(self) -> tuple[np.ndarray, np.ndarray]:
-        return _factorize_text(self.frame["uid"])
-
-    @property
-    def uid_codes(self) -> np.ndarray:
-        return self._uid_factorized[0]
-
-    @property
-    def uids(self) -> np.ndarray:
-        return self._uid_factorized[1]
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -96,7 +82,7 @@ def _row_label(frame: pd.DataFrame, position: int) -> str:
     )
 
 
-def _factorize_text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def factorize_text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and unique values of a column, values compared as strings.
 
     Factorizing the column itself (not a Python list of its values) keeps pandas' Arrow/hash
@@ -140,7 +126,7 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
     if len(battles) == 0:
         raise ValueError(f"{name} is empty: at least one battle is needed")
     frame = battles.reset_index(drop=True)
-    factorized = {column: _factorize_text(frame[column]) for column in ("model_a", "model_b", "winner")}
+    factorized = {column: factorize_text(frame[column]) for column in ("model_a", "model_b", "winner")}
     null = frame["uid"].isna().to_numpy().copy()
     for codes, _ in factorized.values():
         null |= codes < 0
