@@ -13,7 +13,8 @@ temporary folder at run time; nothing from it is stored in this project. Then:
 2. **Speed.** In one process, on the same parsed files: the official functions (all four
    win-rate variants with their head-to-head CSVs, and all six agreement functions) against
    genjudge's ``win_rates`` + ``win_rate_matrices`` + ``judge_agreement`` (seen/unseen split
-   included), each validated from plain DataFrames. Best of ``--repeat`` runs each.
+   included), each validated from plain DataFrames. Best of ``--repeat`` rounds, the four
+   timed functions taking turns within each round.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import contextlib
 import importlib.util
 import io
+import math
 import os
 import re
 import subprocess
@@ -172,13 +174,19 @@ def load_module(path: Path, name: str):
     return module
 
 
-def best_time(function, repeat: int) -> float:
-    times = []
+def best_times(functions: list, repeat: int) -> list[float]:
+    """Best time of each function over ``repeat`` rounds, run in turn within each round.
+
+    Interleaving keeps the comparison fair on a shared machine: a burst of load from other
+    processes hits both sides instead of one.
+    """
+    best = [math.inf] * len(functions)
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for position, function in enumerate(functions):
+            start = time.perf_counter()
+            function()
+            best[position] = min(best[position], time.perf_counter() - start)
+    return best
 
 
 def time_both(workdir: Path, frames: dict, repeat: int) -> tuple[float, float, float, float]:
@@ -224,13 +232,11 @@ def time_both(workdir: Path, frames: dict, repeat: int) -> tuple[float, float, f
     cwd = os.getcwd()
     os.chdir(workdir)  # the official functions write their CSVs under ./Interleaved_Arena
     try:
-        official = best_time(official_compute, max(3, repeat // 4))
-        official_e2e = best_time(official_end_to_end, max(3, repeat // 4))
+        return tuple(
+            best_times([official_compute, ours_compute, official_end_to_end, ours_end_to_end], repeat)
+        )
     finally:
         os.chdir(cwd)
-    ours = best_time(ours_compute, repeat)
-    ours_e2e = best_time(ours_end_to_end, repeat)
-    return official, ours, official_e2e, ours_e2e
 
 
 def main() -> int:

@@ -159,16 +159,11 @@ def test_agreement_matches_reference(judge_rows, human_rows):
     assert counts["matched"] + counts["judge_only"] == len(judge_rows)
 
 
-def test_dense_and_hashed_key_tables_agree(monkeypatch, judge_battles, human_battles):
-    from genjudge.scoring import agreement
-
-    monkeypatch.setattr(agreement, "_DENSE_KEYS_PER_ROW", 10**9)
-    dense = judge_agreement(judge_battles, human_battles, unseen_models=["Z"])
-    monkeypatch.setattr(agreement, "_DENSE_KEYS_PER_ROW", 0)
-    hashed = judge_agreement(judge_battles, human_battles, unseen_models=["Z"])
-    pd.testing.assert_frame_equal(dense.table, hashed.table)
-    assert dense.counts == hashed.counts
+def test_repeated_pairs_keep_the_last_verdict_wherever_they_are(judge_battles, human_battles):
+    # The repeat sits after the other rows: the last verdict (B) wins, as in the official dict.
     repeated = pd.concat([human_battles, human_battles.iloc[[0]].assign(winner="B")], ignore_index=True)
     result = judge_agreement(judge_battles, repeated, on_duplicate="last")
     assert result.counts["human_duplicates_dropped"] == 1
     assert result.table.loc["all", "pairs"] == 5
+    # 0101001 now disagrees (judge A, human B): FDT agreement drops from 3/5 to 2/5.
+    assert result.table.loc["all", "fdt"] == pytest.approx(2 / 5)

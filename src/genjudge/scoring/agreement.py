@@ -78,42 +78,32 @@ class Agreement:
         }
 
 
-_DENSE_KEYS_PER_ROW = 8
-
-
 class _KeyTable:
-    """Position of the last row holding each pair key.
+    """Position of the last row holding each pair key, found by binary search on sorted keys.
 
-    Keys are integers (uid code, model A code, model B code). When the key space is small
-    next to the number of rows (many battles per instance), a plain array indexed by key
-    replaces hashing; otherwise pandas' hash index does the job.
+    Keys are plain integers, so sorting once and ``searchsorted`` beats building hash indexes
+    for the few thousand pairs of an arena file, and stays O(n log n) for millions.
     """
 
-    def __init__(self, keys: np.ndarray, size: int) -> None:
-        positions = np.arange(len(keys))
-        if size <= _DENSE_KEYS_PER_ROW * len(keys):
-            self._dense: np.ndarray | None = np.full(size, -1, dtype=np.int64)
-            np.maximum.at(self._dense, keys, positions)
-            self._index = None
-        else:
-            self._dense = None
-            last = ~pd.Index(keys).duplicated(keep="last")
-            self._index = pd.Index(keys[last])
-            self._positions = positions[last]
+    def __init__(self, keys: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        # With a stable sort, the last row of each run of equal keys is the key's last occurrence.
+        last = np.r_[ordered[1:] != ordered[:-1], True]
+        self._keys = ordered[last]
+        self._positions = order[last]
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Last position of each key, -1 where absent."""
-        if self._dense is not None:
-            return self._dense[keys]
-        found = self._index.get_indexer(keys)
-        return np.where(found >= 0, self._positions[found], -1)
+        slot = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[slot] == keys, self._positions[slot], -1)
 
 
 def _dedupe(
-    columns: PreparedBattles, keys: np.ndarray, size: int, name: str, on_duplicate: Literal["error", "last"]
+    columns: PreparedBattles, keys: np.ndarray, name: str, on_duplicate: Literal["error", "last"]
 ) -> tuple[np.ndarray, _KeyTable, int]:
     """Rows kept (positions, file order) and the key table, after resolving repeated pairs."""
-    table = _KeyTable(keys, size)
+    table = _KeyTable(keys)
     kept = table.lookup(keys) == np.arange(len(keys))
     n_duplicated = int(len(keys) - kept.sum())
     if n_duplicated and on_duplicate == "error":
@@ -126,17 +116,15 @@ def _dedupe(
     return np.flatnonzero(kept), table, n_duplicated
 
 
-def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray, int]:
-    """One integer key per (uid, model A, model B), comparable across the two sets, and the key space size."""
-    n_human = len(human)
-    uid_codes, uids = factorize_text(pd.concat([human.frame["uid"], judge.frame["uid"]], ignore_index=True))
-    human_uid, judge_uid = uid_codes[:n_human], uid_codes[n_human:]
+def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
+    """One integer key per (uid, model A, model B), comparable across the two sets."""
+    (human_uid, judge_uid), _ = factorize_text(human.frame["uid"], judge.frame["uid"])
     h, j = human.encoded, judge.encoded
     (h_a, h_b, j_a, j_b), models = union_codes(
         (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
     )
     m = len(models)
-    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b, len(uids) * m * m
+    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
 
 
 def _rate(agreed: np.ndarray, counted: np.ndarray) -> float:
@@ -171,11 +159,9 @@ def judge_agreement(
         raise ValueError(f"on_duplicate must be 'error' or 'last', got {on_duplicate!r}")
     human_columns = prepare_battles(human, name="human verdicts")
     judge_columns = prepare_battles(judge, name="judge verdicts")
-    human_keys, judge_keys, key_space = _pair_keys(human_columns, judge_columns)
-    human_rows, _, human_dupes = _dedupe(human_columns, human_keys, key_space, "human verdicts", on_duplicate)
-    judge_rows, judge_table, judge_dupes = _dedupe(
-        judge_columns, judge_keys, key_space, "judge verdicts", on_duplicate
-    )
+    human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
+    human_rows, _, human_dupes = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
+    judge_rows, judge_table, judge_dupes = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
 
     position = judge_table.lookup(human_keys[human_rows])
     matched = position >= 0

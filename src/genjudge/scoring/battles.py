@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from genjudge.judges.protocol import VERDICT_LABELS
 
@@ -82,16 +84,34 @@ def _row_label(frame: pd.DataFrame, position: int) -> str:
     )
 
 
-def factorize_text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and unique values of a column, values compared as strings.
+def _is_arrow_text(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
 
-    Factorizing the column itself (not a Python list of its values) keeps pandas' Arrow/hash
-    fast path; identifiers that arrive as ints (uid 1502046) become the strings they stand for.
+
+def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
+    """Integer codes (one array per column) over the shared unique values of ``columns``.
+
+    Values are compared as strings: identifiers that arrive as ints (uid 1502046) become the
+    strings they stand for. Missing values get code -1. Arrow-backed text columns (pandas'
+    default ``str`` dtype) are dictionary-encoded by pyarrow directly, about twice as fast as
+    ``pd.factorize``; anything else goes through ``pd.factorize``.
     """
-    if not (isinstance(series.dtype, pd.StringDtype) or pd.api.types.infer_dtype(series) == "string"):
-        series = series.astype(str).where(series.notna())
-    codes, uniques = pd.factorize(series)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    lengths = np.cumsum([len(column) for column in columns])[:-1]
+    arrays = [pa.array(column) for column in columns] if all(map(_is_arrow_text, columns)) else []
+    if arrays and len({array.type for array in arrays}) == 1:
+        combined = pa.chunked_array(arrays, type=arrays[0].type).combine_chunks()
+        encoded = combined.dictionary_encode()
+        indices = pc.fill_null(encoded.indices, -1) if encoded.null_count else encoded.indices
+        codes = indices.to_numpy().astype(np.int64)
+        uniques = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        return np.split(codes, lengths), uniques
+    parts = []
+    for column in columns:
+        if not (isinstance(column.dtype, pd.StringDtype) or pd.api.types.infer_dtype(column) == "string"):
+            column = column.astype(str).where(column.notna())
+        parts.append(column.astype(object))
+    codes, uniques = pd.factorize(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+    return np.split(codes.astype(np.int64), lengths), np.asarray(uniques, dtype=object)
 
 
 def union_codes(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -126,14 +146,12 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
     if len(battles) == 0:
         raise ValueError(f"{name} is empty: at least one battle is needed")
     frame = battles.reset_index(drop=True)
-    factorized = {column: factorize_text(frame[column]) for column in ("model_a", "model_b", "winner")}
-    null = frame["uid"].isna().to_numpy().copy()
-    for codes, _ in factorized.values():
-        null |= codes < 0
+    (a, b), models = factorize_text(frame["model_a"], frame["model_b"])
+    (winner_codes,), winner_values = factorize_text(frame["winner"])
+    null = frame["uid"].isna().to_numpy() | (a < 0) | (b < 0) | (winner_codes < 0)
     if null.any():
         raise ValueError(f"{name}: {_row_label(frame, int(np.flatnonzero(null)[0]))} has a missing value")
 
-    winner_codes, winner_values = factorized["winner"]
     label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
     outcome = np.array([label_code.get(value, -1) for value in winner_values], dtype=np.int64)[winner_codes]
     unknown = np.flatnonzero(outcome < 0)
@@ -142,7 +160,6 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
             f"{name}: {_row_label(frame, int(unknown[0]))} has an unknown winner label; "
             f"expected one of {list(WINNER_LABELS)} ({len(unknown)} row(s) affected)"
         )
-    (a, b), models = union_codes(factorized["model_a"], factorized["model_b"])
     self_pairs = np.flatnonzero(a == b)
     if len(self_pairs):
         raise ValueError(
