@@ -176,3 +176,17 @@ def test_win_rates_match_reference(rows):
             np.testing.assert_allclose(matrices[variant].loc[model, opponent], expected, equal_nan=True)
     # FDT gives every battle exactly one point: the credit shares sum to the number of battles.
     np.testing.assert_allclose((rates["fdt"] * rates["battles"]).sum(), len(rows))
+
+
+def test_any_index_works_and_rows_are_named_by_position(human_battles):
+    shuffled = human_battles.set_axis([10, 3, 7, 1, 0, 99])
+    pd.testing.assert_frame_equal(win_rates(shuffled), win_rates(human_battles))
+    broken = shuffled.copy()
+    broken.loc[7, "winner"] = "?"
+    with pytest.raises(ValueError, match=r"row 2 \(uid='0101003'"):
+        win_rates(broken)
+
+
+def test_object_and_arrow_text_columns_give_the_same_result(human_battles):
+    as_object = human_battles.astype(object)
+    pd.testing.assert_frame_equal(win_rates(as_object), win_rates(human_battles), check_index_type=False)

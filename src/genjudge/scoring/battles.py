@@ -60,8 +60,8 @@ class EncodedBattles:
 class PreparedBattles:
     """A validated battles frame as integer codes (the fast path shared by scoring functions).
 
-    ``encoded`` holds models and outcomes; ``frame`` is the caller's frame (index reset), kept
-    for the ``uid`` column and to name rows in later error messages.
+    ``encoded`` holds models and outcomes; ``frame`` is the caller's frame (rows are named by
+    position), kept for the ``uid`` column and to name rows in later error messages.
     """
 
     def __init__(self, frame: pd.DataFrame, encoded: EncodedBattles) -> None:
@@ -114,6 +114,17 @@ def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
     return np.split(codes.astype(np.int64), lengths), np.asarray(uniques, dtype=object)
 
 
+def _outcome_codes(winner: pd.Series) -> np.ndarray:
+    """Position of each winner label in ``WINNER_LABELS``; -1 for anything else."""
+    if _is_arrow_text(winner):
+        array = pa.array(winner)
+        codes = pc.index_in(array, value_set=pa.array(WINNER_LABELS, type=array.type))
+        return pc.fill_null(codes, -1).to_numpy().astype(np.int64)
+    (codes,), values = factorize_text(winner)
+    label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
+    return np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[codes]
+
+
 def union_codes(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
     """Re-code several (codes, uniques) factorizations onto one shared set of uniques.
 
@@ -145,15 +156,12 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
         raise ValueError(f"{name} is missing column(s) {missing}; expected columns {list(BATTLE_COLUMNS)}")
     if len(battles) == 0:
         raise ValueError(f"{name} is empty: at least one battle is needed")
-    frame = battles.reset_index(drop=True)
+    frame = battles
     (a, b), models = factorize_text(frame["model_a"], frame["model_b"])
-    (winner_codes,), winner_values = factorize_text(frame["winner"])
-    null = frame["uid"].isna().to_numpy() | (a < 0) | (b < 0) | (winner_codes < 0)
+    null = frame["uid"].isna().to_numpy() | frame["winner"].isna().to_numpy() | (a < 0) | (b < 0)
     if null.any():
         raise ValueError(f"{name}: {_row_label(frame, int(np.flatnonzero(null)[0]))} has a missing value")
-
-    label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
-    outcome = np.array([label_code.get(value, -1) for value in winner_values], dtype=np.int64)[winner_codes]
+    outcome = _outcome_codes(frame["winner"])
     unknown = np.flatnonzero(outcome < 0)
     if len(unknown):
         raise ValueError(
@@ -180,7 +188,7 @@ def validate_battles(battles: pd.DataFrame, *, name: str = "battles") -> pd.Data
     are kept. ``uid`` is compared as a string, so ``1502046`` and ``"1502046"`` are one instance.
     """
     columns = prepare_battles(battles, name=name)
-    return columns.frame.astype({column: str for column in BATTLE_COLUMNS})
+    return columns.frame.reset_index(drop=True).astype({column: str for column in BATTLE_COLUMNS})
 
 
 def encode_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "battles") -> EncodedBattles:
