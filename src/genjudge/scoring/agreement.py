@@ -29,12 +29,17 @@ from genjudge.scoring.battles import PreparedBattles, factorize_text, prepare_ba
 
 AGREEMENT_VARIANTS: tuple[str, ...] = ("fdt", "with_tie", "without_tie")
 
-# Class of each outcome code (A, B, Tie(A), Tie(B), Tie) under each variant; -1 = dropped.
-_CLASSES: dict[str, np.ndarray] = {
-    "fdt": np.array([0, 1, 0, 1, 2]),
-    "with_tie": np.array([0, 1, 2, 2, 2]),
-    "without_tie": np.array([0, 1, -1, -1, -1]),
-}
+# Class of each outcome code (A, B, Tie(A), Tie(B), Tie) under each variant (columns, in
+# AGREEMENT_VARIANTS order); -1 = the pair is dropped.
+_CLASS_TABLE = np.array(
+    [
+        [0, 0, 0],  # A
+        [1, 1, 1],  # B
+        [0, 2, -1],  # Tie(A): its lean under FDT, a tie with tie, dropped without tie
+        [1, 2, -1],  # Tie(B)
+        [2, 2, -1],  # Tie: no lean, so its own class under FDT
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class Agreement:
 
 
 class _KeyTable:
-    """Position of the last row holding each pair key, found by binary search on sorted keys.
+    """The last row holding each pair key, found by binary search on sorted keys.
 
     Keys are plain integers, so sorting once and ``searchsorted`` beats building hash indexes
     for the few thousand pairs of an arena file, and stays O(n log n) for millions.
@@ -92,6 +97,8 @@ class _KeyTable:
         last = np.r_[ordered[1:] != ordered[:-1], True]
         self._keys = ordered[last]
         self._positions = order[last]
+        self.kept = np.zeros(len(keys), dtype=bool)
+        self.kept[self._positions] = True
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Last position of each key, -1 where absent."""
@@ -104,16 +111,15 @@ def _dedupe(
 ) -> tuple[np.ndarray, _KeyTable, int]:
     """Rows kept (positions, file order) and the key table, after resolving repeated pairs."""
     table = _KeyTable(keys)
-    kept = table.lookup(keys) == np.arange(len(keys))
-    n_duplicated = int(len(keys) - kept.sum())
+    n_duplicated = int(len(keys) - table.kept.sum())
     if n_duplicated and on_duplicate == "error":
-        position = int(np.flatnonzero(~kept)[0])
+        position = int(np.flatnonzero(~table.kept)[0])
         raise ValueError(
             f"{name}: {columns.row_label(position)} is judged more than once ({n_duplicated} repeated "
             "row(s)); pass on_duplicate='last' to keep the last verdict for each pair, as the "
             "official script does"
         )
-    return np.flatnonzero(kept), table, n_duplicated
+    return np.flatnonzero(table.kept), table, n_duplicated
 
 
 def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
@@ -125,11 +131,6 @@ def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarr
     )
     m = len(models)
     return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
-
-
-def _rate(agreed: np.ndarray, counted: np.ndarray) -> float:
-    n = int(counted.sum())
-    return float(agreed.sum()) / n if n else float("nan")
 
 
 def _harmonic_mean(x: float, y: float) -> float:
@@ -169,48 +170,49 @@ def judge_agreement(
     judge_matched = position[matched]
     human_outcome = human_columns.encoded.outcome[human_matched]
     judge_outcome = judge_columns.encoded.outcome[judge_matched]
-    results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for variant, classes in _CLASSES.items():
-        human_class, judge_class = classes[human_outcome], classes[judge_outcome]
-        counted = (human_class >= 0) & (judge_class >= 0)
-        results[variant] = (counted, counted & (human_class == judge_class))
+    # One column per variant: was the pair counted, and did the two agree?
+    human_class = _CLASS_TABLE[human_outcome]
+    judge_class = _CLASS_TABLE[judge_outcome]
+    counted = (human_class >= 0) & (judge_class >= 0)
+    agreed = counted & (human_class == judge_class)
 
     n_matched = int(matched.sum())
-    groups: dict[str, np.ndarray] = {"all": np.ones(n_matched, dtype=bool)}
+    names = ["all"]
+    groups = [np.ones(n_matched, dtype=bool)]
     unseen = tuple(dict.fromkeys(unseen_models)) if unseen_models is not None else ()
     absent: tuple[str, ...] = ()
     if unseen_models is not None:
         encoded = human_columns.encoded
         unseen_code = np.isin(encoded.models, list(unseen))
-        is_unseen = unseen_code[encoded.a[human_matched]] | unseen_code[encoded.b[human_matched]]
-        groups["seen"] = ~is_unseen
-        groups["unseen"] = is_unseen
-        present_codes = np.union1d(encoded.a[human_matched], encoded.b[human_matched])
-        present = set(encoded.models[present_codes])
-        absent = tuple(model for model in unseen if model not in present)
+        a, b = encoded.a[human_matched], encoded.b[human_matched]
+        is_unseen = unseen_code[a] | unseen_code[b]
+        names += ["seen", "unseen"]
+        groups += [~is_unseen, is_unseen]
+        present = np.bincount(a, minlength=len(encoded.models)) + np.bincount(
+            b, minlength=len(encoded.models)
+        )
+        present_models = set(encoded.models[present > 0])
+        absent = tuple(model for model in unseen if model not in present_models)
 
-    names = list(groups)
-    table_columns: dict[str, list[float]] = {variant: [] for variant in AGREEMENT_VARIANTS}
-    pairs: list[int] = []
-    pairs_without_tie: list[int] = []
-    for mask in groups.values():
-        for variant, (counted, agreed) in results.items():
-            table_columns[variant].append(_rate(agreed[mask], counted[mask]))
-        pairs.append(int(mask.sum()))
-        pairs_without_tie.append(int(results["without_tie"][0][mask].sum()))
+    membership = np.array(groups, dtype=np.float64)  # (group, pair)
+    n_counted = membership @ counted
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(n_counted > 0, (membership @ agreed) / np.maximum(n_counted, 1), np.nan)
+    pairs = membership.sum(axis=1).astype(np.int64)
+    pairs_without_tie = n_counted[:, 2].astype(np.int64)
     if unseen_models is not None:
         names.append("harmonic_mean")
-        for values in table_columns.values():
-            values.append(_harmonic_mean(values[1], values[2]))
-        pairs.append(pairs[1] + pairs[2])
-        pairs_without_tie.append(pairs_without_tie[1] + pairs_without_tie[2])
+        harmonic = [_harmonic_mean(rates[1, k], rates[2, k]) for k in range(len(AGREEMENT_VARIANTS))]
+        rates = np.vstack([rates, harmonic])
+        pairs = np.r_[pairs, pairs[1] + pairs[2]]
+        pairs_without_tie = np.r_[pairs_without_tie, pairs_without_tie[1] + pairs_without_tie[2]]
     table = pd.DataFrame(
         {
-            **{variant: np.array(values) for variant, values in table_columns.items()},
-            "pairs": np.array(pairs, dtype=np.int64),
-            "pairs_without_tie": np.array(pairs_without_tie, dtype=np.int64),
+            **{variant: rates[:, k] for k, variant in enumerate(AGREEMENT_VARIANTS)},
+            "pairs": pairs,
+            "pairs_without_tie": pairs_without_tie,
         },
-        index=pd.Index(names, name="group"),
+        index=pd.Index(names, dtype=object, name="group"),
     )
 
     counts = {
@@ -221,6 +223,6 @@ def judge_agreement(
         "matched": n_matched,
         "human_only": len(human_rows) - n_matched,
         "judge_only": len(judge_rows) - n_matched,
-        "tie_pairs_dropped": n_matched - int(results["without_tie"][0].sum()),
+        "tie_pairs_dropped": n_matched - int(counted[:, 2].sum()),
     }
     return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)

@@ -175,7 +175,7 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
             f"({len(self_pairs)} row(s) affected)"
         )
     encoded = EncodedBattles(
-        models=models, a=a, b=b, outcome=outcome, model_index=pd.Index(models, dtype=str, name="model")
+        models=models, a=a, b=b, outcome=outcome, model_index=pd.Index(models, dtype=object, name="model")
     )
     return PreparedBattles(frame, encoded)
 
