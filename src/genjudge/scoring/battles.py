@@ -114,12 +114,21 @@ def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
     return np.split(codes.astype(np.int64), lengths), np.asarray(uniques, dtype=object)
 
 
+def _null_mask(column: pd.Series) -> np.ndarray | bool:
+    """Missing values of a column (``False`` when an Arrow column says it has none)."""
+    if _is_arrow_text(column) and pa.array(column).null_count == 0:
+        return False
+    return column.isna().to_numpy()
+
+
 def _outcome_codes(winner: pd.Series) -> np.ndarray:
     """Position of each winner label in ``WINNER_LABELS``; -1 for anything else."""
     if _is_arrow_text(winner):
         array = pa.array(winner)
         codes = pc.index_in(array, value_set=pa.array(WINNER_LABELS, type=array.type))
-        return pc.fill_null(codes, -1).to_numpy().astype(np.int64)
+        if codes.null_count:
+            codes = pc.fill_null(codes, -1)
+        return codes.to_numpy().astype(np.int64)
     (codes,), values = factorize_text(winner)
     label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
     return np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[codes]
@@ -158,7 +167,7 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
         raise ValueError(f"{name} is empty: at least one battle is needed")
     frame = battles
     (a, b), models = factorize_text(frame["model_a"], frame["model_b"])
-    null = frame["uid"].isna().to_numpy() | frame["winner"].isna().to_numpy() | (a < 0) | (b < 0)
+    null = _null_mask(frame["uid"]) | _null_mask(frame["winner"]) | (a < 0) | (b < 0)
     if null.any():
         raise ValueError(f"{name}: {_row_label(frame, int(np.flatnonzero(null)[0]))} has a missing value")
     outcome = _outcome_codes(frame["winner"])
