@@ -2,14 +2,11 @@
 
 For each model, a win rate is (credit earned) / (battles counted):
 
-============  ===========================================  ==========================
-variant       credit per battle                            battles counted
-============  ===========================================  ==========================
-``fdt``       A/Tie(A) win for A; B/Tie(B) win for B        all
-``with_tie_0``  outright wins only (ties earn 0)             all
-``with_tie_05`` outright wins, ties 0.5 to each side         all
-``without_tie`` outright wins                                outright (A/B) only
-============  ===========================================  ==========================
+- ``fdt`` (force dividing tie): A and Tie(A) are a win for A, B and Tie(B) a win for B; all
+  battles count.
+- ``with_tie_0``: outright wins only (ties earn 0); all battles count.
+- ``with_tie_05``: outright wins, plus 0.5 to each side of a tie; all battles count.
+- ``without_tie``: outright wins; only outright (A/B) battles count.
 
 The OpenING maintainers recommend FDT as the headline metric. A plain ``Tie`` is treated as
 documented in :mod:`genjudge.scoring.battles`. Rates are fractions in [0, 1]; a model with no
