@@ -82,3 +82,38 @@ def test_head_to_head_is_antisymmetric():
 def test_unknown_verdicts_are_refused():
     with pytest.raises(ValueError, match="unknown verdict 'C'"):
         BoardState().add(["x"], ["y"], ["C"])
+
+
+def test_a_model_that_never_lost_has_an_open_interval():
+    state = BoardState()
+    state.add(["x", "z", "y", "z", "y"], ["y", "x", "z", "y", "z"], ["A", "B", "A", "B", "Tie(B)"])
+    frame, _ = state.fit()
+    frame = frame.set_index("model")
+    assert frame.loc["x", "rating_upper"] == np.inf
+    assert frame.loc["x", "rank"] == 1
+    assert np.isfinite(frame.loc["y", ["rating_lower", "rating_upper"]]).all()
+
+
+def test_the_same_numbers_as_the_arena_scoring():
+    """The running statistics reproduce the arena's win rates and BT fit; the sandwich interval is
+    as wide as the arena's multinomial bootstrap."""
+    from genjudge.scoring.bradley_terry import fit_bradley_terry
+    from genjudge.scoring.winrate import win_rates
+
+    battles = simulated(n_models=10, n_battles=4000, seed=3)
+    battles.insert(0, "uid", [str(i) for i in range(len(battles))])
+    state = BoardState()
+    for start in range(0, len(battles), 1000):
+        state.add_frame(battles.iloc[start : start + 1000])
+    mine, _ = state.fit()
+    mine = mine.set_index("model").sort_index()
+    rates = win_rates(battles).sort_index()
+    np.testing.assert_allclose(mine["winrate_fdt"], rates["fdt"])
+    np.testing.assert_allclose(mine["winrate_with_tie"], rates["with_tie_0"])
+    np.testing.assert_allclose(mine["winrate_without_tie"], rates["without_tie"])
+    assert (mine["battles"] == rates["battles"]).all()
+    arena = fit_bradley_terry(battles, bootstrap_rounds=300, seed=0).set_index("model").sort_index()
+    np.testing.assert_allclose(mine["rating"], arena["rating"], atol=0.05)
+    width_mine = (mine["rating_upper"] - mine["rating_lower"]).mean()
+    width_boot = (arena["upper"] - arena["lower"]).mean()
+    assert abs(width_mine - width_boot) / width_boot < 0.1

@@ -70,6 +70,11 @@ def build_board(benchmark: str, ratings: pd.DataFrame, requests: Sequence[dict[s
     return board.iloc[order][list(BOARD_COLUMNS)].reset_index(drop=True)
 
 
+def _bound(value: float) -> str:
+    """An interval end; infinite for a model that never lost (or never won)."""
+    return f"{value:.1f}" if np.isfinite(value) else ("∞" if value > 0 else "−∞")
+
+
 def _pct(values: pd.Series) -> pd.Series:
     return (values * 100).round(1)
 
@@ -82,7 +87,7 @@ def display_frame(board: pd.DataFrame) -> pd.DataFrame:
             "model": board["model"],
             "rating": board["rating"].round(1),
             "ci": [
-                "" if np.isnan(lo) else f"{lo:.1f} – {hi:.1f}"
+                "" if np.isnan(lo) else f"{_bound(lo)} – {_bound(hi)}"
                 for lo, hi in zip(
                     board["rating_lower"].to_numpy(float), board["rating_upper"].to_numpy(float), strict=True
                 )

@@ -173,6 +173,12 @@ class BoardState:
         rating = INIT_RATING + SCALE * theta
         lower = rating - Z95 * SCALE * stderr
         upper = rating + Z95 * SCALE * stderr
+        # A model that never lost (never won), ties counting half, has no finite maximum-likelihood
+        # rating: the fit only stops where the likelihood gets flat. Its interval is open on that side.
+        points = np.bincount(low, score_sum, n) + np.bincount(high, count - score_sum, n)
+        played = np.bincount(low, count, n) + np.bincount(high, count, n)
+        upper[(played > 0) & np.isclose(points, played)] = np.inf
+        lower[(played > 0) & np.isclose(points, 0.0)] = -np.inf
         frame = self.win_rates()
         frame["rating"], frame["rating_lower"], frame["rating_upper"] = rating, lower, upper
         frame["rank"] = _rank(lower, upper)

@@ -47,7 +47,8 @@ own new battles.
 - **Win rate with tie**: ties count as non-wins. **Without tie**: ties are left out.
 - **BT rating**: Bradley–Terry rating (Elo scale, mean 1000; ties count as half a win) fitted on all
   battles, with a 95% interval from sandwich standard errors; rank = 1 + the number of models whose
-  interval lies entirely above.
+  interval lies entirely above. A model that never lost (or never won) has no finite rating: its
+  interval is open (∞) on that side.
 - **Battles**: how many comparisons the numbers rest on.
 
 ## Submitting

@@ -302,6 +302,7 @@ class _BoardCache:
 
 
 def _number(value: Any) -> float | None:
-    """JSON has no NaN: a model without battles has null numbers."""
+    """JSON has no NaN or infinity: a model without battles has null numbers, and so has the open
+    end of the interval of a model that never lost (or never won)."""
     value = float(value)
-    return None if np.isnan(value) else value
+    return value if np.isfinite(value) else None
