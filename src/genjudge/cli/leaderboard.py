@@ -41,6 +41,7 @@ def _config(store: Path | None, repo: str | None, judge: str | None, opening: Pa
         judge=judge or base.judge,
         opening_dir=opening or base.opening_dir,
         opening_split=split or base.opening_split,
+        allow_missing_images=base.allow_missing_images,
     )
 
 

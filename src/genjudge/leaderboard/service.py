@@ -7,6 +7,9 @@ Configuration comes from the environment so the same code runs locally and as a 
 ``GENJUDGE_JUDGE``              judge name for ``genjudge.judges.load_judge`` (default ``reference``)
 ``GENJUDGE_OPENING_DIR``        an OpenING release folder (default: the embedded sample)
 ``GENJUDGE_OPENING_SPLIT``      its split (default ``test``)
+``GENJUDGE_OPENING_ALLOW_MISSING_IMAGES``  ``1`` to accept a release whose input images are missing
+                                (the public repo ships only a few; judges then see those steps
+                                without their image)
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class LeaderboardConfig:
     judge: str = "reference"
     opening_dir: Path | None = None
     opening_split: str = "test"
+    allow_missing_images: bool = False
 
     @classmethod
     def from_env(cls) -> LeaderboardConfig:
@@ -57,6 +61,7 @@ class LeaderboardConfig:
             judge=os.environ.get("GENJUDGE_JUDGE", "reference"),
             opening_dir=Path(opening) if opening else None,
             opening_split=os.environ.get("GENJUDGE_OPENING_SPLIT", "test"),
+            allow_missing_images=os.environ.get("GENJUDGE_OPENING_ALLOW_MISSING_IMAGES", "") == "1",
         )
 
     @property
@@ -71,7 +76,7 @@ class LeaderboardConfig:
         from genjudge.benchmarks.opening import read_benchmark, sample_dir
 
         source = self.opening_dir or sample_dir() / "OpenING-benchmark"
-        return read_benchmark(source, self.opening_split)
+        return read_benchmark(source, self.opening_split, allow_missing_images=self.allow_missing_images)
 
     def load_judge(self) -> PairwiseJudge:
         from genjudge.judges import load_judge
