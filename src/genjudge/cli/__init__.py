@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
+from genjudge.cli import metrics
 
 app = typer.Typer(
     name="genjudge",
@@ -20,6 +21,9 @@ app = typer.Typer(
 def version() -> None:
     """Print the installed genjudge version."""
     typer.echo(__version__)
+
+
+app.command(name="install-metrics")(metrics.install_metrics)
 
 
 def main() -> None:
