@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
-from genjudge.cli import metrics
+from genjudge.cli import data, demo, metrics
 
 app = typer.Typer(
     name="genjudge",
@@ -16,14 +16,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+app.add_typer(data.app, name="data")
+app.command("demo")(demo.demo)
+app.command("install-metrics")(metrics.install_metrics)
+
 
 @app.command()
 def version() -> None:
     """Print the installed genjudge version."""
     typer.echo(__version__)
-
-
-app.command(name="install-metrics")(metrics.install_metrics)
 
 
 def main() -> None:
