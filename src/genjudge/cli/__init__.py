@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
-from genjudge.cli import data, demo, metrics
+from genjudge.cli import data, demo, judge, metrics
 
 app = typer.Typer(
     name="genjudge",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.command("demo")(demo.demo)
 app.command("install-metrics")(metrics.install_metrics)
+app.add_typer(judge.app, name="judge")
 
 
 @app.command()
