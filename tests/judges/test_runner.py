@@ -93,8 +93,8 @@ def test_cache_rows_carry_identity_hashes_and_order(tmp_path, make_item):
         rows = list(cache.rows())
     assert len(rows) == 2  # A|B and B|A
     forward, backward = rows
-    assert forward["output_a_hash"] == backward["output_b_hash"]
-    assert forward["output_b_hash"] == backward["output_a_hash"]
+    assert forward["shown_first_hash"] == backward["shown_second_hash"]
+    assert forward["shown_second_hash"] == backward["shown_first_hash"]
     assert {forward["winner"], backward["winner"]} == {"A", "B"}  # the longer one, as shown
     for row in rows:
         assert row["judge_id"] == "test/longer-text" and row["revision"] == "1"

@@ -42,8 +42,8 @@ CREATE TABLE IF NOT EXISTS verdicts (
     revision TEXT NOT NULL,
     prompt_version TEXT NOT NULL,
     input_hash TEXT NOT NULL,
-    output_a_hash TEXT NOT NULL,
-    output_b_hash TEXT NOT NULL,
+    shown_first_hash TEXT NOT NULL,
+    shown_second_hash TEXT NOT NULL,
     reference_hash TEXT,
     max_image_side INTEGER,
     winner TEXT NOT NULL,
@@ -58,18 +58,18 @@ CREATE TABLE IF NOT EXISTS verdicts (
 class CacheKey:
     """Everything that decides a verdict.
 
-    ``output_a_hash`` is the output shown first and ``output_b_hash`` the one shown second: the
-    order shown is part of the key, and the stored winner is relative to it. ``max_image_side``
-    is the image-size cap the judge saw (``None`` = full size), because a downscaled image can
-    change a verdict.
+    The two outputs are recorded in the order the judge saw them (``shown_first_hash`` was
+    shown as A): the order shown is part of the key, and the stored winner is relative to it.
+    ``max_image_side`` is the image-size cap the judge saw (``None`` = full size), because a
+    downscaled image can change a verdict.
     """
 
     judge_id: str
     revision: str
     prompt_version: str
     input_hash: str
-    output_a_hash: str
-    output_b_hash: str
+    shown_first_hash: str
+    shown_second_hash: str
     reference_hash: str | None = None
     max_image_side: int | None = None
 
@@ -81,8 +81,8 @@ class CacheKey:
             self.revision,
             self.prompt_version,
             self.input_hash,
-            self.output_a_hash,
-            self.output_b_hash,
+            self.shown_first_hash,
+            self.shown_second_hash,
             self.reference_hash or "",
             "" if self.max_image_side is None else str(self.max_image_side),
         )
@@ -153,8 +153,8 @@ class VerdictCache:
                     key.revision,
                     key.prompt_version,
                     key.input_hash,
-                    key.output_a_hash,
-                    key.output_b_hash,
+                    key.shown_first_hash,
+                    key.shown_second_hash,
                     key.reference_hash,
                     key.max_image_side,
                     verdict.winner,

@@ -234,8 +234,8 @@ def _keys_for(
             revision=judge.revision,
             prompt_version=judge.prompt_version,
             input_hash=input_hash,
-            output_a_hash=first,
-            output_b_hash=second,
+            shown_first_hash=first,
+            shown_second_hash=second,
             reference_hash=reference_hash,
             max_image_side=max_image_side,
         )
