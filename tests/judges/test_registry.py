@@ -23,6 +23,13 @@ def test_unknown_name_lists_the_available_judges():
     assert judge_names() == ["reference", "intjudge", "api"]
 
 
+def test_a_misspelt_option_lists_the_accepted_ones():
+    with pytest.raises(
+        ValueError, match=r"does not take option\(s\) embeder; it accepts: embedder, model_dir"
+    ):
+        load_judge("reference", embeder="lexical")
+
+
 def test_a_missing_optional_dependency_names_the_extra(tmp_path, monkeypatch):
     (tmp_path / "needs_missing_dep.py").write_text("import genjudge_no_such_dependency\n")
     monkeypatch.syspath_prepend(str(tmp_path))

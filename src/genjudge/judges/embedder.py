@@ -17,7 +17,7 @@ import importlib.metadata
 import importlib.util
 import os
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -49,25 +49,42 @@ class TextSimilarity(Protocol):
 
 
 class MiniLMSimilarity:
-    """Cosine similarity of all-MiniLM-L6-v2 sentence embeddings (normalised, 384-d)."""
+    """Cosine similarity of all-MiniLM-L6-v2 sentence embeddings (normalised, 384-d).
+
+    Embeddings are memoised per text (bounded, oldest dropped first): in a tournament the gold
+    answer and each output recur in several pairs, and encoding dominates the judge's time.
+    """
 
     name = "minilm-l6-v2"
+    memo_size = 4096
 
     def __init__(self, model_dir: Path, sha256: str) -> None:
         self.model = _load_sentence_transformer(str(model_dir))
         self.revision = f"{self.name}-{sha256[:12]}"
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def similarities(self, triples: Sequence[tuple[str, str, str]]) -> np.ndarray:
-        texts = sorted({text for triple in triples for text in triple})
-        vectors = self.model.encode(
-            texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        index = {text: row for row, text in enumerate(texts)}
+        vectors = self._embed({text for triple in triples for text in triple})
         out = np.empty((len(triples), 2))
         for row, (reference, a, b) in enumerate(triples):
-            ref = vectors[index[reference]]
-            out[row] = (float(ref @ vectors[index[a]]), float(ref @ vectors[index[b]]))
+            ref = vectors[reference]
+            out[row] = (float(ref @ vectors[a]), float(ref @ vectors[b]))
         return out
+
+    def _embed(self, texts: set[str]) -> dict[str, np.ndarray]:
+        missing = sorted(text for text in texts if text not in self._memo)
+        if missing:
+            encoded = self.model.encode(
+                missing, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            )
+            self._memo.update(zip(missing, encoded, strict=True))
+        found = {}
+        for text in texts:
+            self._memo.move_to_end(text)
+            found[text] = self._memo[text]
+        while len(self._memo) > self.memo_size:
+            self._memo.popitem(last=False)
+        return found
 
 
 class LexicalSimilarity:

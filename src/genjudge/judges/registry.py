@@ -7,6 +7,7 @@ transformers or httpx, and a missing optional extra produces a message naming th
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from genjudge.judges.protocol import PairwiseJudge
@@ -51,4 +52,18 @@ def load_judge(name: str, **options: Any) -> PairwiseJudge:
             f"`pip install 'genjudge[{extra}]'`"
         ) from err
     judge_class = getattr(module, class_name)
+    _check_options(name, judge_class, options)
     return judge_class(**options)
+
+
+def _check_options(name: str, judge_class: type, options: dict[str, Any]) -> None:
+    """Name the accepted options when one is misspelt, instead of a bare constructor TypeError."""
+    parameters = inspect.signature(judge_class).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    accepted = [n for n, p in parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"judge {name!r} does not take option(s) {', '.join(unknown)}; it accepts: {', '.join(accepted)}"
+        )
