@@ -10,7 +10,7 @@ from PIL import Image
 
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
-from genjudge.judges.runner import cap_image, combine_swapped, judge_pairs, swap_verdict
+from genjudge.judges.runner import IncompleteRun, cap_image, combine_swapped, judge_pairs, swap_verdict
 from genjudge.records import Step
 
 
@@ -209,3 +209,47 @@ def test_not_a_cache_file_is_reported(tmp_path, make_item):
     path.write_text("hello, this is not a database\n" * 50)
     with pytest.raises(ValueError, match="not a genjudge verdict cache"):
         judge_pairs(LongerTextJudge(), _items(make_item, 1), cache=path, progress=False)
+
+
+class PartialFailure(RuntimeError):
+    """Shaped like genjudge.judges.parsing.PartialVerdicts: the batch's verdicts, None where failed."""
+
+    def __init__(self, verdicts, failures):
+        super().__init__(f"{len(failures)} items failed")
+        self.verdicts = verdicts
+        self.failures = failures
+
+
+class GarbledReplyJudge(LongerTextJudge):
+    """Cannot read its own reply for any output saying 'garbled'; judges the rest."""
+
+    def judge_batch(self, items):
+        verdicts = super().judge_batch(items)
+        failures = {
+            i: "reply names no verdict: 'hmm'"
+            for i, item in enumerate(items)
+            if "garbled" in item.output_a[0].text + item.output_b[0].text
+        }
+        if failures:
+            raise PartialFailure([None if i in failures else v for i, v in enumerate(verdicts)], failures)
+        return verdicts
+
+
+def test_items_without_a_verdict_are_reported_and_only_they_are_retried(tmp_path, make_item):
+    path = tmp_path / "verdicts.sqlite"
+    items = [
+        make_item("q0", "aa", "b", "r"),
+        make_item("q1", "garbled", "b", "r"),
+        make_item("q2", "a", "bb", "r"),
+    ]
+    with pytest.raises(
+        IncompleteRun, match=r"1 of 3 items got no verdict \(item 1: reply names no verdict"
+    ) as err:
+        judge_pairs(GarbledReplyJudge(), items, cache=path, batch_size=3, progress=False)
+    assert err.value.failures == {1: "reply names no verdict: 'hmm'"}
+    assert "Re-run with the same cache" in str(err.value)
+
+    retry = LongerTextJudge()
+    run = judge_pairs(retry, items, cache=path, batch_size=3, progress=False)
+    assert retry.judged == 1 and [pair.cached for pair in run] == [True, False, True]
+    assert run.winners == ["A", "A", "B"]

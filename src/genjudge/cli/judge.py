@@ -23,7 +23,7 @@ from genjudge.judges.battles import (
 )
 from genjudge.judges.interleaved import model_win_rates
 from genjudge.judges.registry import judge_names, load_judge
-from genjudge.judges.runner import judge_pairs
+from genjudge.judges.runner import IncompleteRun, judge_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -98,9 +98,13 @@ def pairs(
         console.print(f"[red]error:[/red] {err}", soft_wrap=True)
         raise typer.Exit(code=2) from err
 
-    run = judge_pairs(
-        judge_impl, items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, swap=swap
-    )
+    try:
+        run = judge_pairs(
+            judge_impl, items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, swap=swap
+        )
+    except IncompleteRun as err:
+        console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
+        raise typer.Exit(code=1) from err
     write_json_atomic(out, verdict_records(battles, run.winners))
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
 

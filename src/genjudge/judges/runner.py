@@ -73,6 +73,25 @@ class JudgeRun(Sequence[JudgedPair]):
         return [pair.verdict.winner for pair in self.pairs]
 
 
+class IncompleteRun(RuntimeError):
+    """Some items got no verdict (the judge reported them as failed); everything else was judged.
+
+    ``failures`` maps each failed item's index in ``items`` to the reason. The verdicts that did
+    come back are in the cache, so re-running with the same cache retries only the failed items.
+    """
+
+    def __init__(self, failures: dict[int, str], total: int, cached: bool) -> None:
+        self.failures = dict(sorted(failures.items()))
+        shown = "; ".join(f"item {i}: {why}" for i, why in list(self.failures.items())[:5])
+        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
+        retry = (
+            "Re-run with the same cache to retry only these."
+            if cached
+            else "Pass a cache to keep the other verdicts across a retry."
+        )
+        super().__init__(f"{len(self.failures)} of {total} items got no verdict ({shown}{more}). {retry}")
+
+
 def swap_verdict(verdict: Verdict) -> Verdict:
     """Re-express a verdict given on the order B|A in terms of the original A|B."""
     probabilities = {_SWAP_LABEL[label]: p for label, p in verdict.probabilities.items()}
@@ -175,6 +194,7 @@ def judge_pairs(
                 pending[key.digest] = (index, swapped)
 
     jobs = list(pending.items())
+    failed: dict[str, str] = {}  # digest -> why the judge gave no verdict
     by_digest = {key.digest: key for key in all_keys}
     with tqdm(
         total=len(jobs),
@@ -187,15 +207,22 @@ def judge_pairs(
             batch = jobs[start : start + batch_size]
             capper = _ImageCapper(max_image_side)  # per batch: repeated images are capped once
             shown = [capper.item(items[index], swapped) for _, (index, swapped) in batch]
-            verdicts = _checked(judge, judge.judge_batch(shown), len(shown), start)
-            if cache is not None:
-                cache.put_many(
-                    [(by_digest[digest], v) for (digest, _), v in zip(batch, verdicts, strict=True)]
-                )
-            for (digest, _), verdict in zip(batch, verdicts, strict=True):
-                known[digest] = verdict
+            verdicts, reasons = _judge_batch(judge, shown, start)
+            done = [(digest, v) for (digest, _), v in zip(batch, verdicts, strict=True) if v is not None]
+            if cache is not None and done:
+                cache.put_many([(by_digest[digest], verdict) for digest, verdict in done])
+            known.update(done)
+            failed.update((digest, why) for (digest, _), why in zip(batch, reasons, strict=True) if why)
             bar.update(len(batch))
 
+    if failed:
+        failures = {
+            index: failed[key.digest]
+            for index, pair_keys in enumerate(keys)
+            for key in reversed(pair_keys)
+            if key.digest in failed
+        }
+        raise IncompleteRun(failures, len(items), cache is not None)
     pairs = []
     for pair_keys in keys:
         forward = known[pair_keys[0].digest]
@@ -243,20 +270,41 @@ def _keys_for(
     return (key(hash_a, hash_b), key(hash_b, hash_a)) if swap else (key(hash_a, hash_b),)
 
 
-def _checked(judge: PairwiseJudge, verdicts: Sequence[Verdict], expected: int, offset: int) -> list[Verdict]:
-    verdicts = list(verdicts)
-    if len(verdicts) != expected:
+def _judge_batch(
+    judge: PairwiseJudge, shown: list[PairwiseItem], offset: int
+) -> tuple[list[Verdict | None], list[str | None]]:
+    """Run one batch; returns per item a verdict or ``None`` plus the reason it failed.
+
+    A backend reports items it got no verdict for (an unreadable reply, a request that kept
+    failing) by raising an exception that carries ``verdicts`` (one per item, ``None`` where it
+    failed) and ``failures`` (position -> reason), as ``genjudge.judges.parsing.PartialVerdicts``
+    does. The verdicts it did get are kept; any other exception propagates.
+    """
+    try:
+        returned: list[Verdict | None] = list(judge.judge_batch(shown))
+        failures: dict[int, object] = {}
+    except Exception as err:
+        partial, reasons = getattr(err, "verdicts", None), getattr(err, "failures", None)
+        if not isinstance(partial, list) or not isinstance(reasons, dict):
+            raise
+        returned, failures = partial, reasons
+    if len(returned) != len(shown):
         raise RuntimeError(
-            f"judge {judge.judge_id!r} returned {len(verdicts)} verdicts for a batch of {expected} "
+            f"judge {judge.judge_id!r} returned {len(returned)} verdicts for a batch of {len(shown)} "
             f"(batch starting at job {offset}); a judge must return one verdict per item"
         )
-    for position, verdict in enumerate(verdicts):
-        if verdict.winner not in VERDICT_LABELS:
+    why: list[str | None] = []
+    for position, verdict in enumerate(returned):
+        if verdict is None:
+            why.append(str(failures.get(position, "no verdict returned")))
+        elif verdict.winner not in VERDICT_LABELS:
             raise ValueError(
                 f"judge {judge.judge_id!r} returned winner {verdict.winner!r} for job {offset + position}; "
                 f"expected one of {VERDICT_LABELS}"
             )
-    return verdicts
+        else:
+            why.append(None)
+    return returned, why
 
 
 def probabilities_of(verdict: Verdict) -> dict[str, float]:
