@@ -169,8 +169,19 @@ def _sha256(path: Path) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _load_sentence_transformer(model_dir: str):  # type: ignore[no-untyped-def]
-    """Load once per process from the local folder, never touching the Hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    """Load once per process from the local folder, never touching the Hub.
+
+    ``local_files_only`` is what guarantees it; HF_HUB_OFFLINE is set for the duration of the
+    load as well (and restored after) for library code paths that only consult the environment.
+    """
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(model_dir, device="cpu", local_files_only=True)
+    previous = os.environ.get("HF_HUB_OFFLINE")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        return SentenceTransformer(model_dir, device="cpu", local_files_only=True)
+    finally:
+        if previous is None:
+            del os.environ["HF_HUB_OFFLINE"]
+        else:
+            os.environ["HF_HUB_OFFLINE"] = previous
