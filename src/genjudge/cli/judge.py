@@ -94,7 +94,8 @@ def pairs(
         battles = read_pairs_file(pairs_file) if pairs_file else _sample(instances, by_model, ids, seed)
         items = build_items(instances, by_model, battles)
         judge_impl = load_judge(judge, **parse_options(option or []))
-    except (OpeningFormatError, BattleError, ValueError, ImportError) as err:
+    # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
+    except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {err}", soft_wrap=True)
         raise typer.Exit(code=2) from err
 
