@@ -72,3 +72,19 @@ def test_demo_builds_the_sample_and_shows_load_dataset(tmp_path: Path) -> None:
     assert "dev: 4, test: 16" in flat(result.output)
     assert "96x96" in result.output
     assert (tmp_path / "demo" / "opening-dataset" / "eval.yaml").is_file()
+
+
+def test_failed_upload_is_explained_and_keeps_the_folder(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def offline(folder, repo_id, token=None):
+        raise ConnectionError("offline mode is enabled")
+
+    monkeypatch.setattr("genjudge.cli.data.push_to_hub", offline)
+    out = tmp_path / "repo"
+    args = ["data", "build", "opening", "--source", str(release), "--out", str(out), "--push-to-hub", "me/x"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3
+    assert "Upload to me/x failed" in flat(result.output)
+    assert "Traceback" not in result.output
+    assert (out / "README.md").is_file()

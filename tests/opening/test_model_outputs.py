@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs, sample_dir
+from genjudge.benchmarks.opening import outputs as outputs_module
 from genjudge.benchmarks.opening.release import MissingImagesError
 
 GEN = sample_dir() / "gen_outputs"
@@ -145,3 +146,19 @@ def test_empty_or_absent_folder_is_explained(tmp_path: Path) -> None:
     (tmp_path / "Empty_output").mkdir()
     with pytest.raises(OpeningFormatError, match=r"no <total_uid>\.json"):
         read_model_outputs(tmp_path / "Empty_output")
+
+
+def test_ids_inside_the_file_must_match_its_name(model_dir: Path) -> None:
+    (model_dir / "0101001.jsonl").rename(model_dir / "0101009.jsonl")
+    with pytest.raises(OpeningFormatError, match="give total_uid 0101001") as caught:
+        read_model_outputs(model_dir)
+    assert caught.value.uid == "0101009"
+
+
+def test_oversized_answer_file_is_refused_before_parsing(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outputs_module, "MAX_OUTPUT_FILE_BYTES", 100)
+    with pytest.raises(OpeningFormatError, match="limit") as caught:
+        read_model_outputs(model_dir)
+    assert caught.value.uid == "0101001"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from huggingface_hub.errors import HfHubHTTPError
 from rich.console import Console
 
 from genjudge.benchmarks.opening import OpeningFormatError
@@ -62,5 +63,14 @@ def build(
     if report.missing_images:
         console.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
     if push_to_hub_repo:
-        url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
+        try:
+            url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
+        except (HfHubHTTPError, OSError, ValueError) as exc:  # offline, no token, no rights, bad id
+            console.print(
+                f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\n"
+                f"The dataset folder {report.out_dir} is complete; fix the cause (HF_TOKEN, network, "
+                "HF_HUB_OFFLINE) and run the build again with --overwrite --push-to-hub.",
+                highlight=False,
+            )
+            raise typer.Exit(3) from None
         console.print(f"[green]Uploaded[/] to {url}")

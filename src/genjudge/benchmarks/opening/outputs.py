@@ -20,17 +20,21 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from genjudge.benchmarks.opening.errors import OpeningFormatError
-from genjudge.benchmarks.opening.images import relative_image_path, resolve_inside
+from genjudge.benchmarks.opening.images import FolderResolver, relative_image_path
 from genjudge.benchmarks.opening.release import (
     MissingImages,
     MissingImagesError,
     conversation_sides,
     parse_steps,
 )
+from genjudge.benchmarks.opening.taxonomy import expected_total_uid
 from genjudge.records import ModelOutput
 
 OUTPUT_SUFFIX = "_output"
 OUTPUT_EXTENSIONS = (".json", ".jsonl")
+MAX_OUTPUT_FILE_BYTES = 16 * 1024 * 1024
+"""An answer file is a few KB of text; anything far larger is refused before it is parsed, since
+model outputs come from submitters we do not control."""
 
 
 def model_name_from_dir(model_dir: Path) -> str:
@@ -81,9 +85,34 @@ def read_model_outputs(
     return sorted(outputs, key=lambda output: output.total_uid)
 
 
+def _check_ids_match_file_name(record: dict[str, Any], where: dict[str, Any]) -> None:
+    """The file name is the key that pairs an answer with its question, so the ids inside the file
+    must agree with it; a renamed or misplaced file would otherwise be judged against the wrong
+    instance without anyone noticing."""
+    uid = where["uid"]
+    if "total_uid" in record and str(record["total_uid"]) != uid:
+        raise OpeningFormatError(
+            f"total_uid {record['total_uid']!r} does not match the file name", **where, field="total_uid"
+        )
+    ids = [record.get(key) for key in ("meta_task_id", "subtask_id", "data_id")]
+    if all(isinstance(value, (str, int)) and str(value).isdigit() for value in ids):
+        expected = expected_total_uid(*(str(value) for value in ids))
+        if expected != uid:
+            raise OpeningFormatError(
+                f"meta_task_id/subtask_id/data_id give total_uid {expected}, but the file is named {uid}",
+                **where,
+                field="data_id",
+            )
+
+
 def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> ModelOutput:
     uid = path.stem
     where: dict[str, Any] = {"file": path, "uid": uid}
+    size = path.stat().st_size
+    if size > MAX_OUTPUT_FILE_BYTES:
+        raise OpeningFormatError(
+            f"file is {size} bytes, above the {MAX_OUTPUT_FILE_BYTES}-byte limit", **where
+        )
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -94,16 +123,15 @@ def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> M
         raise OpeningFormatError(f"not UTF-8 text: {exc}", **where) from exc
     if not isinstance(record, dict):
         raise OpeningFormatError("the file must hold one JSON object", **where)
-    if "total_uid" in record and str(record["total_uid"]) != uid:
-        raise OpeningFormatError(
-            f"total_uid {record['total_uid']!r} does not match the file name", **where, field="total_uid"
-        )
+    _check_ids_match_file_name(record, where)
+
+    resolver = FolderResolver(folder)
 
     def locate_image(raw: str, step_where: dict[str, Any]) -> tuple[Path, str]:
         relative = relative_image_path(raw, where=step_where)
         if len(relative.parts) > 1 and relative.parts[0] == folder.name:
             relative = PurePosixPath(*relative.parts[1:])
-        return resolve_inside(folder, relative, raw=raw, where=step_where), relative.as_posix()
+        return resolver.resolve(relative, raw=raw, where=step_where), relative.as_posix()
 
     steps, _ = parse_steps(
         conversation_sides(record, where)["output"],

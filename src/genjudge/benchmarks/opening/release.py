@@ -16,15 +16,18 @@ ones are ..." is more useful than stopping at the first.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from genjudge.benchmarks.opening.errors import OpeningFormatError
-from genjudge.benchmarks.opening.images import read_verified_image, relative_image_path, resolve_inside
+from genjudge.benchmarks.opening.images import FolderResolver, read_verified_image, relative_image_path
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid, subtask_index
 from genjudge.records import Instance, Step
+
+ImageLocator = Callable[[str, dict[str, Any]], tuple[Path, str]]
+"""Maps an image path from JSON (and the error context) to (file on disk, provenance path)."""
 
 BENCHMARK_FOLDER = "OpenING-benchmark"
 SPLITS = ("dev", "test")
@@ -172,7 +175,7 @@ def parse_steps(
     *,
     field_prefix: str,
     where: dict[str, Any],
-    locate_image,
+    locate_image: ImageLocator,
     missing: MissingImages | None,
 ) -> tuple[tuple[Step, ...], list[str | None]]:
     """Turn JSON steps into :class:`Step` objects, reading each image via ``locate_image``.
@@ -233,9 +236,11 @@ def iter_records(
     seen: dict[str, int] = {}
     known = subtask_index()
 
+    resolver = FolderResolver(base)
+
     def locate_image(raw: str, where: dict[str, Any]) -> tuple[Path, str]:
         relative = relative_image_path(raw, where=where)
-        return resolve_inside(base, relative, raw=raw, where=where), relative.as_posix()
+        return resolver.resolve(relative, raw=raw, where=where), relative.as_posix()
 
     with path.open("r", encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
