@@ -78,3 +78,24 @@ def test_pairs_file_errors_name_the_record_and_field(tmp_path):
     path.write_text("{not json")
     with pytest.raises(BattleError, match="not valid JSON"):
         read_pairs_file(path)
+
+
+def test_without_a_pairs_file_pairs_are_sampled_for_instances_every_model_answered(tmp_path):
+    pytest.importorskip(
+        "genjudge.scoring.pairs", reason="pair sampling arrives with the arena scoring module"
+    )
+    runner = CliRunner()
+    args = _args(tmp_path, "--seed", "3", "--option", "embedder=lexical")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    verdicts = json.loads((tmp_path / "verdicts.json").read_text())
+    assert len(verdicts) >= 2
+    assert {v["model_A"]["name"] for v in verdicts} | {v["model_B"]["name"] for v in verdicts} <= set(MODELS)
+    assert all(v["model_A"]["name"] != v["model_B"]["name"] for v in verdicts)
+    ids = {name: str(number) for number, name in enumerate(MODELS)}
+    assert all(v["model_A"]["id"] == ids[v["model_A"]["name"]] for v in verdicts)
+    again = runner.invoke(app, args)
+    assert (
+        json.loads((tmp_path / "verdicts.json").read_text()) == verdicts
+    )  # seeded: same pairs, same verdicts
+    assert "0 verdicts computed" in again.output
