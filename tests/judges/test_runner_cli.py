@@ -85,7 +85,9 @@ def test_without_a_pairs_file_pairs_are_sampled_for_instances_every_model_answer
         "genjudge.scoring.pairs", reason="pair sampling arrives with the arena scoring module"
     )
     runner = CliRunner()
-    args = _args(tmp_path, "--seed", "3", "--option", "embedder=lexical")
+    args = _args(
+        tmp_path, "--seed", "3", "--option", "embedder=lexical", "--cache", str(tmp_path / "v.sqlite")
+    )
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     verdicts = json.loads((tmp_path / "verdicts.json").read_text())
