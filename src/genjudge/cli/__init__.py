@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
-from genjudge.cli import data, demo, judge, metrics
+from genjudge.cli import arena, data, demo, judge, metrics
 
 app = typer.Typer(
     name="genjudge",
@@ -15,7 +15,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
+app.add_typer(arena.app, name="arena")
 app.add_typer(data.app, name="data")
 app.command("demo")(demo.demo)
 app.command("install-metrics")(metrics.install_metrics)
