@@ -54,8 +54,9 @@ Returns:
     verdicts: list of "A", "B", "Tie(A)" or "Tie(B)", one per pair.
     probabilities: list of {label: probability}, one per pair.
     cached: list of bools, whether each verdict came from the verdict cache.
-    win_rates: {"A": share, "B": share}, or {model: win rate} with model_a/model_b; a leaning
-        tie counts for its side (force-dividing tie).
+    win_rates: per model (with model_a/model_b) or per side ("A", "B"): the four OpenING win-rate
+        variants "fdt" (force-dividing tie, the headline), "with_tie_0", "with_tie_05",
+        "without_tie", and "battles".
     judge, judge_revision: which judge produced the verdicts.
     consistency_rate: with swap, share of pairs both orders agree on; else None.
 Examples:
@@ -69,8 +70,8 @@ Examples:
     ...     model_a=["chef-model"],
     ...     model_b=["bus-model"],
     ... )
-    >>> results["verdicts"], results["win_rates"]
-    (['A'], {'bus-model': 0.0, 'chef-model': 1.0})
+    >>> results["verdicts"], results["win_rates"]["chef-model"]["fdt"]
+    (['A'], 1.0)
 """
 
 _STEPS = datasets.List({"text": datasets.Value("string"), "image": datasets.Image(decode=False)})

@@ -35,7 +35,11 @@ def test_reference_backend_judges_text_and_images_through_arrow():
     )
     assert results["verdicts"] == ["A", "B"]
     assert results["judge"] == "reference-similarity/minilm-l6-v2"
-    assert results["win_rates"] == {"painter": 1.0, "sketcher": 0.0}
+    assert {model: rates["fdt"] for model, rates in results["win_rates"].items()} == {
+        "painter": 1.0,
+        "sketcher": 0.0,
+    }
+    assert results["win_rates"]["painter"]["battles"] == 2
     assert all(abs(sum(p.values()) - 1) < 1e-9 for p in results["probabilities"])
     assert results["cached"] == [False, False] and results["consistency_rate"] is None
 
@@ -51,7 +55,14 @@ def test_side_win_rates_swap_and_verdict_cache(lexical_module, tmp_path):
         "verdict_cache": str(tmp_path / "v.sqlite"),
     }
     first = lexical_module.compute(**kwargs)
-    assert first["verdicts"] == ["A", "B"] and first["win_rates"] == {"A": 0.5, "B": 0.5}
+    assert first["verdicts"] == ["A", "B"]
+    assert first["win_rates"]["A"] == {
+        "fdt": 0.5,
+        "with_tie_0": 0.5,
+        "with_tie_05": 0.5,
+        "without_tie": 0.5,
+        "battles": 2,
+    }
     assert first["consistency_rate"] == 1.0
     again = lexical_module.compute(**kwargs)
     assert again["cached"] == [True, True] and again["verdicts"] == first["verdicts"]

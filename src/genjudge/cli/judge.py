@@ -21,9 +21,10 @@ from genjudge.judges.battles import (
     verdict_records,
     write_json_atomic,
 )
-from genjudge.judges.interleaved import model_win_rates
+from genjudge.judges.interleaved import win_rate_table
 from genjudge.judges.registry import judge_names, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs
+from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -111,13 +112,6 @@ def pairs(
 
 
 def _sample(instances, by_model, ids, seed: int) -> list[Battle]:  # type: ignore[no-untyped-def]
-    try:
-        from genjudge.scoring.pairs import sample_pairs
-    except ImportError as err:
-        raise ImportError(
-            "pair sampling (genjudge.scoring.pairs) is not available in this installation; "
-            "pass the pairs to judge with --pairs data_instance_modelAB.json"
-        ) from err
     if len(by_model) < 2:
         raise BattleError(f"need outputs of at least two models to form pairs, got {len(by_model)}")
     covered = set.intersection(*({o.total_uid for o in outs} for outs in by_model.values()))
@@ -132,15 +126,16 @@ def _sample(instances, by_model, ids, seed: int) -> list[Battle]:  # type: ignor
 
 
 def _summarise(judge_id, battles, winners, n_judged, n_cached, consistency, out) -> None:  # type: ignore[no-untyped-def]
-    rates = model_win_rates(winners, [b.model_a for b in battles], [b.model_b for b in battles])
+    rates = win_rate_table(winners, [b.model_a for b in battles], [b.model_b for b in battles])
     table = Table(
-        title=f"Win rates over {len(battles)} pairs",
-        caption=f"judge: {judge_id}; a leaning tie counts for its side",
+        title=f"FDT win rates over {len(battles)} pairs",
+        caption=f"judge: {judge_id}; more scores: genjudge arena report {out}",
     )
     table.add_column("model")
-    table.add_column("win rate", justify="right")
-    for model, rate in sorted(rates.items(), key=lambda item: -item[1]):
-        table.add_row(model, f"{rate:.1%}")
+    table.add_column("FDT win rate", justify="right")
+    table.add_column("battles", justify="right")
+    for model, row in rates.items():  # already sorted, best first
+        table.add_row(model, f"{row['fdt']:.1%}", str(int(row["battles"])))
     console.print(table)
     line = f"{n_judged} verdicts computed, {n_cached} reused from the cache"
     if consistency is not None:

@@ -16,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from PIL import Image
 
 from genjudge.judges.cache import VerdictCache
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge
-from genjudge.judges.runner import judge_pairs, probabilities_of, side
+from genjudge.judges.protocol import PairwiseItem, PairwiseJudge
+from genjudge.judges.runner import judge_pairs, probabilities_of
 from genjudge.records import Step
+from genjudge.scoring.winrate import VARIANTS, win_rates
 
 
 def to_steps(row: Sequence[Mapping[str, Any]] | None, *, where: str) -> tuple[Step, ...]:
@@ -62,8 +64,7 @@ def judge_interleaved(
 
     An empty or missing reference row means "no gold answer" for that pair. ``model_a`` and
     ``model_b`` name the model behind each side per row; with them, win rates are per model,
-    otherwise per side. Win rates count a leaning tie for the side it leans to (force-dividing
-    tie, OpenING's main metric).
+    otherwise per side (see :func:`win_rate_table`).
     """
     n = len(inputs)
     columns = {"outputs_a": outputs_a, "outputs_b": outputs_b}
@@ -108,35 +109,34 @@ def judge_interleaved(
         "judge_revision": run.revision,
         "consistency_rate": run.consistency_rate,
     }
-    if model_a is not None and model_b is not None:
-        result["win_rates"] = model_win_rates(winners, model_a, model_b)
-    else:
-        result["win_rates"] = side_win_rates(winners)
+    result["win_rates"] = win_rate_table(winners, model_a, model_b)
     return result
 
 
-def side_win_rates(winners: Sequence[str]) -> dict[str, float]:
-    """Share of pairs each side wins, a leaning tie counting for its side (empty input: zeros)."""
+def win_rate_table(
+    winners: Sequence[str], model_a: Sequence[str] | None = None, model_b: Sequence[str] | None = None
+) -> dict[str, dict[str, float | int]]:
+    """OpenING win rates (all four variants, plus battle counts) per model, or per side.
+
+    Computed by :func:`genjudge.scoring.winrate.win_rates`; without model names the two sides
+    ``"A"`` and ``"B"`` play the models' part, which shows position bias at a glance.
+    """
     if not winners:
-        return {"A": 0.0, "B": 0.0}
-    a = sum(side(w) == "A" for w in winners) / len(winners)
-    return {"A": a, "B": 1.0 - a}
-
-
-def model_win_rates(
-    winners: Sequence[str], model_a: Sequence[str], model_b: Sequence[str]
-) -> dict[str, float]:
-    """Per model: battles won / battles fought, a leaning tie counting for its side."""
-    fought: dict[str, int] = {}
-    won: dict[str, int] = {}
-    for winner, a, b in zip(winners, model_a, model_b, strict=True):
-        if winner not in VERDICT_LABELS:
-            raise ValueError(f"unexpected verdict {winner!r}")
-        for model in (a, b):
-            fought[model] = fought.get(model, 0) + 1
-            won.setdefault(model, 0)
-        won[a if side(winner) == "A" else b] += 1
-    return {model: won[model] / fought[model] for model in sorted(fought)}
+        return {}
+    sides = model_a is None or model_b is None
+    battles = pd.DataFrame(
+        {
+            "uid": [str(row) for row in range(len(winners))],
+            "model_a": ["A"] * len(winners) if sides else list(model_a),
+            "model_b": ["B"] * len(winners) if sides else list(model_b),
+            "winner": list(winners),
+        }
+    )
+    table = win_rates(battles)
+    return {
+        str(model): {**{variant: float(row[variant]) for variant in VARIANTS}, "battles": int(row["battles"])}
+        for model, row in table.iterrows()
+    }
 
 
 def split_module_kwargs(kwargs: Mapping[str, Any], module_init: Any) -> tuple[dict[str, Any], dict[str, Any]]:
