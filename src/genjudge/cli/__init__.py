@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
-from genjudge.cli import arena, data, demo, leaderboard
+from genjudge.cli import arena, data, demo, judge, leaderboard, metrics
 
 app = typer.Typer(
     name="genjudge",
@@ -19,6 +19,8 @@ app.add_typer(arena.app, name="arena")
 app.add_typer(data.app, name="data")
 app.add_typer(leaderboard.app, name="leaderboard")
 app.command("demo")(demo.demo)
+app.command("install-metrics")(metrics.install_metrics)
+app.add_typer(judge.app, name="judge")
 
 
 @app.command()

@@ -1,0 +1,36 @@
+"""``genjudge install-metrics``: make the evaluate modules loadable by bare name, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genjudge.metrics_install import install_metrics as install
+
+
+def install_metrics(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Modules to install (default: all of genjudge's modules).")
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(help="Folder holding the module folders (default: the ones shipped with genjudge)."),
+    ] = None,
+    modules_cache: Annotated[
+        Path | None,
+        typer.Option(help="evaluate's dynamic-modules folder (default: $HF_MODULES_CACHE/evaluate_modules)."),
+    ] = None,
+) -> None:
+    """Install genjudge's evaluate modules so `evaluate.load("<name>")` finds them from any directory."""
+    try:
+        installed = install(names or None, source=source, modules_cache=modules_cache)
+    except (FileNotFoundError, ValueError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(code=2) from err
+    for module in installed:
+        typer.echo(f"installed {module.name}: {module.installed}")
+    typer.echo(
+        'Load with evaluate.load("<name>") from any directory (HF_EVALUATE_OFFLINE=1 skips the Hub check).'
+    )
