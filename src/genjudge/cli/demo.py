@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from genjudge.cli.leaderboard import print_board
 from genjudge.demo import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
+from genjudge.leaderboard.demo import BENCHMARK, run_demo_board
 
 console = Console()
 
@@ -33,8 +35,13 @@ def demo(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the demo's outputs (its opening-dataset/ is replaced).")
     ] = DEFAULT_DEMO_DIR,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Then serve the leaderboard Space on 127.0.0.1.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 7860,
 ) -> None:
-    """Build the bundled OpenING sample into a dataset repo and show what load_dataset returns."""
+    """Build the bundled OpenING sample into a dataset repo, submit the bundled sample models to a
+    local leaderboard, judge them offline and print the board (``--serve`` then opens the Space)."""
     dataset_dir = out / "opening-dataset"
     console.rule("1. Build the embedded OpenING sample into a Hub-ready dataset folder")
     report = build_sample_dataset(dataset_dir)
@@ -42,3 +49,16 @@ def demo(
     console.print(f"Wrote {dataset_dir}: README.md, eval.yaml, {', '.join(shards)}")
     console.rule("2. Load it back with datasets.load_dataset")
     show_summary(summarize_dataset(dataset_dir))
+    console.rule("3. Submit the bundled sample models to a local leaderboard and judge them")
+    board = run_demo_board(out / "leaderboard")
+    for model, result in board.submissions:
+        console.print(f"{model}: {result.message}")
+    print_board(board.table, f"{BENCHMARK} leaderboard (judge: {board.judge.judge_id})")
+    for chart in board.charts:
+        console.print(f"Wrote {chart}")
+    console.print(f"Leaderboard dataset: {board.store.root} (load_dataset(..., 'results'))")
+    if serve:
+        from genjudge.leaderboard.ui import launch
+
+        console.rule("4. Serve the leaderboard Space")
+        launch(board.service(), host="127.0.0.1", port=port)

@@ -42,12 +42,14 @@ log = logging.getLogger(__name__)
 JudgeFn = Callable[[PairwiseJudge, Sequence[PairwiseItem]], list[Verdict]]
 
 
-def judge_directly(judge: PairwiseJudge, items: Sequence[PairwiseItem]) -> list[Verdict]:
-    """Send one batch to the judge as is (the worker does its own caching and persistence)."""
-    verdicts = judge.judge_batch(items)
-    if len(verdicts) != len(items):
-        raise RuntimeError(f"judge {judge.judge_id} returned {len(verdicts)} verdicts for {len(items)} items")
-    return list(verdicts)
+def judge_with_runner(judge: PairwiseJudge, items: Sequence[PairwiseItem]) -> list[Verdict]:
+    """One batch through the project's judging runner (:func:`genjudge.judges.runner.judge_pairs`),
+    without its cache: the leaderboard's verdict store plays that part and keeps every verdict
+    with the battle it belongs to."""
+    from genjudge.judges.runner import judge_pairs
+
+    run = judge_pairs(judge, items, cache=None, batch_size=max(len(items), 1), progress=False)
+    return [pair.verdict for pair in run]
 
 
 def sample_new_pairs(
@@ -86,7 +88,7 @@ class Worker:
     seed: int = 0
     per_instance: int = 2
     batch_size: int = 8
-    judge_fn: JudgeFn = judge_directly
+    judge_fn: JudgeFn = judge_with_runner
     progress: bool = False
     _outputs: dict[str, dict[str, ModelOutput]] = field(default_factory=dict, repr=False)
     _boards: dict[str, _BoardCache] = field(default_factory=dict, repr=False)
