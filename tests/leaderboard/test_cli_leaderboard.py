@@ -43,3 +43,20 @@ def test_a_bad_submission_exits_with_the_reason(tmp_path):
     )
     assert result.exit_code == 1
     assert "Refused: file 'bad.zip': not a readable zip archive" in result.output
+
+
+def test_work_judges_the_queue_with_the_reference_judge(tmp_path):
+    store = str(tmp_path / "lb")
+    for folder in sample_submissions()[:2]:
+        model = folder.name.removesuffix("_output")
+        assert (
+            runner.invoke(
+                app, ["leaderboard", "submit", str(folder), "--model", model, "--store", store]
+            ).exit_code
+            == 0
+        )
+    result = runner.invoke(app, ["leaderboard", "work", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": FINISHED") == 2
+    show = runner.invoke(app, ["leaderboard", "show", "--store", store])
+    assert "opening-test leaderboard" in show.output
