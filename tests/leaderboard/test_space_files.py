@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import ast
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
+import pytest
 import yaml
 
 SPACE = Path(__file__).resolve().parents[2] / "spaces" / "leaderboard"
@@ -35,3 +42,46 @@ def test_app_is_thin():
     assert functions == []
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert {"genjudge.leaderboard.service", "genjudge.leaderboard.ui"} <= imported
+
+
+def test_the_space_entry_point_serves_on_loopback(tmp_path):
+    """`python app.py` as the Space runs it, configured by environment variables only."""
+    gradio_client = pytest.importorskip("gradio_client")
+    from test_app import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SPACE.parents[1] / "src"),
+        "HF_HUB_OFFLINE": "1",
+        "PORT": str(port),
+        "GENJUDGE_LEADERBOARD_DIR": str(tmp_path / "lb"),
+        "HF_TOKEN": "hf_never_shown_anywhere",
+    }
+    env.pop("SPACE_ID", None)
+    server = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=SPACE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        client = None
+        deadline = time.monotonic() + 90
+        while client is None and time.monotonic() < deadline:
+            try:
+                client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
+            except Exception:
+                assert server.poll() is None, "app.py exited"
+                time.sleep(1)
+        assert client is not None
+        assert client.predict(api_name="/queue")["data"] == []
+        page = httpx.get(f"http://127.0.0.1:{port}/config").text
+        assert "hf_never_shown_anywhere" not in page
+        assert "reference-similarity" in page  # the About tab names the judge
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert "hf_never_shown_anywhere" not in output
