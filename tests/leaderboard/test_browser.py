@@ -1,20 +1,19 @@
 """The Space in a real browser: headless Debian Chromium driven by selenium.
 
-Opens the page, uploads a zip on the Submit tab, waits for the worker, reads the new row on the
-Leaderboard tab and saves a screenshot to ``test-artifacts/leaderboard.png``.
+Opens the page on the bundled sample board (reference judge), uploads a zip on the Submit tab,
+waits for the worker, reads the new row on the Leaderboard tab and saves a screenshot to
+``test-artifacts/leaderboard.png``.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from leaderboard_helpers import WordCountJudge, make_zip
+from leaderboard_helpers import zip_folder
 
-from genjudge.leaderboard.service import LeaderboardService
-from genjudge.leaderboard.store import LeaderboardStore
+from genjudge.leaderboard.demo import run_demo_board, sample_submissions
 from genjudge.leaderboard.ui import build_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,14 +81,8 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
     from selenium.webdriver.common.by import By
     from test_app import free_port
 
-    service = LeaderboardService(
-        LeaderboardStore(tmp_path / "lb"),
-        {"opening-test": instances},
-        WordCountJudge(),
-    )
-    first = make_zip(tmp_path, "Baseline-7B", quality=1)
-    service.submit(first, "Baseline-7B", "https://example.org/baseline")
-    service.worker.run_until_empty()
+    # The bundled sample board, judged by the offline reference judge, as `genjudge demo` makes it.
+    service = run_demo_board(tmp_path / "lb", progress=False).service()
     service.start_worker(poll_seconds=0.2)
     app = build_app(service, refresh_seconds=1.0)
     port = free_port()
@@ -102,11 +95,11 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
     )
     try:
         browser.get(f"http://127.0.0.1:{port}/")
-        wait_until(lambda: "Baseline-7B" in browser.find_element(By.ID, "board-table").text)
+        wait_until(lambda: "Aurora-Interleave" in browser.find_element(By.ID, "board-table").text)
 
         click_tab(browser, "Submit")
-        (tmp_path / "new").mkdir()
-        archive = make_zip(tmp_path / "new", "Browser-Model", quality=5)
+        source = sample_submissions()[1]
+        archive = zip_folder(source, tmp_path / "Browser-Model.zip", prefix=f"{source.name}/")
         file_input = wait_until(lambda: browser.find_element(By.CSS_SELECTOR, "#upload input[type='file']"))
         file_input.send_keys(str(archive))
         wait_until(lambda: "Browser-Model.zip" in browser.page_source)
@@ -128,8 +121,8 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         text = wait_until(
             lambda: (t := browser.find_element(By.ID, "board-table").text) and "Browser-Model" in t and t
         )
-        rows = [line for line in text.splitlines() if "Browser-Model" in line or "Baseline-7B" in line]
-        assert "Browser-Model" in rows[0]  # the longer answers win with this judge
+        for folder in sample_submissions():
+            assert folder.name.removesuffix("_output") in text  # the board it joined is still there
         wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "img")) >= 2)
         ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / "leaderboard.png"
@@ -138,4 +131,3 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
     finally:
         app.close()
         service.stop_worker()
-        shutil.rmtree(tmp_path / "new", ignore_errors=True)
