@@ -15,7 +15,7 @@ import torch
 from PIL import Image
 
 from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound
-from genjudge.judges.parsing import UnparseableVerdicts
+from genjudge.judges.parsing import PartialVerdicts, Unparseable
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge
 from genjudge.judges.random_qwen_vl import save_random_checkpoint
@@ -153,10 +153,11 @@ def test_score_mode_agrees_with_generate_mode_when_generate_gives_a_verdict(chec
 def test_generate_mode_reports_replies_that_name_no_verdict(checkpoint, items):
     generator = IntJudge(model=str(checkpoint), device="cpu", mode="generate", local_files_only=True)
     force_reply(generator, "Tie")
-    with pytest.raises(UnparseableVerdicts) as caught:
+    with pytest.raises(PartialVerdicts) as caught:
         generator.judge_batch(items[:2])
     assert caught.value.verdicts == [None, None]
-    assert caught.value.failures == {0: "Tie", 1: "Tie"}
+    assert caught.value.failures == {0: Unparseable("Tie"), 1: Unparseable("Tie")}
+    assert "reply names no verdict: 'Tie'" in str(caught.value)
 
 
 def test_generate_mode_can_lean_like_the_official_script(checkpoint, items):

@@ -8,9 +8,9 @@ import random
 import pytest
 
 from genjudge.judges.parsing import (
+    PartialVerdicts,
     ScoreReplyError,
     Unparseable,
-    UnparseableVerdicts,
     parse_score_reply,
     parse_verdict,
     parse_verdict_official,
@@ -109,9 +109,13 @@ def test_verdict_from_reply_is_strict_unless_asked_to_lean():
 
 def test_unparseable_batches_keep_the_good_verdicts():
     good = verdict_from_reply("A is better")
-    error = UnparseableVerdicts([good, None], {1: "no verdict here"})
-    assert error.verdicts == [good, None]
-    assert "1 of 2 judge replies" in str(error) and "no verdict here" in str(error)
+    error = PartialVerdicts([good, None, None], {1: Unparseable("no verdict here"), 2: TimeoutError("slow")})
+    assert error.verdicts == [good, None, None]
+    message = str(error)
+    assert "2 of 3 items got no verdict" in message
+    assert "item 1: reply names no verdict: 'no verdict here'" in message
+    assert "item 2: TimeoutError: slow" in message
+    assert "on_unparseable='official'" in message
 
 
 def score_json(**overrides) -> dict:

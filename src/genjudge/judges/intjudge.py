@@ -24,7 +24,7 @@ from typing import Any, Literal
 import torch
 
 from genjudge.judges.continuations import continuation_logprobs
-from genjudge.judges.parsing import Unparseable, UnparseableVerdicts, verdict_from_reply
+from genjudge.judges.parsing import PartialVerdicts, Unparseable, verdict_from_reply
 from genjudge.judges.prompts import (
     VERDICT_STRINGS,
     JudgePrompt,
@@ -116,7 +116,7 @@ class IntJudge:
         max_pixels: cap on pixels per image before patching (default: the checkpoint's setting).
         include_reference: show the gold reference (``PairwiseItem.reference``) to the judge.
         on_unparseable: ``generate`` mode only: ``"raise"`` reports replies naming no verdict
-            (``UnparseableVerdicts``); ``"official"`` applies the official leaning rule.
+            (``PartialVerdicts``); ``"official"`` applies the official leaning rule.
         seed: seeds the official rule's random side, per item.
     """
 
@@ -290,7 +290,7 @@ class IntJudge:
 
     def _generate(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         verdicts: list[Verdict | None] = []
-        failures: dict[int, str] = {}
+        failures: dict[int, Unparseable | Exception] = {}
         for index, item in enumerate(items):
             reply = self.generate_reply(item)
             parsed = verdict_from_reply(
@@ -298,9 +298,9 @@ class IntJudge:
             )
             if isinstance(parsed, Unparseable):
                 verdicts.append(None)
-                failures[index] = reply
+                failures[index] = parsed
             else:
                 verdicts.append(parsed)
         if failures:
-            raise UnparseableVerdicts(verdicts, failures)
+            raise PartialVerdicts(verdicts, failures)
         return verdicts  # type: ignore[return-value]

@@ -13,8 +13,9 @@ Two ways to read a verdict:
   One deliberate difference: the official code slices ``"Tie (A"`` into the invalid label
   ``"Tie ()"``; here the side named after "tie" is used instead.
 
-``UnparseableVerdicts`` is how a backend reports replies it could not read without losing the
-verdicts it could: it carries the full batch with ``None`` at the failed positions.
+``PartialVerdicts`` is how a backend reports items it got no verdict for (unreadable replies,
+requests that kept failing) without losing the verdicts it did get: it carries the whole batch
+with ``None`` at the failed positions.
 """
 
 from __future__ import annotations
@@ -114,23 +115,36 @@ def verdict_from_reply(
     return Verdict(winner=label, probabilities=probabilities, raw=reply)
 
 
-class UnparseableVerdicts(ValueError):
-    """Some replies in a batch named no verdict (or failed); the others are kept.
+class PartialVerdicts(RuntimeError):
+    """Some items of a batch got no verdict; the others are kept.
 
     ``verdicts`` has one entry per item, ``None`` where it failed; ``failures`` maps each failed
-    position to the reply (or error) so it can be reported. Callers that cache verdicts store the
-    good ones and report the rest.
+    position to why: ``Unparseable`` (the reply named no verdict) or the exception of a request
+    that kept failing. Callers that cache verdicts store the good ones and report the rest, so a
+    re-run only repeats the failed items.
     """
 
-    def __init__(self, verdicts: Sequence[Verdict | None], failures: Mapping[int, str]) -> None:
+    def __init__(
+        self, verdicts: Sequence[Verdict | None], failures: Mapping[int, Unparseable | Exception]
+    ) -> None:
         self.verdicts = list(verdicts)
         self.failures = dict(failures)
-        shown = "; ".join(f"item {i}: {text[:80]!r}" for i, text in sorted(self.failures.items())[:5])
+        shown = "; ".join(f"item {i}: {_describe(why)}" for i, why in sorted(self.failures.items())[:5])
         more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
+        hint = ""
+        if any(isinstance(why, Unparseable) for why in self.failures.values()):
+            hint = (
+                " Pass on_unparseable='official' to apply the official leaning rule to unparseable replies."
+            )
         super().__init__(
-            f"{len(self.failures)} of {len(self.verdicts)} judge replies name no verdict "
-            f"({shown}{more}). Pass on_unparseable='official' to apply the official leaning rule instead."
+            f"{len(self.failures)} of {len(self.verdicts)} items got no verdict ({shown}{more}).{hint}"
         )
+
+
+def _describe(why: Unparseable | Exception) -> str:
+    if isinstance(why, Unparseable):
+        return f"reply names no verdict: {why.raw[:80]!r}"
+    return f"{type(why).__name__}: {str(why)[:160]}"
 
 
 # --- 7-criterion scores -------------------------------------------------------------------------
