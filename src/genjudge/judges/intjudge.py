@@ -53,8 +53,8 @@ def _not_found_message(model: str, error: BaseException) -> str:
         f"  (older huggingface_hub: huggingface-cli download {DEFAULT_MODEL} --local-dir {folder})\n"
         f"then pass the folder as the model:\n"
         f"    Python:   IntJudge(model='{folder}')  or  load_judge('intjudge', model='{folder}')\n"
-        f"    CLI:      genjudge judge ... --judge intjudge --judge-option model={folder}\n"
-        f"    evaluate: evaluate.load('intjudge', config_name='intjudge', model='{folder}')"
+        f"    CLI:      genjudge judge pairs ... --judge intjudge --option model={folder}\n"
+        f"    evaluate: evaluate.load('intjudge', 'intjudge', model='{folder}')"
     )
 
 
