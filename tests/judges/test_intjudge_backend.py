@@ -227,3 +227,18 @@ def test_a_missing_local_folder_is_reported_the_same_way(tmp_path):
 def test_bad_options_are_rejected(checkpoint):
     with pytest.raises(ValueError, match="mode must be"):
         IntJudge(model=str(checkpoint), mode="sample", local_files_only=True)  # type: ignore[arg-type]
+
+
+def test_a_chat_template_kept_in_the_processors_file_is_found(checkpoint, tmp_path, items):
+    """Real Qwen2-VL folders may keep the template in chat_template.json rather than the tokenizer config."""
+    import json
+    import shutil
+
+    folder = shutil.copytree(checkpoint, tmp_path / "ckpt")
+    config = json.loads((folder / "tokenizer_config.json").read_text())
+    template = config.pop("chat_template", None) or (folder / "chat_template.jinja").read_text()
+    (folder / "chat_template.jinja").unlink(missing_ok=True)
+    (folder / "tokenizer_config.json").write_text(json.dumps(config))
+    (folder / "chat_template.json").write_text(json.dumps({"chat_template": template}))
+    judge = IntJudge(model=str(folder), device="cpu", local_files_only=True)
+    assert judge.inputs.render(judge.prompt(items[0])).startswith("<|im_start|>system\n")

@@ -16,6 +16,7 @@ checkpoint, loading fails with ``JudgeModelNotFound`` saying what to download an
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,7 +90,26 @@ def _load_inputs(source: str, hub_kwargs: dict[str, Any], max_pixels: int | None
         return QwenVLInputs.from_processor(processor, max_pixels=max_pixels)
     tokenizer = processor if processor is not None else AutoTokenizer.from_pretrained(source, **hub_kwargs)
     image_processor = AutoImageProcessor.from_pretrained(source, **hub_kwargs)
-    return QwenVLInputs(tokenizer=tokenizer, image_processor=image_processor, max_pixels=max_pixels)
+    return QwenVLInputs(
+        tokenizer=tokenizer,
+        image_processor=image_processor,
+        chat_template=getattr(tokenizer, "chat_template", None)
+        or _processor_chat_template(source, hub_kwargs),
+        max_pixels=max_pixels,
+    )
+
+
+def _processor_chat_template(source: str, hub_kwargs: dict[str, Any]) -> str | None:
+    """The chat template a processor keeps in its own file, for when the processor cannot be built."""
+    from transformers.utils import cached_file
+
+    for filename in ("chat_template.jinja", "chat_template.json"):
+        path = cached_file(source, filename, _raise_exceptions_for_missing_entries=False, **hub_kwargs)
+        if path is None:
+            continue
+        text = Path(path).read_text(encoding="utf-8")
+        return json.loads(text)["chat_template"] if filename.endswith(".json") else text
+    return None
 
 
 def _item_rng(seed: int, item: PairwiseItem) -> random.Random:
@@ -277,8 +297,8 @@ class IntJudge:
         return verdicts
 
     @torch.inference_mode()
-    def generate_reply(self, item: PairwiseItem) -> str:
-        """The judge's greedy reply to one item, decoded as the official script does."""
+    def generate_ids(self, item: PairwiseItem) -> list[int]:
+        """The token ids of the judge's greedy reply to one item (official: one pair at a time)."""
         batch = {k: v.to(self.model.device) for k, v in self.inputs.batch([self.prompt(item)]).items()}
         out = self.model.generate(
             **batch,
@@ -286,7 +306,11 @@ class IntJudge:
             do_sample=False,
             pad_token_id=self.pad_token_id,
         )
-        return self.inputs.decode(out[0, batch["input_ids"].shape[1] :].tolist())
+        return out[0, batch["input_ids"].shape[1] :].tolist()
+
+    def generate_reply(self, item: PairwiseItem) -> str:
+        """The judge's greedy reply to one item, decoded as the official script does."""
+        return self.inputs.decode(self.generate_ids(item))
 
     def _generate(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         verdicts: list[Verdict | None] = []

@@ -7,8 +7,8 @@ those of the real IntJudge, which is what tests and speed measurements need.
 
 Architectures: ``"tiny"`` (2 layers, for unit tests; weights drawn wider than usual so that
 attention, and therefore masks and positions, visibly change the outputs), ``"small"`` (4 layers,
-hidden 512, for CPU benchmarks) and ``"7b"`` (the Qwen2-VL-7B shapes IntJudge uses, for GPU
-benchmarks).
+hidden 512 and Qwen2-VL's 152k vocabulary, for CPU benchmarks) and ``"7b"`` (the Qwen2-VL-7B
+shapes IntJudge uses, for GPU benchmarks).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ ARCHITECTURES: dict[str, dict[str, Any]] = {
             "mrope_section": [8, 12, 12],
         },
         "vision": {"depth": 4, "embed_dim": 256, "num_heads": 4, "mlp_ratio": 4},
-        "vocab_size": None,
+        "vocab_size": 152064,
     },
     "7b": {
         "text": {
