@@ -14,7 +14,7 @@ import pytest
 import torch
 from PIL import Image
 
-from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound
+from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound, length_groups
 from genjudge.judges.parsing import PartialVerdicts, Unparseable
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge
@@ -127,6 +127,13 @@ def test_a_batch_scores_like_each_item_on_its_own(judge, items):
     batched = judge.verdict_logprobs(items)
     single = torch.cat([judge.verdict_logprobs([item]) for item in items])
     torch.testing.assert_close(batched, single, atol=1e-4, rtol=1e-4)
+
+
+def test_prompts_are_grouped_by_length_within_a_token_budget(judge, items):
+    assert length_groups([50, 10, 40, 30], max_tokens=100) == [[1, 3], [2, 0]]
+    assert length_groups([500, 10], max_tokens=100) == [[1], [0]], "too long alone still runs"
+    small_groups = IntJudge.from_components(judge.model, judge.inputs, revision="x", max_batch_tokens=1)
+    torch.testing.assert_close(small_groups.verdict_logprobs(items), judge.verdict_logprobs(items))
 
 
 def test_cached_prefix_scoring_matches_full_forward_passes(judge, items):

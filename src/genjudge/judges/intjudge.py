@@ -112,6 +112,20 @@ def _processor_chat_template(source: str, hub_kwargs: dict[str, Any]) -> str | N
     return None
 
 
+def length_groups(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
+    """Indices grouped by ascending length so that rows x longest length stays within ``max_tokens``.
+
+    A prompt longer than ``max_tokens`` gets a group of its own.
+    """
+    groups: list[list[int]] = []
+    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if groups and (len(groups[-1]) + 1) * lengths[index] <= max_tokens:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
 def _item_rng(seed: int, item: PairwiseItem) -> random.Random:
     key = f"{seed}:{content_hash(item.question)}:{content_hash(item.output_a)}:{content_hash(item.output_b)}"
     return random.Random(key)
@@ -138,6 +152,7 @@ class IntJudge:
         on_unparseable: ``generate`` mode only: ``"raise"`` reports replies naming no verdict
             (``PartialVerdicts``); ``"official"`` applies the official leaning rule.
         seed: seeds the official rule's random side, per item.
+        max_batch_tokens: score mode runs at most this many (padded) prompt tokens per forward pass.
     """
 
     def __init__(
@@ -155,6 +170,7 @@ class IntJudge:
         include_reference: bool = False,
         on_unparseable: Literal["raise", "official"] = "raise",
         seed: int = 0,
+        max_batch_tokens: int = 32768,
     ) -> None:
         from transformers import Qwen2VLForConditionalGeneration
 
@@ -165,13 +181,15 @@ class IntJudge:
         model_kwargs: dict[str, Any] = {"dtype": dtype}
         if attn_implementation is not None:
             model_kwargs["attn_implementation"] = attn_implementation
+        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
-            network = Qwen2VLForConditionalGeneration.from_pretrained(source, **hub_kwargs, **model_kwargs)
+            network = Qwen2VLForConditionalGeneration.from_pretrained(
+                source, device_map=device, **hub_kwargs, **model_kwargs
+            )
             inputs = _load_inputs(source, hub_kwargs, max_pixels)
         except (OSError, ValueError) as err:
             raise JudgeModelNotFound(_not_found_message(source, err)) from err
-        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        network.to(device).eval()
+        network.eval()
         if revision is None:
             folder = Path(source)
             commit = getattr(network.config, "_commit_hash", None)
@@ -186,6 +204,7 @@ class IntJudge:
             include_reference=include_reference,
             on_unparseable=on_unparseable,
             seed=seed,
+            max_batch_tokens=max_batch_tokens,
         )
 
     @classmethod
@@ -201,6 +220,7 @@ class IntJudge:
         include_reference: bool = False,
         on_unparseable: Literal["raise", "official"] = "raise",
         seed: int = 0,
+        max_batch_tokens: int = 32768,
     ) -> IntJudge:
         """A judge around an already built model and input builder (benchmarks, experiments).
 
@@ -217,6 +237,7 @@ class IntJudge:
             include_reference=include_reference,
             on_unparseable=on_unparseable,
             seed=seed,
+            max_batch_tokens=max_batch_tokens,
         )
         return judge
 
@@ -232,6 +253,7 @@ class IntJudge:
         include_reference: bool,
         on_unparseable: str,
         seed: int,
+        max_batch_tokens: int,
     ) -> None:
         if mode not in ("score", "generate"):
             raise ValueError(f"mode must be 'score' or 'generate', not {mode!r}")
@@ -239,6 +261,9 @@ class IntJudge:
             raise ValueError(f"on_unparseable must be 'raise' or 'official', not {on_unparseable!r}")
         if max_new_tokens < 1:
             raise ValueError(f"max_new_tokens must be at least 1, not {max_new_tokens}")
+        if max_batch_tokens < 1:
+            raise ValueError(f"max_batch_tokens must be at least 1, not {max_batch_tokens}")
+        self.max_batch_tokens = max_batch_tokens
         self.model = network
         self.inputs = inputs
         self.mode = mode
@@ -253,8 +278,6 @@ class IntJudge:
         self.revision = revision
         self.prompt_version = pairwise_prompt_version(self.system_prompt, with_reference=include_reference)
         self.verdict_token_ids = [inputs.token_ids(VERDICT_STRINGS[label]) for label in VERDICT_LABELS]
-        pad = inputs.tokenizer.pad_token_id
-        self.pad_token_id = pad if pad is not None else inputs.tokenizer.eos_token_id
 
     def prompt(self, item: PairwiseItem) -> JudgePrompt:
         """The prompt shown to the judge for one item."""
@@ -277,9 +300,20 @@ class IntJudge:
         return self._generate(items)
 
     def verdict_logprobs(self, items: Sequence[PairwiseItem]) -> torch.Tensor:
-        """Summed log-probabilities of the four verdict strings: (len(items), 4), ``VERDICT_LABELS`` order."""
-        batch = self.inputs.batch([self.prompt(item) for item in items])
-        return continuation_logprobs(self.model, batch, self.verdict_token_ids, self.pad_token_id).cpu()
+        """Summed log-probabilities of the four verdict strings: (len(items), 4), ``VERDICT_LABELS`` order.
+
+        Prompts are sorted by length and run in groups of at most ``max_batch_tokens`` padded
+        tokens, so little compute goes to padding and long prompts do not exhaust memory.
+        """
+        encoded = [self.inputs.encode(self.prompt(item)) for item in items]
+        result = torch.empty(len(items), len(VERDICT_LABELS))
+        for group in length_groups([len(e.input_ids) for e in encoded], self.max_batch_tokens):
+            batch = self.inputs.collate([encoded[i] for i in group])
+            scores = continuation_logprobs(
+                self.model, batch, self.verdict_token_ids, self.inputs.pad_token_id
+            )
+            result[group] = scores.cpu()
+        return result
 
     def _score(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         logprobs = self.verdict_logprobs(items)
@@ -304,7 +338,7 @@ class IntJudge:
             **batch,
             max_new_tokens=self.max_new_tokens,
             do_sample=False,
-            pad_token_id=self.pad_token_id,
+            pad_token_id=self.inputs.pad_token_id,
         )
         return out[0, batch["input_ids"].shape[1] :].tolist()
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from PIL import Image
@@ -24,6 +24,14 @@ from PIL import Image
 from genjudge.judges.prompts import JudgePrompt
 
 IMAGE_TOKEN = "<|image_pad|>"
+
+
+class EncodedPrompt(NamedTuple):
+    """A prompt's token ids (image slots expanded) and its images' patches and grids."""
+
+    input_ids: list[int]
+    pixel_values: torch.Tensor | None
+    image_grid_thw: torch.Tensor | None
 
 
 def decode_image(data: bytes) -> Image.Image:
@@ -59,6 +67,8 @@ class QwenVLInputs:
                 f"the judge tokenizer has no {IMAGE_TOKEN} token; is this a Qwen2-VL checkpoint?"
             )
         self.merge_size = int(self.image_processor.merge_size)
+        pad = self.tokenizer.pad_token_id
+        self.pad_token_id = pad if pad is not None else self.tokenizer.eos_token_id
 
     @classmethod
     def from_processor(cls, processor: Any, *, max_pixels: int | None = None) -> QwenVLInputs:
@@ -79,8 +89,8 @@ class QwenVLInputs:
             add_generation_prompt=True,
         )
 
-    def _images(self, prompts: Sequence[JudgePrompt]) -> dict[str, torch.Tensor]:
-        images = [decode_image(data) for prompt in prompts for data in prompt.images]
+    def _images(self, prompt: JudgePrompt) -> dict[str, torch.Tensor]:
+        images = [decode_image(data) for data in prompt.images]
         if not images:
             return {}
         kwargs: dict[str, Any] = {"return_tensors": "pt"}
@@ -89,44 +99,49 @@ class QwenVLInputs:
         processed = self.image_processor(images=images, **kwargs)
         return {"pixel_values": processed["pixel_values"], "image_grid_thw": processed["image_grid_thw"]}
 
-    def _expand_image_tokens(self, texts: list[str], grid_thw: torch.Tensor | None) -> list[str]:
+    def _expand_image_tokens(self, text: str, grid_thw: torch.Tensor | None) -> str:
         counts = [] if grid_thw is None else (grid_thw.prod(dim=-1) // self.merge_size**2).tolist()
-        remaining = iter(counts)
-        expanded = []
-        for text in texts:
-            pieces = text.split(IMAGE_TOKEN)
-            out = [pieces[0]]
-            for piece in pieces[1:]:
-                try:
-                    count = next(remaining)
-                except StopIteration:
-                    raise ValueError(
-                        "the chat template produced more image slots than there are images"
-                    ) from None
-                out.append(IMAGE_TOKEN * count + piece)
-            expanded.append("".join(out))
-        if next(remaining, None) is not None:
-            raise ValueError("the chat template produced fewer image slots than there are images")
-        return expanded
+        pieces = text.split(IMAGE_TOKEN)
+        if len(pieces) - 1 != len(counts):
+            raise ValueError(
+                f"the chat template produced {len(pieces) - 1} image slots for {len(counts)} images"
+            )
+        slots = zip(counts, pieces[1:], strict=True)
+        return pieces[0] + "".join(IMAGE_TOKEN * count + piece for count, piece in slots)
 
-    def batch(self, prompts: Sequence[JudgePrompt]) -> dict[str, torch.Tensor]:
-        """Left-padded model inputs for a batch of prompts (the last position is each prompt's end).
+    def encode(self, prompt: JudgePrompt) -> EncodedPrompt:
+        """One prompt's token ids and image patches, unpadded."""
+        vision = self._images(prompt)
+        text = self._expand_image_tokens(self.render(prompt), vision.get("image_grid_thw"))
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return EncodedPrompt(ids, vision.get("pixel_values"), vision.get("image_grid_thw"))
+
+    def collate(self, encoded: Sequence[EncodedPrompt]) -> dict[str, torch.Tensor]:
+        """Left-padded model inputs (the last position is each prompt's end).
 
         Keys: ``input_ids``, ``attention_mask``, ``mm_token_type_ids`` and, when any prompt has
         images, ``pixel_values`` and ``image_grid_thw`` (images in prompt order).
         """
-        vision = self._images(prompts)
-        texts = self._expand_image_tokens([self.render(p) for p in prompts], vision.get("image_grid_thw"))
-        encoded = self.tokenizer(
-            texts, padding=True, padding_side="left", add_special_tokens=False, return_tensors="pt"
-        )
-        input_ids = encoded["input_ids"]
-        return {
+        longest = max(len(item.input_ids) for item in encoded)
+        input_ids = torch.full((len(encoded), longest), self.pad_token_id, dtype=torch.long)
+        attention_mask = torch.zeros((len(encoded), longest), dtype=torch.long)
+        for row, item in enumerate(encoded):
+            input_ids[row, longest - len(item.input_ids) :] = torch.tensor(item.input_ids)
+            attention_mask[row, longest - len(item.input_ids) :] = 1
+        batch = {
             "input_ids": input_ids,
-            "attention_mask": encoded["attention_mask"],
-            "mm_token_type_ids": (input_ids == self.image_token_id).to(torch.int32),
-            **vision,
+            "attention_mask": attention_mask,
+            "mm_token_type_ids": ((input_ids == self.image_token_id) & attention_mask.bool()).to(torch.int32),
         }
+        with_images = [item for item in encoded if item.pixel_values is not None]
+        if with_images:
+            batch["pixel_values"] = torch.cat([item.pixel_values for item in with_images])
+            batch["image_grid_thw"] = torch.cat([item.image_grid_thw for item in with_images])
+        return batch
+
+    def batch(self, prompts: Sequence[JudgePrompt]) -> dict[str, torch.Tensor]:
+        """``collate`` of ``encode`` of each prompt."""
+        return self.collate([self.encode(prompt) for prompt in prompts])
 
     def token_ids(self, text: str) -> list[int]:
         """Token ids of a plain continuation text (no special tokens added)."""
