@@ -249,3 +249,12 @@ def test_a_chat_template_kept_in_the_processors_file_is_found(checkpoint, tmp_pa
     (folder / "chat_template.json").write_text(json.dumps({"chat_template": template}))
     judge = IntJudge(model=str(folder), device="cpu", local_files_only=True)
     assert judge.inputs.render(judge.prompt(items[0])).startswith("<|im_start|>system\n")
+
+
+def test_max_pixels_caps_the_image_tokens(checkpoint, judge, items):
+    capped = IntJudge(model=str(checkpoint), device="cpu", max_pixels=28 * 28 * 2, local_files_only=True)
+    prompt = judge.prompt(items[0])
+    patches = judge.inputs.batch([prompt])["image_grid_thw"].prod(dim=-1)
+    capped_patches = capped.inputs.batch([prompt])["image_grid_thw"].prod(dim=-1)
+    assert patches.tolist() == [24, 24, 24]
+    assert capped_patches.tolist() == [4, 4, 8]

@@ -95,7 +95,8 @@ class QwenVLInputs:
             return {}
         kwargs: dict[str, Any] = {"return_tensors": "pt"}
         if self.max_pixels is not None:
-            kwargs["max_pixels"] = self.max_pixels
+            shortest = min(int(self.image_processor.size["shortest_edge"]), self.max_pixels)
+            kwargs["size"] = {"shortest_edge": shortest, "longest_edge": self.max_pixels}
         processed = self.image_processor(images=images, **kwargs)
         return {"pixel_values": processed["pixel_values"], "image_grid_thw": processed["image_grid_thw"]}
 
