@@ -157,6 +157,7 @@ def main() -> None:
         "dtype": str(dtype).removeprefix("torch."),
         "pairs": len(pairs),
         "batch_size": args.batch_size,
+        "max_batch_tokens": score_judge.max_batch_tokens,
         "images_per_pair": args.input_images + 2 * args.images_per_output,
         "image_side": args.image_side,
         "prompt_tokens_mean": round(sum(prompt_tokens) / len(prompt_tokens)),
