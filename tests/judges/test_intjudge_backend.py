@@ -258,3 +258,13 @@ def test_max_pixels_caps_the_image_tokens(checkpoint, judge, items):
     capped_patches = capped.inputs.batch([prompt])["image_grid_thw"].prod(dim=-1)
     assert patches.tolist() == [24, 24, 24]
     assert capped_patches.tolist() == [4, 4, 8]
+
+
+def test_the_benchmark_7b_architecture_has_qwen2_vl_7b_shapes():
+    """The GPU benchmark's random model is built on the meta device here: shapes only, no memory."""
+    from genjudge.judges.random_qwen_vl import random_components
+
+    model, _ = random_components("7b", device="meta", dtype=torch.bfloat16)
+    assert sum(p.numel() for p in model.parameters()) == 8_291_375_616  # Qwen2-VL-7B-Instruct's count
+    assert model.config.text_config.hidden_size == 3584
+    assert model.config.vision_config.depth == 32
