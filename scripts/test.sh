@@ -2,6 +2,14 @@
 # Quick start 2: the whole test suite (lint + pytest). Fails when no test ran.
 GENJUDGE_EXTRAS="all,dev"
 source "$(dirname "$0")/_env.sh"
+# The browser tests drive Debian's headless Chromium (browser builds cannot be downloaded here).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian chromium + chromium-driver for the browser tests" >&2
+    apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || echo "could not install chromium: browser tests will be skipped" >&2
+  fi
+fi
 ruff check .
 ruff format --check .
 set +e

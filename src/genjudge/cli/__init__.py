@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
+from genjudge.cli import arena, data, demo
 
 app = typer.Typer(
     name="genjudge",
@@ -14,6 +15,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(arena.app, name="arena")
+app.add_typer(data.app, name="data")
+app.command("demo")(demo.demo)
 
 
 @app.command()

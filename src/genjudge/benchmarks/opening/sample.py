@@ -1,0 +1,21 @@
+"""The small OpenING-format release embedded in the package, used by the demo and the tests."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def sample_dir() -> Path:
+    """Folder with ``OpenING-benchmark/`` (dev and test split) and ``gen_outputs/`` (four models).
+
+    The texts and images are original (written and drawn by ``scripts/make_opening_sample.py``);
+    only the layout and the task ids/names follow the official release.
+    """
+    path = Path(str(resources.files("genjudge").joinpath("samples", "opening")))
+    if not (path / "OpenING-benchmark").is_dir():
+        raise FileNotFoundError(
+            f"the embedded OpenING sample is missing from {path}; reinstall genjudge or run "
+            "scripts/make_opening_sample.py"
+        )
+    return path

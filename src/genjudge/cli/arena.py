@@ -1,0 +1,191 @@
+"""``genjudge arena``: win rates, Bradley–Terry ratings and judge–human agreement for battles.
+
+Reads verdict files in OpenING's Interleaved Arena format, calls :mod:`genjudge.scoring`, and
+shows the result as a terminal table, CSV/JSON files and PNG plots.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from genjudge.benchmarks.opening_arena import ArenaFormatError, read_verdicts
+from genjudge.plots import rating_chart, win_rate_heatmap
+from genjudge.scoring.agreement import Agreement, judge_agreement
+from genjudge.scoring.battles import prepare_battles
+from genjudge.scoring.bradley_terry import fit_bradley_terry
+from genjudge.scoring.winrate import VARIANTS, win_rate_matrices, win_rates
+
+app = typer.Typer(
+    help="Arena scoring: win rates, Bradley–Terry ratings, judge–human agreement.", no_args_is_help=True
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _percent(value: float) -> str:
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2%}"
+
+
+def _ratings_table(rates: pd.DataFrame, ratings: pd.DataFrame, bootstrap: int) -> Table:
+    table = Table(title="Models (win rates as OpenING defines them; BT = Bradley–Terry, Elo scale)")
+    for header in (
+        "rank",
+        "model",
+        "BT rating",
+        "95% interval",
+        "FDT",
+        "tie=0",
+        "tie=0.5",
+        "no tie",
+        "battles",
+    ):
+        table.add_column(header, justify="left" if header == "model" else "right", no_wrap=True)
+    for row in ratings.itertuples(index=False):
+        rate = rates.loc[row.model]
+        interval = f"{row.lower:.0f}–{row.upper:.0f}" if bootstrap else "—"
+        table.add_row(
+            str(row.rank),
+            str(row.model),
+            f"{row.rating:.0f}",
+            interval,
+            *(_percent(rate[variant]) for variant in VARIANTS),
+            str(int(rate["battles"])),
+        )
+    return table
+
+
+def _agreement_table(result: Agreement) -> Table:
+    table = Table(title="Judge–human agreement")
+    for header in ("pairs", "FDT", "with tie", "without tie", "pairs without tie"):
+        table.add_column(header, justify="right")
+    table.columns[0].justify = "left"
+    for row in result.table.itertuples():
+        table.add_row(
+            f"{row.Index} ({row.pairs})",
+            _percent(row.fdt),
+            _percent(row.with_tie),
+            _percent(row.without_tie),
+            str(row.pairs_without_tie),
+        )
+    counts = result.counts
+    table.caption = (
+        f"matched {counts['matched']} pairs; only in judge file {counts['judge_only']}, "
+        f"only in human file {counts['human_only']}; ties dropped for 'without tie' "
+        f"{counts['tie_pairs_dropped']}; duplicates dropped judge {counts['judge_duplicates_dropped']}, "
+        f"human {counts['human_duplicates_dropped']}"
+    )
+    return table
+
+
+def _read(path: Path, what: str) -> pd.DataFrame:
+    try:
+        return read_verdicts(path)
+    except ArenaFormatError as error:
+        raise _fail(f"cannot read the {what} file: {error}") from None
+
+
+@app.command()
+def report(
+    verdicts: Annotated[
+        Path, typer.Argument(help="verdicts JSON (Interleaved Arena format), e.g. a judge's results")
+    ],
+    human: Annotated[
+        Path | None, typer.Option(help="human verdicts JSON: adds the judge–human agreement table")
+    ] = None,
+    unseen: Annotated[
+        str | None,
+        typer.Option(help="comma-separated models the judge never saw: splits agreement seen/unseen"),
+    ] = None,
+    plots: Annotated[Path | None, typer.Option(help="folder for PNG plots (heatmap, ratings)")] = None,
+    out: Annotated[Path | None, typer.Option(help="folder for CSV and JSON results")] = None,
+    bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap rounds for the rating intervals")] = 1000,
+    seed: Annotated[int, typer.Option(help="seed for the bootstrap")] = 0,
+    anchor: Annotated[str | None, typer.Option(help="model pinned to --anchor-rating")] = None,
+    anchor_rating: Annotated[float, typer.Option(help="rating of the --anchor model")] = 1000.0,
+    on_duplicate: Annotated[
+        str,
+        typer.Option(help="a pair judged twice: 'error' or 'last' (keep the last, as the official script)"),
+    ] = "error",
+) -> None:
+    """Score the battles in VERDICTS; with --human, also the judge's agreement with humans."""
+    if on_duplicate not in ("error", "last"):
+        raise _fail(f"--on-duplicate must be 'error' or 'last', got {on_duplicate!r}")
+    unseen_models = [name.strip() for name in unseen.split(",") if name.strip()] if unseen else None
+    if unseen_models is not None and human is None:
+        raise _fail("--unseen only applies to agreement: give --human too")
+    battles = _read(verdicts, "verdicts")
+    human_battles = _read(human, "human verdicts") if human is not None else None
+    try:
+        prepared = prepare_battles(battles, name=str(verdicts))
+        rates = win_rates(prepared)
+        matrices = win_rate_matrices(prepared)
+        with console.status(f"Fitting Bradley–Terry ratings with {bootstrap} bootstrap rounds…"):
+            ratings = fit_bradley_terry(
+                prepared, bootstrap_rounds=bootstrap, seed=seed, anchor=anchor, anchor_rating=anchor_rating
+            )
+        agreement = (
+            judge_agreement(
+                prepared,
+                prepare_battles(human_battles, name=str(human)),
+                unseen_models=unseen_models,
+                on_duplicate=on_duplicate,
+            )
+            if human_battles is not None
+            else None
+        )
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+    console.print(_ratings_table(rates, ratings, bootstrap))
+    if ratings.attrs.get("unbounded_models"):
+        errors.print(
+            f"[yellow]warning:[/] {ratings.attrs['unbounded_models']} never won or never lost: "
+            "their Bradley–Terry ratings are not finite estimates, only their direction is meaningful"
+        )
+    if agreement is not None:
+        console.print(_agreement_table(agreement))
+        if agreement.absent_unseen_models:
+            errors.print(
+                f"[yellow]warning:[/] --unseen model(s) {list(agreement.absent_unseen_models)} "
+                "appear in no matched pair (typo?)"
+            )
+    if out is not None:
+        _write_results(
+            out, rates, ratings, matrices, agreement, settings={"bootstrap": bootstrap, "seed": seed}
+        )
+        console.print(f"results written to {out}")
+    if plots is not None:
+        plots.mkdir(parents=True, exist_ok=True)
+        win_rate_heatmap(matrices["fdt"], variant="fdt").savefig(plots / "win_rate_heatmap.png", dpi=120)
+        rating_chart(ratings).savefig(plots / "ratings.png", dpi=120)
+        console.print(f"plots written to {plots}")
+
+
+def _write_results(out, rates, ratings, matrices, agreement, settings) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    rates.to_csv(out / "win_rates.csv")
+    ratings.to_csv(out / "ratings.csv", index=False)
+    for variant, matrix in matrices.items():
+        matrix.to_csv(out / f"win_rate_matrix_{variant}.csv")
+    payload = {
+        "settings": settings,
+        "win_rates": json.loads(rates.reset_index().to_json(orient="records")),
+        "ratings": json.loads(ratings.to_json(orient="records")),
+    }
+    if agreement is not None:
+        agreement.table.to_csv(out / "agreement.csv")
+        payload["agreement"] = agreement.to_dict()
+    (out / "report.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")

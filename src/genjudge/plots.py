@@ -1,0 +1,75 @@
+"""Figures for arena results: a head-to-head win-rate heatmap and a rating chart with intervals.
+
+Built on matplotlib's object API (``Figure`` with the Agg canvas) rather than ``pyplot``, so
+they work on headless machines and in servers (the CLI, the leaderboard Space) without
+touching the global backend or leaking open figures. Save with ``figure.savefig(path)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+_VARIANT_TITLES = {
+    "fdt": "FDT (ties forced to their lean)",
+    "with_tie_0": "with tie (tie = 0)",
+    "with_tie_05": "with tie (tie = 0.5)",
+    "without_tie": "without tie",
+}
+
+
+def win_rate_heatmap(matrix: pd.DataFrame, *, variant: str = "fdt", title: str | None = None) -> Figure:
+    """Heatmap of a :func:`~genjudge.scoring.winrate.win_rate_matrix` (row model's rate vs column model).
+
+    Cells are annotated in percent; pairs that never met stay blank.
+    """
+    if matrix.empty:
+        raise ValueError("the win-rate matrix is empty: nothing to plot")
+    n = len(matrix)
+    size = max(4.0, 0.55 * n + 2.0)
+    figure = Figure(figsize=(size + 1.0, size), layout="constrained")
+    ax = figure.add_subplot()
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=0.0, vmax=1.0)
+    ax.set_xticks(range(n), [str(c) for c in matrix.columns], rotation=45, ha="right")
+    ax.set_yticks(range(n), [str(i) for i in matrix.index])
+    ax.set_xlabel("opponent")
+    ax.set_ylabel("model")
+    if n <= 20:
+        for row in range(n):
+            for column in range(n):
+                if np.isfinite(values[row, column]):
+                    ax.text(column, row, f"{values[row, column]:.0%}", ha="center", va="center", fontsize=7)
+    figure.colorbar(image, ax=ax, label="win rate", format=lambda value, _: f"{value:.0%}")
+    ax.set_title(title or f"Head-to-head win rate, {_VARIANT_TITLES.get(variant, variant)}")
+    return figure
+
+
+def rating_chart(ratings: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Horizontal chart of Bradley–Terry ratings with their 95% intervals, best model on top.
+
+    ``ratings`` is the frame :func:`~genjudge.scoring.bradley_terry.fit_bradley_terry` returns
+    (columns ``model``, ``rating``, ``lower``, ``upper``, ``rank``).
+    """
+    missing = [c for c in ("model", "rating", "lower", "upper", "rank") if c not in ratings.columns]
+    if missing:
+        raise ValueError(f"ratings frame is missing column(s) {missing}")
+    if ratings.empty:
+        raise ValueError("the ratings frame is empty: nothing to plot")
+    table = ratings.sort_values("rating")
+    n = len(table)
+    figure = Figure(figsize=(7.0, max(2.5, 0.4 * n + 1.2)), layout="constrained")
+    ax = figure.add_subplot()
+    positions = np.arange(n)
+    error = np.vstack([table["rating"] - table["lower"], table["upper"] - table["rating"]])
+    ax.errorbar(
+        table["rating"], positions, xerr=error, fmt="o", color="tab:blue", ecolor="tab:gray", capsize=3
+    )
+    ax.set_yticks(
+        positions, [f"{rank}. {model}" for model, rank in zip(table["model"], table["rank"], strict=True)]
+    )
+    ax.set_xlabel("Bradley–Terry rating (Elo scale), 95% bootstrap interval")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(title or "Model ratings")
+    return figure

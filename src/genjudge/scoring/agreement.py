@@ -1,0 +1,228 @@
+"""Judge–human agreement, as OpenING's ``calculate_agreement.py`` defines it.
+
+Two verdict sets are matched on (uid, model A, model B) — the order shown matters, because a
+verdict names a side. On the matched pairs:
+
+- **FDT** (force dividing tie): ``Tie(A)`` counts as ``A`` and ``Tie(B)`` as ``B``; the two agree
+  when the resulting sides are equal. A plain ``Tie`` has no side to be forced to, so it is
+  its own class here and agrees only with another plain ``Tie`` (the official script turns it
+  into ``A``, an arbitrary choice its own comment flags; the official files hold none).
+- **with tie**: every tie label is one class ``Tie``; agreement over all matched pairs.
+- **without tie**: pairs where either side said any tie are dropped, then agreement on ``A``/``B``.
+
+With a list of unseen models, every variant is also split into pairs that involve at least one
+unseen model ("unseen") and the rest ("seen"), plus the harmonic mean of the two, as the
+OpenING paper reports for IntJudge. Every pair that is not counted is counted somewhere in
+:attr:`Agreement.counts` — nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from genjudge.scoring.battles import PreparedBattles, factorize_text, prepare_battles, union_codes
+
+AGREEMENT_VARIANTS: tuple[str, ...] = ("fdt", "with_tie", "without_tie")
+
+# Class of each outcome code (A, B, Tie(A), Tie(B), Tie) under each variant (columns, in
+# AGREEMENT_VARIANTS order); -1 = the pair is dropped.
+_CLASS_TABLE = np.array(
+    [
+        [0, 0, 0],  # A
+        [1, 1, 1],  # B
+        [0, 2, -1],  # Tie(A): its lean under FDT, a tie with tie, dropped without tie
+        [1, 2, -1],  # Tie(B)
+        [2, 2, -1],  # Tie: no lean, so its own class under FDT
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement table and the counts behind it.
+
+    ``table`` has one row per group (``all``; with unseen models also ``seen``, ``unseen`` and
+    ``harmonic_mean``) and columns ``fdt``, ``with_tie``, ``without_tie`` (fractions in
+    [0, 1], NaN for an empty group), ``pairs`` (matched pairs in the group; for
+    ``harmonic_mean`` the seen and unseen pairs it summarises) and ``pairs_without_tie``
+    (those left after dropping ties).
+
+    ``counts`` says where every verdict went: ``human_verdicts``, ``judge_verdicts`` (rows
+    given), ``human_duplicates_dropped``, ``judge_duplicates_dropped`` (earlier rows overridden
+    by a later row with the same key, only with ``on_duplicate="last"``), ``matched``,
+    ``human_only`` and ``judge_only`` (unique keys without a partner), ``tie_pairs_dropped``
+    (matched pairs left out of *without tie*).
+    """
+
+    table: pd.DataFrame
+    counts: dict[str, int]
+    unseen_models: tuple[str, ...] = ()
+    absent_unseen_models: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain nested dict (JSON-ready: NaN becomes None)."""
+        agreement = {
+            str(group): {
+                column: (
+                    None if pd.isna(value) else (int(value) if column.startswith("pairs") else float(value))
+                )
+                for column, value in row.items()
+            }
+            for group, row in self.table.iterrows()
+        }
+        return {
+            "agreement": agreement,
+            "counts": dict(self.counts),
+            "unseen_models": list(self.unseen_models),
+            "absent_unseen_models": list(self.absent_unseen_models),
+        }
+
+
+class _KeyTable:
+    """The last row holding each pair key, found by binary search on sorted keys.
+
+    Keys are plain integers, so sorting once and ``searchsorted`` beats building hash indexes
+    for the few thousand pairs of an arena file, and stays O(n log n) for millions.
+    """
+
+    def __init__(self, keys: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        # With a stable sort, the last row of each run of equal keys is the key's last occurrence.
+        last = np.r_[ordered[1:] != ordered[:-1], True]
+        self._keys = ordered[last]
+        self._positions = order[last]
+        self.kept = np.zeros(len(keys), dtype=bool)
+        self.kept[self._positions] = True
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Last position of each key, -1 where absent."""
+        slot = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[slot] == keys, self._positions[slot], -1)
+
+
+def _dedupe(
+    columns: PreparedBattles, keys: np.ndarray, name: str, on_duplicate: Literal["error", "last"]
+) -> tuple[np.ndarray, _KeyTable, int]:
+    """Rows kept (positions, file order) and the key table, after resolving repeated pairs."""
+    table = _KeyTable(keys)
+    n_duplicated = int(len(keys) - table.kept.sum())
+    if n_duplicated and on_duplicate == "error":
+        position = int(np.flatnonzero(~table.kept)[0])
+        raise ValueError(
+            f"{name}: {columns.row_label(position)} is judged more than once ({n_duplicated} repeated "
+            "row(s)); pass on_duplicate='last' to keep the last verdict for each pair, as the "
+            "official script does"
+        )
+    return np.flatnonzero(table.kept), table, n_duplicated
+
+
+def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
+    """One integer key per (uid, model A, model B), comparable across the two sets."""
+    (human_uid, judge_uid), _ = factorize_text(human.frame["uid"], judge.frame["uid"])
+    h, j = human.encoded, judge.encoded
+    (h_a, h_b, j_a, j_b), models = union_codes(
+        (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
+    )
+    m = len(models)
+    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
+
+
+def _harmonic_mean(x: float, y: float) -> float:
+    if np.isnan(x) or np.isnan(y) or x + y == 0:
+        return float("nan")
+    return 2 * x * y / (x + y)
+
+
+def judge_agreement(
+    judge: pd.DataFrame | PreparedBattles,
+    human: pd.DataFrame | PreparedBattles,
+    *,
+    unseen_models: Iterable[str] | None = None,
+    on_duplicate: Literal["error", "last"] = "error",
+) -> Agreement:
+    """Agreement of ``judge`` verdicts with ``human`` verdicts (both battles frames).
+
+    ``unseen_models``: models the judge was not trained on; a pair is *unseen* when either of
+    its models is in the list. Names in the list that appear in no matched pair are reported in
+    :attr:`Agreement.absent_unseen_models` (a typo there would otherwise silently move every
+    pair to *seen*).
+
+    ``on_duplicate``: a pair judged twice in one set is an error by default; ``"last"`` keeps
+    the last verdict, like the official script's dict, and counts the overridden rows.
+    """
+    if on_duplicate not in ("error", "last"):
+        raise ValueError(f"on_duplicate must be 'error' or 'last', got {on_duplicate!r}")
+    human_columns = prepare_battles(human, name="human verdicts")
+    judge_columns = prepare_battles(judge, name="judge verdicts")
+    human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
+    human_rows, _, human_dupes = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
+    judge_rows, judge_table, judge_dupes = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
+
+    position = judge_table.lookup(human_keys[human_rows])
+    matched = position >= 0
+    human_matched = human_rows[matched]
+    judge_matched = position[matched]
+    human_outcome = human_columns.encoded.outcome[human_matched]
+    judge_outcome = judge_columns.encoded.outcome[judge_matched]
+    # One column per variant: was the pair counted, and did the two agree?
+    human_class = _CLASS_TABLE[human_outcome]
+    judge_class = _CLASS_TABLE[judge_outcome]
+    counted = (human_class >= 0) & (judge_class >= 0)
+    agreed = counted & (human_class == judge_class)
+
+    n_matched = int(matched.sum())
+    names = ["all"]
+    groups = [np.ones(n_matched, dtype=bool)]
+    unseen = tuple(dict.fromkeys(unseen_models)) if unseen_models is not None else ()
+    absent: tuple[str, ...] = ()
+    if unseen_models is not None:
+        encoded = human_columns.encoded
+        unseen_code = np.isin(encoded.models, list(unseen))
+        a, b = encoded.a[human_matched], encoded.b[human_matched]
+        is_unseen = unseen_code[a] | unseen_code[b]
+        names += ["seen", "unseen"]
+        groups += [~is_unseen, is_unseen]
+        present = np.bincount(a, minlength=len(encoded.models)) + np.bincount(
+            b, minlength=len(encoded.models)
+        )
+        present_models = set(encoded.models[present > 0])
+        absent = tuple(model for model in unseen if model not in present_models)
+
+    membership = np.array(groups, dtype=np.float64)  # (group, pair)
+    n_counted = membership @ counted
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(n_counted > 0, (membership @ agreed) / np.maximum(n_counted, 1), np.nan)
+    pairs = membership.sum(axis=1).astype(np.int64)
+    pairs_without_tie = n_counted[:, 2].astype(np.int64)
+    if unseen_models is not None:
+        names.append("harmonic_mean")
+        harmonic = [_harmonic_mean(rates[1, k], rates[2, k]) for k in range(len(AGREEMENT_VARIANTS))]
+        rates = np.vstack([rates, harmonic])
+        pairs = np.r_[pairs, pairs[1] + pairs[2]]
+        pairs_without_tie = np.r_[pairs_without_tie, pairs_without_tie[1] + pairs_without_tie[2]]
+    table = pd.DataFrame(
+        {
+            **{variant: rates[:, k] for k, variant in enumerate(AGREEMENT_VARIANTS)},
+            "pairs": pairs,
+            "pairs_without_tie": pairs_without_tie,
+        },
+        index=pd.Index(names, dtype=object, name="group"),
+    )
+
+    counts = {
+        "human_verdicts": len(human_columns),
+        "judge_verdicts": len(judge_columns),
+        "human_duplicates_dropped": human_dupes,
+        "judge_duplicates_dropped": judge_dupes,
+        "matched": n_matched,
+        "human_only": len(human_rows) - n_matched,
+        "judge_only": len(judge_rows) - n_matched,
+        "tie_pairs_dropped": n_matched - int(counted[:, 2].sum()),
+    }
+    return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)

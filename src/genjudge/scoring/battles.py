@@ -1,0 +1,209 @@
+"""Validate pairwise battles and encode them as integer arrays for the scoring functions.
+
+A battles frame has one row per judged pair: ``uid`` (the instance), ``model_a`` and
+``model_b`` (the order shown) and ``winner``, one of OpenING's four labels ``A``, ``B``,
+``Tie(A)``, ``Tie(B)`` or a plain ``Tie`` (judges that cannot lean, e.g. some human raters).
+
+How a plain ``Tie`` counts, decided once here so every function agrees:
+
+- FDT (force dividing tie) win rate: half a win to each side. The official script gives it to
+  neither side (a match with no winner), which makes the two sides' rates not sum to one; with
+  only leaning ties in the official files this choice does not change any official number.
+- with tie (tie = 0 / tie = 0.5): a tie like ``Tie(A)``/``Tie(B)`` (as the official script).
+- without tie: dropped like every tie (as the official script).
+- Bradley–Terry: half a win to each side, like every tie.
+- Judge agreement: see :mod:`genjudge.scoring.agreement`.
+
+Every check fails with a ``ValueError`` that names the offending row, because a silently
+mis-scored battle is worse than a refused one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from genjudge.judges.protocol import VERDICT_LABELS
+
+TIE = "Tie"
+WINNER_LABELS: tuple[str, ...] = (*VERDICT_LABELS, TIE)
+"""Accepted ``winner`` values; their position is the outcome code used by :class:`EncodedBattles`."""
+
+OUTCOME_A, OUTCOME_B, OUTCOME_TIE_A, OUTCOME_TIE_B, OUTCOME_TIE = range(5)
+BATTLE_COLUMNS: tuple[str, ...] = ("uid", "model_a", "model_b", "winner")
+
+
+@dataclass(frozen=True)
+class EncodedBattles:
+    """Battles as integer codes: ``models[a[i]]`` met ``models[b[i]]`` with outcome ``outcome[i]``.
+
+    Encoding once lets every win-rate variant and the Bradley–Terry fit work on ``bincount``s
+    instead of Python loops over rows. ``model_index`` is ``models`` as a ``pd.Index`` built
+    once, so each output frame only takes from it.
+    """
+
+    models: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    outcome: np.ndarray
+    model_index: pd.Index
+
+    @property
+    def n_models(self) -> int:
+        return len(self.models)
+
+
+class PreparedBattles:
+    """A validated battles frame as integer codes (the fast path shared by scoring functions).
+
+    ``encoded`` holds models and outcomes; ``frame`` is the caller's frame (rows are named by
+    position), kept for the ``uid`` column and to name rows in later error messages.
+    """
+
+    def __init__(self, frame: pd.DataFrame, encoded: EncodedBattles) -> None:
+        self.frame = frame
+        self.encoded = encoded
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def row_label(self, position: int) -> str:
+        """``row N (uid=…, model_a=…, model_b=…, winner=…)`` for error messages."""
+        return _row_label(self.frame, position)
+
+
+def _row_label(frame: pd.DataFrame, position: int) -> str:
+    row = frame.iloc[position]
+    return (
+        f"row {position} (uid={row['uid']!r}, model_a={row['model_a']!r}, "
+        f"model_b={row['model_b']!r}, winner={row['winner']!r})"
+    )
+
+
+def _is_arrow_text(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
+
+
+def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
+    """Integer codes (one array per column) over the shared unique values of ``columns``.
+
+    Values are compared as strings: identifiers that arrive as ints (uid 1502046) become the
+    strings they stand for. Missing values get code -1. Arrow-backed text columns (pandas'
+    default ``str`` dtype) are dictionary-encoded by pyarrow directly, about twice as fast as
+    ``pd.factorize``; anything else goes through ``pd.factorize``.
+    """
+    lengths = np.cumsum([len(column) for column in columns])[:-1]
+    arrays = [pa.array(column) for column in columns] if all(map(_is_arrow_text, columns)) else []
+    if arrays and len({array.type for array in arrays}) == 1:
+        combined = pa.chunked_array(arrays, type=arrays[0].type).combine_chunks()
+        encoded = combined.dictionary_encode()
+        indices = pc.fill_null(encoded.indices, -1) if encoded.null_count else encoded.indices
+        codes = indices.to_numpy().astype(np.int64)
+        uniques = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        return np.split(codes, lengths), uniques
+    parts = []
+    for column in columns:
+        if not (isinstance(column.dtype, pd.StringDtype) or pd.api.types.infer_dtype(column) == "string"):
+            column = column.astype(str).where(column.notna())
+        parts.append(column.astype(object))
+    codes, uniques = pd.factorize(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+    return np.split(codes.astype(np.int64), lengths), np.asarray(uniques, dtype=object)
+
+
+def _null_mask(column: pd.Series) -> np.ndarray | bool:
+    """Missing values of a column (``False`` when an Arrow column says it has none)."""
+    if _is_arrow_text(column) and pa.array(column).null_count == 0:
+        return False
+    return column.isna().to_numpy()
+
+
+def _outcome_codes(winner: pd.Series) -> np.ndarray:
+    """Position of each winner label in ``WINNER_LABELS``; -1 for anything else."""
+    if _is_arrow_text(winner):
+        array = pa.array(winner)
+        codes = pc.index_in(array, value_set=pa.array(WINNER_LABELS, type=array.type))
+        if codes.null_count:
+            codes = pc.fill_null(codes, -1)
+        return codes.to_numpy().astype(np.int64)
+    (codes,), values = factorize_text(winner)
+    label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
+    return np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[codes]
+
+
+def union_codes(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Re-code several (codes, uniques) factorizations onto one shared set of uniques.
+
+    Only the (short) unique arrays are factorized again, never the full columns.
+    """
+    shared_codes, shared = pd.factorize(np.concatenate([uniques for _, uniques in parts]))
+    recoded = []
+    start = 0
+    for codes, uniques in parts:
+        lookup = shared_codes[start : start + len(uniques)].astype(np.int64)
+        recoded.append(lookup[codes])
+        start += len(uniques)
+    return recoded, np.asarray(shared, dtype=object)
+
+
+def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "battles") -> PreparedBattles:
+    """Validate ``battles`` once and encode it as integer codes.
+
+    Every scoring function accepts the result in place of the frame, so a report that needs
+    win rates, matrices and agreement validates each frame once. Raises ``ValueError`` naming
+    the first offending row (see :func:`validate_battles`).
+    """
+    if isinstance(battles, PreparedBattles):
+        return battles
+    if not isinstance(battles, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(battles).__name__}")
+    missing = [column for column in BATTLE_COLUMNS if column not in battles.columns]
+    if missing:
+        raise ValueError(f"{name} is missing column(s) {missing}; expected columns {list(BATTLE_COLUMNS)}")
+    if len(battles) == 0:
+        raise ValueError(f"{name} is empty: at least one battle is needed")
+    frame = battles
+    (a, b), models = factorize_text(frame["model_a"], frame["model_b"])
+    null = _null_mask(frame["uid"]) | _null_mask(frame["winner"]) | (a < 0) | (b < 0)
+    if null.any():
+        raise ValueError(f"{name}: {_row_label(frame, int(np.flatnonzero(null)[0]))} has a missing value")
+    outcome = _outcome_codes(frame["winner"])
+    unknown = np.flatnonzero(outcome < 0)
+    if len(unknown):
+        raise ValueError(
+            f"{name}: {_row_label(frame, int(unknown[0]))} has an unknown winner label; "
+            f"expected one of {list(WINNER_LABELS)} ({len(unknown)} row(s) affected)"
+        )
+    self_pairs = np.flatnonzero(a == b)
+    if len(self_pairs):
+        raise ValueError(
+            f"{name}: {_row_label(frame, int(self_pairs[0]))} pairs a model with itself "
+            f"({len(self_pairs)} row(s) affected)"
+        )
+    encoded = EncodedBattles(
+        models=models, a=a, b=b, outcome=outcome, model_index=pd.Index(models, dtype=object, name="model")
+    )
+    return PreparedBattles(frame, encoded)
+
+
+def validate_battles(battles: pd.DataFrame, *, name: str = "battles") -> pd.DataFrame:
+    """Check a battles frame and return a copy with the four columns as strings.
+
+    Raises ``ValueError`` naming the first offending row for: missing columns, no rows, a
+    missing value, an unknown ``winner`` label, or a model paired with itself. Extra columns
+    are kept. ``uid`` is compared as a string, so ``1502046`` and ``"1502046"`` are one instance.
+    """
+    columns = prepare_battles(battles, name=name)
+    return columns.frame.reset_index(drop=True).astype({column: str for column in BATTLE_COLUMNS})
+
+
+def encode_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "battles") -> EncodedBattles:
+    """Validate ``battles`` and encode models and outcomes as integer arrays.
+
+    Models are numbered in order of first appearance (``model_a`` column first), which keeps
+    outputs stable for a given input.
+    """
+    return prepare_battles(battles, name=name).encoded

@@ -1,0 +1,144 @@
+"""Bradley–Terry: recovers a simulated population, anchors, intervals, reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import minimize
+from scipy.special import log_expit
+
+from genjudge.scoring.bradley_terry import fit_bradley_terry
+
+TRUE = {"m0": 1200.0, "m1": 1100.0, "m2": 1000.0, "m3": 950.0, "m4": 800.0}
+
+
+def simulate(n: int, seed: int, tie_share: float = 0.0) -> pd.DataFrame:
+    """Battles drawn from a Bradley–Terry population with Elo-scale ratings ``TRUE``."""
+    rng = np.random.default_rng(seed)
+    names = np.array(list(TRUE))
+    ratings = np.array(list(TRUE.values()))
+    a = rng.integers(0, len(names), n)
+    b = (a + rng.integers(1, len(names), n)) % len(names)
+    p_a = 1 / (1 + 10 ** ((ratings[b] - ratings[a]) / 400))
+    a_wins = rng.random(n) < p_a
+    tie = rng.random(n) < tie_share
+    winner = np.where(tie, np.where(a_wins, "Tie(A)", "Tie(B)"), np.where(a_wins, "A", "B"))
+    return pd.DataFrame(
+        {"uid": np.arange(n).astype(str), "model_a": names[a], "model_b": names[b], "winner": winner}
+    )
+
+
+@pytest.fixture(scope="module")
+def population() -> pd.DataFrame:
+    return simulate(20_000, seed=3)
+
+
+@pytest.fixture(scope="module")
+def fitted(population) -> pd.DataFrame:
+    return fit_bradley_terry(population, bootstrap_rounds=200, seed=0)
+
+
+def test_recovers_ratings_and_order(fitted):
+    assert fitted["model"].tolist() == list(TRUE)
+    estimated = fitted.set_index("model")["rating"]
+    truth = pd.Series(TRUE)
+    centred_truth = truth - truth.mean() + 1000.0  # no anchor: ratings average init_rating
+    np.testing.assert_allclose(estimated[truth.index], centred_truth, atol=15)
+    assert estimated.mean() == pytest.approx(1000.0)
+
+
+def test_intervals_contain_the_estimate_and_truth(fitted):
+    assert (fitted["lower"] <= fitted["rating"]).all()
+    assert (fitted["rating"] <= fitted["upper"]).all()
+    truth = pd.Series(TRUE) - np.mean(list(TRUE.values())) + 1000.0
+    covered = (fitted["lower"] <= truth[fitted["model"]].to_numpy()) & (
+        truth[fitted["model"]].to_numpy() <= fitted["upper"]
+    )
+    assert covered.sum() >= 4  # 95% intervals: at most one miss expected among five
+    assert fitted.attrs["bootstrap_unconverged"] == 0
+
+
+def test_rank_counts_models_clearly_above():
+    # m2 and m3 are 50 points apart: with few battles their intervals overlap and they share a rank.
+    table = fit_bradley_terry(simulate(600, seed=1), bootstrap_rounds=200, seed=0).set_index("model")
+    for model in table.index:
+        above = (table["lower"] > table.loc[model, "upper"]).sum()
+        assert table.loc[model, "rank"] == 1 + above
+    assert table["rank"].is_monotonic_increasing or table["rank"].nunique() < len(table)
+
+
+def test_point_estimate_matches_a_plain_per_battle_fit():
+    battles = simulate(3_000, seed=5, tie_share=0.3)
+    fitted = fit_bradley_terry(battles, bootstrap_rounds=0).set_index("model")["rating"]
+    names = sorted(TRUE)
+    index = {name: i for i, name in enumerate(names)}
+    a = battles["model_a"].map(index).to_numpy()
+    b = battles["model_b"].map(index).to_numpy()
+    score = battles["winner"].map({"A": 1.0, "B": 0.0, "Tie(A)": 0.5, "Tie(B)": 0.5}).to_numpy()
+
+    def loss(theta):
+        logit = np.log(10) * (theta[a] - theta[b])
+        return -np.mean(score * log_expit(logit) + (1 - score) * log_expit(-logit))
+
+    theta = minimize(loss, np.zeros(len(names)), method="BFGS", options={"gtol": 1e-9}).x
+    reference = 1000 + 400 * (theta - theta.mean())
+    np.testing.assert_allclose(fitted[names].to_numpy(), reference, atol=0.05)
+
+
+def test_anchor_pins_one_model_and_keeps_gaps(population, fitted):
+    anchored = fit_bradley_terry(population, bootstrap_rounds=200, seed=0, anchor="m2", anchor_rating=1500)
+    anchored = anchored.set_index("model")
+    plain = fitted.set_index("model")
+    assert anchored.loc["m2", "rating"] == pytest.approx(1500)
+    gaps = anchored["rating"] - plain["rating"]
+    np.testing.assert_allclose(gaps, 1500 - plain.loc["m2", "rating"])
+    # Every bootstrap replicate is shifted too, so the anchor's interval is a point.
+    assert anchored.loc["m2", "lower"] == pytest.approx(1500)
+    assert anchored.loc["m2", "upper"] == pytest.approx(1500)
+
+
+def test_seeded_bootstrap_is_reproducible(population):
+    first = fit_bradley_terry(population, bootstrap_rounds=50, seed=7)
+    again = fit_bradley_terry(population, bootstrap_rounds=50, seed=7)
+    other = fit_bradley_terry(population, bootstrap_rounds=50, seed=8)
+    pd.testing.assert_frame_equal(first, again)
+    assert not np.allclose(first["lower"], other["lower"])
+    np.testing.assert_allclose(first["rating"], other["rating"])  # the estimate itself is not random
+
+
+def test_scale_and_base_follow_the_elo_convention():
+    battles = pd.DataFrame(
+        {
+            "uid": [str(i) for i in range(11)],
+            "model_a": ["p"] * 11,
+            "model_b": ["q"] * 11,
+            "winner": ["A"] * 10 + ["B"],
+        }
+    )
+    table = fit_bradley_terry(battles, bootstrap_rounds=0).set_index("model")
+    # 10:1 odds is exactly one factor of base=10: a 400-point gap.
+    assert table.loc["p", "rating"] - table.loc["q", "rating"] == pytest.approx(400, abs=0.01)
+    assert table.loc["p", "rank"] == 1 and table.loc["q", "rank"] == 2
+
+
+def test_bad_options_are_refused(population):
+    with pytest.raises(ValueError, match="anchor model 'nobody'"):
+        fit_bradley_terry(population, bootstrap_rounds=0, anchor="nobody")
+    with pytest.raises(ValueError, match="bootstrap_rounds"):
+        fit_bradley_terry(population, bootstrap_rounds=-1)
+
+
+def test_models_that_never_lose_are_flagged_and_the_bootstrap_still_runs():
+    battles = pd.DataFrame(
+        {
+            "uid": list("abcd"),
+            "model_a": ["x", "x", "y", "z"],
+            "model_b": ["y", "z", "z", "x"],
+            "winner": ["A", "Tie(A)", "B", "B"],
+        }
+    )
+    table = fit_bradley_terry(battles, bootstrap_rounds=100, seed=0)
+    assert table.attrs["unbounded_models"] == ["y"]  # y never won a point
+    assert table["model"].tolist() == ["x", "z", "y"]
+    assert np.isfinite(table[["rating", "lower", "upper"]].to_numpy()).all()

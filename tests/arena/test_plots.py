@@ -1,0 +1,39 @@
+"""Plots render headless to valid PNGs and refuse empty input."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from genjudge.plots import rating_chart, win_rate_heatmap
+from genjudge.scoring.bradley_terry import fit_bradley_terry
+from genjudge.scoring.winrate import win_rate_matrix
+
+
+def png_size(figure) -> tuple[int, int]:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        assert image.format == "PNG"
+        return image.size
+
+
+def test_heatmap_and_rating_chart_render(human_battles):
+    heatmap = win_rate_heatmap(win_rate_matrix(human_battles, "with_tie_05"), variant="with_tie_05")
+    assert "tie = 0.5" in heatmap.axes[0].get_title()
+    assert png_size(heatmap)[0] > 200
+    chart = rating_chart(fit_bradley_terry(human_battles, bootstrap_rounds=20))
+    labels = [label.get_text() for label in chart.axes[0].get_yticklabels()]
+    assert labels[-1].endswith("X")  # best model on top
+    assert png_size(chart)[1] > 100
+
+
+def test_plots_refuse_empty_or_malformed_frames():
+    with pytest.raises(ValueError, match="empty"):
+        win_rate_heatmap(pd.DataFrame())
+    with pytest.raises(ValueError, match="missing column"):
+        rating_chart(pd.DataFrame({"model": ["x"], "rating": [1.0]}))
