@@ -45,6 +45,7 @@ from genjudge.judges.protocol import Verdict
         ("A is better than B because its images match the steps.", "A"),
         ("[B]", "B"),
         ("B.", "B"),
+        ("Tie(A is bett", "Tie(A)"),  # cut off by max_tokens=5, as the official GPT judge asks
     ],
 )
 def test_official_variants_are_read(reply, label):

@@ -98,9 +98,12 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def image_data_url(data: bytes, max_side: int = 512) -> str:
     """Encoded image bytes as a JPEG data URL, downscaled so its longer side is at most ``max_side``.
+
+    Cached because a batch shows the same input images in several pairs; the cache is small
+    because its keys keep the original image bytes alive.
 
     The official GPT judge squashes every image to 512x512; keeping the aspect ratio shows the
     judge undistorted images at the same cost.
