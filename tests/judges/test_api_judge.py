@@ -343,3 +343,37 @@ def test_bad_configuration_is_rejected_up_front():
         ApiJudge(base_url="api.openai.com")
     with pytest.raises(ValueError, match="max_concurrency"):
         ApiJudge(max_concurrency=0)
+
+
+def test_the_judge_command_reports_a_refused_api_request_without_a_traceback(server, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from genjudge.benchmarks.opening import sample_dir
+    from genjudge.cli import app
+
+    monkeypatch.setenv("GENJUDGE_TEST_KEY", SECRET)
+    server.respond = lambda request, n: error(401, f"Incorrect API key provided: {SECRET}")
+    outputs = sample_dir() / "gen_outputs"
+    args = [
+        "judge",
+        "pairs",
+        "--benchmark",
+        str(sample_dir()),
+        "--judge",
+        "api",
+        "--out",
+        str(tmp_path / "v.json"),
+    ]
+    args += [
+        "--outputs",
+        str(outputs / "Aurora-Interleave_output"),
+        "--outputs",
+        str(outputs / "Drift-Gen_output"),
+    ]
+    for option in (f"base_url={server.base_url}", "model=judge-model", "api_key_env=GENJUDGE_TEST_KEY"):
+        args += ["--option", option]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "HTTP 401" in result.output and "No verdict file was written" in result.output
+    assert SECRET not in result.output and not (tmp_path / "v.json").exists()
+    assert not isinstance(result.exception, ApiRequestError), "reported, not raised"

@@ -53,7 +53,7 @@ from genjudge.judges.prompts import (
     pairwise_system_prompt,
     score_system_prompt,
 )
-from genjudge.judges.protocol import PairwiseItem, Verdict
+from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
 from genjudge.records import Step, content_hash
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ MAX_RETRY_AFTER = 600.0
 T = TypeVar("T")
 
 
-class ApiRequestError(RuntimeError):
+class ApiRequestError(JudgeError):
     """A chat-completions request was refused (e.g. HTTP 401, 404): the configuration is wrong."""
 
 
