@@ -22,6 +22,7 @@ from genjudge.judges.battles import (
     write_json_atomic,
 )
 from genjudge.judges.interleaved import win_rate_table
+from genjudge.judges.protocol import JudgeError
 from genjudge.judges.registry import judge_names, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs
 from genjudge.scoring.pairs import sample_pairs
@@ -104,7 +105,7 @@ def pairs(
         run = judge_pairs(
             judge_impl, items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, swap=swap
         )
-    except IncompleteRun as err:
+    except (IncompleteRun, JudgeError) as err:
         console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
         raise typer.Exit(code=1) from err
     write_json_atomic(out, verdict_records(battles, run.winners))
@@ -121,7 +122,9 @@ def _sample(instances, by_model, ids, seed: int) -> list[Battle]:  # type: ignor
         console.print(
             f"[yellow]note:[/yellow] {skipped} instances lack an output from some model; not paired"
         )
-    frame = sample_pairs(uids, list(by_model), seed=seed)
+    # OpenING judges two battles per instance; with two models only one distinct pair exists.
+    n_models = len(by_model)
+    frame = sample_pairs(uids, list(by_model), seed=seed, per_instance=min(2, n_models * (n_models - 1) // 2))
     return battles_from_rows(frame[["uid", "model_a", "model_b"]].itertuples(index=False), ids)
 
 

@@ -11,10 +11,11 @@ caching and position swap are done once, around the protocol.
 
 from genjudge.judges.protocol import (
     VERDICT_LABELS,
+    JudgeError,
     PairwiseItem,
     PairwiseJudge,
     Verdict,
 )
 from genjudge.judges.registry import load_judge
 
-__all__ = ["VERDICT_LABELS", "PairwiseItem", "PairwiseJudge", "Verdict", "load_judge"]
+__all__ = ["VERDICT_LABELS", "JudgeError", "PairwiseItem", "PairwiseJudge", "Verdict", "load_judge"]

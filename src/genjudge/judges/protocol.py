@@ -17,6 +17,13 @@ VerdictLabel = Literal["A", "B", "Tie(A)", "Tie(B)"]
 VERDICT_LABELS: tuple[VerdictLabel, ...] = ("A", "B", "Tie(A)", "Tie(B)")
 
 
+class JudgeError(RuntimeError):
+    """A backend failed in a way the user must fix (bad credentials, unreachable server...).
+
+    Front ends catch this one type to show a message instead of a traceback, whatever the backend.
+    """
+
+
 @dataclass(frozen=True)
 class PairwiseItem:
     """One comparison: the instance's input steps, two candidate outputs and, optionally, the gold answer."""

@@ -1,0 +1,425 @@
+"""A judge behind any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, TGI, LiteLLM…).
+
+It shows the same prompt as IntJudge (official OpenING layout; images as base64 JPEG data URLs,
+downscaled to ``image_max_side``) and reads the reply with ``genjudge.judges.parsing``. Like the
+official GPT-4o judge it asks for at most ``max_tokens=5`` tokens per verdict.
+
+Network behaviour: at most ``max_concurrency`` requests in flight; 408/409/429/5xx replies,
+timeouts, connection errors and malformed response bodies are retried up to ``max_retries``
+times with exponential backoff and jitter, honouring ``Retry-After``; other HTTP errors (a bad
+key, a wrong model name) stop the batch at once with ``ApiRequestError``. Items whose requests
+keep failing or whose replies name no verdict are reported together in ``PartialVerdicts``, with
+the verdicts that did come back.
+
+The API key is read from the environment variable named by ``api_key_env`` when the judge is
+created and is only ever put in the ``Authorization`` header: it is not stored in verdicts,
+prompt versions or judge ids, not logged, and removed from any error text or reply that echoes it.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import functools
+import io
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from PIL import Image
+
+from genjudge.judges.parsing import (
+    OutputScores,
+    PartialVerdicts,
+    ScoreReplyError,
+    Unparseable,
+    parse_score_reply,
+    verdict_from_reply,
+)
+from genjudge.judges.prompts import (
+    JudgePrompt,
+    build_pairwise_prompt,
+    build_score_prompt,
+    pairwise_prompt_version,
+    pairwise_system_prompt,
+    score_system_prompt,
+)
+from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
+from genjudge.records import Step, content_hash
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 600.0
+"""Longest ``Retry-After`` honoured, in seconds, so a misbehaving server cannot park a run."""
+
+T = TypeVar("T")
+
+
+class ApiRequestError(JudgeError):
+    """A chat-completions request was refused (e.g. HTTP 401, 404): the configuration is wrong."""
+
+
+class RetriesExhausted(ApiRequestError):
+    """A request kept failing transiently (429/5xx, timeouts, malformed bodies) until retries ran out."""
+
+
+class _Retryable(Exception):
+    """A failed attempt worth retrying; ``retry_after`` is the server's wish, in seconds."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+@functools.lru_cache(maxsize=64)
+def image_data_url(data: bytes, max_side: int = 512) -> str:
+    """Encoded image bytes as a JPEG data URL, downscaled so its longer side is at most ``max_side``.
+
+    Cached because a batch shows the same input images in several pairs; the cache is small
+    because its keys keep the original image bytes alive.
+
+    The official GPT judge squashes every image to 512x512; keeping the aspect ratio shows the
+    judge undistorted images at the same cost.
+    """
+    with Image.open(io.BytesIO(data)) as img:
+        picture = img.convert("RGB")
+    picture.thumbnail((max_side, max_side))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _reply_text(body: Any) -> str:
+    """The assistant text of a chat-completions response (content, or tool/function arguments)."""
+    try:
+        message = body["choices"][0]["message"]
+    except (KeyError, IndexError, TypeError):
+        raise _Retryable("malformed response: no choices[0].message") from None
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    if not content and isinstance(message, dict):
+        calls = message.get("tool_calls") or []
+        function = calls[0].get("function", {}) if calls else message.get("function_call") or {}
+        content = function.get("arguments") if isinstance(function, dict) else None
+    if content is None:
+        return ""
+    if not isinstance(content, str):
+        raise _Retryable("malformed response: message content is not text")
+    return content
+
+
+class ApiJudge:
+    """A pairwise judge (``PairwiseJudge`` protocol) and 7-criterion scorer over chat completions.
+
+    Args:
+        base_url: the API root, e.g. ``https://api.openai.com/v1`` or ``http://localhost:8000/v1``.
+        model: the model name the endpoint serves (official: ``gpt-4o``).
+        api_key_env: environment variable holding the key; unset means no ``Authorization`` header
+            (fine for local servers).
+        max_concurrency: requests in flight at once.
+        timeout: seconds per request.
+        max_retries: retries per request after the first attempt.
+        image_max_side: images are downscaled to this longer side (official: 512).
+        max_tokens: reply budget for a verdict (official: 5).
+        score_max_tokens: reply budget for a 7-criterion score.
+        temperature: sampling temperature (0 for repeatable verdicts; the official script used the
+            API default).
+        system_prompt_path / score_system_prompt_path: files with the official (or any) prompts.
+        include_reference: show the gold reference to the judge.
+        on_unparseable: ``"raise"`` reports replies naming no verdict; ``"official"`` leans.
+        seed: seeds the official rule's random side, per item.
+        revision: what identifies the served weights in the cache (default: ``model``; pass a dated
+            snapshot name when the endpoint's model can change under the same name).
+        backoff_base / backoff_max: exponential backoff bounds in seconds.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "https://api.openai.com/v1",
+        model: str = "gpt-4o",
+        api_key_env: str = "OPENAI_API_KEY",
+        max_concurrency: int = 8,
+        timeout: float = 60.0,
+        max_retries: int = 5,
+        image_max_side: int = 512,
+        max_tokens: int = 5,
+        score_max_tokens: int = 1024,
+        temperature: float = 0.0,
+        system_prompt_path: str | Path | None = None,
+        score_system_prompt_path: str | Path | None = None,
+        include_reference: bool = False,
+        on_unparseable: Literal["raise", "official"] = "raise",
+        seed: int = 0,
+        revision: str | None = None,
+        backoff_base: float = 1.0,
+        backoff_max: float = 60.0,
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
+        if on_unparseable not in ("raise", "official"):
+            raise ValueError(f"on_unparseable must be 'raise' or 'official', not {on_unparseable!r}")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"base_url must be an http(s) URL such as https://api.openai.com/v1, not {base_url!r}"
+            )
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key_env = api_key_env
+        self.max_concurrency = max_concurrency
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.image_max_side = image_max_side
+        self.max_tokens = max_tokens
+        self.score_max_tokens = score_max_tokens
+        self.temperature = temperature
+        self.include_reference = include_reference
+        self.on_unparseable = on_unparseable
+        self.seed = seed
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.system_prompt = pairwise_system_prompt(system_prompt_path)
+        self.score_prompt = score_system_prompt(score_system_prompt_path)
+
+        self.judge_id = f"api:{model}" + ("-official-lean" if on_unparseable == "official" else "")
+        self.revision = revision or model
+        self.prompt_version = (
+            pairwise_prompt_version(self.system_prompt, with_reference=include_reference)
+            + f"/max_tokens={max_tokens}/t={temperature}/img={image_max_side}"
+        )
+
+        self._api_key = os.environ.get(api_key_env) or None
+        if self._api_key is None:
+            logger.info(
+                "%s is not set: requests to %s go without an Authorization header", api_key_env, base_url
+            )
+        self._client = httpx.Client(
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency),
+        )
+        self._jitter = random.Random()
+        self._jitter_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ApiJudge(base_url={self.base_url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
+
+    def __enter__(self) -> ApiJudge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _attempt(self, payload: dict[str, Any]) -> str:
+        try:
+            response = self._client.post(
+                f"{self.base_url}/chat/completions", json=payload, headers=self._headers()
+            )
+        except httpx.TimeoutException:
+            raise _Retryable(f"no answer within {self.timeout:g} s") from None
+        except httpx.TransportError as err:
+            raise _Retryable(f"connection failed: {type(err).__name__}: {self._redact(str(err))}") from None
+        if response.status_code in RETRY_STATUSES:
+            raise _Retryable(
+                f"HTTP {response.status_code}", _retry_after_seconds(response.headers.get("Retry-After"))
+            )
+        if response.status_code != 200:
+            raise ApiRequestError(
+                f"HTTP {response.status_code} from {self.base_url}/chat/completions (model {self.model!r}): "
+                f"{self._redact(response.text[:300])}"
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            raise _Retryable("malformed response: body is not JSON") from None
+        return _reply_text(body)
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_AFTER)
+        ceiling = min(self.backoff_max, self.backoff_base * 2**attempt)
+        with self._jitter_lock:
+            return ceiling / 2 + self._jitter.uniform(0, ceiling / 2)
+
+    def complete(self, messages: list[dict[str, Any]], max_tokens: int) -> str:
+        """One chat completion's reply text, retried on transient failures.
+
+        Raises ``ApiRequestError`` for a refused request and ``RetriesExhausted`` when retries run out.
+        """
+        payload = {
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": self.temperature,
+        }
+        for attempt in range(self.max_retries + 1):
+            try:
+                return self._redact(self._attempt(payload))
+            except _Retryable as failure:
+                if attempt == self.max_retries:
+                    raise RetriesExhausted(
+                        f"gave up on {self.base_url}/chat/completions after {attempt + 1} attempts; "
+                        f"last failure: {failure}"
+                    ) from None
+                delay = self._delay(attempt, failure.retry_after)
+                logger.warning(
+                    "%s; retrying in %.2f s (attempt %d of %d)",
+                    failure,
+                    delay,
+                    attempt + 2,
+                    self.max_retries + 1,
+                )
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _messages(self, prompt: JudgePrompt) -> list[dict[str, Any]]:
+        return prompt.to_openai_messages(functools.partial(image_data_url, max_side=self.image_max_side))
+
+    def _run_all(self, tasks: Sequence[Callable[[], T]]) -> list[T | Exception]:
+        """Run tasks with at most ``max_concurrency`` in flight; ``RetriesExhausted`` is a task's result.
+
+        Any other exception, such as a refused request (``ApiRequestError``), stops everything: it
+        means the configuration is wrong, not one item.
+        """
+
+        def guarded(task: Callable[[], T]) -> T | Exception:
+            try:
+                return task()
+            except RetriesExhausted as err:
+                return err
+
+        if len(tasks) == 1:
+            return [guarded(tasks[0])]
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(tasks))) as pool:
+            futures = [pool.submit(guarded, task) for task in tasks]
+            try:
+                return [future.result() for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    # --- pairwise verdicts ---------------------------------------------------------------------
+
+    def prompt(self, item: PairwiseItem) -> JudgePrompt:
+        """The prompt shown to the judge for one item."""
+        if self.include_reference and item.reference is None:
+            raise ValueError("include_reference=True but the item has no reference steps")
+        return build_pairwise_prompt(
+            item.question,
+            item.output_a,
+            item.output_b,
+            reference=item.reference if self.include_reference else None,
+            system=self.system_prompt,
+        )
+
+    def _rng(self, item: PairwiseItem) -> random.Random:
+        hashes = (content_hash(item.question), content_hash(item.output_a), content_hash(item.output_b))
+        return random.Random(f"{self.seed}:" + ":".join(hashes))
+
+    def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
+        """Judge a batch in order (``PairwiseJudge`` protocol); see the module docstring for failures."""
+        prompts = [self.prompt(item) for item in items]
+        replies = self._run_all(
+            [functools.partial(self.complete, self._messages(p), self.max_tokens) for p in prompts]
+        )
+        verdicts: list[Verdict | None] = []
+        failures: dict[int, Unparseable | Exception] = {}
+        for index, (item, reply) in enumerate(zip(items, replies, strict=True)):
+            if isinstance(reply, Exception):
+                verdicts.append(None)
+                failures[index] = reply
+                continue
+            parsed = verdict_from_reply(reply, on_unparseable=self.on_unparseable, rng=self._rng(item))
+            if isinstance(parsed, Unparseable):
+                verdicts.append(None)
+                failures[index] = parsed
+            else:
+                verdicts.append(parsed)
+        if failures:
+            raise PartialVerdicts(verdicts, failures)
+        return verdicts  # type: ignore[return-value]
+
+    # --- 7-criterion scores --------------------------------------------------------------------
+
+    @property
+    def score_prompt_version(self) -> str:
+        """Cache identity of the scoring prompt."""
+        return self.score_prompt.version + f"/max_tokens={self.score_max_tokens}/t={self.temperature}"
+
+    def _score(self, question: Sequence[Step], output: Sequence[Step]) -> OutputScores:
+        prompt = build_score_prompt(question, output, system=self.score_prompt)
+        return parse_score_reply(self.complete(self._messages(prompt), self.score_max_tokens))
+
+    def score_output(self, question: Sequence[Step], output: Sequence[Step]) -> OutputScores:
+        """The official single-output mode: 7 criteria, each 1-10 with a justification.
+
+        Raises ``ScoreReplyError`` (listing every problem) when the reply is not the expected JSON.
+        """
+        return self._score(question, output)
+
+    def score_outputs(
+        self, items: Sequence[tuple[Sequence[Step], Sequence[Step]]], *, return_exceptions: bool = False
+    ) -> list[OutputScores | Exception]:
+        """Score many (question, output) pairs concurrently.
+
+        With ``return_exceptions=True`` a failed item's entry is its exception (``ScoreReplyError``
+        or ``RetriesExhausted``) and the others are kept; otherwise the first failure is raised.
+        """
+
+        def task(question: Sequence[Step], output: Sequence[Step]) -> OutputScores | Exception:
+            try:
+                return self._score(question, output)
+            except ScoreReplyError as err:
+                return err
+
+        results = self._run_all([functools.partial(task, q, o) for q, o in items])
+        if not return_exceptions:
+            for result in results:
+                if isinstance(result, Exception):
+                    raise result
+        return results

@@ -1,0 +1,266 @@
+"""Reading judges' replies: pairwise verdict strings and 7-criterion score JSON.
+
+Two ways to read a verdict:
+
+- ``parse_verdict`` (the default everywhere) accepts the spellings judges actually produce
+  (``A is better``, ``Tie(A is better)``, ``Tie (A)``, ``**B**``, lower case, quotes, leading
+  spaces) and returns ``Unparseable`` for anything else, so a broken reply is reported, never
+  counted as a win.
+- ``parse_verdict_official`` reproduces the OpenING scripts, which always lean to a side: a reply
+  starting with ``A``/``B`` is that side, a reply starting with "tie" is a tie leaning to the side it
+  names, anything else becomes a tie leaning to the first capital A/B in the reply, else a random
+  side. It is an explicit opt-in (``on_unparseable="official"``) for reproducing official numbers.
+  One deliberate difference: the official code slices ``"Tie (A"`` into the invalid label
+  ``"Tie ()"``; here the side named after "tie" is used instead.
+
+``PartialVerdicts`` is how a backend reports items it got no verdict for (unreadable replies,
+requests that kept failing) without losing the verdicts it did get: it carries the whole batch
+with ``None`` at the failed positions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from genjudge.judges.prompts import SCORE_CRITERIA
+from genjudge.judges.protocol import VERDICT_LABELS, Verdict, VerdictLabel
+
+
+@dataclass(frozen=True)
+class Unparseable:
+    """A reply that names no verdict; ``raw`` keeps the reply for the report."""
+
+    raw: str
+
+
+_DECORATION = " \t\r\n\"'`*_“”‘’[]"
+
+_TIE = re.compile(r"^tie\b\s*[(:\-,]?\s*(?:model\s+|output\s*_?\s*)?([ab])\b", re.IGNORECASE)
+_SIDE = re.compile(r"^(?:model\s+|output\s*_?\s*)?([ab])(?:\s+is\s+better)?\b(?!['’\-])", re.IGNORECASE)
+_ANSWER_PREFIX = re.compile(r"^(?:verdict|answer|final verdict|final answer)\s*:\s*", re.IGNORECASE)
+
+
+def _tidy(reply: str) -> str:
+    text = reply.strip(_DECORATION)
+    text = _ANSWER_PREFIX.sub("", text)
+    return text.strip(_DECORATION)
+
+
+def parse_verdict(reply: str) -> VerdictLabel | Unparseable:
+    """The verdict a reply names, or ``Unparseable(reply)``.
+
+    >>> parse_verdict("Tie(B is better)")
+    'Tie(B)'
+    >>> parse_verdict("  **a is better**")
+    'A'
+    >>> parse_verdict("I cannot decide.")
+    Unparseable(raw='I cannot decide.')
+    """
+    text = _tidy(reply)
+    if match := _TIE.match(text):
+        return "Tie(A)" if match.group(1).upper() == "A" else "Tie(B)"
+    if text.lower().startswith("tie"):
+        return Unparseable(raw=reply)
+    if match := _SIDE.match(text):
+        return "A" if match.group(1).upper() == "A" else "B"
+    return Unparseable(raw=reply)
+
+
+def parse_verdict_official(reply: str, rng: random.Random) -> tuple[VerdictLabel, bool]:
+    """The official leaning reading; returns (label, guessed) where ``guessed`` means a random side.
+
+    ``rng`` decides the random side; pass one seeded per item (e.g. from a seed and the item's
+    content hash) so the guess does not depend on batch order.
+    """
+    if reply[:1] in ("A", "B"):
+        return reply[0], False  # type: ignore[return-value]
+    if reply[:3].lower() == "tie":
+        named = re.search(r"[ab]", reply[3:], re.IGNORECASE)
+        if named:
+            return ("Tie(A)" if named.group(0).upper() == "A" else "Tie(B)"), False
+    else:
+        for char in reply:
+            if char in ("A", "B"):
+                return ("Tie(A)" if char == "A" else "Tie(B)"), False
+    return ("Tie(A)" if rng.randint(0, 1) == 0 else "Tie(B)"), True
+
+
+def one_hot(label: VerdictLabel) -> dict[str, float]:
+    """Probabilities for a judge that only gives a label (text replies)."""
+    return {name: 1.0 if name == label else 0.0 for name in VERDICT_LABELS}
+
+
+def verdict_from_reply(
+    reply: str, *, on_unparseable: str = "raise", rng: random.Random | None = None
+) -> Verdict | Unparseable:
+    """Turn a text reply into a ``Verdict`` (one-hot probabilities) or ``Unparseable``.
+
+    ``on_unparseable="official"`` applies the official leaning reading to replies the strict
+    reader rejects; a random guess then gets probability 0.5 for each tie label, so it is visible
+    in the stored verdict.
+    """
+    if on_unparseable not in ("raise", "official"):
+        raise ValueError(f"on_unparseable must be 'raise' or 'official', not {on_unparseable!r}")
+    parsed = parse_verdict(reply)
+    if not isinstance(parsed, Unparseable):
+        return Verdict(winner=parsed, probabilities=one_hot(parsed), raw=reply)
+    if on_unparseable == "raise":
+        return parsed
+    label, guessed = parse_verdict_official(reply, rng or random.Random(0))
+    probabilities = {"A": 0.0, "B": 0.0, "Tie(A)": 0.5, "Tie(B)": 0.5} if guessed else one_hot(label)
+    return Verdict(winner=label, probabilities=probabilities, raw=reply)
+
+
+class PartialVerdicts(RuntimeError):
+    """Some items of a batch got no verdict; the others are kept.
+
+    ``verdicts`` has one entry per item, ``None`` where it failed; ``failures`` maps each failed
+    position to why: ``Unparseable`` (the reply named no verdict) or the exception of a request
+    that kept failing. Callers that cache verdicts store the good ones and report the rest, so a
+    re-run only repeats the failed items.
+    """
+
+    def __init__(
+        self, verdicts: Sequence[Verdict | None], failures: Mapping[int, Unparseable | Exception]
+    ) -> None:
+        self.verdicts = list(verdicts)
+        self.failures = dict(failures)
+        shown = "; ".join(f"item {i}: {_describe(why)}" for i, why in sorted(self.failures.items())[:5])
+        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
+        hint = ""
+        if any(isinstance(why, Unparseable) for why in self.failures.values()):
+            hint = (
+                " Pass on_unparseable='official' to apply the official leaning rule to unparseable replies."
+            )
+        super().__init__(
+            f"{len(self.failures)} of {len(self.verdicts)} items got no verdict ({shown}{more}).{hint}"
+        )
+
+
+def _describe(why: Unparseable | Exception) -> str:
+    if isinstance(why, Unparseable):
+        return f"reply names no verdict: {why.raw[:80]!r}"
+    return f"{type(why).__name__}: {str(why)[:160]}"
+
+
+# --- 7-criterion scores -------------------------------------------------------------------------
+
+SCORE_RANGE = (0, 10)
+"""Accepted score range: the official scoring prompt asks for 0-10; genjudge's own asks for 1-10."""
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """One criterion's score and the judge's justification."""
+
+    score: int
+    justification: str
+
+
+@dataclass(frozen=True)
+class OutputScores:
+    """A judge's 7-criterion assessment of one output, keyed by the official criterion names."""
+
+    scores: Mapping[str, CriterionScore]
+    raw: str
+
+    @property
+    def mean(self) -> float:
+        """Unweighted mean over the criteria."""
+        return sum(item.score for item in self.scores.values()) / len(self.scores)
+
+    def to_official(self) -> dict[str, dict[str, object]]:
+        """The official ``gpt-score_results.json`` ``score`` object."""
+        return {
+            name: {"Score": item.score, "Justification": item.justification}
+            for name, item in self.scores.items()
+        }
+
+
+class ScoreReplyError(ValueError):
+    """A score reply that is not the expected JSON; the message lists every problem found."""
+
+    def __init__(self, problems: Sequence[str], raw: str) -> None:
+        self.problems = list(problems)
+        self.raw = raw
+        super().__init__(
+            "score reply rejected: " + "; ".join(self.problems) + f" (reply starts {raw[:120]!r})"
+        )
+
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def _json_object(reply: str) -> object:
+    fenced = _FENCE.search(reply)
+    text = fenced.group(1) if fenced else reply
+    start = text.find("{")
+    if start < 0:
+        raise ScoreReplyError(["no JSON object found"], reply)
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError as err:
+        raise ScoreReplyError([f"invalid JSON: {err.msg} at character {err.pos}"], reply) from None
+    return value
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", name).strip().lower()
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*(?:/\s*10\s*)?", value):
+        return int(re.match(r"\s*(\d+)", value).group(1))  # type: ignore[union-attr]
+    return None
+
+
+def parse_score_reply(reply: str) -> OutputScores:
+    """Read a 7-criterion score reply.
+
+    Accepts ``{"scores": {...}}`` (the shape the official prompt asks for) or the criteria object
+    itself (the shape of the official ``gpt-score_results.json``), inside code fences or not.
+    Criterion names match ignoring case, spaces, hyphens and underscores. Raises
+    ``ScoreReplyError`` listing missing criteria, non-integer or out-of-range scores and missing
+    justifications all at once.
+    """
+    value = _json_object(reply)
+    if isinstance(value, dict) and isinstance(value.get("scores"), dict):
+        value = value["scores"]
+    if not isinstance(value, dict):
+        raise ScoreReplyError(["the JSON is not an object of criteria"], reply)
+    by_name = {_norm(key): item for key, item in value.items()}
+    problems: list[str] = []
+    scores: dict[str, CriterionScore] = {}
+    low, high = SCORE_RANGE
+    for criterion in SCORE_CRITERIA:
+        item = by_name.get(_norm(criterion))
+        if item is None:
+            problems.append(f"missing criterion {criterion!r}")
+            continue
+        if not isinstance(item, dict):
+            problems.append(f"{criterion!r} is not an object with Score and Justification")
+            continue
+        fields = {_norm(key): field_value for key, field_value in item.items()}
+        score = _as_int(fields.get("score"))
+        justification = fields.get("justification")
+        if score is None:
+            problems.append(f"{criterion!r} has no integer Score (got {fields.get('score')!r})")
+        elif not low <= score <= high:
+            problems.append(f"{criterion!r} Score {score} is outside {low}-{high}")
+        if not isinstance(justification, str):
+            problems.append(f"{criterion!r} has no Justification text")
+        if score is not None and low <= score <= high and isinstance(justification, str):
+            scores[criterion] = CriterionScore(score=score, justification=justification)
+    if problems:
+        raise ScoreReplyError(problems, reply)
+    return OutputScores(scores=scores, raw=reply)
