@@ -71,11 +71,15 @@ def print_board(table, title: str) -> None:
         out.add_column(
             TERMINAL_HEADERS.get(column, str(column)),
             justify="left" if column in ("Model", "Link", "95% CI", "Submitted") else "right",
-            no_wrap=column != "Link",
+            overflow="fold",
         )
     for row in table[columns].itertuples(index=False):
         out.add_row(*("" if str(v) == "nan" else str(v) for v in row))
-    Console().print(out)
+    console = Console()
+    if not console.is_terminal:
+        # Logs and pipes get rich's 80-column default, too narrow for the board: widen them.
+        console = Console(width=max(console.width, 120))
+    console.print(out)
 
 
 @app.command()
