@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from genjudge.leaderboard.board import SORTABLE, BoardView, build_board
-from genjudge.leaderboard.incremental import BoardState
 from genjudge.leaderboard.store import LeaderboardStore
+from genjudge.scoring.incremental import BoardState
 
 
 def battles_for(

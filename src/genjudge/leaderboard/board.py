@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from genjudge.leaderboard.ratings import RATING_COLUMNS
+from genjudge.scoring.rating_columns import RATING_COLUMNS
 
 BOARD_COLUMNS = (
     "benchmark",

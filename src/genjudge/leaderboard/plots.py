@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from genjudge.leaderboard.incremental import BoardState
 from genjudge.plots import rating_chart as arena_rating_chart
 from genjudge.plots import win_rate_heatmap
+from genjudge.scoring.incremental import BoardState
 
 TOP = 20
 

@@ -31,11 +31,11 @@ from tqdm.auto import tqdm
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, Verdict
 from genjudge.leaderboard.board import build_board
 from genjudge.leaderboard.files import atomic_target
-from genjudge.leaderboard.incremental import BoardState
 from genjudge.leaderboard.plots import rating_chart, winrate_heatmap
-from genjudge.leaderboard.ratings import empty_ratings
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore, now
 from genjudge.records import Instance, ModelOutput
+from genjudge.scoring.incremental import BoardState
+from genjudge.scoring.rating_columns import empty_ratings
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
-from genjudge.leaderboard.ratings import RATING_COLUMNS
+from genjudge.scoring.rating_columns import RATING_COLUMNS
 
 OUTCOMES = {"A": 0, "B": 1, "Tie(A)": 2, "Tie(B)": 3, "Tie": 4}
 # Per outcome code (A, B, Tie(A), Tie(B), Tie): side A's credit and whether the battle counts,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from genjudge.leaderboard.incremental import BoardState
+from genjudge.scoring.incremental import BoardState
 
 
 def simulated(n_models: int = 12, n_battles: int = 3000, seed: int = 0) -> pd.DataFrame:
