@@ -62,10 +62,18 @@ def rating_chart(ratings: pd.DataFrame, *, title: str | None = None) -> Figure:
     figure = Figure(figsize=(7.0, max(2.5, 0.4 * n + 1.2)), layout="constrained")
     ax = figure.add_subplot()
     positions = np.arange(n)
-    error = np.vstack([table["rating"] - table["lower"], table["upper"] - table["rating"]])
-    ax.errorbar(
-        table["rating"], positions, xerr=error, fmt="o", color="tab:blue", ecolor="tab:gray", capsize=3
-    )
+    rating = table["rating"].to_numpy(float)
+    lower, upper = table["lower"].to_numpy(float), table["upper"].to_numpy(float)
+    # An infinite bound (a model that never lost or never won) is drawn to the plot's edge with
+    # an arrow head, so the picture says "open" instead of inventing an end.
+    finite = np.concatenate([rating, lower[np.isfinite(lower)], upper[np.isfinite(upper)]])
+    span = max(float(np.ptp(finite)), 1.0)
+    left, right = float(finite.min()) - 0.15 * span, float(finite.max()) + 0.15 * span
+    ax.hlines(positions, np.maximum(lower, left), np.minimum(upper, right), color="tab:gray")
+    ax.plot(rating, positions, "o", color="tab:blue")
+    ax.plot(np.full(np.isinf(upper).sum(), right), positions[np.isinf(upper)], ">", color="tab:gray")
+    ax.plot(np.full(np.isinf(lower).sum(), left), positions[np.isinf(lower)], "<", color="tab:gray")
+    ax.set_xlim(left, right)
     ax.set_yticks(
         positions, [f"{rank}. {model}" for model, rank in zip(table["model"], table["rank"], strict=True)]
     )

@@ -141,4 +141,8 @@ def test_models_that_never_lose_are_flagged_and_the_bootstrap_still_runs():
     table = fit_bradley_terry(battles, bootstrap_rounds=100, seed=0)
     assert table.attrs["unbounded_models"] == ["y"]  # y never won a point
     assert table["model"].tolist() == ["x", "z", "y"]
-    assert np.isfinite(table[["rating", "lower", "upper"]].to_numpy()).all()
+    table = table.set_index("model")
+    assert np.isfinite(table["rating"]).all()
+    # y's rating only marks a direction: its interval is open below and still holds the estimate.
+    assert table.loc["y", "lower"] == -np.inf and table.loc["y", "upper"] >= table.loc["y", "rating"]
+    assert np.isfinite(table.loc[["x", "z"], ["lower", "upper"]].to_numpy()).all()

@@ -37,3 +37,21 @@ def test_plots_refuse_empty_or_malformed_frames():
         win_rate_heatmap(pd.DataFrame())
     with pytest.raises(ValueError, match="missing column"):
         rating_chart(pd.DataFrame({"model": ["x"], "rating": [1.0]}))
+
+
+def test_rating_chart_draws_open_intervals_and_intervals_that_miss_the_estimate():
+    # A never-lost model (open above), a never-won one (open below), and a percentile interval
+    # lying wholly above its estimate, as near-separated bootstraps produce.
+    ratings = pd.DataFrame(
+        {
+            "model": ["top", "mid", "low"],
+            "rating": [2376.0, 1864.0, -1240.0],
+            "lower": [2400.0, 1180.0, float("-inf")],
+            "upper": [float("inf"), 2169.0, -1240.0],
+            "rank": [1, 2, 3],
+        }
+    )
+    chart = rating_chart(ratings)
+    left, right = chart.axes[0].get_xlim()
+    assert left < -1240 and right > 2400, "finite values stay in view"
+    assert png_size(chart)[1] > 100

@@ -13,10 +13,10 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from genjudge.benchmarks.opening_arena import ArenaFormatError, read_verdicts
+from genjudge.cli.console import make_console
 from genjudge.plots import rating_chart, win_rate_heatmap
 from genjudge.scoring.agreement import Agreement, judge_agreement
 from genjudge.scoring.battles import prepare_battles
@@ -26,8 +26,8 @@ from genjudge.scoring.winrate import VARIANTS, win_rate_matrices, win_rates
 app = typer.Typer(
     help="Arena scoring: win rates, Bradley–Terry ratings, judge–human agreement.", no_args_is_help=True
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
+console = make_console()
+errors = make_console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str) -> typer.Exit:

@@ -8,16 +8,16 @@ from typing import Annotated
 
 import typer
 from huggingface_hub.errors import HfHubHTTPError
-from rich.console import Console
 
 from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
+from genjudge.cli.console import make_console
 from genjudge.hub import push_to_hub
 
 app = typer.Typer(
     help="Build benchmark datasets (Parquet + dataset card) and publish them.", no_args_is_help=True
 )
-console = Console(stderr=True)
+console = make_console(stderr=True)
 
 
 class Benchmark(str, Enum):

@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from genjudge.cli.console import make_console
 from genjudge.cli.leaderboard import print_board
 from genjudge.demo import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
 from genjudge.leaderboard.demo import BENCHMARK, run_demo_board
 
-console = Console()
+console = make_console()
 
 
 def show_summary(summary: DatasetSummary) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.cli.console import make_console
 from genjudge.judges.battles import (
     Battle,
     BattleError,
@@ -28,7 +28,7 @@ from genjudge.judges.runner import IncompleteRun, judge_pairs
 from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
-console = Console(stderr=True)
+console = make_console(stderr=True)
 
 
 def parse_options(options: list[str]) -> dict[str, Any]:

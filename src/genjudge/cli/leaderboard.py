@@ -62,8 +62,9 @@ TERMINAL_HEADERS = {
 def print_board(table, title: str) -> None:
     """Render a board table (as built by ``BoardView.table``) in the terminal, compact headers,
     without the link column when no model has a link."""
-    from rich.console import Console
     from rich.table import Table
+
+    from genjudge.cli.console import make_console
 
     columns = [c for c in table.columns if c != "Link" or table[c].astype(bool).any()]
     out = Table(title=title)
@@ -75,11 +76,7 @@ def print_board(table, title: str) -> None:
         )
     for row in table[columns].itertuples(index=False):
         out.add_row(*("" if str(v) == "nan" else str(v) for v in row))
-    console = Console()
-    if not console.is_terminal:
-        # Logs and pipes get rich's 80-column default, too narrow for the board: widen them.
-        console = Console(width=max(console.width, 120))
-    console.print(out)
+    make_console().print(out)
 
 
 @app.command()

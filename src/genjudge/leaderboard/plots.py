@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -36,14 +35,6 @@ def rating_chart(board: pd.DataFrame, path: Path, title: str) -> Path:
         figure = _placeholder("No ratings yet: a model needs an opponent", title)
     else:
         ratings = top.rename(columns={"rating_lower": "lower", "rating_upper": "upper"})
-        # An open interval end (never lost / never won) has no bar to draw on that side: say so.
-        open_up, open_down = np.isinf(ratings["upper"]), np.isinf(ratings["lower"])
-        ratings = ratings.assign(
-            upper=ratings["upper"].where(~open_up, ratings["rating"]),
-            lower=ratings["lower"].where(~open_down, ratings["rating"]),
-            model=ratings["model"].where(~open_up, ratings["model"] + " (never lost)"),
-        )
-        ratings["model"] = ratings["model"].where(~open_down, ratings["model"] + " (never won)")
         figure = arena_rating_chart(ratings, title=title)
         figure.axes[0].set_xlabel("Bradley–Terry rating (Elo scale), 95% sandwich interval")
     figure.savefig(path, format="png", dpi=100)

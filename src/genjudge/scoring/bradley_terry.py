@@ -150,7 +150,8 @@ def fit_bradley_terry(
 
     Returns one row per model, sorted by rating (highest first), with columns ``model``,
     ``rating`` (the maximum-likelihood estimate), ``lower``/``upper`` (2.5% / 97.5% bootstrap
-    quantiles), ``rank`` and ``battles``. With ``bootstrap_rounds=0`` the interval collapses to
+    quantiles; infinite on the open side for a model that never lost or never won), ``rank`` and
+    ``battles``. With ``bootstrap_rounds=0`` the interval collapses to
     the rating and rank is 1 + the number of strictly higher-rated models. The frame's
     ``attrs`` records the settings and ``bootstrap_unconverged`` (replicates that hit the
     iteration cap) and ``unbounded_models`` (models that never won or never lost, counting
@@ -197,13 +198,19 @@ def fit_bradley_terry(
         lower, upper = np.percentile(boot_ratings, [2.5, 97.5], axis=0)
     else:
         lower, upper = ratings.copy(), ratings.copy()
-    rank = 1 + (lower[None, :] > upper[:, None]).sum(axis=1)
     per_model = np.bincount(encoded.a, minlength=len(models)) + np.bincount(encoded.b, minlength=len(models))
     score_a = _SCORE_A[encoded.outcome]
     points = np.bincount(encoded.a, score_a, len(models)) + np.bincount(encoded.b, 1.0 - score_a, len(models))
     # A model that never won (or never lost) has no finite maximum-likelihood rating: the fit
-    # only stops because the likelihood gets flat. Say so instead of presenting the number as is.
-    unbounded = [str(model) for model in models[(points == 0) | (points == per_model)]]
+    # only stops because the likelihood gets flat, so its number and its bootstrap quantiles are
+    # arbitrary (the "interval" can even miss the estimate). Its interval is open on that side.
+    never_lost, never_won = points == per_model, points == 0
+    upper = np.where(never_lost, np.inf, upper)
+    lower = np.where(never_lost, np.minimum(lower, ratings), lower)
+    lower = np.where(never_won, -np.inf, lower)
+    upper = np.where(never_won, np.maximum(upper, ratings), upper)
+    rank = 1 + (lower[None, :] > upper[:, None]).sum(axis=1)
+    unbounded = [str(model) for model in models[never_lost | never_won]]
 
     order = np.argsort(-ratings, kind="stable")
     table = pd.DataFrame(
