@@ -39,9 +39,7 @@ from PIL import Image
 
 from genjudge.judges.parsing import (
     OutputScores,
-    PartialVerdicts,
     ScoreReplyError,
-    Unparseable,
     parse_score_reply,
     verdict_from_reply,
 )
@@ -53,7 +51,7 @@ from genjudge.judges.prompts import (
     pairwise_system_prompt,
     score_system_prompt,
 )
-from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
+from genjudge.judges.protocol import JudgeError, PairwiseItem, PartialVerdicts, Unparseable, Verdict
 from genjudge.records import Step, content_hash
 
 logger = logging.getLogger(__name__)

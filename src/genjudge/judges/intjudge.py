@@ -25,7 +25,7 @@ from typing import Any, Literal
 import torch
 
 from genjudge.judges.continuations import continuation_logprobs
-from genjudge.judges.parsing import PartialVerdicts, Unparseable, verdict_from_reply
+from genjudge.judges.parsing import verdict_from_reply
 from genjudge.judges.prompts import (
     VERDICT_STRINGS,
     JudgePrompt,
@@ -33,7 +33,7 @@ from genjudge.judges.prompts import (
     pairwise_prompt_version,
     pairwise_system_prompt,
 )
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
+from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PartialVerdicts, Unparseable, Verdict
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
 from genjudge.records import content_hash
 

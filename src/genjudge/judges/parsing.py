@@ -13,9 +13,8 @@ Two ways to read a verdict:
   One deliberate difference: the official code slices ``"Tie (A"`` into the invalid label
   ``"Tie ()"``; here the side named after "tie" is used instead.
 
-``PartialVerdicts`` is how a backend reports items it got no verdict for (unreadable replies,
-requests that kept failing) without losing the verdicts it did get: it carries the whole batch
-with ``None`` at the failed positions.
+A reply that names no verdict comes back as ``Unparseable``; backends report those items in
+``genjudge.judges.protocol.PartialVerdicts``.
 """
 
 from __future__ import annotations
@@ -27,15 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from genjudge.judges.prompts import SCORE_CRITERIA
-from genjudge.judges.protocol import VERDICT_LABELS, Verdict, VerdictLabel
-
-
-@dataclass(frozen=True)
-class Unparseable:
-    """A reply that names no verdict; ``raw`` keeps the reply for the report."""
-
-    raw: str
-
+from genjudge.judges.protocol import VERDICT_LABELS, Unparseable, Verdict, VerdictLabel
 
 _DECORATION = " \t\r\n\"'`*_“”‘’[]"
 
@@ -113,38 +104,6 @@ def verdict_from_reply(
     label, guessed = parse_verdict_official(reply, rng or random.Random(0))
     probabilities = {"A": 0.0, "B": 0.0, "Tie(A)": 0.5, "Tie(B)": 0.5} if guessed else one_hot(label)
     return Verdict(winner=label, probabilities=probabilities, raw=reply)
-
-
-class PartialVerdicts(RuntimeError):
-    """Some items of a batch got no verdict; the others are kept.
-
-    ``verdicts`` has one entry per item, ``None`` where it failed; ``failures`` maps each failed
-    position to why: ``Unparseable`` (the reply named no verdict) or the exception of a request
-    that kept failing. Callers that cache verdicts store the good ones and report the rest, so a
-    re-run only repeats the failed items.
-    """
-
-    def __init__(
-        self, verdicts: Sequence[Verdict | None], failures: Mapping[int, Unparseable | Exception]
-    ) -> None:
-        self.verdicts = list(verdicts)
-        self.failures = dict(failures)
-        shown = "; ".join(f"item {i}: {_describe(why)}" for i, why in sorted(self.failures.items())[:5])
-        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
-        hint = ""
-        if any(isinstance(why, Unparseable) for why in self.failures.values()):
-            hint = (
-                " Pass on_unparseable='official' to apply the official leaning rule to unparseable replies."
-            )
-        super().__init__(
-            f"{len(self.failures)} of {len(self.verdicts)} items got no verdict ({shown}{more}).{hint}"
-        )
-
-
-def _describe(why: Unparseable | Exception) -> str:
-    if isinstance(why, Unparseable):
-        return f"reply names no verdict: {why.raw[:80]!r}"
-    return f"{type(why).__name__}: {str(why)[:160]}"
 
 
 # --- 7-criterion scores -------------------------------------------------------------------------
