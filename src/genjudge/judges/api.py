@@ -41,7 +41,7 @@ from genjudge.judges.parsing import (
     OutputScores,
     ScoreReplyError,
     parse_score_reply,
-    verdict_from_reply,
+    verdicts_from_replies,
 )
 from genjudge.judges.prompts import (
     JudgePrompt,
@@ -51,8 +51,8 @@ from genjudge.judges.prompts import (
     pairwise_system_prompt,
     score_system_prompt,
 )
-from genjudge.judges.protocol import JudgeError, PairwiseItem, PartialVerdicts, Unparseable, Verdict
-from genjudge.records import Step, content_hash
+from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
+from genjudge.records import Step
 
 logger = logging.getLogger(__name__)
 
@@ -355,32 +355,13 @@ class ApiJudge:
             system=self.system_prompt,
         )
 
-    def _rng(self, item: PairwiseItem) -> random.Random:
-        hashes = (content_hash(item.question), content_hash(item.output_a), content_hash(item.output_b))
-        return random.Random(f"{self.seed}:" + ":".join(hashes))
-
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in order (``PairwiseJudge`` protocol); see the module docstring for failures."""
         prompts = [self.prompt(item) for item in items]
         replies = self._run_all(
             [functools.partial(self.complete, self._messages(p), self.max_tokens) for p in prompts]
         )
-        verdicts: list[Verdict | None] = []
-        failures: dict[int, Unparseable | Exception] = {}
-        for index, (item, reply) in enumerate(zip(items, replies, strict=True)):
-            if isinstance(reply, Exception):
-                verdicts.append(None)
-                failures[index] = reply
-                continue
-            parsed = verdict_from_reply(reply, on_unparseable=self.on_unparseable, rng=self._rng(item))
-            if isinstance(parsed, Unparseable):
-                verdicts.append(None)
-                failures[index] = parsed
-            else:
-                verdicts.append(parsed)
-        if failures:
-            raise PartialVerdicts(verdicts, failures)
-        return verdicts  # type: ignore[return-value]
+        return verdicts_from_replies(items, replies, on_unparseable=self.on_unparseable, seed=self.seed)
 
     # --- 7-criterion scores --------------------------------------------------------------------
 

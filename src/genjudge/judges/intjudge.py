@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +24,7 @@ from typing import Any, Literal
 import torch
 
 from genjudge.judges.continuations import continuation_logprobs
-from genjudge.judges.parsing import verdict_from_reply
+from genjudge.judges.parsing import verdicts_from_replies
 from genjudge.judges.prompts import (
     VERDICT_STRINGS,
     JudgePrompt,
@@ -33,9 +32,8 @@ from genjudge.judges.prompts import (
     pairwise_prompt_version,
     pairwise_system_prompt,
 )
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PartialVerdicts, Unparseable, Verdict
+from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
-from genjudge.records import content_hash
 
 DEFAULT_MODEL = "IntJudge/IntJudge"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
@@ -126,11 +124,6 @@ def length_groups(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
         else:
             groups.append([index])
     return groups
-
-
-def _item_rng(seed: int, item: PairwiseItem) -> random.Random:
-    key = f"{seed}:{content_hash(item.question)}:{content_hash(item.output_a)}:{content_hash(item.output_b)}"
-    return random.Random(key)
 
 
 class IntJudge:
@@ -354,18 +347,5 @@ class IntJudge:
         return self.inputs.decode(self.generate_ids(item))
 
     def _generate(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
-        verdicts: list[Verdict | None] = []
-        failures: dict[int, Unparseable | Exception] = {}
-        for index, item in enumerate(items):
-            reply = self.generate_reply(item)
-            parsed = verdict_from_reply(
-                reply, on_unparseable=self.on_unparseable, rng=_item_rng(self.seed, item)
-            )
-            if isinstance(parsed, Unparseable):
-                verdicts.append(None)
-                failures[index] = parsed
-            else:
-                verdicts.append(parsed)
-        if failures:
-            raise PartialVerdicts(verdicts, failures)
-        return verdicts  # type: ignore[return-value]
+        replies = [self.generate_reply(item) for item in items]
+        return verdicts_from_replies(items, replies, on_unparseable=self.on_unparseable, seed=self.seed)

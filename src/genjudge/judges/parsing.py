@@ -26,7 +26,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from genjudge.judges.prompts import SCORE_CRITERIA
-from genjudge.judges.protocol import VERDICT_LABELS, Unparseable, Verdict, VerdictLabel
+from genjudge.judges.protocol import (
+    VERDICT_LABELS,
+    PairwiseItem,
+    PartialVerdicts,
+    Unparseable,
+    Verdict,
+    VerdictLabel,
+)
+from genjudge.records import content_hash
 
 _DECORATION = " \t\r\n\"'`*_“”‘’[]"
 
@@ -104,6 +112,47 @@ def verdict_from_reply(
     label, guessed = parse_verdict_official(reply, rng or random.Random(0))
     probabilities = {"A": 0.0, "B": 0.0, "Tie(A)": 0.5, "Tie(B)": 0.5} if guessed else one_hot(label)
     return Verdict(winner=label, probabilities=probabilities, raw=reply)
+
+
+def item_rng(seed: int, item: PairwiseItem) -> random.Random:
+    """The random source of the official rule for one item: seeded by ``seed`` and the item's content.
+
+    Keyed on content hashes, not batch position, so a guessed side does not change when the
+    same pair is judged in another batch or order.
+    """
+    hashes = (content_hash(item.question), content_hash(item.output_a), content_hash(item.output_b))
+    return random.Random(f"{seed}:" + ":".join(hashes))
+
+
+def verdicts_from_replies(
+    items: Sequence[PairwiseItem],
+    replies: Sequence[str | Exception],
+    *,
+    on_unparseable: str,
+    seed: int,
+) -> list[Verdict]:
+    """One verdict per item from the judge's text replies, for backends that read text.
+
+    A reply may be the exception of a request that kept failing. Items whose reply failed or names
+    no verdict are reported together in one ``PartialVerdicts`` carrying the verdicts that did
+    come back, so the runner can keep those.
+    """
+    verdicts: list[Verdict | None] = []
+    failures: dict[int, Unparseable | Exception] = {}
+    for index, (item, reply) in enumerate(zip(items, replies, strict=True)):
+        parsed = (
+            reply
+            if isinstance(reply, Exception)
+            else verdict_from_reply(reply, on_unparseable=on_unparseable, rng=item_rng(seed, item))
+        )
+        if isinstance(parsed, Verdict):
+            verdicts.append(parsed)
+        else:
+            verdicts.append(None)
+            failures[index] = parsed
+    if failures:
+        raise PartialVerdicts(verdicts, failures)
+    return verdicts  # type: ignore[return-value]
 
 
 # --- 7-criterion scores -------------------------------------------------------------------------
