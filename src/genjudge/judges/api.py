@@ -45,8 +45,8 @@ from genjudge.judges.parsing import (
 )
 from genjudge.judges.prompts import (
     JudgePrompt,
-    build_pairwise_prompt,
     build_score_prompt,
+    item_prompt,
     pairwise_prompt_version,
     pairwise_system_prompt,
     score_system_prompt,
@@ -345,15 +345,7 @@ class ApiJudge:
 
     def prompt(self, item: PairwiseItem) -> JudgePrompt:
         """The prompt shown to the judge for one item."""
-        if self.include_reference and item.reference is None:
-            raise ValueError("include_reference=True but the item has no reference steps")
-        return build_pairwise_prompt(
-            item.question,
-            item.output_a,
-            item.output_b,
-            reference=item.reference if self.include_reference else None,
-            system=self.system_prompt,
-        )
+        return item_prompt(item, system=self.system_prompt, include_reference=self.include_reference)
 
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in order (``PairwiseJudge`` protocol); see the module docstring for failures."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from genjudge.judges.protocol import PairwiseItem
 from genjudge.records import Step
 
 PROMPT_VERSION = "opening-pairwise-v1"
@@ -309,6 +310,23 @@ def build_pairwise_prompt(
     parts += _section(output_b, counter, header="\n<OUTPUT_B>: ", empty_header="\n<OUTPUT_B>:")
     parts.append(VERDICT_REQUEST)
     return JudgePrompt(system=system_text, parts=tuple(parts))
+
+
+def item_prompt(item: PairwiseItem, *, system: SystemPrompt, include_reference: bool) -> JudgePrompt:
+    """The pairwise prompt for one ``PairwiseItem``, as every prompt-based backend shows it.
+
+    A judge configured to see the reference refuses an item without one rather than silently
+    judging it blind (its verdicts would be cached under the ``+reference`` prompt version).
+    """
+    if include_reference and item.reference is None:
+        raise ValueError("include_reference=True but the item has no reference steps")
+    return build_pairwise_prompt(
+        item.question,
+        item.output_a,
+        item.output_b,
+        reference=item.reference if include_reference else None,
+        system=system,
+    )
 
 
 def pairwise_prompt_version(system: SystemPrompt, *, with_reference: bool) -> str:
