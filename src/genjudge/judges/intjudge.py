@@ -206,7 +206,20 @@ class IntJudge:
 
     @classmethod
     def from_components(
-        cls,
+        cls, network: torch.nn.Module, inputs: QwenVLInputs, *, revision: str, **settings: Any
+    ) -> IntJudge:
+        """A judge around an already built model and input builder (benchmarks, experiments).
+
+        ``revision`` must identify the weights: it keys the verdict cache. ``settings`` are the
+        judging options of the constructor (``mode``, ``max_new_tokens``, ``system_prompt_path``,
+        ``include_reference``, ``on_unparseable``, ``seed``, ``max_batch_tokens``), same defaults.
+        """
+        judge = cls.__new__(cls)
+        judge._setup(network.eval(), inputs, revision=revision, **settings)
+        return judge
+
+    def _setup(
+        self,
         network: torch.nn.Module,
         inputs: QwenVLInputs,
         *,
@@ -218,40 +231,8 @@ class IntJudge:
         on_unparseable: Literal["raise", "official"] = "raise",
         seed: int = 0,
         max_batch_tokens: int | None = None,
-    ) -> IntJudge:
-        """A judge around an already built model and input builder (benchmarks, experiments).
-
-        ``revision`` must identify the weights: it keys the verdict cache.
-        """
-        judge = cls.__new__(cls)
-        judge._setup(
-            network.eval(),
-            inputs,
-            revision=revision,
-            mode=mode,
-            max_new_tokens=max_new_tokens,
-            system_prompt_path=system_prompt_path,
-            include_reference=include_reference,
-            on_unparseable=on_unparseable,
-            seed=seed,
-            max_batch_tokens=max_batch_tokens,
-        )
-        return judge
-
-    def _setup(
-        self,
-        network: torch.nn.Module,
-        inputs: QwenVLInputs,
-        *,
-        revision: str,
-        mode: str,
-        max_new_tokens: int,
-        system_prompt_path: str | Path | None,
-        include_reference: bool,
-        on_unparseable: str,
-        seed: int,
-        max_batch_tokens: int | None,
     ) -> None:
+        """Validate and store the judging options; shared by the constructor and ``from_components``."""
         if mode not in ("score", "generate"):
             raise ValueError(f"mode must be 'score' or 'generate', not {mode!r}")
         if on_unparseable not in ("raise", "official"):
