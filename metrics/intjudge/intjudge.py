@@ -8,8 +8,8 @@ import datasets
 import evaluate
 
 from genjudge.judges.interleaved import judge_interleaved
+from genjudge.judges.interleaved import module_backend
 from genjudge.judges.interleaved import split_module_kwargs
-from genjudge.judges.registry import judge_names
 from genjudge.judges.registry import load_judge
 
 _CITATION = """\
@@ -84,11 +84,7 @@ class Intjudge(evaluate.Metric):
     def __init__(self, *args, **kwargs):
         module_kwargs, self.judge_options = split_module_kwargs(kwargs, evaluate.EvaluationModule.__init__)
         super().__init__(*args, **module_kwargs)
-        self.backend = "reference" if self.config_name == "default" else self.config_name
-        if self.backend not in judge_names():
-            raise ValueError(
-                f"unknown intjudge configuration {self.config_name!r}; choose one of {judge_names()}"
-            )
+        self.backend = module_backend(self.config_name)
         self._judge = None
 
     def _info(self):

@@ -1,20 +1,9 @@
 """Judge–human agreement on pairwise verdicts, as in OpenING, as an ``evaluate`` comparison (thin adapter)."""
 
-import datasets
 import evaluate
-import pandas as pd
 
+from genjudge.metrics_support import battles_frame, opening_info
 from genjudge.scoring.agreement import judge_agreement
-
-_CITATION = """\
-@inproceedings{zhou2025opening,
-  title={OpenING: A Comprehensive Benchmark for Judging Open-ended Interleaved Image-Text Generation},
-  author={Zhou, Pengfei and Peng, Xiaopeng and Song, Jiajun and Li, Chuanhao and Xu, Zhaopan and Yang, Yue
-          and Guo, Ziyao and Zhang, Hao and Lin, Yuqi and He, Yefei and others},
-  booktitle={CVPR},
-  year={2025}
-}
-"""
 
 _DESCRIPTION = """\
 How often a judge's pairwise verdicts agree with human verdicts on the same (instance, model A,
@@ -62,39 +51,21 @@ Examples:
 """
 
 
-def _side(uid, model_a, model_b, winners):
-    rows = [
-        (u, a, b, w)
-        for u, a, b, w in zip(uid, model_a, model_b, winners, strict=True)
-        if w is not None and w != ""
-    ]
-    return pd.DataFrame(rows, columns=["uid", "model_a", "model_b", "winner"])
-
-
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
 class JudgeAgreement(evaluate.Comparison):
     def _info(self):
-        return evaluate.ComparisonInfo(
+        return opening_info(
+            evaluate.ComparisonInfo,
             description=_DESCRIPTION,
-            citation=_CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features(
-                {
-                    "predictions": datasets.Value("string"),
-                    "references": datasets.Value("string"),
-                    "uid": datasets.Value("string"),
-                    "model_a": datasets.Value("string"),
-                    "model_b": datasets.Value("string"),
-                }
-            ),
-            reference_urls=["https://github.com/LanceZPF/OpenING", "https://arxiv.org/abs/2411.18499"],
+            string_columns=["predictions", "references", "uid", "model_a", "model_b"],
         )
 
     def _compute(
         self, predictions, references, uid, model_a, model_b, unseen_models=None, on_duplicate="error"
     ):
-        judge = _side(uid, model_a, model_b, predictions)
-        human = _side(uid, model_a, model_b, references)
+        judge = battles_frame(model_a, model_b, predictions, uid, skip_missing=True)
+        human = battles_frame(model_a, model_b, references, uid, skip_missing=True)
         result = judge_agreement(judge, human, unseen_models=unseen_models, on_duplicate=on_duplicate)
         payload = result.to_dict()
         return {

@@ -1,23 +1,10 @@
 """OpenING win rates and Bradley–Terry ratings as an ``evaluate`` metric (thin adapter over genjudge)."""
 
-import math
-
-import datasets
 import evaluate
-import pandas as pd
 
+from genjudge.metrics_support import battles_frame, opening_info, ratings_payload, win_rates_payload
 from genjudge.scoring.bradley_terry import fit_bradley_terry
-from genjudge.scoring.winrate import VARIANTS, win_rates
-
-_CITATION = """\
-@inproceedings{zhou2025opening,
-  title={OpenING: A Comprehensive Benchmark for Judging Open-ended Interleaved Image-Text Generation},
-  author={Zhou, Pengfei and Peng, Xiaopeng and Song, Jiajun and Li, Chuanhao and Xu, Zhaopan and Yang, Yue
-          and Guo, Ziyao and Zhang, Hao and Lin, Yuqi and He, Yefei and others},
-  booktitle={CVPR},
-  year={2025}
-}
-"""
+from genjudge.scoring.winrate import win_rates
 
 _DESCRIPTION = """\
 Pairwise battles between generation models in, rankings out. For every model: the four win-rate
@@ -62,25 +49,14 @@ Examples:
 """
 
 
-def _number(value):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
 class OpeningWinrate(evaluate.Metric):
     def _info(self):
-        return evaluate.MetricInfo(
+        return opening_info(
+            evaluate.MetricInfo,
             description=_DESCRIPTION,
-            citation=_CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features(
-                {
-                    "model_a": datasets.Value("string"),
-                    "model_b": datasets.Value("string"),
-                    "winner": datasets.Value("string"),
-                }
-            ),
-            reference_urls=["https://github.com/LanceZPF/OpenING", "https://arxiv.org/abs/2411.18499"],
+            string_columns=["model_a", "model_b", "winner"],
         )
 
     def _compute(
@@ -94,30 +70,9 @@ class OpeningWinrate(evaluate.Metric):
         anchor=None,
         anchor_rating=1000.0,
     ):
-        if uid is None:
-            uid = [str(position) for position in range(len(winner))]
-        elif len(uid) != len(winner):
-            raise ValueError(f"uid has {len(uid)} entries but there are {len(winner)} battles")
-        battles = pd.DataFrame({"uid": uid, "model_a": model_a, "model_b": model_b, "winner": winner})
+        battles = battles_frame(model_a, model_b, winner, uid)
         rates = win_rates(battles)
         ratings = fit_bradley_terry(
             battles, bootstrap_rounds=bootstrap_rounds, seed=seed, anchor=anchor, anchor_rating=anchor_rating
         )
-        return {
-            "win_rates": {
-                str(model): {
-                    **{variant: _number(row[variant]) for variant in VARIANTS},
-                    "battles": int(row["battles"]),
-                }
-                for model, row in rates.iterrows()
-            },
-            "ratings": {
-                str(row.model): {
-                    "rating": float(row.rating),
-                    "lower": float(row.lower),
-                    "upper": float(row.upper),
-                    "rank": int(row.rank),
-                }
-                for row in ratings.itertuples(index=False)
-            },
-        }
+        return {"win_rates": win_rates_payload(rates), "ratings": ratings_payload(ratings)}

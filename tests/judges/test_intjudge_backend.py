@@ -15,9 +15,8 @@ import torch
 from PIL import Image
 
 from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound, length_groups
-from genjudge.judges.parsing import PartialVerdicts, Unparseable
 from genjudge.judges.prompts import VERDICT_STRINGS
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge
+from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
 from genjudge.judges.random_qwen_vl import save_random_checkpoint
 from genjudge.records import Step
 

@@ -8,16 +8,14 @@ import random
 import pytest
 
 from genjudge.judges.parsing import (
-    PartialVerdicts,
     ScoreReplyError,
-    Unparseable,
     parse_score_reply,
     parse_verdict,
     parse_verdict_official,
     verdict_from_reply,
 )
 from genjudge.judges.prompts import SCORE_CRITERIA
-from genjudge.judges.protocol import Verdict
+from genjudge.judges.protocol import PartialVerdicts, Unparseable, Verdict
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from genjudge.judges.cache import VerdictCache
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
+from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PartialVerdicts, Verdict
 from genjudge.judges.runner import IncompleteRun, cap_image, combine_swapped, judge_pairs, swap_verdict
 from genjudge.records import Step
 
@@ -211,27 +211,18 @@ def test_not_a_cache_file_is_reported(tmp_path, make_item):
         judge_pairs(LongerTextJudge(), _items(make_item, 1), cache=path, progress=False)
 
 
-class PartialFailure(RuntimeError):
-    """Shaped like genjudge.judges.parsing.PartialVerdicts: the batch's verdicts, None where failed."""
-
-    def __init__(self, verdicts, failures):
-        super().__init__(f"{len(failures)} items failed")
-        self.verdicts = verdicts
-        self.failures = failures
-
-
 class GarbledReplyJudge(LongerTextJudge):
     """Cannot read its own reply for any output saying 'garbled'; judges the rest."""
 
     def judge_batch(self, items):
         verdicts = super().judge_batch(items)
         failures = {
-            i: "reply names no verdict: 'hmm'"
+            i: ValueError("reply names no verdict: 'hmm'")
             for i, item in enumerate(items)
             if "garbled" in item.output_a[0].text + item.output_b[0].text
         }
         if failures:
-            raise PartialFailure([None if i in failures else v for i, v in enumerate(verdicts)], failures)
+            raise PartialVerdicts([None if i in failures else v for i, v in enumerate(verdicts)], failures)
         return verdicts
 
 

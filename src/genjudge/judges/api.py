@@ -39,22 +39,20 @@ from PIL import Image
 
 from genjudge.judges.parsing import (
     OutputScores,
-    PartialVerdicts,
     ScoreReplyError,
-    Unparseable,
     parse_score_reply,
-    verdict_from_reply,
+    verdicts_from_replies,
 )
 from genjudge.judges.prompts import (
     JudgePrompt,
-    build_pairwise_prompt,
     build_score_prompt,
+    item_prompt,
     pairwise_prompt_version,
     pairwise_system_prompt,
     score_system_prompt,
 )
 from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
-from genjudge.records import Step, content_hash
+from genjudge.records import Step
 
 logger = logging.getLogger(__name__)
 
@@ -347,19 +345,7 @@ class ApiJudge:
 
     def prompt(self, item: PairwiseItem) -> JudgePrompt:
         """The prompt shown to the judge for one item."""
-        if self.include_reference and item.reference is None:
-            raise ValueError("include_reference=True but the item has no reference steps")
-        return build_pairwise_prompt(
-            item.question,
-            item.output_a,
-            item.output_b,
-            reference=item.reference if self.include_reference else None,
-            system=self.system_prompt,
-        )
-
-    def _rng(self, item: PairwiseItem) -> random.Random:
-        hashes = (content_hash(item.question), content_hash(item.output_a), content_hash(item.output_b))
-        return random.Random(f"{self.seed}:" + ":".join(hashes))
+        return item_prompt(item, system=self.system_prompt, include_reference=self.include_reference)
 
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in order (``PairwiseJudge`` protocol); see the module docstring for failures."""
@@ -367,22 +353,7 @@ class ApiJudge:
         replies = self._run_all(
             [functools.partial(self.complete, self._messages(p), self.max_tokens) for p in prompts]
         )
-        verdicts: list[Verdict | None] = []
-        failures: dict[int, Unparseable | Exception] = {}
-        for index, (item, reply) in enumerate(zip(items, replies, strict=True)):
-            if isinstance(reply, Exception):
-                verdicts.append(None)
-                failures[index] = reply
-                continue
-            parsed = verdict_from_reply(reply, on_unparseable=self.on_unparseable, rng=self._rng(item))
-            if isinstance(parsed, Unparseable):
-                verdicts.append(None)
-                failures[index] = parsed
-            else:
-                verdicts.append(parsed)
-        if failures:
-            raise PartialVerdicts(verdicts, failures)
-        return verdicts  # type: ignore[return-value]
+        return verdicts_from_replies(items, replies, on_unparseable=self.on_unparseable, seed=self.seed)
 
     # --- 7-criterion scores --------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from PIL import Image
 
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge
+from genjudge.judges.registry import judge_names
 from genjudge.judges.runner import judge_pairs, probabilities_of
 from genjudge.records import Step
 from genjudge.scoring.winrate import VARIANTS, win_rates
@@ -150,6 +151,18 @@ def split_module_kwargs(kwargs: Mapping[str, Any], module_init: Any) -> tuple[di
     module_kwargs = {k: v for k, v in kwargs.items() if k in own}
     judge_options = {k: v for k, v in kwargs.items() if k not in own}
     return module_kwargs, judge_options
+
+
+def module_backend(config_name: str) -> str:
+    """The judge backend an ``intjudge`` module configuration names.
+
+    evaluate calls the configuration it was not given ``"default"``; that is the offline
+    reference judge, so the module works without any model download.
+    """
+    backend = "reference" if config_name == "default" else config_name
+    if backend not in judge_names():
+        raise ValueError(f"unknown intjudge configuration {config_name!r}; choose one of {judge_names()}")
+    return backend
 
 
 def _image_bytes(image: Any, *, where: str) -> bytes | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -25,17 +24,16 @@ from typing import Any, Literal
 import torch
 
 from genjudge.judges.continuations import continuation_logprobs
-from genjudge.judges.parsing import PartialVerdicts, Unparseable, verdict_from_reply
+from genjudge.judges.parsing import verdicts_from_replies
 from genjudge.judges.prompts import (
     VERDICT_STRINGS,
     JudgePrompt,
-    build_pairwise_prompt,
+    item_prompt,
     pairwise_prompt_version,
     pairwise_system_prompt,
 )
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
-from genjudge.records import content_hash
 
 DEFAULT_MODEL = "IntJudge/IntJudge"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
@@ -128,11 +126,6 @@ def length_groups(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
     return groups
 
 
-def _item_rng(seed: int, item: PairwiseItem) -> random.Random:
-    key = f"{seed}:{content_hash(item.question)}:{content_hash(item.output_a)}:{content_hash(item.output_b)}"
-    return random.Random(key)
-
-
 class IntJudge:
     """The IntJudge pairwise judge (``PairwiseJudge`` protocol).
 
@@ -213,7 +206,20 @@ class IntJudge:
 
     @classmethod
     def from_components(
-        cls,
+        cls, network: torch.nn.Module, inputs: QwenVLInputs, *, revision: str, **settings: Any
+    ) -> IntJudge:
+        """A judge around an already built model and input builder (benchmarks, experiments).
+
+        ``revision`` must identify the weights: it keys the verdict cache. ``settings`` are the
+        judging options of the constructor (``mode``, ``max_new_tokens``, ``system_prompt_path``,
+        ``include_reference``, ``on_unparseable``, ``seed``, ``max_batch_tokens``), same defaults.
+        """
+        judge = cls.__new__(cls)
+        judge._setup(network.eval(), inputs, revision=revision, **settings)
+        return judge
+
+    def _setup(
+        self,
         network: torch.nn.Module,
         inputs: QwenVLInputs,
         *,
@@ -225,40 +231,8 @@ class IntJudge:
         on_unparseable: Literal["raise", "official"] = "raise",
         seed: int = 0,
         max_batch_tokens: int | None = None,
-    ) -> IntJudge:
-        """A judge around an already built model and input builder (benchmarks, experiments).
-
-        ``revision`` must identify the weights: it keys the verdict cache.
-        """
-        judge = cls.__new__(cls)
-        judge._setup(
-            network.eval(),
-            inputs,
-            revision=revision,
-            mode=mode,
-            max_new_tokens=max_new_tokens,
-            system_prompt_path=system_prompt_path,
-            include_reference=include_reference,
-            on_unparseable=on_unparseable,
-            seed=seed,
-            max_batch_tokens=max_batch_tokens,
-        )
-        return judge
-
-    def _setup(
-        self,
-        network: torch.nn.Module,
-        inputs: QwenVLInputs,
-        *,
-        revision: str,
-        mode: str,
-        max_new_tokens: int,
-        system_prompt_path: str | Path | None,
-        include_reference: bool,
-        on_unparseable: str,
-        seed: int,
-        max_batch_tokens: int | None,
     ) -> None:
+        """Validate and store the judging options; shared by the constructor and ``from_components``."""
         if mode not in ("score", "generate"):
             raise ValueError(f"mode must be 'score' or 'generate', not {mode!r}")
         if on_unparseable not in ("raise", "official"):
@@ -288,15 +262,7 @@ class IntJudge:
 
     def prompt(self, item: PairwiseItem) -> JudgePrompt:
         """The prompt shown to the judge for one item."""
-        if self.include_reference and item.reference is None:
-            raise ValueError("include_reference=True but the item has no reference steps")
-        return build_pairwise_prompt(
-            item.question,
-            item.output_a,
-            item.output_b,
-            reference=item.reference if self.include_reference else None,
-            system=self.system_prompt,
-        )
+        return item_prompt(item, system=self.system_prompt, include_reference=self.include_reference)
 
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in order (``PairwiseJudge`` protocol)."""
@@ -354,18 +320,5 @@ class IntJudge:
         return self.inputs.decode(self.generate_ids(item))
 
     def _generate(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
-        verdicts: list[Verdict | None] = []
-        failures: dict[int, Unparseable | Exception] = {}
-        for index, item in enumerate(items):
-            reply = self.generate_reply(item)
-            parsed = verdict_from_reply(
-                reply, on_unparseable=self.on_unparseable, rng=_item_rng(self.seed, item)
-            )
-            if isinstance(parsed, Unparseable):
-                verdicts.append(None)
-                failures[index] = parsed
-            else:
-                verdicts.append(parsed)
-        if failures:
-            raise PartialVerdicts(verdicts, failures)
-        return verdicts  # type: ignore[return-value]
+        replies = [self.generate_reply(item) for item in items]
+        return verdicts_from_replies(items, replies, on_unparseable=self.on_unparseable, seed=self.seed)

@@ -13,9 +13,8 @@ Two ways to read a verdict:
   One deliberate difference: the official code slices ``"Tie (A"`` into the invalid label
   ``"Tie ()"``; here the side named after "tie" is used instead.
 
-``PartialVerdicts`` is how a backend reports items it got no verdict for (unreadable replies,
-requests that kept failing) without losing the verdicts it did get: it carries the whole batch
-with ``None`` at the failed positions.
+A reply that names no verdict comes back as ``Unparseable``; backends report those items in
+``genjudge.judges.protocol.PartialVerdicts``.
 """
 
 from __future__ import annotations
@@ -27,15 +26,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from genjudge.judges.prompts import SCORE_CRITERIA
-from genjudge.judges.protocol import VERDICT_LABELS, Verdict, VerdictLabel
-
-
-@dataclass(frozen=True)
-class Unparseable:
-    """A reply that names no verdict; ``raw`` keeps the reply for the report."""
-
-    raw: str
-
+from genjudge.judges.protocol import (
+    VERDICT_LABELS,
+    PairwiseItem,
+    PartialVerdicts,
+    Unparseable,
+    Verdict,
+    VerdictLabel,
+)
+from genjudge.records import content_hash
 
 _DECORATION = " \t\r\n\"'`*_“”‘’[]"
 
@@ -115,36 +114,45 @@ def verdict_from_reply(
     return Verdict(winner=label, probabilities=probabilities, raw=reply)
 
 
-class PartialVerdicts(RuntimeError):
-    """Some items of a batch got no verdict; the others are kept.
+def item_rng(seed: int, item: PairwiseItem) -> random.Random:
+    """The random source of the official rule for one item: seeded by ``seed`` and the item's content.
 
-    ``verdicts`` has one entry per item, ``None`` where it failed; ``failures`` maps each failed
-    position to why: ``Unparseable`` (the reply named no verdict) or the exception of a request
-    that kept failing. Callers that cache verdicts store the good ones and report the rest, so a
-    re-run only repeats the failed items.
+    Keyed on content hashes, not batch position, so a guessed side does not change when the
+    same pair is judged in another batch or order.
     """
+    hashes = (content_hash(item.question), content_hash(item.output_a), content_hash(item.output_b))
+    return random.Random(f"{seed}:" + ":".join(hashes))
 
-    def __init__(
-        self, verdicts: Sequence[Verdict | None], failures: Mapping[int, Unparseable | Exception]
-    ) -> None:
-        self.verdicts = list(verdicts)
-        self.failures = dict(failures)
-        shown = "; ".join(f"item {i}: {_describe(why)}" for i, why in sorted(self.failures.items())[:5])
-        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
-        hint = ""
-        if any(isinstance(why, Unparseable) for why in self.failures.values()):
-            hint = (
-                " Pass on_unparseable='official' to apply the official leaning rule to unparseable replies."
-            )
-        super().__init__(
-            f"{len(self.failures)} of {len(self.verdicts)} items got no verdict ({shown}{more}).{hint}"
+
+def verdicts_from_replies(
+    items: Sequence[PairwiseItem],
+    replies: Sequence[str | Exception],
+    *,
+    on_unparseable: str,
+    seed: int,
+) -> list[Verdict]:
+    """One verdict per item from the judge's text replies, for backends that read text.
+
+    A reply may be the exception of a request that kept failing. Items whose reply failed or names
+    no verdict are reported together in one ``PartialVerdicts`` carrying the verdicts that did
+    come back, so the runner can keep those.
+    """
+    verdicts: list[Verdict | None] = []
+    failures: dict[int, Unparseable | Exception] = {}
+    for index, (item, reply) in enumerate(zip(items, replies, strict=True)):
+        parsed = (
+            reply
+            if isinstance(reply, Exception)
+            else verdict_from_reply(reply, on_unparseable=on_unparseable, rng=item_rng(seed, item))
         )
-
-
-def _describe(why: Unparseable | Exception) -> str:
-    if isinstance(why, Unparseable):
-        return f"reply names no verdict: {why.raw[:80]!r}"
-    return f"{type(why).__name__}: {str(why)[:160]}"
+        if isinstance(parsed, Verdict):
+            verdicts.append(parsed)
+        else:
+            verdicts.append(None)
+            failures[index] = parsed
+    if failures:
+        raise PartialVerdicts(verdicts, failures)
+    return verdicts  # type: ignore[return-value]
 
 
 # --- 7-criterion scores -------------------------------------------------------------------------

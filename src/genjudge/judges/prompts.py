@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from genjudge.judges.protocol import PairwiseItem
 from genjudge.records import Step
 
 PROMPT_VERSION = "opening-pairwise-v1"
@@ -56,7 +57,19 @@ SCORE_CRITERIA: tuple[str, ...] = (
 )
 """The official single-output criteria, most important first, spelled as the official JSON keys."""
 
-PAIRWISE_SYSTEM_PROMPT = """\
+_CRITERIA_GUIDE = """\
+1. Correctness: the text and images are present, accurate, logical and plausible for the request.
+2. Image-Text Coherency: each image shows what its text says.
+3. Multi-step Consistency: style and entities stay consistent across images; steps follow on.
+4. Content Quality: images are clear and realistic; text is well formed.
+5. Human Preference Alignment: nothing objectionable; images are pleasing.
+6. Completeness: every requested step is delivered.
+7. Content Richness: varied images and detailed, meaningful text.
+"""
+"""What each of ``SCORE_CRITERIA`` means, in order; both prompts show it, so both judge by the same rules."""
+
+PAIRWISE_SYSTEM_PROMPT = (
+    """\
 You are an impartial referee for open-ended interleaved image-and-text generation. You receive a \
 request, introduced by <INPUT>:, which may contain images of its own, and two candidate answers to \
 it: the answer of model A, introduced by <OUTPUT_A>:, and the answer of model B, introduced by \
@@ -66,17 +79,13 @@ Images are numbered 0, 1, 2, ... in order of appearance across the request, answ
 The tag pair <IMG_i></IMG_i> stands right before image number i.
 
 Weigh these aspects, the first ones most:
-1. Correctness: the text and images are present, accurate, logical and plausible for the request.
-2. Image-Text Coherency: each image shows what its text says.
-3. Multi-step Consistency: style and entities stay consistent across images; steps follow on.
-4. Content Quality: images are clear and realistic; text is well formed.
-5. Human Preference Alignment: nothing objectionable; images are pleasing.
-6. Completeness: every requested step is delivered.
-7. Content Richness: varied images and detailed, meaningful text.
-
+"""
+    + _CRITERIA_GUIDE
+    + """
 Reply with exactly one of "A is better", "B is better", "Tie(A is better)" or "Tie(B is better)". \
 Use a tie when both answers are about equally good, naming the one that is slightly better.
 """
+)
 
 REFERENCE_NOTE = (
     "\nA reference answer written by a person follows the request, introduced by <REFERENCE>:. "
@@ -84,7 +93,8 @@ REFERENCE_NOTE = (
 )
 """Appended to the system message when a gold reference is shown (not part of the official prompt)."""
 
-SCORE_SYSTEM_PROMPT = """\
+SCORE_SYSTEM_PROMPT = (
+    """\
 You rate one answer of a model that generates interleaved images and text. The request, \
 introduced by INPUT:, is a question or an instruction and may contain images. The model's answer \
 is introduced by OUTPUT:.
@@ -94,19 +104,15 @@ pair <IMG_i></IMG_i> stands right before image number i.
 
 Rate the answer on each of these criteria, the first ones most important, with an integer from 1 \
 (very poor) to 10 (excellent) and a short justification:
-1. Correctness: the text and images are present, accurate, logical and plausible for the request.
-2. Image-Text Coherency: each image shows what its text says.
-3. Multi-step Consistency: style and entities stay consistent across images; steps follow on.
-4. Content Quality: images are clear and realistic; text is well formed.
-5. Human Preference Alignment: nothing objectionable; images are pleasing.
-6. Completeness: every requested step is delivered.
-7. Content Richness: varied images and detailed, meaningful text.
-
+"""
+    + _CRITERIA_GUIDE
+    + """
 Reply with one JSON object and nothing else, shaped like this:
 {"scores": {"Correctness": {"Score": 7, "Justification": "..."}, "Image-Text Coherency": {...}, \
 "Multi-step Consistency": {...}, "Content Quality": {...}, "Human Preference Alignment": {...}, \
 "Completeness": {...}, "Content Richness": {...}}}
 """
+)
 
 SCORE_REQUEST = "\nReply with the JSON object only: "
 
@@ -243,6 +249,17 @@ def _step_parts(
     return out
 
 
+def _flatten(step_parts: list[tuple[str, PromptImage | None]]) -> list[PromptPart]:
+    """Steps' (text, image) pairs as the prompt's part sequence, leaving out empty texts."""
+    parts: list[PromptPart] = []
+    for text, image in step_parts:
+        if text:
+            parts.append(text)
+        if image is not None:
+            parts.append(image)
+    return parts
+
+
 def _section(
     steps: Sequence[Step],
     counter: _ImageCounter,
@@ -257,13 +274,7 @@ def _section(
         return [empty_header]
     first_text, first_image = step_parts[0]
     step_parts[0] = (header + first_text if first_text else empty_header, first_image)
-    parts: list[PromptPart] = []
-    for text, image in step_parts:
-        if text:
-            parts.append(text)
-        if image is not None:
-            parts.append(image)
-    return parts
+    return _flatten(step_parts)
 
 
 def _input_section(steps: Sequence[Step], counter: _ImageCounter, *, header: str) -> list[PromptPart]:
@@ -273,13 +284,7 @@ def _input_section(steps: Sequence[Step], counter: _ImageCounter, *, header: str
         return [header]
     first_text, first_image = step_parts[0]
     step_parts[0] = (header + first_text, first_image)
-    parts: list[PromptPart] = []
-    for text, image in step_parts:
-        if text:
-            parts.append(text)
-        if image is not None:
-            parts.append(image)
-    return parts
+    return _flatten(step_parts)
 
 
 def build_pairwise_prompt(
@@ -309,6 +314,23 @@ def build_pairwise_prompt(
     parts += _section(output_b, counter, header="\n<OUTPUT_B>: ", empty_header="\n<OUTPUT_B>:")
     parts.append(VERDICT_REQUEST)
     return JudgePrompt(system=system_text, parts=tuple(parts))
+
+
+def item_prompt(item: PairwiseItem, *, system: SystemPrompt, include_reference: bool) -> JudgePrompt:
+    """The pairwise prompt for one ``PairwiseItem``, as every prompt-based backend shows it.
+
+    A judge configured to see the reference refuses an item without one rather than silently
+    judging it blind (its verdicts would be cached under the ``+reference`` prompt version).
+    """
+    if include_reference and item.reference is None:
+        raise ValueError("include_reference=True but the item has no reference steps")
+    return build_pairwise_prompt(
+        item.question,
+        item.output_a,
+        item.output_b,
+        reference=item.reference if include_reference else None,
+        system=system,
+    )
 
 
 def pairwise_prompt_version(system: SystemPrompt, *, with_reference: bool) -> str:

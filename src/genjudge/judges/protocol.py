@@ -3,6 +3,10 @@
 OpenING verdicts are one of four labels: a side wins outright, or the two are tied with a lean
 to one side (``Tie(A)``/``Tie(B)``). Keeping the lean lets every win-rate variant (force-dividing
 tie, with tie, without tie) be computed from the same stored verdicts.
+
+``PartialVerdicts`` is part of the protocol: it is how a backend reports items it got no verdict
+for (unreadable replies, requests that kept failing) without losing the verdicts it did get, and
+the runner catches exactly this type.
 """
 
 from __future__ import annotations
@@ -22,6 +26,45 @@ class JudgeError(RuntimeError):
 
     Front ends catch this one type to show a message instead of a traceback, whatever the backend.
     """
+
+
+@dataclass(frozen=True)
+class Unparseable:
+    """A reply that names no verdict; ``raw`` keeps the reply for the report."""
+
+    raw: str
+
+
+class PartialVerdicts(RuntimeError):
+    """Some items of a batch got no verdict; the others are kept.
+
+    ``verdicts`` has one entry per item, ``None`` where it failed; ``failures`` maps each failed
+    position to why: ``Unparseable`` (the reply named no verdict) or the exception of a request
+    that kept failing. Callers that cache verdicts store the good ones and report the rest, so a
+    re-run only repeats the failed items.
+    """
+
+    def __init__(
+        self, verdicts: Sequence[Verdict | None], failures: Mapping[int, Unparseable | Exception]
+    ) -> None:
+        self.verdicts = list(verdicts)
+        self.failures = dict(failures)
+        shown = "; ".join(f"item {i}: {_describe(why)}" for i, why in sorted(self.failures.items())[:5])
+        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
+        hint = ""
+        if any(isinstance(why, Unparseable) for why in self.failures.values()):
+            hint = (
+                " Pass on_unparseable='official' to apply the official leaning rule to unparseable replies."
+            )
+        super().__init__(
+            f"{len(self.failures)} of {len(self.verdicts)} items got no verdict ({shown}{more}).{hint}"
+        )
+
+
+def _describe(why: Unparseable | Exception) -> str:
+    if isinstance(why, Unparseable):
+        return f"reply names no verdict: {why.raw[:80]!r}"
+    return f"{type(why).__name__}: {str(why)[:160]}"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from genjudge.judges.cache import CacheKey, VerdictCache
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, Verdict
+from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Verdict
 from genjudge.records import Step, content_hash
 
 _SWAP_LABEL = {"A": "B", "B": "A", "Tie(A)": "Tie(B)", "Tie(B)": "Tie(A)"}
@@ -276,18 +276,15 @@ def _judge_batch(
     """Run one batch; returns per item a verdict or ``None`` plus the reason it failed.
 
     A backend reports items it got no verdict for (an unreadable reply, a request that kept
-    failing) by raising an exception that carries ``verdicts`` (one per item, ``None`` where it
-    failed) and ``failures`` (position -> reason), as ``genjudge.judges.parsing.PartialVerdicts``
-    does. The verdicts it did get are kept; any other exception propagates.
+    failing) by raising :class:`PartialVerdicts`, which carries ``verdicts`` (one per item, ``None``
+    where it failed) and ``failures`` (position -> reason). The verdicts it did get are kept; any
+    other exception propagates.
     """
     try:
         returned: list[Verdict | None] = list(judge.judge_batch(shown))
         failures: dict[int, object] = {}
-    except Exception as err:
-        partial, reasons = getattr(err, "verdicts", None), getattr(err, "failures", None)
-        if not isinstance(partial, list) or not isinstance(reasons, dict):
-            raise
-        returned, failures = partial, reasons
+    except PartialVerdicts as err:
+        returned, failures = err.verdicts, dict(err.failures)
     if len(returned) != len(shown):
         raise RuntimeError(
             f"judge {judge.judge_id!r} returned {len(returned)} verdicts for a batch of {len(shown)} "
