@@ -7,7 +7,7 @@ import json
 import pytest
 from leaderboard_helpers import make_zip
 
-from genjudge.leaderboard.files import append_jsonl, read_jsonl, repair_tail
+from genjudge.durable import append_jsonl, read_jsonl, repair_tail
 from genjudge.leaderboard.hub import HubMirror
 from genjudge.leaderboard.store import FINISHED, PENDING, RUNNING, LeaderboardStore
 from genjudge.leaderboard.worker import Worker

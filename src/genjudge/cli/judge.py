@@ -11,6 +11,7 @@ from rich.table import Table
 
 from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
 from genjudge.cli.console import make_console
+from genjudge.durable import atomic_write_json
 from genjudge.judges.battles import (
     Battle,
     BattleError,
@@ -19,7 +20,6 @@ from genjudge.judges.battles import (
     model_ids,
     read_pairs_file,
     verdict_records,
-    write_json_atomic,
 )
 from genjudge.judges.interleaved import win_rate_table
 from genjudge.judges.protocol import JudgeError
@@ -108,7 +108,7 @@ def pairs(
     except (IncompleteRun, JudgeError) as err:
         console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
         raise typer.Exit(code=1) from err
-    write_json_atomic(out, verdict_records(battles, run.winners))
+    atomic_write_json(out, verdict_records(battles, run.winners), indent=4)
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
 
 

@@ -9,8 +9,6 @@ and read by ``genjudge arena report``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,23 +117,6 @@ def verdict_records(battles: Sequence[Battle], winners: Sequence[str]) -> list[d
         }
         for battle, winner in zip(battles, winners, strict=True)
     ]
-
-
-def write_json_atomic(path: str | Path, payload: Any) -> None:
-    """Write JSON next to ``path`` and rename it into place, so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=4, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _field(record: Mapping[str, Any], key: str, where: str) -> str:

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock
 
-from genjudge.leaderboard.files import (
+from genjudge.durable import (
     append_jsonl,
     atomic_target,
     atomic_write_bytes,

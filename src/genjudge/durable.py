@@ -1,4 +1,4 @@
-"""Crash-safe file primitives for the leaderboard store.
+"""Crash-safe file primitives, shared by every writer (leaderboard store, verdict files).
 
 A reader must only ever see a whole old file or a whole new one: every write goes to a temp file
 in the same folder, is fsynced, then ``os.replace``-d over the target, and the folder is fsynced
@@ -28,23 +28,14 @@ def _fsync_dir(folder: Path) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically and durably."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    with atomic_target(path) as tmp:
+        tmp.write_bytes(data)
 
 
-def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode())
+def atomic_write_json(path: str | Path, obj: Any, *, indent: int = 2) -> None:
+    """Replace ``path`` with ``obj`` as JSON (strict: NaN/inf are refused, not written as invalid JSON)."""
+    text = json.dumps(obj, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+    atomic_write_bytes(Path(path), text.encode())
 
 
 @contextlib.contextmanager
