@@ -124,7 +124,7 @@ def _dedupe(
 
 def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
     """One integer key per (uid, model A, model B), comparable across the two sets."""
-    (human_uid, judge_uid), _ = factorize_text(human.frame["uid"], judge.frame["uid"])
+    (human_uid, judge_uid), _ = factorize_text(human.uid, judge.uid)
     h, j = human.encoded, judge.encoded
     (h_a, h_b, j_a, j_b), models = union_codes(
         (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
