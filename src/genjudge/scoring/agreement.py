@@ -24,8 +24,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from genjudge.scoring.battles import PreparedBattles, factorize_text, prepare_battles, union_codes
+from genjudge.scoring.battles import PreparedBattles, arrow_text, factorize_text, prepare_battles
 
 AGREEMENT_VARIANTS: tuple[str, ...] = ("fdt", "with_tie", "without_tie")
 
@@ -40,6 +41,11 @@ _CLASS_TABLE = np.array(
         [2, 2, -1],  # Tie: no lean, so its own class under FDT
     ]
 )
+_N_OUTCOMES = len(_CLASS_TABLE)
+# For each (human outcome, judge outcome) cell, flattened, and each variant: is the pair
+# counted, and do the two agree?
+_COUNTED = ((_CLASS_TABLE[:, None, :] >= 0) & (_CLASS_TABLE[None, :, :] >= 0)).reshape(-1, 3).astype(np.int64)
+_AGREED = _COUNTED * (_CLASS_TABLE[:, None, :] == _CLASS_TABLE[None, :, :]).reshape(-1, 3)
 
 
 @dataclass(frozen=True)
@@ -122,15 +128,29 @@ def _dedupe(
     return np.flatnonzero(table.kept), table, n_duplicated
 
 
+def _uid_codes(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the two ``uid`` columns over their shared values (one Arrow pass when possible)."""
+    human_uid, judge_uid = arrow_text(human.uid), arrow_text(judge.uid)
+    if human_uid is not None and judge_uid is not None and human_uid.type == judge_uid.type:
+        codes = pa.concat_arrays([human_uid, judge_uid]).dictionary_encode().indices.to_numpy()
+        codes = codes.astype(np.int64)
+        return codes[: len(human_uid)], codes[len(human_uid) :]
+    (human_codes, judge_codes), _ = factorize_text(human.uid, judge.uid)
+    return human_codes, judge_codes
+
+
 def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
     """One integer key per (uid, model A, model B), comparable across the two sets."""
-    (human_uid, judge_uid), _ = factorize_text(human.uid, judge.uid)
+    human_uid, judge_uid = _uid_codes(human, judge)
     h, j = human.encoded, judge.encoded
-    (h_a, h_b, j_a, j_b), models = union_codes(
-        (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
-    )
-    m = len(models)
-    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
+    # Model lists are short: a dict maps both onto one numbering without another hashing pass.
+    shared: dict[str, int] = {}
+    for model in (*h.models, *j.models):
+        shared.setdefault(model, len(shared))
+    h_code = np.array([shared[model] for model in h.models], dtype=np.int64)
+    j_code = np.array([shared[model] for model in j.models], dtype=np.int64)
+    m = len(shared)
+    return (human_uid * m + h_code[h.a]) * m + h_code[h.b], (judge_uid * m + j_code[j.a]) * m + j_code[j.b]
 
 
 def _harmonic_mean(x: float, y: float) -> float:
@@ -170,36 +190,36 @@ def judge_agreement(
     judge_matched = position[matched]
     human_outcome = human_columns.encoded.outcome[human_matched]
     judge_outcome = judge_columns.encoded.outcome[judge_matched]
-    # One column per variant: was the pair counted, and did the two agree?
-    human_class = _CLASS_TABLE[human_outcome]
-    judge_class = _CLASS_TABLE[judge_outcome]
-    counted = (human_class >= 0) & (judge_class >= 0)
-    agreed = counted & (human_class == judge_class)
 
-    n_matched = int(matched.sum())
+    n_matched = len(human_matched)
     names = ["all"]
-    groups = [np.ones(n_matched, dtype=bool)]
+    is_unseen = np.zeros(n_matched, dtype=np.int64)
     unseen = tuple(dict.fromkeys(unseen_models)) if unseen_models is not None else ()
     absent: tuple[str, ...] = ()
     if unseen_models is not None:
         encoded = human_columns.encoded
         unseen_code = np.isin(encoded.models, list(unseen))
         a, b = encoded.a[human_matched], encoded.b[human_matched]
-        is_unseen = unseen_code[a] | unseen_code[b]
+        is_unseen = (unseen_code[a] | unseen_code[b]).astype(np.int64)
         names += ["seen", "unseen"]
-        groups += [~is_unseen, is_unseen]
         present = np.bincount(a, minlength=len(encoded.models)) + np.bincount(
             b, minlength=len(encoded.models)
         )
         present_models = set(encoded.models[present > 0])
         absent = tuple(model for model in unseen if model not in present_models)
 
-    membership = np.array(groups, dtype=np.float64)  # (group, pair)
-    n_counted = membership @ counted
+    # Count matched pairs once by (seen/unseen, human outcome, judge outcome); every rate is a
+    # sum over that small table, whatever the number of pairs.
+    tally = np.bincount(
+        (is_unseen * _N_OUTCOMES + human_outcome) * _N_OUTCOMES + judge_outcome,
+        minlength=2 * _N_OUTCOMES * _N_OUTCOMES,
+    ).reshape(2, -1)
+    by_group = np.vstack([tally.sum(axis=0), tally]) if unseen_models is not None else tally.sum(axis=0)[None]
+    n_counted = by_group @ _COUNTED
     with np.errstate(divide="ignore", invalid="ignore"):
-        rates = np.where(n_counted > 0, (membership @ agreed) / np.maximum(n_counted, 1), np.nan)
-    pairs = membership.sum(axis=1).astype(np.int64)
-    pairs_without_tie = n_counted[:, 2].astype(np.int64)
+        rates = np.where(n_counted > 0, (by_group @ _AGREED) / np.maximum(n_counted, 1), np.nan)
+    pairs = by_group.sum(axis=1)
+    pairs_without_tie = n_counted[:, 2]
     if unseen_models is not None:
         names.append("harmonic_mean")
         harmonic = [_harmonic_mean(rates[1, k], rates[2, k]) for k in range(len(AGREEMENT_VARIANTS))]
@@ -223,6 +243,6 @@ def judge_agreement(
         "matched": n_matched,
         "human_only": len(human_rows) - n_matched,
         "judge_only": len(judge_rows) - n_matched,
-        "tie_pairs_dropped": n_matched - int(counted[:, 2].sum()),
+        "tie_pairs_dropped": n_matched - int(pairs_without_tie[0]),
     }
     return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)
