@@ -90,10 +90,11 @@ class Agreement:
 
 
 class _KeyTable:
-    """The last row holding each pair key, found by binary search on sorted keys.
+    """The last row holding each pair key, as sorted unique keys with their row positions.
 
-    Keys are plain integers, so sorting once and ``searchsorted`` beats building hash indexes
-    for the few thousand pairs of an arena file, and stays O(n log n) for millions.
+    Keys are plain integers, so sorting once and merging two sorted key lists with
+    ``searchsorted`` beats building hash indexes for the few thousand pairs of an arena file,
+    and stays O(n log n) for millions.
     """
 
     def __init__(self, keys: np.ndarray) -> None:
@@ -101,31 +102,29 @@ class _KeyTable:
         ordered = keys[order]
         # With a stable sort, the last row of each run of equal keys is the key's last occurrence.
         last = np.r_[ordered[1:] != ordered[:-1], True]
-        self._keys = ordered[last]
-        self._positions = order[last]
-        self.kept = np.zeros(len(keys), dtype=bool)
-        self.kept[self._positions] = True
+        self.keys = ordered[last]
+        self.positions = order[last]
+        self.overridden = order[~last]  # rows replaced by a later row with the same key
 
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Last position of each key, -1 where absent."""
-        slot = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
-        return np.where(self._keys[slot] == keys, self._positions[slot], -1)
+    def match(self, other: _KeyTable) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions (here, in ``other``) of the keys both tables hold."""
+        slot = np.minimum(np.searchsorted(other.keys, self.keys), len(other.keys) - 1)
+        found = other.keys[slot] == self.keys
+        return self.positions[found], other.positions[slot[found]]
 
 
 def _dedupe(
     columns: PreparedBattles, keys: np.ndarray, name: str, on_duplicate: Literal["error", "last"]
-) -> tuple[np.ndarray, _KeyTable, int]:
-    """Rows kept (positions, file order) and the key table, after resolving repeated pairs."""
+) -> _KeyTable:
+    """The key table of one verdict set, after resolving repeated pairs."""
     table = _KeyTable(keys)
-    n_duplicated = int(len(keys) - table.kept.sum())
-    if n_duplicated and on_duplicate == "error":
-        position = int(np.flatnonzero(~table.kept)[0])
+    if len(table.overridden) and on_duplicate == "error":
         raise ValueError(
-            f"{name}: {columns.row_label(position)} is judged more than once ({n_duplicated} repeated "
-            "row(s)); pass on_duplicate='last' to keep the last verdict for each pair, as the "
-            "official script does"
+            f"{name}: {columns.row_label(int(table.overridden.min()))} is judged more than once "
+            f"({len(table.overridden)} repeated row(s)); pass on_duplicate='last' to keep the last "
+            "verdict for each pair, as the official script does"
         )
-    return np.flatnonzero(table.kept), table, n_duplicated
+    return table
 
 
 def _uid_codes(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
@@ -181,13 +180,9 @@ def judge_agreement(
     human_columns = prepare_battles(human, name="human verdicts")
     judge_columns = prepare_battles(judge, name="judge verdicts")
     human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
-    human_rows, _, human_dupes = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
-    judge_rows, judge_table, judge_dupes = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
-
-    position = judge_table.lookup(human_keys[human_rows])
-    matched = position >= 0
-    human_matched = human_rows[matched]
-    judge_matched = position[matched]
+    human_table = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
+    judge_table = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
+    human_matched, judge_matched = human_table.match(judge_table)
     human_outcome = human_columns.encoded.outcome[human_matched]
     judge_outcome = judge_columns.encoded.outcome[judge_matched]
 
@@ -238,11 +233,11 @@ def judge_agreement(
     counts = {
         "human_verdicts": len(human_columns),
         "judge_verdicts": len(judge_columns),
-        "human_duplicates_dropped": human_dupes,
-        "judge_duplicates_dropped": judge_dupes,
+        "human_duplicates_dropped": len(human_table.overridden),
+        "judge_duplicates_dropped": len(judge_table.overridden),
         "matched": n_matched,
-        "human_only": len(human_rows) - n_matched,
-        "judge_only": len(judge_rows) - n_matched,
+        "human_only": len(human_table.keys) - n_matched,
+        "judge_only": len(judge_table.keys) - n_matched,
         "tie_pairs_dropped": n_matched - int(pairs_without_tie[0]),
     }
     return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)
