@@ -193,7 +193,8 @@ def judge_agreement(
     absent: tuple[str, ...] = ()
     if unseen_models is not None:
         encoded = human_columns.encoded
-        unseen_code = np.isin(encoded.models, list(unseen))
+        unseen_set = set(unseen)
+        unseen_code = np.array([model in unseen_set for model in encoded.models], dtype=bool)
         a, b = encoded.a[human_matched], encoded.b[human_matched]
         is_unseen = (unseen_code[a] | unseen_code[b]).astype(np.int64)
         names += ["seen", "unseen"]
