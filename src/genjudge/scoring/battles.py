@@ -134,21 +134,6 @@ def _outcome_codes(winner: pd.Series) -> np.ndarray:
     return np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[codes]
 
 
-def union_codes(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Re-code several (codes, uniques) factorizations onto one shared set of uniques.
-
-    Only the (short) unique arrays are factorized again, never the full columns.
-    """
-    shared_codes, shared = pd.factorize(np.concatenate([uniques for _, uniques in parts]))
-    recoded = []
-    start = 0
-    for codes, uniques in parts:
-        lookup = shared_codes[start : start + len(uniques)].astype(np.int64)
-        recoded.append(lookup[codes])
-        start += len(uniques)
-    return recoded, np.asarray(shared, dtype=object)
-
-
 def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "battles") -> PreparedBattles:
     """Validate ``battles`` once and encode it as integer codes.
 
