@@ -24,8 +24,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from genjudge.scoring.battles import PreparedBattles, factorize_text, prepare_battles, union_codes
+from genjudge.scoring.battles import PreparedBattles, arrow_text, factorize_text, prepare_battles
 
 AGREEMENT_VARIANTS: tuple[str, ...] = ("fdt", "with_tie", "without_tie")
 
@@ -40,6 +41,11 @@ _CLASS_TABLE = np.array(
         [2, 2, -1],  # Tie: no lean, so its own class under FDT
     ]
 )
+_N_OUTCOMES = len(_CLASS_TABLE)
+# For each (human outcome, judge outcome) cell, flattened, and each variant: is the pair
+# counted, and do the two agree?
+_COUNTED = ((_CLASS_TABLE[:, None, :] >= 0) & (_CLASS_TABLE[None, :, :] >= 0)).reshape(-1, 3).astype(np.int64)
+_AGREED = _COUNTED * (_CLASS_TABLE[:, None, :] == _CLASS_TABLE[None, :, :]).reshape(-1, 3)
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,11 @@ class Agreement:
 
 
 class _KeyTable:
-    """The last row holding each pair key, found by binary search on sorted keys.
+    """The last row holding each pair key, as sorted unique keys with their row positions.
 
-    Keys are plain integers, so sorting once and ``searchsorted`` beats building hash indexes
-    for the few thousand pairs of an arena file, and stays O(n log n) for millions.
+    Keys are plain integers, so sorting once and merging two sorted key lists with
+    ``searchsorted`` beats building hash indexes for the few thousand pairs of an arena file,
+    and stays O(n log n) for millions.
     """
 
     def __init__(self, keys: np.ndarray) -> None:
@@ -95,42 +102,54 @@ class _KeyTable:
         ordered = keys[order]
         # With a stable sort, the last row of each run of equal keys is the key's last occurrence.
         last = np.r_[ordered[1:] != ordered[:-1], True]
-        self._keys = ordered[last]
-        self._positions = order[last]
-        self.kept = np.zeros(len(keys), dtype=bool)
-        self.kept[self._positions] = True
+        self.keys = ordered[last]
+        self.positions = order[last]
+        self.overridden = order[~last]  # rows replaced by a later row with the same key
 
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Last position of each key, -1 where absent."""
-        slot = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
-        return np.where(self._keys[slot] == keys, self._positions[slot], -1)
+    def match(self, other: _KeyTable) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions (here, in ``other``) of the keys both tables hold."""
+        slot = np.minimum(np.searchsorted(other.keys, self.keys), len(other.keys) - 1)
+        found = other.keys[slot] == self.keys
+        return self.positions[found], other.positions[slot[found]]
 
 
 def _dedupe(
     columns: PreparedBattles, keys: np.ndarray, name: str, on_duplicate: Literal["error", "last"]
-) -> tuple[np.ndarray, _KeyTable, int]:
-    """Rows kept (positions, file order) and the key table, after resolving repeated pairs."""
+) -> _KeyTable:
+    """The key table of one verdict set, after resolving repeated pairs."""
     table = _KeyTable(keys)
-    n_duplicated = int(len(keys) - table.kept.sum())
-    if n_duplicated and on_duplicate == "error":
-        position = int(np.flatnonzero(~table.kept)[0])
+    if len(table.overridden) and on_duplicate == "error":
         raise ValueError(
-            f"{name}: {columns.row_label(position)} is judged more than once ({n_duplicated} repeated "
-            "row(s)); pass on_duplicate='last' to keep the last verdict for each pair, as the "
-            "official script does"
+            f"{name}: {columns.row_label(int(table.overridden.min()))} is judged more than once "
+            f"({len(table.overridden)} repeated row(s)); pass on_duplicate='last' to keep the last "
+            "verdict for each pair, as the official script does"
         )
-    return np.flatnonzero(table.kept), table, n_duplicated
+    return table
+
+
+def _uid_codes(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the two ``uid`` columns over their shared values (one Arrow pass when possible)."""
+    human_uid, judge_uid = arrow_text(human.uid), arrow_text(judge.uid)
+    if human_uid is not None and judge_uid is not None and human_uid.type == judge_uid.type:
+        codes = pa.concat_arrays([human_uid, judge_uid]).dictionary_encode().indices.to_numpy()
+        codes = codes.astype(np.int64)
+        return codes[: len(human_uid)], codes[len(human_uid) :]
+    (human_codes, judge_codes), _ = factorize_text(human.uid, judge.uid)
+    return human_codes, judge_codes
 
 
 def _pair_keys(human: PreparedBattles, judge: PreparedBattles) -> tuple[np.ndarray, np.ndarray]:
     """One integer key per (uid, model A, model B), comparable across the two sets."""
-    (human_uid, judge_uid), _ = factorize_text(human.frame["uid"], judge.frame["uid"])
+    human_uid, judge_uid = _uid_codes(human, judge)
     h, j = human.encoded, judge.encoded
-    (h_a, h_b, j_a, j_b), models = union_codes(
-        (h.a, h.models), (h.b, h.models), (j.a, j.models), (j.b, j.models)
-    )
-    m = len(models)
-    return (human_uid * m + h_a) * m + h_b, (judge_uid * m + j_a) * m + j_b
+    # Model lists are short: a dict maps both onto one numbering without another hashing pass.
+    shared: dict[str, int] = {}
+    for model in (*h.models, *j.models):
+        shared.setdefault(model, len(shared))
+    h_code = np.array([shared[model] for model in h.models], dtype=np.int64)
+    j_code = np.array([shared[model] for model in j.models], dtype=np.int64)
+    m = len(shared)
+    return (human_uid * m + h_code[h.a]) * m + h_code[h.b], (judge_uid * m + j_code[j.a]) * m + j_code[j.b]
 
 
 def _harmonic_mean(x: float, y: float) -> float:
@@ -161,45 +180,42 @@ def judge_agreement(
     human_columns = prepare_battles(human, name="human verdicts")
     judge_columns = prepare_battles(judge, name="judge verdicts")
     human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
-    human_rows, _, human_dupes = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
-    judge_rows, judge_table, judge_dupes = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
-
-    position = judge_table.lookup(human_keys[human_rows])
-    matched = position >= 0
-    human_matched = human_rows[matched]
-    judge_matched = position[matched]
+    human_table = _dedupe(human_columns, human_keys, "human verdicts", on_duplicate)
+    judge_table = _dedupe(judge_columns, judge_keys, "judge verdicts", on_duplicate)
+    human_matched, judge_matched = human_table.match(judge_table)
     human_outcome = human_columns.encoded.outcome[human_matched]
     judge_outcome = judge_columns.encoded.outcome[judge_matched]
-    # One column per variant: was the pair counted, and did the two agree?
-    human_class = _CLASS_TABLE[human_outcome]
-    judge_class = _CLASS_TABLE[judge_outcome]
-    counted = (human_class >= 0) & (judge_class >= 0)
-    agreed = counted & (human_class == judge_class)
 
-    n_matched = int(matched.sum())
+    n_matched = len(human_matched)
     names = ["all"]
-    groups = [np.ones(n_matched, dtype=bool)]
+    is_unseen = np.zeros(n_matched, dtype=np.int64)
     unseen = tuple(dict.fromkeys(unseen_models)) if unseen_models is not None else ()
     absent: tuple[str, ...] = ()
     if unseen_models is not None:
         encoded = human_columns.encoded
-        unseen_code = np.isin(encoded.models, list(unseen))
+        unseen_set = set(unseen)
+        unseen_code = np.array([model in unseen_set for model in encoded.models], dtype=bool)
         a, b = encoded.a[human_matched], encoded.b[human_matched]
-        is_unseen = unseen_code[a] | unseen_code[b]
+        is_unseen = (unseen_code[a] | unseen_code[b]).astype(np.int64)
         names += ["seen", "unseen"]
-        groups += [~is_unseen, is_unseen]
         present = np.bincount(a, minlength=len(encoded.models)) + np.bincount(
             b, minlength=len(encoded.models)
         )
         present_models = set(encoded.models[present > 0])
         absent = tuple(model for model in unseen if model not in present_models)
 
-    membership = np.array(groups, dtype=np.float64)  # (group, pair)
-    n_counted = membership @ counted
+    # Count matched pairs once by (seen/unseen, human outcome, judge outcome); every rate is a
+    # sum over that small table, whatever the number of pairs.
+    tally = np.bincount(
+        (is_unseen * _N_OUTCOMES + human_outcome) * _N_OUTCOMES + judge_outcome,
+        minlength=2 * _N_OUTCOMES * _N_OUTCOMES,
+    ).reshape(2, -1)
+    by_group = np.vstack([tally.sum(axis=0), tally]) if unseen_models is not None else tally.sum(axis=0)[None]
+    n_counted = by_group @ _COUNTED
     with np.errstate(divide="ignore", invalid="ignore"):
-        rates = np.where(n_counted > 0, (membership @ agreed) / np.maximum(n_counted, 1), np.nan)
-    pairs = membership.sum(axis=1).astype(np.int64)
-    pairs_without_tie = n_counted[:, 2].astype(np.int64)
+        rates = np.where(n_counted > 0, (by_group @ _AGREED) / np.maximum(n_counted, 1), np.nan)
+    pairs = by_group.sum(axis=1)
+    pairs_without_tie = n_counted[:, 2]
     if unseen_models is not None:
         names.append("harmonic_mean")
         harmonic = [_harmonic_mean(rates[1, k], rates[2, k]) for k in range(len(AGREEMENT_VARIANTS))]
@@ -218,11 +234,11 @@ def judge_agreement(
     counts = {
         "human_verdicts": len(human_columns),
         "judge_verdicts": len(judge_columns),
-        "human_duplicates_dropped": human_dupes,
-        "judge_duplicates_dropped": judge_dupes,
+        "human_duplicates_dropped": len(human_table.overridden),
+        "judge_duplicates_dropped": len(judge_table.overridden),
         "matched": n_matched,
-        "human_only": len(human_rows) - n_matched,
-        "judge_only": len(judge_rows) - n_matched,
-        "tie_pairs_dropped": n_matched - int(counted[:, 2].sum()),
+        "human_only": len(human_table.keys) - n_matched,
+        "judge_only": len(judge_table.keys) - n_matched,
+        "tie_pairs_dropped": n_matched - int(pairs_without_tie[0]),
     }
     return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)

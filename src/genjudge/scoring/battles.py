@@ -61,12 +61,14 @@ class PreparedBattles:
     """A validated battles frame as integer codes (the fast path shared by scoring functions).
 
     ``encoded`` holds models and outcomes; ``frame`` is the caller's frame (rows are named by
-    position), kept for the ``uid`` column and to name rows in later error messages.
+    position), kept to name rows in later error messages; ``uid`` is its ``uid`` column, taken
+    out once because a pandas column lookup costs more than the arithmetic on a small arena.
     """
 
-    def __init__(self, frame: pd.DataFrame, encoded: EncodedBattles) -> None:
+    def __init__(self, frame: pd.DataFrame, encoded: EncodedBattles, uid: pd.Series) -> None:
         self.frame = frame
         self.encoded = encoded
+        self.uid = uid
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -86,6 +88,17 @@ def _row_label(frame: pd.DataFrame, position: int) -> str:
 
 def _is_arrow_text(series: pd.Series) -> bool:
     return isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
+
+
+def arrow_text(series: pd.Series) -> pa.Array | None:
+    """The Arrow array behind an Arrow-backed text column (pandas' default ``str``), else None.
+
+    Zero copy unless the column is in several chunks (e.g. after ``pd.concat``).
+    """
+    if not _is_arrow_text(series):
+        return None
+    array = pa.array(series.array)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
@@ -114,39 +127,11 @@ def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
     return np.split(codes.astype(np.int64), lengths), np.asarray(uniques, dtype=object)
 
 
-def _null_mask(column: pd.Series) -> np.ndarray | bool:
-    """Missing values of a column (``False`` when an Arrow column says it has none)."""
-    if _is_arrow_text(column) and pa.array(column).null_count == 0:
-        return False
-    return column.isna().to_numpy()
-
-
 def _outcome_codes(winner: pd.Series) -> np.ndarray:
     """Position of each winner label in ``WINNER_LABELS``; -1 for anything else."""
-    if _is_arrow_text(winner):
-        array = pa.array(winner)
-        codes = pc.index_in(array, value_set=pa.array(WINNER_LABELS, type=array.type))
-        if codes.null_count:
-            codes = pc.fill_null(codes, -1)
-        return codes.to_numpy().astype(np.int64)
     (codes,), values = factorize_text(winner)
     label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
     return np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[codes]
-
-
-def union_codes(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Re-code several (codes, uniques) factorizations onto one shared set of uniques.
-
-    Only the (short) unique arrays are factorized again, never the full columns.
-    """
-    shared_codes, shared = pd.factorize(np.concatenate([uniques for _, uniques in parts]))
-    recoded = []
-    start = 0
-    for codes, uniques in parts:
-        lookup = shared_codes[start : start + len(uniques)].astype(np.int64)
-        recoded.append(lookup[codes])
-        start += len(uniques)
-    return recoded, np.asarray(shared, dtype=object)
 
 
 def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "battles") -> PreparedBattles:
@@ -166,11 +151,14 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
     if len(battles) == 0:
         raise ValueError(f"{name} is empty: at least one battle is needed")
     frame = battles
-    (a, b), models = factorize_text(frame["model_a"], frame["model_b"])
-    null = _null_mask(frame["uid"]) | _null_mask(frame["winner"]) | (a < 0) | (b < 0)
+    columns = [frame[column] for column in BATTLE_COLUMNS]
+    arrays = [arrow_text(column) for column in columns]
+    if all(array is not None for array in arrays) and len({array.type for array in arrays}) == 1:
+        a, b, outcome, models, null = _encode_arrow(*arrays)
+    else:
+        a, b, outcome, models, null = _encode_columns(*columns)
     if null.any():
         raise ValueError(f"{name}: {_row_label(frame, int(np.flatnonzero(null)[0]))} has a missing value")
-    outcome = _outcome_codes(frame["winner"])
     unknown = np.flatnonzero(outcome < 0)
     if len(unknown):
         raise ValueError(
@@ -186,7 +174,40 @@ def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "bat
     encoded = EncodedBattles(
         models=models, a=a, b=b, outcome=outcome, model_index=pd.Index(models, dtype=object, name="model")
     )
-    return PreparedBattles(frame, encoded)
+    return PreparedBattles(frame, encoded, columns[0])
+
+
+_Encoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _encode_arrow(uid: pa.Array, model_a: pa.Array, model_b: pa.Array, winner: pa.Array) -> _Encoded:
+    """(a, b, outcome, models, missing) from Arrow text columns, with one hashing pass.
+
+    ``model_a``, ``model_b`` and ``winner`` are dictionary-encoded together: values are numbered
+    in order of first appearance, so the models (all seen before the first winner label) take
+    codes ``0 .. n_models - 1`` and the few distinct labels are looked up afterwards.
+    """
+    n = len(uid)
+    missing = np.zeros(n, dtype=bool)
+    for array in (uid, model_a, model_b, winner):
+        if array.null_count:
+            missing |= array.is_null().to_numpy(zero_copy_only=False)
+    encoded = pa.concat_arrays([model_a, model_b, winner]).dictionary_encode()
+    codes = pc.fill_null(encoded.indices, 0) if encoded.null_count else encoded.indices
+    codes = codes.to_numpy().astype(np.int64)
+    a, b, labels = codes[:n], codes[n : 2 * n], codes[2 * n :]
+    values = encoded.dictionary.to_pylist()
+    n_models = int(max(a.max(), b.max())) + 1
+    label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
+    outcome = np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[labels]
+    return a, b, outcome, np.array(values[:n_models], dtype=object), missing
+
+
+def _encode_columns(uid: pd.Series, model_a: pd.Series, model_b: pd.Series, winner: pd.Series) -> _Encoded:
+    """(a, b, outcome, models, missing) from columns of any dtype (the general path)."""
+    (a, b), models = factorize_text(model_a, model_b)
+    missing = uid.isna().to_numpy() | winner.isna().to_numpy() | (a < 0) | (b < 0)
+    return a, b, _outcome_codes(winner), models, missing
 
 
 def validate_battles(battles: pd.DataFrame, *, name: str = "battles") -> pd.DataFrame:

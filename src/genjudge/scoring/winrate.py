@@ -122,12 +122,12 @@ def _matrices(encoded: EncodedBattles, variants) -> dict[str, pd.DataFrame]:
     credit, counted = counts @ _CREDIT, counts @ _COUNTED  # (model, opponent, variant)
     rates = _ratio(credit, counted)
     overall = _ratio(credit.sum(axis=1), counted.sum(axis=1))
+    orders = np.argsort(-np.nan_to_num(overall, nan=-1.0), axis=0, kind="stable")  # (rank, variant)
     result = {}
     for variant in variants:
-        k = VARIANTS.index(variant)
-        order = np.argsort(-np.nan_to_num(overall[:, k], nan=-1.0), kind="stable")
+        order = orders[:, VARIANTS.index(variant)]
         index = encoded.model_index.take(order)
         result[variant] = pd.DataFrame(
-            rates[:, :, k][np.ix_(order, order)], index=index, columns=index.rename("opponent")
+            rates[order][:, order, VARIANTS.index(variant)], index=index, columns=index.rename("opponent")
         )
     return result
