@@ -81,11 +81,12 @@ for title, fn in [("Force Dividing Tie Into A or B (FDT)", w.tie2ABdiv),
 
 
 def export_mirror(mirror: Path, target: Path) -> None:
-    """Write the official scripts and verdict files from the bare mirror into ``target``."""
+    """Write the official scripts and verdict files from a clone (bare or not) into ``target``."""
+    git_dir = mirror / ".git" if (mirror / ".git").is_dir() else mirror
     (target / ARENA).mkdir(parents=True)
     for path in (*SCRIPTS, PAIRS, *FILES.values()):
         blob = subprocess.run(
-            ["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"], check=True, capture_output=True
+            ["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"], check=True, capture_output=True
         ).stdout
         (target / path).write_bytes(blob)
 
@@ -249,7 +250,9 @@ def time_both(workdir: Path, frames: dict, repeat: int) -> tuple[float, float, f
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mirror", type=Path, default=MIRROR, help="bare git mirror of LanceZPF/OpenING")
+    parser.add_argument(
+        "--mirror", type=Path, default=MIRROR, help="git clone (bare or not) of LanceZPF/OpenING"
+    )
     parser.add_argument("--repeat", type=int, default=20, help="timing repetitions (best is kept)")
     args = parser.parse_args()
     if not args.mirror.exists():
