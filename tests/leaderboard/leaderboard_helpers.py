@@ -6,13 +6,15 @@ output layout (``<total_uid>.json`` + ``<total_uid>-o-<k>.jpg``), as a folder or
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
+import socket
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PIL import Image
@@ -121,3 +123,31 @@ class WordCountJudge:
                 winner = "Tie(A)" if lean == 0 else "Tie(B)"
             verdicts.append(Verdict(winner=winner, probabilities={winner: 1.0}))
         return verdicts
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(service, board_dir: Path) -> Iterator[str]:
+    """Serve the Space for ``service`` on a free loopback port with its worker running; yield the URL."""
+    from genjudge.leaderboard.ui import build_app
+
+    service.start_worker(poll_seconds=0.2)
+    app = build_app(service, refresh_seconds=1.0)
+    port = free_port()
+    app.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        allowed_paths=[str(board_dir)],
+        quiet=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+        service.stop_worker()

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
-from leaderboard_helpers import WordCountJudge, make_zip
+from leaderboard_helpers import WordCountJudge, make_zip, serving
 
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.leaderboard.ui import build_app
 
 gradio_client = pytest.importorskip("gradio_client")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -28,21 +20,8 @@ def running_app(tmp_path, instances):
         {"opening-test": instances},
         WordCountJudge(),
     )
-    service.start_worker(poll_seconds=0.2)
-    app = build_app(service, refresh_seconds=1.0)
-    port = free_port()
-    app.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        allowed_paths=[str(tmp_path / "lb" / "board")],
-        quiet=True,
-    )
-    try:
-        yield service, f"http://127.0.0.1:{port}/"
-    finally:
-        app.close()
-        service.stop_worker()
+    with serving(service, tmp_path / "lb" / "board") as url:
+        yield service, url
 
 
 def wait_for(predicate, timeout: float = 30.0):

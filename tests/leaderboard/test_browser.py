@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from leaderboard_helpers import zip_folder
+from leaderboard_helpers import serving, zip_folder
 
 from genjudge.leaderboard.demo import run_demo_board, sample_submissions
-from genjudge.leaderboard.ui import build_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -79,22 +78,11 @@ def click_tab(driver, name: str) -> None:
 
 def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
     from selenium.webdriver.common.by import By
-    from test_app import free_port
 
     # The bundled sample board, judged by the offline reference judge, as `genjudge demo` makes it.
     service = run_demo_board(tmp_path / "lb", progress=False).service()
-    service.start_worker(poll_seconds=0.2)
-    app = build_app(service, refresh_seconds=1.0)
-    port = free_port()
-    app.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        allowed_paths=[str(tmp_path / "lb" / "board")],
-        quiet=True,
-    )
-    try:
-        browser.get(f"http://127.0.0.1:{port}/")
+    with serving(service, tmp_path / "lb" / "board") as url:
+        browser.get(url)
         wait_until(lambda: "Aurora-Interleave" in browser.find_element(By.ID, "board-table").text)
 
         click_tab(browser, "Submit")
@@ -128,6 +116,3 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         shot = ARTIFACTS / "leaderboard.png"
         browser.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
-    finally:
-        app.close()
-        service.stop_worker()

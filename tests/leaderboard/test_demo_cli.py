@@ -37,7 +37,7 @@ def test_demo_prints_the_board_and_writes_the_plots(tmp_path):
 @pytest.mark.slow
 def test_demo_serve_shows_the_board_and_takes_a_new_submission(tmp_path):
     gradio_client = pytest.importorskip("gradio_client")
-    from test_app import free_port
+    from leaderboard_helpers import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC), "HF_HUB_OFFLINE": "1"}

@@ -27,7 +27,7 @@ SRC = HERE.parents[1] / "src"
 
 @pytest.mark.slow
 def test_fifty_concurrent_submissions_make_fifty_rows(tmp_path, instances):
-    from test_app import free_port
+    from leaderboard_helpers import free_port
 
     service = LeaderboardService(
         LeaderboardStore(tmp_path / "lb"), {"opening-test": instances}, WordCountJudge()

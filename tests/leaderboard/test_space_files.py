@@ -47,7 +47,7 @@ def test_app_is_thin():
 def test_the_space_entry_point_serves_on_loopback(tmp_path):
     """`python app.py` as the Space runs it, configured by environment variables only."""
     gradio_client = pytest.importorskip("gradio_client")
-    from test_app import free_port
+    from leaderboard_helpers import free_port
 
     port = free_port()
     env = {
