@@ -151,3 +151,20 @@ def serving(service, board_dir: Path) -> Iterator[str]:
     finally:
         app.close()
         service.stop_worker()
+
+
+def connect_when_serving(server, port: int, timeout: float):
+    """A ``gradio_client.Client`` for a server started as a subprocess, once it answers.
+
+    Fails at once if the process exits before serving, instead of waiting out the timeout.
+    """
+    import gradio_client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
+        except Exception:
+            assert server.poll() is None, "the server exited before serving"
+            assert time.monotonic() < deadline, f"nothing served on port {port} within {timeout} s"
+            time.sleep(1)

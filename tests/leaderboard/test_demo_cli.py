@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from leaderboard_helpers import zip_folder
+from leaderboard_helpers import connect_when_serving, free_port, zip_folder
 from typer.testing import CliRunner
 
 from genjudge.cli import app
@@ -37,7 +37,6 @@ def test_demo_prints_the_board_and_writes_the_plots(tmp_path):
 @pytest.mark.slow
 def test_demo_serve_shows_the_board_and_takes_a_new_submission(tmp_path):
     gradio_client = pytest.importorskip("gradio_client")
-    from leaderboard_helpers import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC), "HF_HUB_OFFLINE": "1"}
@@ -59,15 +58,7 @@ def test_demo_serve_shows_the_board_and_takes_a_new_submission(tmp_path):
         start_new_session=True,
     )
     try:
-        client = None
-        deadline = time.monotonic() + 120
-        while client is None and time.monotonic() < deadline:
-            try:
-                client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
-            except Exception:
-                assert server.poll() is None, "the demo exited before serving"
-                time.sleep(1)
-        assert client is not None
+        client = connect_when_serving(server, port, timeout=120)
         table = client.predict("", "Rank", False, api_name="/board")[0]
         assert len(table["data"]) == len(sample_submissions())
 

@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
+from leaderboard_helpers import connect_when_serving, free_port
 
 SPACE = Path(__file__).resolve().parents[2] / "spaces" / "leaderboard"
 
@@ -46,8 +46,7 @@ def test_app_is_thin():
 
 def test_the_space_entry_point_serves_on_loopback(tmp_path):
     """`python app.py` as the Space runs it, configured by environment variables only."""
-    gradio_client = pytest.importorskip("gradio_client")
-    from leaderboard_helpers import free_port
+    pytest.importorskip("gradio_client")
 
     port = free_port()
     env = {
@@ -68,15 +67,7 @@ def test_the_space_entry_point_serves_on_loopback(tmp_path):
         start_new_session=True,
     )
     try:
-        client = None
-        deadline = time.monotonic() + 90
-        while client is None and time.monotonic() < deadline:
-            try:
-                client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
-            except Exception:
-                assert server.poll() is None, "app.py exited"
-                time.sleep(1)
-        assert client is not None
+        client = connect_when_serving(server, port, timeout=90)
         assert client.predict(api_name="/queue")["data"] == []
         page = httpx.get(f"http://127.0.0.1:{port}/config").text
         assert "hf_never_shown_anywhere" not in page
