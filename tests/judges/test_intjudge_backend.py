@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from support.random_qwen_vl import save_random_checkpoint
 
 from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound, length_groups
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
-from genjudge.judges.random_qwen_vl import save_random_checkpoint
 from genjudge.records import Step
 
 
@@ -261,7 +261,7 @@ def test_max_pixels_caps_the_image_tokens(checkpoint, judge, items):
 
 def test_the_benchmark_7b_architecture_has_qwen2_vl_7b_shapes():
     """The GPU benchmark's random model is built on the meta device here: shapes only, no memory."""
-    from genjudge.judges.random_qwen_vl import random_components
+    from support.random_qwen_vl import random_components
 
     model, _ = random_components("7b", device="meta", dtype=torch.bfloat16)
     assert sum(p.numel() for p in model.parameters()) == 8_291_375_616  # the 8.29 B of Qwen2-VL-7B

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from genjudge.benchmarks.opening import sample_dir
 from genjudge.cli import app
-from genjudge.judges.battles import BattleError, read_pairs_file
+from genjudge.judges.pair_jobs import BattleError, read_pairs_file
 
 MODELS = ["Aurora-Interleave", "Drift-Gen", "Mosaic-Base", "Quill-TextOnly"]
 PAIRS = [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from leaderboard_helpers import serving, zip_folder
 
-from genjudge.leaderboard.demo import run_demo_board, sample_submissions
+from genjudge.leaderboard.sample_board import run_demo_board, sample_submissions
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.leaderboard.demo import sample_submissions
+from genjudge.leaderboard.sample_board import sample_submissions
 
 runner = CliRunner()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from leaderboard_helpers import WordCountJudge
 
-from genjudge.leaderboard.demo import run_demo_board, sample_submissions
+from genjudge.leaderboard.sample_board import run_demo_board, sample_submissions
 from genjudge.leaderboard.store import FINISHED
 
 

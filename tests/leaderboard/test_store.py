@@ -8,7 +8,7 @@ import pytest
 from leaderboard_helpers import make_zip
 
 from genjudge.durable import append_jsonl, read_jsonl, repair_tail
-from genjudge.leaderboard.hub import HubMirror
+from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import FINISHED, PENDING, RUNNING, LeaderboardStore
 from genjudge.leaderboard.worker import Worker
 from genjudge.submissions import SubmissionError

@@ -15,9 +15,9 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from genjudge.arena_plots import rating_chart, win_rate_heatmap
 from genjudge.benchmarks.opening_arena import ArenaFormatError, read_verdicts
 from genjudge.cli.console import make_console
-from genjudge.plots import rating_chart, win_rate_heatmap
 from genjudge.scoring.agreement import Agreement, judge_agreement
 from genjudge.scoring.battles import prepare_battles
 from genjudge.scoring.bradley_terry import fit_bradley_terry

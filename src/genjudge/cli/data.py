@@ -12,7 +12,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
 from genjudge.cli.console import make_console
-from genjudge.hub import push_to_hub
+from genjudge.publish import push_to_hub
 
 app = typer.Typer(
     help="Build benchmark datasets (Parquet + dataset card) and publish them.", no_args_is_help=True

@@ -12,7 +12,8 @@ from rich.table import Table
 from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
 from genjudge.cli.console import make_console
 from genjudge.durable import atomic_write_json
-from genjudge.judges.battles import (
+from genjudge.judges.interleaved import win_rate_table
+from genjudge.judges.pair_jobs import (
     Battle,
     BattleError,
     battles_from_rows,
@@ -21,7 +22,6 @@ from genjudge.judges.battles import (
     read_pairs_file,
     verdict_records,
 )
-from genjudge.judges.interleaved import win_rate_table
 from genjudge.judges.protocol import JudgeError
 from genjudge.judges.registry import judge_names, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs

@@ -25,7 +25,7 @@ import pandas as pd
 
 from genjudge.judges.protocol import PairwiseJudge
 from genjudge.leaderboard.board import BoardView
-from genjudge.leaderboard.hub import HubMirror
+from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 from genjudge.records import Instance

@@ -12,7 +12,7 @@ board reproducible)::
 
 Every write is atomic (temp file + fsync + rename); writers are serialised by a file lock, so
 the Space's callbacks, its worker thread and a CLI in another process can share one folder.
-With a :class:`~genjudge.leaderboard.hub.HubMirror` each change is also one Hub commit.
+With a :class:`~genjudge.leaderboard.mirror.HubMirror` each change is also one Hub commit.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from genjudge.durable import (
     read_jsonl,
     repair_tail,
 )
-from genjudge.leaderboard.hub import HubMirror
+from genjudge.leaderboard.mirror import HubMirror
 from genjudge.records import Instance, ModelOutput, Step
 from genjudge.submissions import (
     Submission,

@@ -31,7 +31,7 @@ from tqdm.auto import tqdm
 from genjudge.durable import atomic_target
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, Verdict
 from genjudge.leaderboard.board import build_board
-from genjudge.leaderboard.plots import rating_chart, winrate_heatmap
+from genjudge.leaderboard.board_charts import rating_chart, winrate_heatmap
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore, now
 from genjudge.records import Instance, ModelOutput
 from genjudge.scoring.incremental import BoardState

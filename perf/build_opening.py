@@ -1,6 +1,6 @@
 """Build benchmark for `genjudge data build opening`.
 
-    python benchmarks/build_opening.py [--instances 5000] [--repeat 3]
+    python perf/build_opening.py [--instances 5000] [--repeat 3]
 
 Generates an OpenING-format release in a temporary folder (``--instances`` test instances over the
 56 official subtasks, two or three small JPEGs each), then measures in the same run:

@@ -8,7 +8,7 @@ baseline of recomputing the board from all battles from scratch (fresh counts + 
 worker without running statistics would also have to re-read every stored verdict, which is not
 counted here). Fit times are the median of three runs.
 
-    python benchmarks/leaderboard_render.py [--models 1000] [--battles 1000000]
+    python perf/leaderboard_render.py [--models 1000] [--battles 1000000]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Judge throughput: batched verdict scoring vs the official per-pair ``generate`` (128 new tokens).
 
 Both modes judge the same OpenING-sized pairs in the same run, on a randomly initialised Qwen2-VL
-(see ``genjudge.judges.random_qwen_vl``):
+(see ``tests/support/random_qwen_vl.py``):
 
 - baseline, "official generate": one pair at a time, greedy decoding of up to ``--max-new-tokens``
   (128 as in ``IntJudge_judge_AB.py``). With random weights the model never emits its end-of-turn
@@ -15,8 +15,8 @@ Pairs are shaped like OpenING's: an input with a text and ``--input-images`` ima
 outputs with ``--output-steps`` steps each (``--tokens-per-output`` text tokens in total, one image
 per step up to ``--images-per-output``).
 
-    python benchmarks/judge_throughput.py                                # CPU, scaled-down model
-    python benchmarks/judge_throughput.py --device cuda --arch 7b        # GPU, Qwen2-VL-7B shapes, bf16
+    python perf/judge_throughput.py                                # CPU, scaled-down model
+    python perf/judge_throughput.py --device cuda --arch 7b        # GPU, Qwen2-VL-7B shapes, bf16
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import io
 import json
 import platform
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -36,8 +37,11 @@ from tqdm import tqdm
 
 from genjudge.judges.intjudge import IntJudge
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.judges.random_qwen_vl import ARCHITECTURES, random_components
 from genjudge.records import Step
+
+# The random-model builder is test support, not part of the installed library.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.random_qwen_vl import ARCHITECTURES, random_components
 
 VOCABULARY = (
     "the a of to and in with for on by step image shows then next we add mix bake place city river "

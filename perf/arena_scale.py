@@ -1,6 +1,6 @@
 """Arena scoring at scale: 1,000,000 synthetic battles over 30 models.
 
-    python benchmarks/arena_scale.py [--battles 1000000] [--models 30] [--rounds 1000] [--baseline-rounds 3]
+    python perf/arena_scale.py [--battles 1000000] [--models 30] [--rounds 1000] [--baseline-rounds 3]
 
 genjudge: validate + all four win-rate variants (overall and head-to-head) + Bradley–Terry with
 ``--rounds`` bootstrap rounds (multinomial over unique (pair, outcome) counts, replicates fitted

@@ -1,6 +1,6 @@
 """Reproduce OpenING's official arena numbers and time genjudge against the official scripts.
 
-    python benchmarks/official_compare.py [--mirror /work/.mirror/LanceZPF+OpenING/repo] [--repeat 20]
+    python perf/official_compare.py [--mirror /work/.mirror/LanceZPF+OpenING/repo] [--repeat 20]
 
 The official repository (LanceZPF/OpenING, a bare git mirror) is read with ``git show`` into a
 temporary folder at run time; nothing from it is stored in this project. Then:

@@ -1,6 +1,6 @@
 """The board's two pictures, drawn once per finished job (never per page view).
 
-The figures themselves are the arena's (:mod:`genjudge.plots`); this module picks what the board
+The figures themselves are the arena's (:mod:`genjudge.arena_plots`); this module picks what the board
 shows — the top models in board order, their head-to-head FDT rates from the running statistics —
 and writes PNG files next to the board, so the page only serves images.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from genjudge.plots import rating_chart as arena_rating_chart
-from genjudge.plots import win_rate_heatmap
+from genjudge.arena_plots import rating_chart as arena_rating_chart
+from genjudge.arena_plots import win_rate_heatmap
 from genjudge.scoring.incremental import BoardState
 
 TOP = 20

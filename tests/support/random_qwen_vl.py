@@ -1,4 +1,5 @@
-"""Randomly initialised Qwen2-VL judges built from a config: for tests and throughput benchmarks.
+"""Randomly initialised Qwen2-VL judges built from a config: test support, also used by
+``perf/judge_throughput.py`` (kept out of the installed library: users never need a random judge).
 
 Nothing is downloaded: the tokenizer is a byte-level BPE trained here with ``tokenizers`` (with the
 Qwen2-VL special tokens and a ChatML chat template), the image processor is Qwen2-VL's PIL one,
