@@ -21,7 +21,8 @@ from typing import ClassVar
 import datasets
 
 from genjudge.benchmarks.opening import FEATURES, available_splits, instance_to_row, iter_records, sample_dir
-from genjudge.benchmarks.opening.card import CITATION, HOMEPAGE
+from genjudge.benchmarks.opening.card import HOMEPAGE
+from genjudge.benchmarks.opening.citation import CITATION
 
 _DESCRIPTION = (
     "OpenING: open-ended interleaved image-text generation. Each instance has ordered input steps and a "

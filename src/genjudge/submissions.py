@@ -135,7 +135,7 @@ def check_model_name(name: str, taken: Collection[str] = (), limits: SubmissionL
     return name
 
 
-def _check_short_text(value: str, field: str, limit: int) -> str:
+def check_short_text(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise SubmissionError(f"is {len(value)} characters long (at most {limit})", field=field)
@@ -144,8 +144,8 @@ def _check_short_text(value: str, field: str, limit: int) -> str:
     return value
 
 
-def _check_link(link: str, limits: SubmissionLimits) -> str:
-    link = _check_short_text(link, "model_link", limits.max_link_chars)
+def check_link(link: str, limits: SubmissionLimits) -> str:
+    link = check_short_text(link, "model_link", limits.max_link_chars)
     if link and not re.match(r"^https?://[^\s<>\"']+$", link):
         raise SubmissionError(f"{link!r} is not an http(s) URL", field="model_link")
     return link
@@ -450,8 +450,8 @@ def validate_submission(
     """Validate an uploaded zip or folder against a benchmark; nothing is written outside a temp dir."""
     limits = limits or SubmissionLimits()
     model = check_model_name(model_name, list(taken_names), limits)
-    link = _check_link(link, limits)
-    description = _check_short_text(description, "model_description", limits.max_description_chars)
+    link = check_link(link, limits)
+    description = check_short_text(description, "model_description", limits.max_description_chars)
     source = Path(source)
     if not source.exists():
         raise SubmissionError("does not exist", file=str(source))

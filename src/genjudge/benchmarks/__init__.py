@@ -1,1 +1,31 @@
-"""Benchmark definitions: one module per benchmark (features, official release parsing, submission format)."""
+"""Benchmark definitions: one package per benchmark (schema, official release reader, submission
+format, and the leaderboard plug-in it exports as ``SPEC``; see :mod:`genjudge.benchmarks.plugin`).
+
+:func:`load_spec` finds a benchmark's plug-in by name, importing only that benchmark's package, so
+serving one board never pays for another's dependencies.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from genjudge.benchmarks.plugin import BenchmarkSpec
+
+_PLUGINS = {
+    "opening": "genjudge.benchmarks.opening.board",
+}
+
+
+def benchmark_names() -> list[str]:
+    """Names of the benchmarks that can be served on a leaderboard."""
+    return list(_PLUGINS)
+
+
+def load_spec(name: str) -> BenchmarkSpec:
+    """The plug-in of benchmark ``name``; a clear error listing the known ones otherwise."""
+    module = _PLUGINS.get(name)
+    if module is None:
+        raise ValueError(f"unknown benchmark {name!r}; known: {', '.join(_PLUGINS)}")
+    return import_module(module).SPEC

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from genjudge.cli.console import make_console
 from genjudge.cli.leaderboard import print_board
-from genjudge.leaderboard.sample_board import BENCHMARK, run_demo_board
+from genjudge.leaderboard.sample_board import BOARD_ID, run_demo_board
 from genjudge.sample_dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
 
 console = make_console()
@@ -33,7 +33,11 @@ def show_summary(summary: DatasetSummary) -> None:
 
 def demo(
     out: Annotated[
-        Path, typer.Option("--out", help="Folder for the demo's outputs (its opening-dataset/ is replaced).")
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder for the demo's outputs (its opening-dataset/ and leaderboard/ are replaced).",
+        ),
     ] = DEFAULT_DEMO_DIR,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Then serve the leaderboard Space on 127.0.0.1.")
@@ -41,7 +45,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for --serve.")] = 7860,
 ) -> None:
     """Build the bundled OpenING sample into a dataset repo, submit the bundled sample models to a
-    local leaderboard, judge them offline and print the board (``--serve`` then opens the Space)."""
+    fresh local leaderboard, judge them offline and print the board (--serve then opens the Space)."""
     dataset_dir = out / "opening-dataset"
     console.rule("1. Build the embedded OpenING sample into a Hub-ready dataset folder")
     report = build_sample_dataset(dataset_dir)
@@ -53,7 +57,12 @@ def demo(
     board = run_demo_board(out / "leaderboard")
     for model, result in board.submissions:
         console.print(f"{model}: {result.message}")
-    print_board(board.table, f"{BENCHMARK} leaderboard (judge: {board.judge.judge_id})")
+    print_board(
+        board.table,
+        f"{BOARD_ID} leaderboard (judge: {board.board.judge.judge_id})",
+        board.board.spec,
+        board.board.spec.sort_note,
+    )
     for chart in board.charts:
         console.print(f"Wrote {chart}")
     console.print(f"Leaderboard dataset: {board.store.root} (load_dataset(..., 'results'))")

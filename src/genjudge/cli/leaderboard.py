@@ -1,16 +1,24 @@
-"""``genjudge leaderboard``: serve the Space, submit outputs, follow the queue, print the board."""
+"""``genjudge leaderboard``: serve the Space, submit, follow the queue, print a board — for any benchmark."""
 
 from __future__ import annotations
 
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from genjudge.benchmarks import benchmark_names, load_spec
+
 app = typer.Typer(
-    help="The leaderboard: a local folder (default) or a Hub dataset repo.", no_args_is_help=True
+    help="The leaderboard: a local folder (default) or a Hub dataset repo, one board per benchmark.",
+    no_args_is_help=True,
 )
+
+BenchmarkName = Enum("BenchmarkName", {name.replace("-", "_"): name for name in benchmark_names()}, type=str)
+
+DEFAULT_BENCHMARK = BenchmarkName("opening")
 
 StoreOpt = Annotated[
     Path | None,
@@ -22,57 +30,115 @@ RepoOpt = Annotated[
     str | None,
     typer.Option("--repo", help="Hub dataset repo to mirror the folder to (token from env HF_TOKEN)."),
 ]
-JudgeOpt = Annotated[
-    str | None, typer.Option("--judge", help="Judge name (env GENJUDGE_JUDGE; default reference).")
+BenchmarksOpt = Annotated[
+    list[BenchmarkName] | None,
+    typer.Option(
+        "--benchmark",
+        "-b",
+        help="Benchmark to serve, one board each; repeat for several "
+        "(env GENJUDGE_BENCHMARKS; default opening).",
+    ),
 ]
-OpeningOpt = Annotated[
-    Path | None, typer.Option("--opening-dir", help="OpenING release folder (default: the embedded sample).")
+BoardOptionsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--option",
+        "-o",
+        metavar="[BENCHMARK.]KEY=VALUE",
+        help="A board option, e.g. opening.split=dev or opening.judge=intjudge; the benchmark may be left "
+        "out when only one is served. `genjudge leaderboard options` lists every key.",
+    ),
 ]
-SplitOpt = Annotated[str | None, typer.Option("--split", help="Benchmark split (default: test).")]
 
 
-def _config(store: Path | None, repo: str | None, judge: str | None, opening: Path | None, split: str | None):
+def _parse_options(values: list[str], benchmarks: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    options: dict[str, dict[str, str]] = {}
+    for value in values:
+        key, sep, setting = value.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="--option")
+        benchmark, dot, name = key.rpartition(".")
+        if not dot:
+            if len(benchmarks) != 1:
+                raise typer.BadParameter(
+                    f"{value!r}: say which benchmark it is for (e.g. opening.{key}=...)",
+                    param_hint="--option",
+                )
+            benchmark = benchmarks[0]
+        if benchmark not in benchmarks:
+            raise typer.BadParameter(
+                f"{value!r}: {benchmark!r} is not served here ({', '.join(benchmarks)})",
+                param_hint="--option",
+            )
+        known = [option.name for option in load_spec(benchmark).options]
+        if name not in known:
+            raise typer.BadParameter(
+                f"{value!r}: {benchmark} has no option {name!r}; its options: {', '.join(known)}",
+                param_hint="--option",
+            )
+        options.setdefault(benchmark, {})[name] = setting
+    return options
+
+
+def _config(
+    store: Path | None,
+    repo: str | None,
+    benchmarks: list[BenchmarkName] | None = None,
+    options: list[str] | None = None,
+):
     from genjudge.leaderboard.service import LeaderboardConfig
 
     base = LeaderboardConfig.from_env()
+    names = tuple(b.value for b in benchmarks) if benchmarks else base.benchmarks
+    given = _parse_options(options or [], names)
+    merged = {name: {**base.options.get(name, {}), **given.get(name, {})} for name in names}
     return LeaderboardConfig(
-        store_dir=store or base.store_dir,
-        repo_id=repo or base.repo_id,
-        judge=judge or base.judge,
-        opening_dir=opening or base.opening_dir,
-        opening_split=split or base.opening_split,
-        allow_missing_images=base.allow_missing_images,
+        store_dir=store or base.store_dir, repo_id=repo or base.repo_id, benchmarks=names, options=merged
     )
 
 
-TERMINAL_HEADERS = {
-    "Rank": "#",
-    "Model": "Model",
-    "BT rating": "Rating",
-    "95% CI": "95% CI",
-    "Win rate FDT (%)": "FDT %",
-    "Win rate with tie (%)": "Tie %",
-    "Win rate without tie (%)": "No-tie %",
-    "Battles": "Battles",
-    "Submitted": "Submitted",
-    "Link": "Link",
-}
+def _open_boards(config):
+    from genjudge.judges.protocol import JudgeError
+
+    try:
+        return config.open_boards()
+    except (ValueError, OSError, JudgeError) as exc:
+        typer.echo(f"Cannot open the board: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
-def print_board(table, title: str) -> None:
-    """Render a board table (as built by ``BoardView.table``) in the terminal, compact headers,
-    without the link column when no model has a link."""
+def _read_store(store: Path | None):
+    """The store for commands that only read it: a clear error instead of creating a folder."""
+    from genjudge.leaderboard.store import LeaderboardStore, StoreNotFound
+
+    root = store or Path(os.environ.get("GENJUDGE_LEADERBOARD_DIR", "leaderboard-data"))
+    try:
+        return LeaderboardStore(root, create=False)
+    except StoreNotFound as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+def print_board(table, title: str, spec, note: str = "") -> None:
+    """Render a board table (as built by ``BoardView.table``) in the terminal with the spec's short
+    headers, without the link column when no model has a link."""
     from rich.table import Table
 
     from genjudge.cli.console import make_console
 
+    short = {"Rank": "#", "Model": "Model", "Submitted": "Submitted", "Link": "Link"}
+    short |= {c.label: c.short or c.label for c in spec.columns}
+    left = {
+        "Model",
+        "Link",
+        "Submitted",
+        *(c.label for c in spec.columns if c.kind.value in ("interval", "text")),
+    }
     columns = [c for c in table.columns if c != "Link" or table[c].astype(bool).any()]
-    out = Table(title=title)
+    out = Table(title=title, caption=note or None)
     for column in columns:
         out.add_column(
-            TERMINAL_HEADERS.get(column, str(column)),
-            justify="left" if column in ("Model", "Link", "95% CI", "Submitted") else "right",
-            overflow="fold",
+            short.get(column, str(column)), justify="left" if column in left else "right", overflow="fold"
         )
     for row in table[columns].itertuples(index=False):
         out.add_row(*("" if str(v) == "nan" else str(v) for v in row))
@@ -85,78 +151,73 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 7860,
     store: StoreOpt = None,
     repo: RepoOpt = None,
-    judge: JudgeOpt = None,
-    opening_dir: OpeningOpt = None,
-    split: SplitOpt = None,
+    benchmark: BenchmarksOpt = None,
+    option: BoardOptionsOpt = None,
 ) -> None:
     """Serve the leaderboard Space (with its background worker) on HOST:PORT."""
     from genjudge.leaderboard.service import LeaderboardService
     from genjudge.leaderboard.ui import launch
 
-    service = LeaderboardService.from_config(_config(store, repo, judge, opening_dir, split))
-    typer.echo(f"Serving the leaderboard from {service.store.root} on http://{host}:{port}/")
+    config = _config(store, repo, benchmark, option)
+    boards = _open_boards(config)
+    service = LeaderboardService(config.open_store(list(boards.values())), boards)
+    typer.echo(f"Serving {', '.join(boards)} from {service.store.root} on http://{host}:{port}/")
     launch(service, host=host, port=port)
 
 
 @app.command()
 def submit(
     source: Annotated[
-        Path, typer.Argument(help="Zip (or folder) in the OpenING output layout.", exists=True)
+        Path, typer.Argument(help="The submission file (or folder), in the benchmark's format.")
     ],
     model: Annotated[str, typer.Option("--model", help="Model name shown on the board.")],
+    benchmark: Annotated[
+        BenchmarkName, typer.Option("--benchmark", "-b", help="Benchmark whose board it is for.")
+    ] = DEFAULT_BENCHMARK,
     link: Annotated[str, typer.Option(help="Link to the model.")] = "",
     description: Annotated[str, typer.Option(help="Short description.")] = "",
-    run: Annotated[bool, typer.Option("--run/--queue-only", help="Judge the queue right away.")] = False,
+    run: Annotated[bool, typer.Option("--run/--queue-only", help="Evaluate the queue right away.")] = False,
     store: StoreOpt = None,
     repo: RepoOpt = None,
-    judge: JudgeOpt = None,
-    opening_dir: OpeningOpt = None,
-    split: SplitOpt = None,
+    option: BoardOptionsOpt = None,
 ) -> None:
-    """Validate a submission and queue it (``--run`` also processes the queue now)."""
+    """Validate a submission and queue it (--run also processes the queue now)."""
     from genjudge.submissions import SubmissionError
 
-    config = _config(store, repo, judge, opening_dir, split)
-    st = config.open_store()
-    instances = config.load_instances()
+    config = _config(store, repo, [benchmark], option)
+    boards = _open_boards(config)
+    board = next(iter(boards.values()))
+    st = config.open_store(list(boards.values()))
     try:
-        result = st.submit(
-            source,
-            benchmark=config.benchmark_name,
-            instances=instances,
-            model_name=model,
-            link=link,
-            description=description,
-        )
+        result = st.submit(source, board, model_name=model, link=link, description=description)
     except SubmissionError as exc:
         typer.echo(f"Refused: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(result.message)
     if run:
-        _work(config, st, instances)
+        _work(st, boards)
 
 
-def _work(config, st, instances) -> None:
+def _work(st, boards) -> None:
     from genjudge.leaderboard.worker import Worker
 
-    worker = Worker(st, {config.benchmark_name: instances}, config.load_judge(), progress=True)
-    for sid in worker.run_until_empty():
+    for sid in Worker(st, boards, progress=True).run_until_empty():
         request = st.request(sid)
         reason = f" ({request['reason']})" if request.get("reason") else ""
-        typer.echo(f"{request['model']}: {request['status']}{reason}")
+        typer.echo(f"{request['model']} on {request['board']}: {request['status']}{reason}")
 
 
 @app.command()
 def work(
     store: StoreOpt = None,
     repo: RepoOpt = None,
-    judge: JudgeOpt = None,
-    opening_dir: OpeningOpt = None,
-    split: SplitOpt = None,
+    benchmark: BenchmarksOpt = None,
+    option: BoardOptionsOpt = None,
 ) -> None:
-    """Process every queued (or interrupted) submission, then exit."""
-    config = _config(store, repo, judge, opening_dir, split)
-    _work(config, config.open_store(), config.load_instances())
+    """Process every queued (or interrupted) submission of the served boards, then exit."""
+    config = _config(store, repo, benchmark, option)
+    boards = _open_boards(config)
+    _work(config.open_store(list(boards.values())), boards)
 
 
 @app.command()
@@ -164,32 +225,59 @@ def status(
     submission: Annotated[str | None, typer.Argument(help="A submission id; all when omitted.")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Show the queue: each submission's status, and the reason when it failed."""
-    from genjudge.leaderboard.store import LeaderboardStore
-
-    st = LeaderboardStore(store or Path(os.environ.get("GENJUDGE_LEADERBOARD_DIR", "leaderboard-data")))
+    """Show the queue: each submission's board and status, and the reason when it failed."""
+    st = _read_store(store)
     rows = st.requests() if submission is None else [r for r in [st.request(submission)] if r]
     if not rows:
         typer.echo("No submissions." if submission is None else f"No submission {submission}.")
         raise typer.Exit(0 if submission is None else 1)
     for r in rows:
         reason = f"  ({r['reason']})" if r.get("reason") else ""
-        typer.echo(f"{r['submission_id']}  {r['status']:<8}  {r['model']}{reason}")
+        typer.echo(f"{r['submission_id']}  {r['status']:<8}  {r['board']:<16}  {r['model']}{reason}")
 
 
 @app.command()
 def show(
-    benchmark: Annotated[str, typer.Option(help="Benchmark board to print.")] = "opening-test",
+    board: Annotated[
+        str | None,
+        typer.Option("--board", help="Board to print (e.g. opening-test); needed when there are several."),
+    ] = None,
     search: Annotated[str, typer.Option(help="Only models whose name contains this.")] = "",
     store: StoreOpt = None,
 ) -> None:
-    """Print the leaderboard table."""
+    """Print a board, in its benchmark's default order."""
     from genjudge.leaderboard.board import BoardView
-    from genjudge.leaderboard.store import LeaderboardStore
 
-    st = LeaderboardStore(store or Path(os.environ.get("GENJUDGE_LEADERBOARD_DIR", "leaderboard-data")))
-    table = BoardView(st, benchmark).table(search)
-    if table.empty:
-        typer.echo(f"The {benchmark} board is empty.")
+    st = _read_store(store)
+    boards = st.board_ids()
+    if board is None:
+        if len(boards) != 1:
+            typer.echo(
+                "No board has been published yet."
+                if not boards
+                else f"Pick a board with --board: {', '.join(boards)}"
+            )
+            raise typer.Exit(0 if not boards else 2)
+        board = boards[0]
+    if board not in boards:
+        typer.echo(f"The {board} board is empty (published boards: {', '.join(boards) or 'none'}).")
         return
-    print_board(table, f"{benchmark} leaderboard")
+    frame = st.read_board(board)
+    spec = load_spec(str(frame["benchmark"].iloc[0]))
+    table = BoardView(st, board, spec).table(search)
+    print_board(table, f"{board} leaderboard", spec, spec.sort_note)
+
+
+@app.command()
+def options() -> None:
+    """List every benchmark's board options, with their defaults and environment variables."""
+    from genjudge.leaderboard.service import option_variable
+
+    for name in benchmark_names():
+        spec = load_spec(name)
+        typer.echo(f"{name} ({spec.title})")
+        for option in spec.options:
+            default = f" [default: {option.default}]" if option.default else ""
+            typer.echo(
+                f"  {name}.{option.name}: {option.help}{default}  (env {option_variable(name, option.name)})"
+            )

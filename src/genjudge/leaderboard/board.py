@@ -1,9 +1,11 @@
-"""The leaderboard table: built once when a job finishes, served from a cached frame.
+"""The leaderboard table of any benchmark: built once when a job finishes, served from a cached frame.
 
-``build_board`` joins the per-model numbers with the submissions' metadata (date, link) and is
-run by the worker, on write. ``BoardView`` is what a page callback uses: it re-reads the board
-file only when its modification time changes and otherwise just filters and sorts a frame that
-is already formatted for display, so a page view costs milliseconds even for 1,000 models.
+:func:`build_board` adds what every board has — the rank in the benchmark's default order, the
+submission date and link — to the rows a plug-in's evaluate step returns; the worker runs it on
+write. :class:`BoardView` is what a page callback uses: it re-reads the board file only when its
+modification time changes and otherwise filters and sorts a frame already formatted for display,
+so a page view costs milliseconds even for 1,000 models. Which columns exist, how they are shown
+and how the board is sorted all come from the benchmark's :class:`~genjudge.benchmarks.plugin.BenchmarkSpec`.
 """
 
 from __future__ import annotations
@@ -15,41 +17,47 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from genjudge.scoring.rating_columns import RATING_COLUMNS
+from genjudge.benchmarks.plugin import BenchmarkSpec, Column, ColumnKind, SortKey
 
-BOARD_COLUMNS = (
-    "benchmark",
-    *RATING_COLUMNS,
-    "submitted_at",
-    "model_link",
-    "submission_id",
-)
-DISPLAY_COLUMNS = {
-    "rank": "Rank",
-    "model": "Model",
-    "rating": "BT rating",
-    "ci": "95% CI",
-    "winrate_fdt": "Win rate FDT (%)",
-    "winrate_with_tie": "Win rate with tie (%)",
-    "winrate_without_tie": "Win rate without tie (%)",
-    "battles": "Battles",
-    "submitted": "Submitted",
-    "model_link": "Link",
-}
-SORTABLE = {
-    "Rank": "rank",
-    "BT rating": "rating",
-    "Win rate FDT (%)": "winrate_fdt",
-    "Win rate with tie (%)": "winrate_with_tie",
-    "Win rate without tie (%)": "winrate_without_tie",
-    "Battles": "battles",
-    "Model": "model_key",
-    "Submitted": "submitted_at",
-}
+META_COLUMNS = ("model", "submitted_at", "model_link", "submission_id")
+RANK_LABEL, MODEL_LABEL, SUBMITTED_LABEL, LINK_LABEL = "Rank", "Model", "Submitted", "Link"
 
 
-def build_board(benchmark: str, ratings: pd.DataFrame, requests: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per finished model: its numbers plus submission date and link, best first."""
+def board_columns(spec: BenchmarkSpec) -> list[str]:
+    """The fields of a stored board, in order."""
+    return [
+        "benchmark",
+        "board",
+        "rank",
+        "model",
+        *spec.stored_fields(),
+        "submitted_at",
+        "model_link",
+        "submission_id",
+    ]
+
+
+def competition_rank(frame: pd.DataFrame, sort: Sequence[SortKey]) -> np.ndarray:
+    """1 + the number of rows strictly ahead in the ``sort`` order: equal keys share a rank (1, 1, 3);
+    a missing number sorts last."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64)
+    keys = []
+    for key in sort:
+        values = frame[key.key].to_numpy(dtype=float)
+        values = np.where(np.isnan(values), -np.inf if key.descending else np.inf, values)
+        keys.append(-values if key.descending else values)
+    order = np.lexsort(keys[::-1])
+    ordered = np.stack([k[order] for k in keys], axis=1)
+    starts = np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = first + 1
+    return rank
+
+
+def build_board(spec: BenchmarkSpec, rows: pd.DataFrame, requests: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """One row per model on the board: the plug-in's numbers, the rank, date and link; best first."""
     meta = pd.DataFrame(
         [
             {
@@ -60,85 +68,106 @@ def build_board(benchmark: str, ratings: pd.DataFrame, requests: Sequence[dict[s
             }
             for r in requests
         ],
-        columns=["model", "submitted_at", "model_link", "submission_id"],
+        columns=list(META_COLUMNS),
     )
-    board = meta.merge(ratings, on="model", how="left")
-    board["battles"] = board["battles"].fillna(0).astype("int64")
-    board["rank"] = board["rank"].fillna(1).astype("int64")
-    board.insert(0, "benchmark", benchmark)
-    order = np.lexsort((board["model"].str.lower().to_numpy(), -board["rating"].fillna(-np.inf).to_numpy()))
-    return board.iloc[order][list(BOARD_COLUMNS)].reset_index(drop=True)
+    board = meta.merge(rows, on="model", how="left")
+    for name, dtype in spec.stored_fields().items():
+        if name not in board:
+            raise ValueError(f"the {spec.name} evaluation returned no {name!r} column")
+        if dtype == "int64":
+            board[name] = board[name].fillna(0).astype("int64")
+    board["benchmark"] = spec.name
+    board["board"] = requests[0]["board"] if requests else spec.name
+    board["rank"] = competition_rank(board, spec.sort)
+    order = np.lexsort((board["model"].str.lower().to_numpy(), board["rank"].to_numpy()))
+    return board.iloc[order][board_columns(spec)].reset_index(drop=True)
 
 
-def _bound(value: float) -> str:
+def _bound(value: float, digits: int) -> str:
     """An interval end; infinite for a model that never lost (or never won)."""
-    return f"{value:.1f}" if np.isfinite(value) else ("∞" if value > 0 else "−∞")
+    return f"{value:.{digits}f}" if np.isfinite(value) else ("∞" if value > 0 else "−∞")
 
 
-def _pct(values: pd.Series) -> pd.Series:
-    return (values * 100).round(1)
+def _display(column: Column, board: pd.DataFrame) -> pd.Series | list[str]:
+    if column.kind is ColumnKind.INTERVAL:
+        lower, upper = (board[name].to_numpy(float) for name in column.stored_keys)
+        return [
+            "" if np.isnan(lo) else f"{_bound(lo, column.digits)} – {_bound(hi, column.digits)}"
+            for lo, hi in zip(lower, upper, strict=True)
+        ]
+    values = board[column.key]
+    if column.kind is ColumnKind.PERCENT:
+        return (values.astype(float) * 100).round(column.digits)
+    if column.kind is ColumnKind.NUMBER:
+        return values.astype(float).round(column.digits)
+    if column.kind in (ColumnKind.RANK, ColumnKind.COUNT):
+        return values.astype("int64")
+    return values.fillna("").astype(str)
 
 
-def display_frame(board: pd.DataFrame) -> pd.DataFrame:
-    """Board → what people read: rounded numbers, the interval as text, sort keys kept aside."""
-    frame = pd.DataFrame(
-        {
-            "rank": board["rank"].astype("int64"),
-            "model": board["model"],
-            "rating": board["rating"].round(1),
-            "ci": [
-                "" if np.isnan(lo) else f"{_bound(lo)} – {_bound(hi)}"
-                for lo, hi in zip(
-                    board["rating_lower"].to_numpy(float), board["rating_upper"].to_numpy(float), strict=True
-                )
-            ],
-            "winrate_fdt": _pct(board["winrate_fdt"]),
-            "winrate_with_tie": _pct(board["winrate_with_tie"]),
-            "winrate_without_tie": _pct(board["winrate_without_tie"]),
-            "battles": board["battles"].astype("int64"),
-            "submitted": board["submitted_at"].str.slice(0, 10),
-            "model_link": board["model_link"].fillna(""),
-        }
-    )
-    frame = frame.rename(columns=DISPLAY_COLUMNS)
+def display_frame(spec: BenchmarkSpec, board: pd.DataFrame) -> pd.DataFrame:
+    """Board → what people read: rounded numbers, intervals as text, sort keys kept aside."""
+    frame = pd.DataFrame({RANK_LABEL: board["rank"].astype("int64"), MODEL_LABEL: board["model"]})
+    for column in spec.columns:
+        frame[column.label] = _display(column, board)
+    frame[SUBMITTED_LABEL] = board["submitted_at"].astype(str).str.slice(0, 10)
+    frame[LINK_LABEL] = board["model_link"].fillna("")
     # Hidden helpers for the callback: lower-cased name for search, full timestamp for sorting.
     frame["model_key"] = board["model"].str.lower().to_numpy()
     frame["submitted_at"] = board["submitted_at"].to_numpy()
     return frame
 
 
-class BoardView:
-    """A cached, display-ready board for one benchmark; safe to share between callback threads."""
+def display_labels(spec: BenchmarkSpec) -> list[str]:
+    """The headers of the table people see, in order."""
+    return [RANK_LABEL, MODEL_LABEL, *(c.label for c in spec.columns), SUBMITTED_LABEL, LINK_LABEL]
 
-    def __init__(self, store: Any, benchmark: str) -> None:
+
+def sort_choices(spec: BenchmarkSpec) -> dict[str, tuple[str, bool]]:
+    """Header → (hidden or visible field to sort by, descending by default)."""
+    choices = {RANK_LABEL: (RANK_LABEL, False), MODEL_LABEL: ("model_key", False)}
+    for column in spec.columns:
+        if column.kind is not ColumnKind.INTERVAL:
+            choices[column.label] = (column.label, column.kind not in (ColumnKind.RANK, ColumnKind.TEXT))
+    choices[SUBMITTED_LABEL] = ("submitted_at", True)
+    return choices
+
+
+class BoardView:
+    """A cached, display-ready board; safe to share between callback threads."""
+
+    def __init__(self, store: Any, board_id: str, spec: BenchmarkSpec) -> None:
         self.store = store
-        self.benchmark = benchmark
+        self.board_id = board_id
+        self.spec = spec
+        self.sorts = sort_choices(spec)
         self._lock = threading.Lock()
         self._stamp: float | None = None
-        self._board = pd.DataFrame(columns=list(BOARD_COLUMNS))
-        self._display = display_frame(self._board)
+        self._board = pd.DataFrame(columns=board_columns(spec))
+        self._display = display_frame(spec, self._board)
 
     def refresh(self) -> pd.DataFrame:
         """The raw board, re-read only when the file changed since the last call."""
-        stamp = self.store.board_mtime(self.benchmark)
+        stamp = self.store.board_mtime(self.board_id)
         with self._lock:
             if stamp != self._stamp:
-                board = self.store.read_board(self.benchmark)
-                self._board = board if board is not None else pd.DataFrame(columns=list(BOARD_COLUMNS))
-                self._display = display_frame(self._board)
+                board = self.store.read_board(self.board_id)
+                self._board = board if board is not None else pd.DataFrame(columns=board_columns(self.spec))
+                self._display = display_frame(self.spec, self._board)
                 self._stamp = stamp
             return self._board
 
-    def table(self, search: str = "", sort_by: str = "Rank", descending: bool | None = None) -> pd.DataFrame:
-        """The rows to show: models whose name contains ``search`` (any case), sorted by ``sort_by``."""
+    def table(
+        self, search: str = "", sort_by: str = RANK_LABEL, descending: bool | None = None
+    ) -> pd.DataFrame:
+        """The rows to show: models whose name contains ``search`` (any case), sorted by ``sort_by``
+        (a header; the default order when it is ``Rank``)."""
         self.refresh()
         frame = self._display
         needle = (search or "").strip().lower()
         if needle:
             frame = frame[frame["model_key"].str.contains(needle, regex=False)]
-        key = SORTABLE.get(sort_by, "rank")
-        source = key if key in ("model_key", "submitted_at") else sort_by if sort_by in frame else "Rank"
-        if descending is None:
-            descending = source not in ("Rank", "model_key")
-        frame = frame.sort_values(source, ascending=not descending, kind="stable", na_position="last")
-        return frame[list(DISPLAY_COLUMNS.values())]
+        field, default_descending = self.sorts.get(sort_by, self.sorts[RANK_LABEL])
+        descending = default_descending if descending is None else descending
+        frame = frame.sort_values(field, ascending=not descending, kind="stable", na_position="last")
+        return frame[display_labels(self.spec)]

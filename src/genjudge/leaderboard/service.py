@@ -1,15 +1,13 @@
-"""What the Space (and the CLI) run: a store, the benchmarks it serves, a judge and a worker thread.
+"""What the Space (and the CLI) run: a store, the boards it serves, and a worker thread.
 
 Configuration comes from the environment so the same code runs locally and as a Hub Space:
 
-``GENJUDGE_LEADERBOARD_DIR``    the leaderboard folder (default ``./leaderboard-data``)
-``GENJUDGE_LEADERBOARD_REPO``   a Hub dataset repo id to mirror it to (needs ``HF_TOKEN``)
-``GENJUDGE_JUDGE``              judge name for ``genjudge.judges.load_judge`` (default ``reference``)
-``GENJUDGE_OPENING_DIR``        an OpenING release folder (default: the embedded sample)
-``GENJUDGE_OPENING_SPLIT``      its split (default ``test``)
-``GENJUDGE_OPENING_ALLOW_MISSING_IMAGES``  ``1`` to accept a release whose input images are missing
-                                (the public repo ships only a few; judges then see those steps
-                                without their image)
+``GENJUDGE_LEADERBOARD_DIR``     the leaderboard folder (default ``./leaderboard-data``)
+``GENJUDGE_LEADERBOARD_REPO``    a Hub dataset repo id to mirror it to (needs ``HF_TOKEN``)
+``GENJUDGE_BENCHMARKS``          comma-separated benchmarks to serve, one board each (default ``opening``)
+``GENJUDGE_<BENCHMARK>_<OPTION>``  a board option, e.g. ``GENJUDGE_OPENING_SOURCE`` (an OpenING
+                                 release folder), ``GENJUDGE_OPENING_SPLIT``, ``GENJUDGE_OPENING_JUDGE``;
+                                 each benchmark's options are listed by ``genjudge leaderboard options``
 """
 
 from __future__ import annotations
@@ -17,106 +15,102 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from genjudge.judges.protocol import PairwiseJudge
+from genjudge.benchmarks import benchmark_names, load_spec
+from genjudge.benchmarks.plugin import BenchmarkSpec, Board
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
-from genjudge.records import Instance
+
+DEFAULT_BENCHMARKS = ("opening",)
 
 QUEUE_COLUMNS = {
     "model": "Model",
+    "board": "Board",
     "status": "Status",
     "reason": "Reason",
     "submitted_at": "Submitted",
-    "started_at": "Started",
     "finished_at": "Finished",
     "submission_id": "Submission",
 }
 
 
+def option_variable(benchmark: str, option: str) -> str:
+    """The environment variable of a board option: ``GENJUDGE_OPENING_SPLIT`` for (opening, split)."""
+    return f"GENJUDGE_{benchmark}_{option}".upper().replace("-", "_")
+
+
 @dataclass(frozen=True)
 class LeaderboardConfig:
-    """Where the board lives and what it is judged with. ``from_env`` reads the variables above."""
+    """Where the boards live and what they serve. ``from_env`` reads the variables above;
+    ``options`` maps a benchmark name to its board options (unset ones take their defaults)."""
 
     store_dir: Path = Path("leaderboard-data")
     repo_id: str | None = None
-    judge: str = "reference"
-    opening_dir: Path | None = None
-    opening_split: str = "test"
-    allow_missing_images: bool = False
+    benchmarks: tuple[str, ...] = DEFAULT_BENCHMARKS
+    options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> LeaderboardConfig:
-        opening = os.environ.get("GENJUDGE_OPENING_DIR")
+        names = os.environ.get("GENJUDGE_BENCHMARKS", ",".join(DEFAULT_BENCHMARKS))
+        benchmarks = tuple(name.strip() for name in names.split(",") if name.strip())
+        for name in benchmarks:
+            if name not in benchmark_names():
+                raise ValueError(
+                    f"GENJUDGE_BENCHMARKS names {name!r}; known benchmarks: {', '.join(benchmark_names())}"
+                )
+        options = {
+            name: {
+                option.name: os.environ[option_variable(name, option.name)]
+                for option in load_spec(name).options
+                if option_variable(name, option.name) in os.environ
+            }
+            for name in benchmarks
+        }
         return cls(
             store_dir=Path(os.environ.get("GENJUDGE_LEADERBOARD_DIR", "leaderboard-data")),
             repo_id=os.environ.get("GENJUDGE_LEADERBOARD_REPO") or None,
-            judge=os.environ.get("GENJUDGE_JUDGE", "reference"),
-            opening_dir=Path(opening) if opening else None,
-            opening_split=os.environ.get("GENJUDGE_OPENING_SPLIT", "test"),
-            allow_missing_images=os.environ.get("GENJUDGE_OPENING_ALLOW_MISSING_IMAGES", "") == "1",
+            benchmarks=benchmarks,
+            options=options,
         )
 
-    @property
-    def benchmark_name(self) -> str:
-        return f"opening-{self.opening_split}"
+    def open_boards(self) -> dict[str, Board]:
+        boards = [load_spec(name).open(self.options.get(name, {})) for name in self.benchmarks]
+        return {board.board_id: board for board in boards}
 
-    def open_store(self) -> LeaderboardStore:
+    def open_store(self, boards: Sequence[Board] = ()) -> LeaderboardStore:
         hub = HubMirror(self.repo_id) if self.repo_id else None
-        return LeaderboardStore(self.store_dir, hub=hub)
-
-    def load_instances(self) -> list[Instance]:
-        from genjudge.benchmarks.opening import read_benchmark, sample_dir
-
-        source = self.opening_dir or sample_dir() / "OpenING-benchmark"
-        return read_benchmark(source, self.opening_split, allow_missing_images=self.allow_missing_images)
-
-    def load_judge(self) -> PairwiseJudge:
-        from genjudge.judges import load_judge
-
-        return load_judge(self.judge)
+        return LeaderboardStore(self.store_dir, boards=boards, hub=hub)
 
 
 class LeaderboardService:
     """The running leaderboard: submissions in, a background worker, board views out."""
 
     def __init__(
-        self,
-        store: LeaderboardStore,
-        benchmarks: Mapping[str, Sequence[Instance]],
-        judge: PairwiseJudge,
-        *,
-        about: str = "",
-        worker_options: Mapping[str, Any] | None = None,
+        self, store: LeaderboardStore, boards: Mapping[str, Board], *, about: str = "", progress: bool = False
     ) -> None:
         self.store = store
-        self.benchmarks = dict(benchmarks)
-        self.judge = judge
+        self.boards = dict(boards)
         self.about = about
-        self.worker = Worker(store, self.benchmarks, judge, **dict(worker_options or {}))
-        self.views = {name: BoardView(store, name) for name in self.benchmarks}
+        self.worker = Worker(store, self.boards, progress=progress)
+        self.views = {
+            board_id: BoardView(store, board_id, board.spec) for board_id, board in self.boards.items()
+        }
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def from_config(cls, config: LeaderboardConfig, **options: Any) -> LeaderboardService:
-        return cls(
-            config.open_store(),
-            {config.benchmark_name: config.load_instances()},
-            config.load_judge(),
-            **options,
-        )
+    def from_config(cls, config: LeaderboardConfig, **options) -> LeaderboardService:
+        boards = config.open_boards()
+        return cls(config.open_store(list(boards.values())), boards, **options)
 
-    @property
-    def default_benchmark(self) -> str:
-        return next(iter(self.benchmarks))
+    def spec(self, board_id: str) -> BenchmarkSpec:
+        return self.boards[board_id].spec
 
     # ---------------------------------------------------------------- worker thread
     def start_worker(self, poll_seconds: float = 1.0) -> None:
@@ -139,39 +133,26 @@ class LeaderboardService:
 
     # ---------------------------------------------------------------- callbacks' library side
     def submit(
-        self,
-        source: Path | str,
-        model_name: str,
-        link: str = "",
-        description: str = "",
-        benchmark: str | None = None,
+        self, board_id: str, source: Path | str, model_name: str, link: str = "", description: str = ""
     ) -> SubmitResult:
         """Validate and queue an upload; raises ``SubmissionError`` with a message for the submitter."""
-        name = benchmark or self.default_benchmark
         return self.store.submit(
-            source,
-            benchmark=name,
-            instances=self.benchmarks[name],
-            model_name=model_name,
-            link=link,
-            description=description,
+            source, self.boards[board_id], model_name=model_name, link=link, description=description
         )
 
     def queue_table(self) -> pd.DataFrame:
-        """Every submission, newest first, with its status and the reason when it failed."""
+        """Every submission, newest first, with its board, status and the reason when it failed."""
         rows = list(reversed(self.store.requests()))
         frame = pd.DataFrame(rows, columns=list(QUEUE_COLUMNS)).fillna("")
+        frame["submitted_at"] = frame["submitted_at"].astype(str).str.slice(0, 16)
+        frame["finished_at"] = frame["finished_at"].astype(str).str.slice(0, 16)
         return frame.rename(columns=QUEUE_COLUMNS)
 
     def board_table(
-        self,
-        benchmark: str | None = None,
-        search: str = "",
-        sort_by: str = "Rank",
-        descending: bool | None = None,
+        self, board_id: str, search: str = "", sort_by: str = "Rank", descending: bool | None = None
     ) -> pd.DataFrame:
-        return self.views[benchmark or self.default_benchmark].table(search, sort_by, descending)
+        return self.views[board_id].table(search, sort_by, descending)
 
-    def chart(self, kind: str, benchmark: str | None = None) -> str | None:
-        path = self.store.root / "board" / f"{benchmark or self.default_benchmark}-{kind}.png"
+    def chart(self, board_id: str, name: str) -> str | None:
+        path = self.store.chart_path(board_id, name)
         return str(path) if path.exists() else None

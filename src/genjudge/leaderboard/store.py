@@ -1,23 +1,30 @@
-"""The leaderboard dataset: requests, results, verdicts, submitted outputs and the board.
+"""The leaderboard dataset: one folder holding the boards of every benchmark it serves.
 
 Layout (the Hugging Face leaderboard template's requests/results split, plus what makes the
-board reproducible)::
+boards reproducible)::
 
-    README.md                         dataset card with ``configs:`` so ``load_dataset`` reads it
-    requests/<submission_id>.json     PENDING -> RUNNING -> FINISHED / FAILED (with a reason)
-    results/<submission_id>.json      {"config": {...}, "results": {...}} when the job finished
-    outputs/<submission_id>.parquet   the validated outputs (never the uploaded archive)
-    verdicts/<benchmark>/<submission_id>.jsonl   append-only: the battles that job added
-    board/<benchmark>.parquet         the precomputed board the Space shows
+    README.md                          dataset card with ``configs:`` so ``load_dataset`` reads it
+    requests/<submission_id>.json      PENDING -> RUNNING -> FINISHED / FAILED (with a reason)
+    results/<submission_id>.json       {"config": {...}, "results": {<board>: {<metric>: ...}}}
+    outputs/<submission_id>.parquet    the validated submission (never the uploaded file)
+    <export>/<board>/<submission_id>.jsonl   what a job adds to the record (OpenING: verdicts)
+    board/<board>.parquet              the precomputed board the Space shows; pictures beside it
+    cache/                             the boards' working files (verdict caches); not published
 
-Every write is atomic (temp file + fsync + rename); writers are serialised by a file lock, so
-the Space's callbacks, its worker thread and a CLI in another process can share one folder.
-With a :class:`~genjudge.leaderboard.mirror.HubMirror` each change is also one Hub commit.
+Nothing here knows what a benchmark is: submissions are read by the board's plug-in
+(:class:`~genjudge.benchmarks.plugin.Board`) and evaluations arrive as an
+:class:`~genjudge.benchmarks.plugin.Evaluation` that :meth:`LeaderboardStore.finish` writes in one
+place. Every write is atomic (temp file + fsync + rename); writers are serialised by a file lock, so
+the Space's callbacks, its worker thread and a CLI in another process can share one folder. With a
+:class:`~genjudge.leaderboard.mirror.HubMirror` changes are also pushed to a Hub dataset repo.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +36,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock
 
+from genjudge.benchmarks.plugin import Board, Evaluation, Payload
 from genjudge.durable import (
-    append_jsonl,
     atomic_target,
     atomic_write_bytes,
     atomic_write_json,
@@ -38,71 +45,19 @@ from genjudge.durable import (
     read_jsonl,
     repair_tail,
 )
+from genjudge.leaderboard.card import store_card
 from genjudge.leaderboard.mirror import HubMirror
-from genjudge.records import Instance, ModelOutput, Step
 from genjudge.submissions import (
-    Submission,
+    SubmissionError,
     SubmissionLimits,
+    check_link,
     check_model_name,
+    check_short_text,
     submission_id_of,
-    validate_submission,
 )
 
 PENDING, RUNNING, FINISHED, FAILED = "PENDING", "RUNNING", "FINISHED", "FAILED"
 STATUSES = (PENDING, RUNNING, FINISHED, FAILED)
-
-REQUEST_FIELDS: dict[str, str] = {
-    "submission_id": "string",
-    "seq": "int64",
-    "model": "string",
-    "model_link": "string",
-    "model_description": "string",
-    "benchmark": "string",
-    "status": "string",
-    "reason": "string",
-    "submitted_at": "string",
-    "started_at": "string",
-    "finished_at": "string",
-    "n_outputs": "int64",
-    "opponents": "list",
-}
-RESULT_CONFIG_FIELDS: dict[str, str] = {
-    "submission_id": "string",
-    "model": "string",
-    "model_link": "string",
-    "benchmark": "string",
-    "judge_id": "string",
-    "judge_revision": "string",
-    "prompt_version": "string",
-    "seed": "int64",
-    "submitted_at": "string",
-    "evaluated_at": "string",
-}
-RESULT_FIELDS: dict[str, str] = {
-    "winrate_fdt": "float64",
-    "winrate_with_tie": "float64",
-    "winrate_without_tie": "float64",
-    "rating": "float64",
-    "rating_lower": "float64",
-    "rating_upper": "float64",
-    "rank": "int64",
-    "battles": "int64",
-    "new_battles": "int64",
-    "judged": "int64",
-}
-VERDICT_FIELDS: dict[str, str] = {
-    "benchmark": "string",
-    "submission_id": "string",
-    "uid": "string",
-    "model_a": "string",
-    "model_b": "string",
-    "hash_a": "string",
-    "hash_b": "string",
-    "judge_id": "string",
-    "judge_revision": "string",
-    "prompt_version": "string",
-    "winner": "string",
-}
 
 
 def now() -> str:
@@ -110,55 +65,13 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _yaml_struct(fields: dict[str, str], indent: int) -> str:
-    pad = " " * indent
-    return "".join(
-        f"{pad}- name: {name}\n{pad}  list: string\n"
-        if dtype == "list"
-        else f"{pad}- name: {name}\n{pad}  dtype: {dtype}\n"
-        for name, dtype in fields.items()
-    )
-
-
-def dataset_card() -> str:
-    """The dataset card: ``configs`` so ``load_dataset(folder, "results")`` works, and the features
-    declared so files whose values are all null (a first model has no rating yet) still load.
-
-    All configs are JSON: ``datasets`` picks one file format for a whole repo, so the Parquet board
-    cache is left out of the configs (it can be read with pandas).
-    """
-    return (
-        "---\n"
-        "configs:\n"
-        "- config_name: results\n  data_files:\n  - split: train\n    path: results/*.json\n"
-        "- config_name: requests\n  data_files:\n  - split: train\n    path: requests/*.json\n"
-        "- config_name: verdicts\n  data_files:\n  - split: train\n    path: verdicts/*/*.jsonl\n"
-        "dataset_info:\n"
-        "- config_name: results\n  features:\n"
-        "  - name: config\n    struct:\n"
-        + _yaml_struct(RESULT_CONFIG_FIELDS, 4)
-        + "  - name: results\n    struct:\n"
-        + _yaml_struct(RESULT_FIELDS, 4)
-        + "- config_name: requests\n  features:\n"
-        + _yaml_struct(REQUEST_FIELDS, 2)
-        + "- config_name: verdicts\n  features:\n"
-        + _yaml_struct(VERDICT_FIELDS, 2)
-        + "---\n\n"
-        "# genjudge leaderboard\n\n"
-        "Submissions to the genjudge leaderboard, the pairwise verdicts that rank them, and the board.\n\n"
-        "- `requests`: one row per submission with its status (PENDING, RUNNING, FINISHED, FAILED).\n"
-        "- `results`: one row per finished submission: the judge it was rated with and its scores\n"
-        "  at the time it joined the board.\n"
-        "- `verdicts`: every battle (instance, both models, content hashes of both outputs, judge\n"
-        "  id/revision/prompt version, verdict), so the board can be recomputed from scratch.\n"
-        "\n`board/<benchmark>.parquet` is the current ranking (win rates, Bradley–Terry rating with 95%\n"
-        "interval) as the Space shows it; it is recomputed from the verdicts after every finished job.\n"
-    )
+class StoreNotFound(FileNotFoundError):
+    """A command that only reads was pointed at a folder that holds no leaderboard."""
 
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """What happened to an upload: ``created`` is false when the same zip was submitted before."""
+    """What happened to an upload: ``created`` is false when the same file was submitted before."""
 
     submission_id: str
     created: bool
@@ -167,20 +80,40 @@ class SubmitResult:
 
 
 class LeaderboardStore:
-    """A leaderboard dataset on disk (optionally mirrored to a Hub dataset repo)."""
+    """A leaderboard dataset on disk (optionally mirrored to a Hub dataset repo).
 
-    def __init__(self, root: Path | str, *, hub: HubMirror | None = None, pull: bool = True) -> None:
+    ``boards`` are the boards this process serves: the dataset card declares their columns. A
+    store opened without boards (to read the queue or print a board) leaves the card alone, and
+    with ``create=False`` refuses a folder that is not a leaderboard instead of making one.
+    """
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        boards: Sequence[Board] = (),
+        hub: HubMirror | None = None,
+        pull: bool = True,
+        create: bool = True,
+    ) -> None:
         self.root = Path(root)
+        if not create and not (self.root / "README.md").is_file():
+            raise StoreNotFound(
+                f"{self.root} is not a leaderboard folder (no README.md); check --store or "
+                "GENJUDGE_LEADERBOARD_DIR"
+            )
         self.root.mkdir(parents=True, exist_ok=True)
         self.hub = hub
         if hub is not None and pull:
             hub.pull(self.root)
         self.lock = FileLock(str(self.root / ".lock"))
-        with self.lock:
-            card = self.root / "README.md"
-            if not card.exists() or card.read_text(encoding="utf-8") != dataset_card():
-                atomic_write_bytes(card, dataset_card().encode())
-                self._publish(["README.md"], "Dataset card")
+        if boards:
+            card = store_card(boards)
+            with self.lock:
+                path = self.root / "README.md"
+                if not path.exists() or path.read_text(encoding="utf-8") != card:
+                    atomic_write_bytes(path, card.encode())
+                    self._publish(["README.md"], "Dataset card")
 
     # ------------------------------------------------------------------ paths
     def request_path(self, sid: str) -> Path:
@@ -189,19 +122,24 @@ class LeaderboardStore:
     def result_path(self, sid: str) -> Path:
         return self.root / "results" / f"{sid}.json"
 
-    def outputs_path(self, sid: str) -> Path:
+    def payload_path(self, sid: str) -> Path:
         return self.root / "outputs" / f"{sid}.parquet"
 
-    def verdicts_path(self, benchmark: str, sid: str) -> Path:
-        return self.root / "verdicts" / benchmark / f"{sid}.jsonl"
+    def export_path(self, name: str, board_id: str, sid: str) -> Path:
+        return self.root / name / board_id / f"{sid}.jsonl"
 
-    def board_path(self, benchmark: str) -> Path:
-        return self.root / "board" / f"{benchmark}.parquet"
+    def board_path(self, board_id: str) -> Path:
+        return self.root / "board" / f"{board_id}.parquet"
 
-    def chart_path(self, benchmark: str, kind: str) -> Path:
-        """Where the worker draws the board's pictures (``ratings`` or ``heatmap``)."""
-        path = self.root / "board" / f"{benchmark}-{kind}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def chart_path(self, board_id: str, name: str) -> Path:
+        """Where a board's picture ``name`` (e.g. ``ratings``) is written."""
+        return self.root / "board" / f"{board_id}-{name}.png"
+
+    @property
+    def work_dir(self) -> Path:
+        """The boards' working files (verdict caches): kept with the store, never published."""
+        path = self.root / "cache"
+        path.mkdir(parents=True, exist_ok=True)
         return path
 
     def _rel(self, path: Path) -> str:
@@ -216,69 +154,77 @@ class LeaderboardStore:
         path = self.request_path(sid)
         return read_json(path) if path.exists() else None
 
-    def requests(self, status: str | None = None, benchmark: str | None = None) -> list[dict[str, Any]]:
+    def requests(self, status: str | None = None, board: str | None = None) -> list[dict[str, Any]]:
         """All requests, oldest first (``seq`` is assigned under the lock, so the order is total)."""
         folder = self.root / "requests"
         rows = [read_json(p) for p in folder.glob("*.json")] if folder.exists() else []
         rows = [
             r
             for r in rows
-            if (status is None or r["status"] == status)
-            and (benchmark is None or r["benchmark"] == benchmark)
+            if (status is None or r["status"] == status) and (board is None or r["board"] == board)
         ]
         return sorted(rows, key=lambda r: r["seq"])
 
-    def taken_names(self) -> set[str]:
-        """Model names in use: every submission that has not failed holds its name."""
-        return {r["model"] for r in self.requests() if r["status"] != FAILED}
+    def taken_names(self, board: str) -> set[str]:
+        """Model names in use on a board: every submission that has not failed holds its name."""
+        return {r["model"] for r in self.requests(board=board) if r["status"] != FAILED}
 
     def submit(
         self,
         source: Path | str,
+        board: Board,
         *,
-        benchmark: str,
-        instances: Sequence[Instance],
         model_name: str,
         link: str = "",
         description: str = "",
         limits: SubmissionLimits | None = None,
     ) -> SubmitResult:
-        """Validate an upload and queue it. Raises ``SubmissionError`` for bad input.
+        """Validate an upload with the board's plug-in and queue it. Raises ``SubmissionError``.
 
-        The same archive a second time is a no-op that says so (the id is its content hash).
-        Validation runs outside the lock (it is the slow part); the name and id are re-checked
-        under the lock so two racing uploads cannot both take a name.
+        The same file for the same board a second time is a no-op that says so (the id is a hash of
+        the board and the content). Validation runs outside the lock (it is the slow part); the name
+        and id are re-checked under the lock so two racing uploads cannot both take a name.
         """
+        limits = limits or SubmissionLimits()
         source = Path(source)
-        sid = submission_id_of(source)
+        if not source.exists():
+            raise SubmissionError("the uploaded file does not exist", file=source.name)
+        sid = hashlib.sha256(f"{board.board_id}\x00{submission_id_of(source)}".encode()).hexdigest()[:20]
         existing = self.request(sid)
         if existing is not None:
             return self._already(existing)
-        submission = validate_submission(
-            source,
-            instances,
-            model_name,
-            link=link,
-            description=description,
-            taken_names=self.taken_names(),
-            limits=limits,
-        )
+        model = check_model_name(model_name, self.taken_names(board.board_id), limits)
+        link = check_link(link, limits)
+        description = check_short_text(description, "model_description", limits.max_description_chars)
+        payload = board.read_submission(source, model, limits)
         with self.lock:
             existing = self.request(sid)
             if existing is not None:
                 return self._already(existing)
-            check_model_name(submission.model, self.taken_names(), limits)
-            self.write_outputs(sid, submission.outputs)
-            seq = (
-                len(list((self.root / "requests").glob("*.json"))) if (self.root / "requests").exists() else 0
-            )
-            request = self._new_request(sid, seq, benchmark, submission)
+            check_model_name(model, self.taken_names(board.board_id), limits)
+            self._write_payload(sid, payload)
+            request = {
+                "submission_id": sid,
+                "seq": len(list((self.root / "requests").glob("*.json"))),
+                "model": model,
+                "model_link": link,
+                "model_description": description,
+                "benchmark": board.spec.name,
+                "board": board.board_id,
+                "status": PENDING,
+                "reason": None,
+                "submitted_at": now(),
+                "started_at": None,
+                "finished_at": None,
+                "n_items": payload.n_items,
+                "members": None,
+            }
             atomic_write_json(self.request_path(sid), request)
             self._publish(
-                [self._rel(self.outputs_path(sid)), self._rel(self.request_path(sid))],
-                f"Queue {submission.model} ({sid})",
+                [self._rel(self.payload_path(sid)), self._rel(self.request_path(sid))],
+                f"Queue {model} for {board.board_id} ({sid})",
             )
-        return SubmitResult(sid, True, PENDING, f"Queued {submission.model} as submission {sid}.")
+        return SubmitResult(sid, True, PENDING, f"Queued {model} for {board.board_id} as submission {sid}.")
 
     @staticmethod
     def _already(existing: dict[str, Any]) -> SubmitResult:
@@ -292,26 +238,8 @@ class LeaderboardStore:
             f"(submission {existing['submission_id']}, {status}{reason}); nothing changed.",
         )
 
-    @staticmethod
-    def _new_request(sid: str, seq: int, benchmark: str, submission: Submission) -> dict[str, Any]:
-        return {
-            "submission_id": sid,
-            "seq": seq,
-            "model": submission.model,
-            "model_link": submission.link,
-            "model_description": submission.description,
-            "benchmark": benchmark,
-            "status": PENDING,
-            "reason": None,
-            "submitted_at": now(),
-            "started_at": None,
-            "finished_at": None,
-            "n_outputs": len(submission.outputs),
-            "opponents": None,
-        }
-
     def update_request(self, sid: str, **changes: Any) -> dict[str, Any]:
-        """Change fields of a request (status moves) atomically, as one commit."""
+        """Change fields of a request (status moves) atomically."""
         with self.lock:
             request = self.request(sid)
             if request is None:
@@ -321,112 +249,114 @@ class LeaderboardStore:
             self._publish([self._rel(self.request_path(sid))], f"{request['model']}: {request['status']}")
             return request
 
-    def claim_next(self) -> dict[str, Any] | None:
-        """The next job for the worker: a RUNNING one left by a crash first, else the oldest PENDING
-        (marked RUNNING here, under the lock, so two workers never take the same job)."""
+    def claim_next(self, boards: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """The next job for a worker serving ``boards`` (all when ``None``): a RUNNING one left by a
+        crash first, else the oldest PENDING one, marked RUNNING here under the lock (so two workers
+        never take the same job) with the board members it will be measured against."""
         with self.lock:
-            running = self.requests(RUNNING)
+            mine = [r for r in self.requests() if boards is None or r["board"] in boards]
+            running = [r for r in mine if r["status"] == RUNNING]
             if running:
                 return running[0]
-            pending = self.requests(PENDING)
+            pending = [r for r in mine if r["status"] == PENDING]
             if not pending:
                 return None
             request = pending[0]
-            request.update(status=RUNNING, started_at=now())
+            members = [
+                r["submission_id"] for r in mine if r["status"] == FINISHED and r["board"] == request["board"]
+            ]
+            request.update(status=RUNNING, started_at=now(), members=members)
             atomic_write_json(self.request_path(request["submission_id"]), request)
             self._publish(
                 [self._rel(self.request_path(request["submission_id"]))], f"{request['model']}: RUNNING"
             )
             return request
 
-    # ------------------------------------------------------------------ outputs
-    def write_outputs(self, sid: str, outputs: Sequence[ModelOutput]) -> None:
-        step = pa.struct([("text", pa.string()), ("image", pa.binary())])
-        table = pa.table(
-            {
-                "total_uid": pa.array([o.total_uid for o in outputs], pa.string()),
-                "model": pa.array([o.model for o in outputs], pa.string()),
-                "content_hash": pa.array([o.content_hash for o in outputs], pa.string()),
-                "steps": pa.array(
-                    [[{"text": s.text, "image": s.image} for s in o.steps] for o in outputs], pa.list_(step)
-                ),
-            }
-        )
-        with atomic_target(self.outputs_path(sid)) as tmp:
-            pq.write_table(table, tmp)
+    def fail(self, sid: str, reason: str) -> None:
+        self.update_request(sid, status=FAILED, reason=reason, finished_at=now())
 
-    def read_outputs(self, sid: str) -> dict[str, ModelOutput]:
-        """A submission's outputs by instance id."""
-        rows = pq.read_table(self.outputs_path(sid)).to_pylist()
-        return {
-            row["total_uid"]: ModelOutput(
-                total_uid=row["total_uid"],
-                model=row["model"],
-                steps=tuple(Step(text=s["text"], image=s["image"]) for s in row["steps"]),
-            )
-            for row in rows
-        }
+    # ------------------------------------------------------------------ payloads and exports
+    def _write_payload(self, sid: str, payload: Payload) -> None:
+        with atomic_target(self.payload_path(sid)) as tmp:
+            pq.write_table(payload.table, tmp)
 
-    # ------------------------------------------------------------------ verdicts
-    def append_verdicts(self, benchmark: str, sid: str, rows: Sequence[dict[str, Any]]) -> None:
-        """Append judged battles; they are durable when this returns (a kill loses none of them)."""
-        if rows:
-            with self.lock:
-                append_jsonl(self.verdicts_path(benchmark, sid), rows)
+    def read_payload(self, sid: str) -> pa.Table:
+        """A submission's validated content, as its board's plug-in wrote it."""
+        return pq.read_table(self.payload_path(sid))
 
-    def read_verdicts(self, benchmark: str, sid: str) -> list[dict[str, Any]]:
-        path = self.verdicts_path(benchmark, sid)
+    def read_export(self, name: str, board_id: str, sid: str) -> list[dict[str, Any]]:
+        path = self.export_path(name, board_id, sid)
         with self.lock:
             repair_tail(path)
         return read_jsonl(path)
 
-    def all_verdicts(self, benchmark: str) -> list[dict[str, Any]]:
-        folder = self.root / "verdicts" / benchmark
+    def all_exports(self, name: str, board_id: str) -> list[dict[str, Any]]:
+        folder = self.root / name / board_id
         rows: list[dict[str, Any]] = []
         for path in sorted(folder.glob("*.jsonl")) if folder.exists() else []:
             rows.extend(read_jsonl(path))
         return rows
 
     # ------------------------------------------------------------------ results and board
-    def finish(
-        self,
-        sid: str,
-        *,
-        benchmark: str,
-        result: dict[str, Any],
-        board: pd.DataFrame,
-        extra_files: Sequence[Path] = (),
-    ) -> None:
-        """Publish a finished job: results file, board, then the FINISHED status — in that order, so
-        a crash in between leaves a RUNNING job that the worker redoes, never a half-published one."""
+    def finish(self, request: dict[str, Any], evaluation: Evaluation, board: pd.DataFrame) -> None:
+        """Publish a finished job: exports, pictures, results file, board, then the FINISHED status —
+        in that order, so a crash in between leaves a RUNNING job that the worker redoes, never a
+        half-published one. All of it is one Hub commit."""
+        sid, board_id = request["submission_id"], request["board"]
+        written: list[Path] = []
         with self.lock:
+            for name, rows in evaluation.exports.items():
+                path = self.export_path(name, board_id, sid)
+                with atomic_target(path) as tmp:
+                    tmp.write_text("".join(_json_line(row) for row in rows), encoding="utf-8")
+                written.append(path)
+            for name, figure in evaluation.charts.items():
+                path = self.chart_path(board_id, name)
+                buffer = io.BytesIO()
+                figure.savefig(buffer, format="png", dpi=100)
+                atomic_write_bytes(path, buffer.getvalue())
+                written.append(path)
+            result = {
+                "config": {
+                    "submission_id": sid,
+                    "model_name": request["model"],
+                    "model_link": request.get("model_link") or "",
+                    "benchmark": request["benchmark"],
+                    "board": board_id,
+                    "submitted_at": request["submitted_at"],
+                    "evaluated_at": now(),
+                    **evaluation.config,
+                },
+                "results": evaluation.results,
+            }
             atomic_write_json(self.result_path(sid), result)
-            with atomic_target(self.board_path(benchmark)) as tmp:
+            with atomic_target(self.board_path(board_id)) as tmp:
                 board.to_parquet(tmp, index=False)
-            request = self.request(sid)
-            assert request is not None
-            request.update(status=FINISHED, finished_at=now(), reason=None)
-            atomic_write_json(self.request_path(sid), request)
-            paths = [
-                self._rel(self.verdicts_path(benchmark, sid)),
-                self._rel(self.result_path(sid)),
-                self._rel(self.board_path(benchmark)),
-                self._rel(self.request_path(sid)),
-                *(self._rel(p) for p in extra_files),
-            ]
-            self._publish(paths, f"{request['model']}: FINISHED")
-
-    def fail(self, sid: str, reason: str) -> None:
-        self.update_request(sid, status=FAILED, reason=reason, finished_at=now())
+            current = self.request(sid)
+            if current is None:
+                raise KeyError(f"no submission {sid}")
+            current.update(status=FINISHED, finished_at=now(), reason=None)
+            atomic_write_json(self.request_path(sid), current)
+            paths = [*written, self.result_path(sid), self.board_path(board_id), self.request_path(sid)]
+            self._publish([self._rel(p) for p in paths], f"{request['model']}: FINISHED on {board_id}")
 
     def result(self, sid: str) -> dict[str, Any] | None:
         path = self.result_path(sid)
         return read_json(path) if path.exists() else None
 
-    def read_board(self, benchmark: str) -> pd.DataFrame | None:
-        path = self.board_path(benchmark)
+    def board_ids(self) -> list[str]:
+        """The boards this folder holds a published board for."""
+        folder = self.root / "board"
+        return sorted(p.stem for p in folder.glob("*.parquet")) if folder.exists() else []
+
+    def read_board(self, board_id: str) -> pd.DataFrame | None:
+        path = self.board_path(board_id)
         return pd.read_parquet(path) if path.exists() else None
 
-    def board_mtime(self, benchmark: str) -> float:
-        path = self.board_path(benchmark)
+    def board_mtime(self, board_id: str) -> float:
+        path = self.board_path(board_id)
         return os.stat(path).st_mtime_ns if path.exists() else 0.0
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"

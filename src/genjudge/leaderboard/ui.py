@@ -1,140 +1,161 @@
-"""The leaderboard's Gradio Blocks page: Leaderboard, Submit, Queue and About tabs.
+"""The leaderboard's Gradio Blocks page: one tab per board (its table, pictures and Submit form),
+then the Queue and About tabs.
 
-Only layout and formatting live here; every callback is one call into
-:class:`~genjudge.leaderboard.service.LeaderboardService`. A ``gr.Timer`` re-reads the (cached)
-board and the queue every few seconds, so a finished job's row appears without a reload.
+Only layout and formatting live here: what a board shows, how it sorts, what its Submit form
+accepts and the instructions beside it all come from the board's plug-in spec, and every callback
+is one call into :class:`~genjudge.leaderboard.service.LeaderboardService`. A ``gr.Timer`` re-reads
+the (cached) boards and the queue every few seconds, so a finished job's row appears without a reload.
 """
 
 from __future__ import annotations
 
-import gradio as gr
-import pandas as pd
+import html
+import re
+from typing import Any
 
-from genjudge.leaderboard.board import DISPLAY_COLUMNS, SORTABLE
+import gradio as gr
+
+from genjudge.benchmarks.plugin import Board
+from genjudge.leaderboard.board import display_labels
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.submissions import SubmissionError
 
-OPENING_CITATION = """@inproceedings{zhou2025opening,
-  title={OpenING: A Comprehensive Benchmark for Judging Open-ended Interleaved Image-Text Generation},
-  author={Zhou, Pengfei and Peng, Xiaopeng and Song, Jiajun and Li, Chuanhao and Xu, Zhaopan and Yang, Yue
-          and Guo, Ziyao and Zhang, Hao and Lin, Yuqi and He, Yefei and others},
-  booktitle={Proceedings of the Computer Vision and Pattern Recognition Conference},
-  pages={56--66},
-  year={2025}
-}"""
+# Headers stay on one line (the default wrapping broke them mid-word: "Ran k"), and long cells
+# such as a failure reason get room instead of one character's width.
+CSS = """
+.gj-table th, .gj-table th * { white-space: nowrap !important; word-break: keep-all !important; }
+.gj-table td, .gj-table td * { word-break: normal !important; overflow-wrap: anywhere; }
+"""
+EMPTY_BOARD = "*No models on this board yet: the first finished submission will appear here.*"
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|])")
+
+
+def escape_markdown(text: str) -> str:
+    """Show submitter-supplied text literally inside one Markdown line: no HTML, no links, no
+    emphasis or code (the message starts with a fixed prefix, so line-start syntax cannot occur
+    once newlines are folded)."""
+    one_line = " ".join(text.split("\n"))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def about_markdown(service: LeaderboardService) -> str:
-    """The About tab: what is measured, by which judge, and how to cite it."""
-    judge = service.judge
-    benchmarks = "\n".join(
-        f"- `{name}`: {len(items):,} instances" for name, items in service.benchmarks.items()
+    """The About tab: for each board, what is measured, how, what each column means, how to cite it."""
+    parts = []
+    for board in service.boards.values():
+        spec = board.spec
+        columns = "\n".join(f"- **{c.label}**: {c.help}" for c in spec.columns)
+        parts.append(
+            f"## {spec.title} (`{board.board_id}`)\n{spec.summary}\n\n{board.describe()}\n\n"
+            f"**Order.** {spec.sort_note} **Rank** is the position in that order; models with equal numbers "
+            f"share a rank.\n\n{columns}\n\n```bibtex\n{spec.citation}\n```"
+        )
+    return "\n\n".join(parts) + (f"\n\n{service.about}" if service.about else "")
+
+
+def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float) -> None:
+    spec, board_id = board.spec, board.board_id
+    view = service.views[board_id]
+
+    def table(search: str, sort_by: str, descending: bool) -> tuple[Any, ...]:
+        frame = service.board_table(board_id, search=search, sort_by=sort_by, descending=descending)
+        empty = view.refresh().empty
+        charts = [service.chart(board_id, name) for name, _ in spec.charts]
+        return frame, gr.update(visible=empty), *charts
+
+    def submit(file: str | None, model: str, link: str, description: str) -> str:
+        if not file:
+            return "❌ Choose a file with your model's submission first."
+        try:
+            result = service.submit(board_id, file, model, link, description)
+        except SubmissionError as exc:
+            return f"❌ Refused: {escape_markdown(str(exc))}"
+        return f"{'✅' if result.created else 'ℹ️'} {escape_markdown(result.message)}"
+
+    with gr.Tabs():
+        with gr.Tab("Leaderboard", id=f"{board_id}-board"):
+            gr.Markdown(f"{spec.sort_note} Ranks repeat where numbers are equal (1, 1, 3); see About.")
+            with gr.Row():
+                search = gr.Textbox(label="Search models", placeholder="model name", scale=3)
+                sort_by = gr.Dropdown(choices=list(view.sorts), value="Rank", label="Sort by", scale=2)
+                descending = gr.Checkbox(value=False, label="Reverse order", scale=1)
+                refresh = gr.Button("Refresh", scale=1)
+            empty = gr.Markdown(EMPTY_BOARD, visible=view.refresh().empty, elem_id=f"{board_id}-empty")
+            frame = gr.Dataframe(
+                value=service.board_table(board_id),
+                headers=display_labels(spec),
+                interactive=False,
+                wrap=True,
+                elem_id=f"{board_id}-table",
+                elem_classes=["gj-table"],
+            )
+            with gr.Row():
+                charts = [
+                    gr.Image(label=label, type="filepath", interactive=False) for _, label in spec.charts
+                ]
+        with gr.Tab("Submit", id=f"{board_id}-submit"):
+            gr.Markdown(spec.submission.instructions)
+            upload = gr.File(
+                label=spec.submission.label,
+                file_types=list(spec.submission.file_types),
+                type="filepath",
+                elem_id=f"{board_id}-upload",
+            )
+            model = gr.Textbox(label="Model name", placeholder="letters, digits and . _ + -")
+            link = gr.Textbox(label="Model link", placeholder="https://...")
+            description = gr.Textbox(label="Description", lines=2)
+            send = gr.Button("Submit", variant="primary", elem_id=f"{board_id}-submit-button")
+            message = gr.Markdown(elem_id=f"{board_id}-submit-message")
+
+    inputs = [search, sort_by, descending]
+    outputs = [frame, empty, *charts]
+
+    # A sort picked from the menu starts in that column's natural direction; the box reverses it.
+    def ordered(search: str, sort_by: str, reverse: bool):
+        default = view.sorts.get(sort_by, view.sorts["Rank"])[1]
+        return table(search, sort_by, default != reverse)
+
+    for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
+        trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
+    gr.Button(visible=False).click(ordered, inputs, outputs, api_name=f"board_{_api(board_id)}")
+    send.click(
+        submit,
+        [upload, model, link, description],
+        [message],
+        api_name=f"submit_{_api(board_id)}",
+        concurrency_limit=8,
     )
-    return f"""## Benchmark
-OpenING: open-ended interleaved image–text generation. Each instance gives a task and its input
-steps; a model answers with interleaved text and images.
+    timer = gr.Timer(refresh_seconds)
+    timer.tick(ordered, inputs, outputs, api_name=False, show_progress="hidden")
 
-{benchmarks}
 
-## Judge
-`{judge.judge_id}` (revision `{judge.revision}`, prompt `{judge.prompt_version}`). It compares two
-models' answers to the same instance and says which is better (`A`, `B`, or a tie leaning to one side).
-Every verdict is stored with the content hashes of both answers, so adding a model only judges its
-own new battles.
-
-## Metrics
-- **Win rate FDT** (force-dividing tie, the headline number): a tie counts as a win for the side it leans to.
-- **Win rate with tie**: ties count as non-wins. **Without tie**: ties are left out.
-- **BT rating**: Bradley–Terry rating (Elo scale, mean 1000; ties count as half a win) fitted on all
-  battles, with a 95% interval from sandwich standard errors; rank = 1 + the number of models whose
-  interval lies entirely above. A model that never lost (or never won) has no finite rating: its
-  interval is open (∞) on that side.
-- **Battles**: how many comparisons the numbers rest on.
-
-## Submitting
-Upload a zip in the OpenING output layout: one `<total_uid>.json` per benchmark instance (the official
-record with your model's steps in the `output` list) and the images it names (`<total_uid>-o-<k>.jpg`).
-Outputs only: nothing you upload is executed.
-
-## Citation
-```bibtex
-{OPENING_CITATION}
-```
-{service.about}"""
+def _api(board_id: str) -> str:
+    """A board id as a Gradio API name (``opening-test`` → ``opening_test``)."""
+    return re.sub(r"\W", "_", board_id)
 
 
 def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> gr.Blocks:
     """The Space's page for ``service`` (which should have its worker started)."""
-
-    def board(search: str, sort_by: str, descending: bool) -> tuple[pd.DataFrame, str | None, str | None]:
-        table = service.board_table(search=search, sort_by=sort_by, descending=descending)
-        return table, service.chart("ratings"), service.chart("heatmap")
-
-    def queue() -> pd.DataFrame:
-        return service.queue_table()
-
-    def submit(file: str | None, model: str, link: str, description: str) -> tuple[str, pd.DataFrame]:
-        if not file:
-            return "❌ Choose a zip file with your model's outputs first.", queue()
-        try:
-            result = service.submit(file, model, link, description)
-        except SubmissionError as exc:
-            return f"❌ Refused: {exc}", queue()
-        mark = "✅" if result.created else "ℹ️"
-        return f"{mark} {result.message}", queue()
-
+    titles = ", ".join(board.spec.title for board in service.boards.values())
     with gr.Blocks(title="genjudge leaderboard") as app:
-        gr.Markdown(
-            "# genjudge leaderboard\nInterleaved image–text generation models, judged pairwise on "
-            f"**{service.default_benchmark}** by `{service.judge.judge_id}`."
-        )
+        gr.Markdown(f"# genjudge leaderboard\nMultimodal generation models on {titles}.")
         with gr.Tabs():
-            with gr.Tab("Leaderboard", id="leaderboard"):
-                with gr.Row():
-                    search = gr.Textbox(label="Search models", placeholder="model name", scale=3)
-                    sort_by = gr.Dropdown(choices=list(SORTABLE), value="Rank", label="Sort by", scale=2)
-                    descending = gr.Checkbox(value=False, label="Descending", scale=1)
-                    refresh = gr.Button("Refresh", scale=1)
-                table = gr.Dataframe(
-                    value=service.board_table(),
-                    headers=list(DISPLAY_COLUMNS.values()),
+            for board_id, board in service.boards.items():
+                with gr.Tab(f"{board.spec.title} · {board_id}", id=board_id):
+                    _board_tab(service, board, refresh_seconds)
+            with gr.Tab("Queue", id="queue"):
+                queue_table = gr.Dataframe(
+                    value=service.queue_table(),
                     interactive=False,
                     wrap=True,
-                    elem_id="board-table",
+                    elem_id="queue-table",
+                    elem_classes=["gj-table"],
+                    column_widths=["14%", "10%", "9%", "33%", "12%", "12%", "10%"],
                 )
-                with gr.Row():
-                    ratings = gr.Image(label="Ratings", type="filepath", interactive=False)
-                    heatmap = gr.Image(label="Head-to-head win rates", type="filepath", interactive=False)
-            with gr.Tab("Submit", id="submit"):
-                upload = gr.File(
-                    label="Model outputs (zip)", file_types=[".zip"], type="filepath", elem_id="upload"
-                )
-                model = gr.Textbox(label="Model name", placeholder="letters, digits and . _ + -")
-                link = gr.Textbox(label="Model link", placeholder="https://...")
-                description = gr.Textbox(label="Description", lines=2)
-                send = gr.Button("Submit", variant="primary", elem_id="submit-button")
-                message = gr.Markdown(elem_id="submit-message")
-            with gr.Tab("Queue", id="queue"):
-                queue_table = gr.Dataframe(value=queue(), interactive=False, wrap=True, elem_id="queue-table")
             with gr.Tab("About", id="about"):
                 gr.Markdown(about_markdown(service))
-
-        board_inputs = [search, sort_by, descending]
-        board_outputs = [table, ratings, heatmap]
-        for trigger in (search.submit, sort_by.change, descending.change, refresh.click, app.load):
-            trigger(board, board_inputs, board_outputs, api_name=False, show_progress="hidden")
-        gr.Button(visible=False).click(board, board_inputs, board_outputs, api_name="board")
-        send.click(
-            submit,
-            [upload, model, link, description],
-            [message, queue_table],
-            api_name="submit",
-            concurrency_limit=8,
-        )
-        gr.Button(visible=False).click(queue, None, queue_table, api_name="queue")
+        gr.Button(visible=False).click(service.queue_table, None, queue_table, api_name="queue")
         timer = gr.Timer(refresh_seconds)
-        timer.tick(board, board_inputs, board_outputs, api_name=False, show_progress="hidden")
-        timer.tick(queue, None, queue_table, api_name=False, show_progress="hidden")
+        timer.tick(service.queue_table, None, queue_table, api_name=False, show_progress="hidden")
     return app
 
 
@@ -145,5 +166,9 @@ def launch(
     service.start_worker()
     app = build_app(service)
     app.launch(
-        server_name=host, server_port=port, allowed_paths=[str(service.store.root / "board")], **options
+        server_name=host,
+        server_port=port,
+        allowed_paths=[str(service.store.root / "board")],
+        css=CSS,
+        **options,
     )

@@ -15,6 +15,7 @@ is one reason rankings moved between two official sampling runs (OpenING issue #
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -209,4 +210,31 @@ def official_ring_pairs(
                     break
             extra.append((uid, model_a, model_b))
         rows.extend(extra)
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def newcomer_pairs(
+    uids: Sequence[str], new_model: str, opponents: Sequence[str], *, seed: int, per_instance: int
+) -> pd.DataFrame:
+    """Battles for a model joining a board: per instance, ``per_instance`` distinct opponents drawn
+    at random, and a random A/B order (judges have position bias; a fixed order would tilt every
+    new model the same way).
+
+    Unlike :func:`sample_pairs`, which balances pair counts over a fixed set of models, this draw
+    depends only on ``seed``, the new model, the instance and the opponents — not on the order
+    models joined — so a rerun of an interrupted job gets exactly the same pairs, and every pair
+    involves the new model, so no pair between two old models is ever re-judged.
+    """
+    if not opponents:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    pool = sorted(opponents)
+    rows = []
+    for uid in sorted(uids):
+        digest = hashlib.sha256(f"{seed}\x00{new_model}\x00{uid}".encode()).digest()
+        rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
+        chosen = rng.choice(len(pool), size=min(per_instance, len(pool)), replace=False)
+        flips = rng.random(len(chosen)) < 0.5
+        for index, flip in zip(chosen, flips, strict=True):
+            a, b = (pool[index], new_model) if flip else (new_model, pool[index])
+            rows.append((uid, a, b))
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)

@@ -12,18 +12,9 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
+from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.benchmarks.opening.schema import FEATURES
 from genjudge.benchmarks.opening.taxonomy import meta_topics, subtasks
-
-CITATION = """@inproceedings{zhou2025opening,
-  title     = {OpenING: A Comprehensive Benchmark for Judging Open-ended Interleaved Image-Text Generation},
-  author    = {Zhou, Pengfei and Peng, Xiaopeng and Song, Jiajun and Li, Chuanhao and Xu, Zhaopan and
-               Yang, Yue and Guo, Ziyao and Zhang, Hao and Lin, Yuqi and He, Yefei and others},
-  booktitle = {Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)},
-  pages     = {56--66},
-  year      = {2025},
-  note      = {arXiv:2411.18499}
-}"""
 
 HOMEPAGE = "https://opening-benchmark.github.io/"
 SOURCE_REPO = "https://github.com/LanceZPF/OpenING"
