@@ -134,7 +134,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving(service, board_dir: Path) -> Iterator[str]:
     """Serve the Space for ``service`` on a free loopback port with its worker running; yield the URL."""
-    from genjudge.leaderboard.ui import build_app
+    from genjudge.leaderboard.ui import CSS, build_app
 
     service.start_worker(poll_seconds=0.2)
     app = build_app(service, refresh_seconds=1.0)
@@ -145,6 +145,7 @@ def serving(service, board_dir: Path) -> Iterator[str]:
         prevent_thread_lock=True,
         allowed_paths=[str(board_dir)],
         quiet=True,
+        css=CSS,
     )
     try:
         yield f"http://127.0.0.1:{port}/"
@@ -168,3 +169,18 @@ def connect_when_serving(server, port: int, timeout: float):
             assert server.poll() is None, "the server exited before serving"
             assert time.monotonic() < deadline, f"nothing served on port {port} within {timeout} s"
             time.sleep(1)
+
+
+def opening_board(instances: Sequence[Instance], judge=None, **options):
+    """An OpenING board over the test instances, with id ``opening`` (the tests' board)."""
+    from genjudge.benchmarks.opening.board import OpeningBoard
+
+    return OpeningBoard(instances, judge or WordCountJudge(), board_id="opening", **options)
+
+
+def worker_for(store, instances: Sequence[Instance], judge=None, **options):
+    """A worker serving the tests' OpenING board with ``judge``."""
+    from genjudge.leaderboard.worker import Worker
+
+    board = opening_board(instances, judge, **options)
+    return Worker(store, {board.board_id: board})

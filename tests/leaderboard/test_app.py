@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from leaderboard_helpers import WordCountJudge, make_zip, serving
+from leaderboard_helpers import make_zip, opening_board, serving
 
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
@@ -15,11 +15,8 @@ gradio_client = pytest.importorskip("gradio_client")
 
 @pytest.fixture
 def running_app(tmp_path, instances):
-    service = LeaderboardService(
-        LeaderboardStore(tmp_path / "lb"),
-        {"opening-test": instances},
-        WordCountJudge(),
-    )
+    board = opening_board(instances)
+    service = LeaderboardService(LeaderboardStore(tmp_path / "lb", boards=[board]), {"opening": board})
     with serving(service, tmp_path / "lb" / "board") as url:
         yield service, url
 
@@ -41,27 +38,28 @@ def test_submit_watch_the_queue_and_read_the_board(running_app, tmp_path):
         folder = tmp_path / model
         folder.mkdir()
         archive = make_zip(folder, model, quality)
-        message, _ = client.predict(
+        message = client.predict(
             gradio_client.handle_file(str(archive)),
             model,
             f"https://example.org/{model}",
             "",
-            api_name="/submit",
+            api_name="/submit_opening",
         )
         assert message.startswith("✅ Queued")
 
     def finished():
         queue = client.predict(api_name="/queue")
-        statuses = [row[1] for row in queue["data"]]
+        statuses = [row[2] for row in queue["data"]]
         return statuses == ["FINISHED", "FINISHED"] and queue
 
     wait_for(finished)
-    table, ratings, heatmap = client.predict("", "Rank", False, api_name="/board")
+    table, ratings, heatmap = client.predict("", "Rank", False, api_name="/board_opening")
     assert [row[1] for row in table["data"]] == ["Beta", "Alpha"]
-    assert table["headers"][:2] == ["Rank", "Model"]
+    assert table["headers"][:3] == ["Rank", "Model", "Win rate, FDT (%)"]
     assert table["data"][0][-1] == "https://example.org/Beta"
     assert ratings is not None and heatmap is not None
-    assert [row[1] for row in client.predict("alp", "Rank", False, api_name="/board")[0]["data"]] == ["Alpha"]
+    found = client.predict("alp", "Rank", False, api_name="/board_opening")[0]["data"]
+    assert [row[1] for row in found] == ["Alpha"]
 
 
 def test_bad_uploads_get_a_clear_message(running_app, tmp_path):
@@ -69,10 +67,22 @@ def test_bad_uploads_get_a_clear_message(running_app, tmp_path):
     client = gradio_client.Client(url, verbose=False)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"this is not a zip")
-    message, _ = client.predict(gradio_client.handle_file(str(bad)), "M", "", "", api_name="/submit")
+    message = client.predict(gradio_client.handle_file(str(bad)), "M", "", "", api_name="/submit_opening")
     assert message.startswith("❌ Refused: file 'bad.zip'")
     archive = make_zip(tmp_path, "Good")
-    message, _ = client.predict(gradio_client.handle_file(str(archive)), "", "", "", api_name="/submit")
-    assert "field 'model_name': the model name is empty" in message
-    message, _ = client.predict(None, "M", "", "", api_name="/submit")
-    assert "Choose a zip" in message
+    message = client.predict(gradio_client.handle_file(str(archive)), "", "", "", api_name="/submit_opening")
+    assert "field 'model\\_name': the model name is empty" in message
+    message = client.predict(None, "M", "", "", api_name="/submit_opening")
+    assert "Choose a file" in message
+
+
+def test_submitter_text_in_a_refusal_is_shown_literally():
+    """A refusal quotes what was uploaded; the Space renders Markdown, so HTML, links and emphasis
+    in that text are escaped."""
+    from genjudge.leaderboard.ui import escape_markdown
+
+    hostile = "model <img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**\n# heading"
+    shown = escape_markdown(hostile)
+    assert "<img" not in shown and "&lt;img" in shown
+    assert "[click]" not in shown and "\\[click\\]" in shown
+    assert "**" not in shown and "\n" not in shown

@@ -1,8 +1,9 @@
 """The Space in a real browser: headless Debian Chromium driven by selenium.
 
-Opens the page on the bundled sample board (reference judge), uploads a zip on the Submit tab,
-waits for the worker, reads the new row on the Leaderboard tab and saves a screenshot to
-``test-artifacts/leaderboard.png``.
+Opens the page on the bundled sample board (reference judge), reads the Submit tab's format
+instructions, uploads a zip, waits for the worker, reads the new row on the Leaderboard tab, and
+saves screenshots to ``test-artifacts/`` (``leaderboard.png``, ``submit.png``, ``queue.png``, and
+``empty-board.png`` of a board nobody has submitted to).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from leaderboard_helpers import serving, zip_folder
+from leaderboard_helpers import opening_board, serving, zip_folder
 
 from genjudge.leaderboard.sample_board import run_demo_board, sample_submissions
+from genjudge.leaderboard.service import LeaderboardService
+from genjudge.leaderboard.store import LeaderboardStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -71,9 +74,33 @@ def click_tab(driver, name: str) -> None:
     from selenium.webdriver.common.by import By
 
     tab = next(
-        b for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']") if b.text.strip() == name
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']")
+        if b.text.strip() == name and b.is_displayed()
     )
     tab.click()
+
+
+def screenshot(driver, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    return shot
+
+
+def test_an_empty_board_says_so(tmp_path, instances, browser):
+    from selenium.webdriver.common.by import By
+
+    board = opening_board(instances)
+    service = LeaderboardService(LeaderboardStore(tmp_path / "lb", boards=[board]), {"opening": board})
+    with serving(service, tmp_path / "lb" / "board") as url:
+        browser.get(url)
+        note = wait_until(lambda: browser.find_element(By.ID, "opening-empty").text.strip())
+        assert "No models on this board yet" in note
+        tables = browser.find_elements(By.ID, "opening-table")
+        assert not tables or not tables[0].is_displayed()  # no blank table under the note
+        screenshot(browser, "empty-board.png")
 
 
 def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
@@ -83,12 +110,19 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
     service = run_demo_board(tmp_path / "lb", progress=False).service()
     with serving(service, tmp_path / "lb" / "board") as url:
         browser.get(url)
-        wait_until(lambda: "Aurora-Interleave" in browser.find_element(By.ID, "board-table").text)
+        wait_until(lambda: "Aurora-Interleave" in browser.find_element(By.ID, "opening-test-table").text)
+        headers = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#opening-test-table th")]
+        assert any("Rank" in h for h in headers) and not any("Ran\nk" in h for h in headers)
 
         click_tab(browser, "Submit")
+        wait_until(lambda: "What to upload" in browser.page_source)
+        assert "zip's root" in browser.page_source
+        screenshot(browser, "submit.png")
         source = sample_submissions()[1]
         archive = zip_folder(source, tmp_path / "Browser-Model.zip", prefix=f"{source.name}/")
-        file_input = wait_until(lambda: browser.find_element(By.CSS_SELECTOR, "#upload input[type='file']"))
+        file_input = wait_until(
+            lambda: browser.find_element(By.CSS_SELECTOR, "#opening-test-upload input[type='file']")
+        )
         file_input.send_keys(str(archive))
         wait_until(lambda: "Browser-Model.zip" in browser.page_source)
         fields = browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text']")
@@ -96,23 +130,24 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         name_box.send_keys("Browser-Model")
         link_box = next(f for f in fields if (f.get_attribute("placeholder") or "").startswith("https://"))
         link_box.send_keys("https://example.org/browser")
-        browser.find_element(By.ID, "submit-button").click()
-        message = wait_until(lambda: browser.find_element(By.ID, "submit-message").text.strip())
+        browser.find_element(By.ID, "opening-test-submit-button").click()
+        message = wait_until(lambda: browser.find_element(By.ID, "opening-test-submit-message").text.strip())
         assert "Queued Browser-Model" in message
 
         click_tab(browser, "Queue")
-        wait_until(
-            lambda: "FINISHED" in browser.find_element(By.ID, "queue-table").text.split("Browser-Model")[1]
-        )
 
+        models = len(sample_submissions()) + 1
+        wait_until(lambda: browser.find_element(By.ID, "queue-table").text.count("FINISHED") == models)
+        screenshot(browser, "queue.png")
+
+        click_tab(browser, "OpenING · opening-test")
         click_tab(browser, "Leaderboard")
         text = wait_until(
-            lambda: (t := browser.find_element(By.ID, "board-table").text) and "Browser-Model" in t and t
+            lambda: (
+                (t := browser.find_element(By.ID, "opening-test-table").text) and "Browser-Model" in t and t
+            )
         )
         for folder in sample_submissions():
             assert folder.name.removesuffix("_output") in text  # the board it joined is still there
         wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "img")) >= 2)
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / "leaderboard.png"
-        browser.save_screenshot(str(shot))
-        assert shot.stat().st_size > 10_000
+        screenshot(browser, "leaderboard.png")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from leaderboard_helpers import WordCountJudge, make_zip
+from leaderboard_helpers import make_zip, opening_board
 
+from genjudge.judges.cache import VerdictCache
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore
 from genjudge.leaderboard.ui import build_app
@@ -29,9 +30,8 @@ SRC = HERE.parents[1] / "src"
 def test_fifty_concurrent_submissions_make_fifty_rows(tmp_path, instances):
     from leaderboard_helpers import free_port
 
-    service = LeaderboardService(
-        LeaderboardStore(tmp_path / "lb"), {"opening-test": instances}, WordCountJudge()
-    )
+    board = opening_board(instances)
+    service = LeaderboardService(LeaderboardStore(tmp_path / "lb", boards=[board]), {"opening": board})
     app = build_app(service, refresh_seconds=60)
     port = free_port()
     app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
@@ -47,9 +47,9 @@ def test_fifty_concurrent_submissions_make_fifty_rows(tmp_path, instances):
 
         def send(job):
             archive, name = job
-            return client.predict(gradio_client.handle_file(str(archive)), name, "", "", api_name="/submit")[
-                0
-            ]
+            return client.predict(
+                gradio_client.handle_file(str(archive)), name, "", "", api_name="/submit_opening"
+            )
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             messages = list(pool.map(send, uploads))
@@ -67,12 +67,11 @@ def test_fifty_concurrent_submissions_make_fifty_rows(tmp_path, instances):
 WORKER_SCRIPT = """
 import sys
 sys.path[:0] = [{src!r}, {tests!r}]
-from leaderboard_helpers import WordCountJudge, make_instances
+from leaderboard_helpers import WordCountJudge, make_instances, worker_for
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.leaderboard.worker import Worker
 store = LeaderboardStore(sys.argv[1])
 judge = WordCountJudge(delay=float(sys.argv[2]))
-Worker(store, {{"opening": make_instances()}}, judge, batch_size=2).run_until_empty()
+worker_for(store, make_instances(), judge, batch_size=2).run_until_empty()
 """
 
 
@@ -89,13 +88,22 @@ def queue_models(store_dir: Path, tmp: Path, instances) -> LeaderboardStore:
         if not archive.exists():  # both stores get the very same files, hence the same ids
             folder.mkdir(parents=True)
             make_zip(folder, model, quality)
-        store.submit(archive, benchmark="opening", instances=instances, model_name=model)
+        store.submit(archive, opening_board(instances), model_name=model)
     return store
+
+
+def cached(store: LeaderboardStore) -> int:
+    """Verdicts committed to the board's cache so far (0 before the first batch)."""
+    path = store.root / "cache" / "opening-verdicts.sqlite"
+    if not path.exists():
+        return 0
+    with VerdictCache(path) as cache:
+        return len(cache)
 
 
 def snapshot(store: LeaderboardStore) -> tuple[pd.DataFrame, list, list]:
     board = store.read_board("opening").drop(columns=["submitted_at"])
-    verdicts = sorted(json.dumps(row, sort_keys=True) for row in store.all_verdicts("opening"))
+    verdicts = sorted(json.dumps(row, sort_keys=True) for row in store.all_exports("verdicts", "opening"))
     results = [store.result(r["submission_id"])["results"] for r in store.requests()]
     return board, verdicts, results
 
@@ -107,14 +115,16 @@ def test_kill_9_mid_judging_then_restart_gives_the_uninterrupted_result(tmp_path
 
     store = queue_models(tmp_path / "lb", tmp_path / "zips", instances)
     worker = run_worker(store.root, 0.15)
-    # Wait until D's job (the last, with 3 opponents) has some but not all verdicts, then kill -9.
+    # Wait until D's job (the last, with 3 opponents) has some but not all of its verdicts in the
+    # cache (A, B and C's jobs put 0 + 4 + 8 there), then kill -9.
     last = store.requests()[-1]["submission_id"]
+    before = 3 * len(instances)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(store.read_verdicts("opening", last)) < 2:
+    while time.monotonic() < deadline and cached(store) < before + 2:
         time.sleep(0.05)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(10)
-    partial = len(store.read_verdicts("opening", last))
+    partial = cached(store) - before
     assert 2 <= partial < 2 * len(instances)
     assert store.request(last)["status"] == "RUNNING"
     assert store.result(last) is None  # nothing half-published
@@ -126,6 +136,6 @@ def test_kill_9_mid_judging_then_restart_gives_the_uninterrupted_result(tmp_path
     pd.testing.assert_frame_equal(board, ref_board)
     assert verdicts == ref_verdicts
     for got, want in zip(results, ref_results, strict=True):
-        assert {k: v for k, v in got.items() if k != "judged"} == {
-            k: v for k, v in want.items() if k != "judged"
+        assert {k: v for k, v in got["opening"].items() if k != "judged"} == {
+            k: v for k, v in want["opening"].items() if k != "judged"
         }

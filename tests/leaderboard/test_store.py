@@ -5,22 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from leaderboard_helpers import make_zip
+from leaderboard_helpers import make_zip, opening_board, worker_for
 
+from genjudge.benchmarks.opening.board import outputs_from_table
 from genjudge.durable import append_jsonl, read_jsonl, repair_tail
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import FINISHED, PENDING, RUNNING, LeaderboardStore
-from genjudge.leaderboard.worker import Worker
 from genjudge.submissions import SubmissionError
 
 
 def submit(store, tmp_path, instances, model, quality=1, **kwargs):
     return store.submit(
-        make_zip(tmp_path, model, quality),
-        benchmark="opening",
-        instances=instances,
-        model_name=model,
-        **kwargs,
+        make_zip(tmp_path, model, quality), opening_board(instances), model_name=model, **kwargs
     )
 
 
@@ -32,16 +28,16 @@ def test_a_submission_is_queued_with_its_metadata(tmp_path, instances):
     assert request["model"] == "Alpha"
     assert request["model_link"] == "https://example.org/a"
     assert request["status"] == PENDING
-    assert request["n_outputs"] == len(instances)
-    outputs = store.read_outputs(result.submission_id)
+    assert request["n_items"] == len(instances)
+    outputs = outputs_from_table(store.read_payload(result.submission_id))
     assert sorted(outputs) == sorted(i.total_uid for i in instances)
 
 
 def test_the_same_zip_twice_is_a_no_op_that_says_so(tmp_path, instances):
     store = LeaderboardStore(tmp_path / "lb")
     archive = make_zip(tmp_path, "Alpha")
-    first = store.submit(archive, benchmark="opening", instances=instances, model_name="Alpha")
-    again = store.submit(archive, benchmark="opening", instances=instances, model_name="Other")
+    first = store.submit(archive, opening_board(instances), model_name="Alpha")
+    again = store.submit(archive, opening_board(instances), model_name="Other")
     assert not again.created
     assert again.submission_id == first.submission_id
     assert "already submitted as Alpha" in again.message
@@ -54,7 +50,7 @@ def test_a_taken_name_is_refused_and_nothing_is_written(tmp_path, instances):
     (tmp_path / "x").mkdir()
     other = make_zip(tmp_path / "x", "Alpha", quality=5)
     with pytest.raises(SubmissionError, match="already on the board"):
-        store.submit(other, benchmark="opening", instances=instances, model_name="alpha")
+        store.submit(other, opening_board(instances), model_name="alpha")
     assert len(list((tmp_path / "lb" / "outputs").iterdir())) == 1
 
 
@@ -93,18 +89,21 @@ def test_a_torn_verdict_line_is_not_a_record_and_is_repaired(tmp_path):
 def test_results_load_with_load_dataset(tmp_path, instances, judge):
     from datasets import load_dataset
 
-    store = LeaderboardStore(tmp_path / "lb")
+    store = LeaderboardStore(tmp_path / "lb", boards=[opening_board(instances)])
     for quality, model in enumerate(["Alpha", "Beta", "Gamma"], start=1):
         submit(store, tmp_path, instances, model, quality)
-    Worker(store, {"opening": instances}, judge).run_until_empty()
+    worker_for(store, instances, judge).run_until_empty()
     root = str(tmp_path / "lb")
     cache = str(tmp_path / "hf-cache")
     results = load_dataset(root, "results", split="train", cache_dir=cache)
-    assert sorted(r["model"] for r in results["config"]) == ["Alpha", "Beta", "Gamma"]
+    assert sorted(r["model_name"] for r in results["config"]) == ["Alpha", "Beta", "Gamma"]
     first = next(
-        r for r, c in zip(results["results"], results["config"], strict=True) if c["model"] == "Alpha"
+        r["opening"]
+        for r, c in zip(results["results"], results["config"], strict=True)
+        if c["model_name"] == "Alpha"
     )
     assert first["rating"] is None and first["battles"] == 0  # alone on the board when it finished
+    assert {c["judge_id"] for c in results["config"]} == {"test-wordcount"}
     requests = load_dataset(root, "requests", split="train", cache_dir=cache)
     assert set(requests["status"]) == {FINISHED}
     assert store.read_board("opening")["model"].tolist() == ["Gamma", "Beta", "Alpha"]
@@ -132,16 +131,15 @@ def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monk
     api = RecordingApi()
     hub = HubMirror("org/board", api=api)
     assert "hf_secret" not in repr(hub)
-    store = LeaderboardStore(tmp_path / "lb", hub=hub, pull=False)
+    store = LeaderboardStore(tmp_path / "lb", boards=[opening_board(instances)], hub=hub, pull=False)
     sid = submit(store, tmp_path, instances, "Alpha").submission_id
-    Worker(store, {"opening": instances}, judge).run_until_empty()
+    worker_for(store, instances, judge).run_until_empty()
     messages = [m for m, _ in api.commits]
     assert messages == [
         "Dataset card",
-        f"Queue Alpha ({sid})",
+        f"Queue Alpha for opening ({sid})",
         "Alpha: RUNNING",
-        "Alpha: RUNNING",
-        "Alpha: FINISHED",
+        "Alpha: FINISHED on opening",
     ]
     assert f"results/{sid}.json" in api.commits[-1][1]
     assert "board/opening.parquet" in api.commits[-1][1]
@@ -151,9 +149,10 @@ def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monk
     assert "hf_secret" not in caplog.text
 
 
-def test_a_failed_push_is_retried_with_the_next_commit(tmp_path, caplog):
+def test_a_failed_push_is_retried_with_the_next_commit(tmp_path, caplog, instances):
     api = RecordingApi(fail=True)
-    store = LeaderboardStore(tmp_path / "lb", hub=HubMirror("org/board", api=api, token="t"), pull=False)
+    hub = HubMirror("org/board", api=api, token="t")
+    store = LeaderboardStore(tmp_path / "lb", boards=[opening_board(instances)], hub=hub, pull=False)
     assert "could not push" in caplog.text
     api.fail = False
     (tmp_path / "lb" / "x.txt").write_text("x")

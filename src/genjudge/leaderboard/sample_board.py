@@ -3,8 +3,9 @@
 The embedded OpenING sample ships a small benchmark and the outputs of a few sample models. Each
 model folder is submitted exactly as a person would upload it (validated like any upload), the
 worker judges the battles with the configured judge (the offline reference judge by default) and
-the board, its pictures and the leaderboard dataset land in a fresh local folder: a previous demo
-board in that folder is replaced, so the board shows exactly the bundled models.
+the board, its pictures and the leaderboard dataset land in a local folder. A previous demo board
+there is replaced (models submitted to it by hand, e.g. through ``--serve``, are gone), so the board
+shows exactly the bundled models; its verdict cache is kept, so a rerun judges nothing again.
 """
 
 from __future__ import annotations
@@ -48,14 +49,19 @@ def sample_submissions() -> list[Path]:
 
 
 def _fresh(store_dir: Path) -> None:
-    """Remove a previous demo board; refuse to delete a folder that is not a leaderboard."""
-    if not store_dir.exists():
+    """Empty a previous demo board, keeping its verdict cache (so nothing is judged twice); refuse
+    to touch a folder that is not a leaderboard."""
+    if not store_dir.exists() or not any(store_dir.iterdir()):
         return
     if not (store_dir / "README.md").is_file() or not (store_dir / "requests").is_dir():
-        if any(store_dir.iterdir()):
-            raise FileExistsError(f"{store_dir} exists and is not a leaderboard folder; pick another --out")
-        return
-    shutil.rmtree(store_dir)
+        raise FileExistsError(f"{store_dir} exists and is not a leaderboard folder; pick another --out")
+    for entry in store_dir.iterdir():
+        if entry.name == "cache":
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def run_demo_board(

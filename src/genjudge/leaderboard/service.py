@@ -144,8 +144,8 @@ class LeaderboardService:
         """Every submission, newest first, with its board, status and the reason when it failed."""
         rows = list(reversed(self.store.requests()))
         frame = pd.DataFrame(rows, columns=list(QUEUE_COLUMNS)).fillna("")
-        frame["submitted_at"] = frame["submitted_at"].astype(str).str.slice(0, 16)
-        frame["finished_at"] = frame["finished_at"].astype(str).str.slice(0, 16)
+        for column in ("submitted_at", "finished_at"):
+            frame[column] = frame[column].astype(str).str.slice(0, 16).str.replace("T", " ")
         return frame.rename(columns=QUEUE_COLUMNS)
 
     def board_table(

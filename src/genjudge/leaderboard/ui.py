@@ -57,10 +57,12 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     view = service.views[board_id]
 
     def table(search: str, sort_by: str, descending: bool) -> tuple[Any, ...]:
+        """The rows, the "no models yet" note, and the pictures; the table and pictures are hidden
+        while the board is empty, so a new board shows the note instead of blank boxes."""
         frame = service.board_table(board_id, search=search, sort_by=sort_by, descending=descending)
-        empty = view.refresh().empty
-        charts = [service.chart(board_id, name) for name, _ in spec.charts]
-        return frame, gr.update(visible=empty), *charts
+        filled = not view.refresh().empty
+        charts = [gr.update(value=service.chart(board_id, name), visible=filled) for name, _ in spec.charts]
+        return gr.update(value=frame, visible=filled), gr.update(visible=not filled), *charts
 
     def submit(file: str | None, model: str, link: str, description: str) -> str:
         if not file:
@@ -79,10 +81,12 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
                 sort_by = gr.Dropdown(choices=list(view.sorts), value="Rank", label="Sort by", scale=2)
                 descending = gr.Checkbox(value=False, label="Reverse order", scale=1)
                 refresh = gr.Button("Refresh", scale=1)
-            empty = gr.Markdown(EMPTY_BOARD, visible=view.refresh().empty, elem_id=f"{board_id}-empty")
+            filled = not view.refresh().empty
+            empty = gr.Markdown(EMPTY_BOARD, visible=not filled, elem_id=f"{board_id}-empty")
             frame = gr.Dataframe(
                 value=service.board_table(board_id),
                 headers=display_labels(spec),
+                visible=filled,
                 interactive=False,
                 wrap=True,
                 elem_id=f"{board_id}-table",
@@ -90,7 +94,8 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
             )
             with gr.Row():
                 charts = [
-                    gr.Image(label=label, type="filepath", interactive=False) for _, label in spec.charts
+                    gr.Image(label=label, type="filepath", interactive=False, visible=filled)
+                    for _, label in spec.charts
                 ]
         with gr.Tab("Submit", id=f"{board_id}-submit"):
             gr.Markdown(spec.submission.instructions)
@@ -116,7 +121,12 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
 
     for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
         trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
-    gr.Button(visible=False).click(ordered, inputs, outputs, api_name=f"board_{_api(board_id)}")
+    def rows(search: str, sort_by: str, descending: bool) -> tuple[Any, ...]:
+        """The API's view: the rows and the pictures' paths (no visibility updates)."""
+        frame = service.board_table(board_id, search=search, sort_by=sort_by, descending=descending)
+        return frame, *(service.chart(board_id, name) for name, _ in spec.charts)
+
+    gr.Button(visible=False).click(rows, inputs, [frame, *charts], api_name=f"board_{_api(board_id)}")
     send.click(
         submit,
         [upload, model, link, description],
