@@ -130,7 +130,7 @@ class RecordingApi:
 def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monkeypatch, caplog):
     monkeypatch.setenv("HF_TOKEN", "hf_secret_token_value")
     api = RecordingApi()
-    hub = HubMirror("org/board", api=api)
+    hub = HubMirror("org/board", api=api, every=0)  # every=0: one commit per change
     assert "hf_secret" not in repr(hub)
     store = LeaderboardStore(tmp_path / "lb", hub=hub, pull=False)
     sid = submit(store, tmp_path, instances, "Alpha").submission_id
@@ -153,12 +153,14 @@ def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monk
 
 def test_a_failed_push_is_retried_with_the_next_commit(tmp_path, caplog):
     api = RecordingApi(fail=True)
-    store = LeaderboardStore(tmp_path / "lb", hub=HubMirror("org/board", api=api, token="t"), pull=False)
+    store = LeaderboardStore(
+        tmp_path / "lb", hub=HubMirror("org/board", api=api, token="t", every=0), pull=False
+    )
     assert "could not push" in caplog.text
     api.fail = False
     (tmp_path / "lb" / "x.txt").write_text("x")
     store._publish(["x.txt"], "next")
-    assert api.commits == [("next", ["README.md", "x.txt"])]
+    assert api.commits == [("2 changes: Dataset card; next", ["README.md", "x.txt"])]
 
 
 def test_start_downloads_the_dataset_repo(tmp_path, monkeypatch):
