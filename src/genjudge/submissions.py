@@ -37,6 +37,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from PIL import Image
 
@@ -143,6 +144,17 @@ def _regular_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if not p.is_symlink() and p.is_file())
 
 
+def _hash_file(path: Path, digest: Any, display: str) -> None:
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise SubmissionError(
+            f"cannot be read ({exc.strerror or type(exc).__name__})", file=display
+        ) from None
+
+
 def submission_id_of(source: Path) -> str:
     """The content hash that names a submission, so that the same upload is recognised again.
 
@@ -153,16 +165,12 @@ def submission_id_of(source: Path) -> str:
     digest = hashlib.sha256()
     if check_source(source):
         for path in _regular_files(source):
-            rel = path.relative_to(source).as_posix().encode()
-            digest.update(len(rel).to_bytes(8, "big") + rel)
+            rel = path.relative_to(source).as_posix()
+            digest.update(len(rel.encode()).to_bytes(8, "big") + rel.encode())
             digest.update(path.stat().st_size.to_bytes(8, "big"))
-            with path.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                    digest.update(chunk)
+            _hash_file(path, digest, rel)
     else:
-        with source.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                digest.update(chunk)
+        _hash_file(source, digest, source.name)
     return digest.hexdigest()[:20]
 
 
