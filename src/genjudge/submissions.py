@@ -34,10 +34,9 @@ import stat
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from PIL import Image
 
@@ -144,11 +143,11 @@ def _regular_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if not p.is_symlink() and p.is_file())
 
 
-def _hash_file(path: Path, digest: Any, display: str) -> None:
+def _hash_file(path: Path, update: Callable[[bytes], object], display: str) -> None:
     try:
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                digest.update(chunk)
+                update(chunk)
     except OSError as exc:
         raise SubmissionError(
             f"cannot be read ({exc.strerror or type(exc).__name__})", file=display
@@ -168,9 +167,9 @@ def submission_id_of(source: Path) -> str:
             rel = path.relative_to(source).as_posix()
             digest.update(len(rel.encode()).to_bytes(8, "big") + rel.encode())
             digest.update(path.stat().st_size.to_bytes(8, "big"))
-            _hash_file(path, digest, rel)
+            _hash_file(path, digest.update, rel)
     else:
-        _hash_file(source, digest, source.name)
+        _hash_file(source, digest.update, source.name)
     return digest.hexdigest()[:20]
 
 

@@ -68,7 +68,6 @@ class HubMirror:
         self._committing = threading.Lock()  # one commit at a time, so an older snapshot never lands last
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.commits = 0
         atexit.register(_flush_at_exit, weakref.ref(self))
 
     def __repr__(self) -> str:
@@ -144,7 +143,6 @@ class HubMirror:
                     self._pending = {**dict.fromkeys(paths), **self._pending}
                     self._messages[:0] = messages
                 raise
-            self.commits += 1
             return True
 
     def close(self) -> None:
