@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import os
 import socket
 import threading
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from leaderboard.leaderboard_helpers import UIDS, jpeg, make_instances, output_record
 
+import genjudge
 from genjudge.records import Instance
 
 SECRET = "hf_SecretTokenThatMustNeverBeShown0123"
@@ -96,3 +98,12 @@ def echoing_hub() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for running ``python -m genjudge`` in a child process: the same genjudge
+    this test imported (a worktree's sources rather than an installed copy), plus ``extra``."""
+
+    source_root = str(Path(genjudge.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (source_root, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}

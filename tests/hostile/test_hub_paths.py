@@ -6,7 +6,6 @@ and an unreachable Hub is an error message with the documented exit code, not a 
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import traceback
@@ -15,7 +14,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from hostile.hostile_helpers import SECRET, closed_port, echoing_hub
+from hostile.hostile_helpers import SECRET, closed_port, echoing_hub, subprocess_env
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
@@ -125,7 +124,7 @@ def test_data_build_push_to_hub_exits_3_with_the_token_redacted(tmp_path: Path, 
     """The command as a user runs it, with HF_ENDPOINT pointing at a Hub that fails."""
     with echoing_hub() as echo:
         endpoint = echo if hub == "echoing" else f"http://127.0.0.1:{closed_port()}"
-        env = {**os.environ, "HF_ENDPOINT": endpoint, "HF_TOKEN": SECRET, "HF_HUB_OFFLINE": "0"}
+        env = subprocess_env(HF_ENDPOINT=endpoint, HF_TOKEN=SECRET, HF_HUB_OFFLINE="0")
         out = tmp_path / "opening-dataset"
         args = ["data", "build", "opening", "--source", str(sample_dir()), "--out", str(out)]
         result = subprocess.run(
@@ -227,5 +226,5 @@ mirror = HubMirror("org/board", token="t", api=Api(), every=3600)
 mirror.push(root, ["a.json"], "Queue Alpha")
 mirror.push(root, ["a.json"], "Alpha: FINISHED")
 """
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60, env=subprocess_env())
     assert log.read_text() == "2 changes: Queue Alpha; Alpha: FINISHED|a.json"
