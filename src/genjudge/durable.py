@@ -4,6 +4,11 @@ A reader must only ever see a whole old file or a whole new one: every write goe
 in the same folder, is fsynced, then ``os.replace``-d over the target, and the folder is fsynced
 so the rename itself survives a power cut. Append-only logs get a torn-tail repair instead: a
 line is only complete once its newline is on disk.
+
+Files get the mode any new file gets (0644 under the usual umask), not ``mkstemp``'s private 0600:
+a Space, a web server or another user reading the leaderboard folder must be able to read them.
+The files are also read back with :mod:`genjudge.safe_json`, since a leaderboard folder pulled
+from the Hub is input like any other.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from genjudge.safe_json import JSONInputError, loads
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -38,12 +45,38 @@ def atomic_write_json(path: str | Path, obj: Any, *, indent: int = 2) -> None:
     atomic_write_bytes(Path(path), text.encode())
 
 
+def create_temp_file(folder: Path, name: str) -> Path:
+    """Create a fresh, empty ``.<name>.<random>.tmp`` in ``folder`` with the umask's default mode.
+
+    ``O_CREAT | O_EXCL`` with mode 0666 lets the kernel apply the umask, as for any new file; reading
+    the umask instead (``os.umask`` sets it to read it) would race with other threads creating files.
+    """
+    while True:
+        candidate = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+
+
+def create_temp_dir(folder: Path, name: str) -> Path:
+    """Create a fresh ``.<name>.<random>.tmp`` folder in ``folder`` with the umask's default mode."""
+    while True:
+        candidate = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            candidate.mkdir(0o777)
+        except FileExistsError:
+            continue
+        return candidate
+
+
 @contextlib.contextmanager
 def atomic_target(path: Path) -> Iterator[Path]:
     """Yield a temp path to write (by a library that wants a path); it replaces ``path`` on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = create_temp_file(path.parent, path.name)
     try:
         yield Path(tmp)
         with open(tmp, "rb+") as handle:
@@ -57,7 +90,11 @@ def atomic_target(path: Path) -> Iterator[Path]:
 
 
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """One JSON file, parsed within :mod:`genjudge.safe_json`'s bounds; errors name the file."""
+    try:
+        return loads(path.read_bytes())
+    except JSONInputError as exc:
+        raise JSONInputError(f"{path}: {exc.reason}", line=exc.line, column=exc.column) from None
 
 
 def repair_tail(path: Path) -> None:
@@ -109,4 +146,11 @@ def read_jsonl(path: Path) -> list[dict]:
     end = data.rfind(b"\n")
     if end < 0:
         return []
-    return [json.loads(line) for line in data[: end + 1].splitlines() if line.strip()]
+    rows = []
+    for number, line in enumerate(data[: end + 1].splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(loads(line))
+            except JSONInputError as exc:
+                raise JSONInputError(f"{path}:{number}: {exc.reason}", column=exc.column) from None
+    return rows

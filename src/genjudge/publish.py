@@ -4,7 +4,7 @@ Two things every publisher here needs and that are easy to get wrong: an output 
 either complete or absent (a crash half way must not leave something that ``load_dataset`` would
 happily read), and Parquet shards written row group by row group so memory stays flat however many
 images a split holds. Uploading is plain ``huggingface_hub``; nothing here talks to the network
-except :func:`push_to_hub`.
+except :func:`push_to_hub`, whose every failure is one :class:`~genjudge.hub_errors.HubError`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from huggingface_hub import HfApi
 
+from genjudge.durable import create_temp_dir
+from genjudge.hub_errors import hub_call
+
 
 @contextmanager
 def atomic_directory(out_dir: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
@@ -33,10 +36,7 @@ def atomic_directory(out_dir: str | Path, *, overwrite: bool = False) -> Iterato
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} already exists; pass overwrite=True (--overwrite) to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result should look like any new folder
+    tmp = create_temp_dir(out.parent, out.name)  # not mkdtemp's 0700: the result is a folder like any other
     try:
         yield tmp
     except BaseException:
@@ -136,11 +136,17 @@ def push_to_hub(
     *,
     private: bool = False,
     commit_message: str = "Upload dataset with genjudge",
+    api: HfApi | None = None,
 ) -> str:
-    """Create the dataset repo if needed and upload ``folder`` to it; returns the commit URL."""
-    api = HfApi(token=token)
-    api.create_repo(repo_id, repo_type="dataset", exist_ok=True, private=private)
-    commit = api.upload_folder(
-        folder_path=str(folder), repo_id=repo_id, repo_type="dataset", commit_message=commit_message
-    )
+    """Create the dataset repo if needed and upload ``folder`` to it; returns the commit URL.
+
+    Every failure (refused, unreachable, offline, bad id) raises :class:`~genjudge.hub_errors.HubError`
+    with the token redacted from its message.
+    """
+    api = api if api is not None else HfApi(token=token)
+    with hub_call(f"could not upload {folder} to the dataset repo {repo_id}", token=token):
+        api.create_repo(repo_id, repo_type="dataset", exist_ok=True, private=private)
+        commit = api.upload_folder(
+            folder_path=str(folder), repo_id=repo_id, repo_type="dataset", commit_message=commit_message
+        )
     return str(getattr(commit, "commit_url", commit))

@@ -7,7 +7,11 @@ checked here, at the edge, before a single byte reaches the leaderboard store:
 * the archive itself: size, member count, total and per-member uncompressed size, compression
   ratio (zip bombs), both as declared in the central directory and as actually read while
   streaming (a forged header cannot lie its way past the limits);
-* member names: absolute paths, ``..``, drive letters, backslashes, symlinks, odd characters;
+* member names: absolute paths, ``..``, drive letters, backslashes, NUL bytes (which ``zipfile``
+  itself silently cuts off), symlinks, odd characters, names and paths longer than a file system
+  allows, and a name used both for a file and for a folder;
+* the source itself: it must exist and be a regular file or a folder (a device or FIFO would
+  be read forever);
 * images: decoded with Pillow under a pixel limit (decompression bombs), so a text file named
   ``.jpg`` is refused;
 * records: UTF-8, JSON, the OpenING schema, ids that exist in the benchmark, every instance
@@ -23,18 +27,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import re
 import shutil
 import stat
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
+from genjudge.path_limits import PathLimits, path_problem
 from genjudge.records import Instance, ModelOutput
 
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -56,7 +62,21 @@ class SubmissionError(ValueError):
         where = ", ".join(
             part for part in (f"file {file!r}" if file else "", f"field {field!r}" if field else "") if part
         )
+        self.reason = message
         super().__init__(f"{where}: {message}" if where else message)
+
+    def without_path(self, folder: Path) -> SubmissionError:
+        """The same refusal with every mention of ``folder`` (a server temp folder) taken out."""
+        prefixes = (f"{folder}{os.sep}", str(folder))
+
+        def scrub(text: str | None) -> str | None:
+            if text is None:
+                return None
+            for prefix in prefixes:
+                text = text.replace(prefix, "")
+            return text
+
+        return SubmissionError(scrub(self.reason) or "", file=scrub(self.file), field=self.field)
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,13 @@ class SubmissionLimits:
     max_model_name_chars: int = 64
     max_link_chars: int = 500
     max_description_chars: int = 2_000
+    max_name_bytes: int = 255
+    max_path_bytes: int = 1024
+    max_path_depth: int = 16
+
+    @property
+    def paths(self) -> PathLimits:
+        return PathLimits(self.max_name_bytes, self.max_path_bytes, self.max_path_depth)
 
 
 @dataclass(frozen=True)
@@ -91,24 +118,58 @@ class Submission:
     description: str = ""
 
 
+def check_source(source: Path) -> bool:
+    """Refuse a source that does not exist or is neither a regular file nor a folder; return
+    whether it is a folder. Only the source's own name is shown: on a server it sits in a temp
+    folder whose path is none of the submitter's business."""
+    try:
+        mode = os.stat(source).st_mode
+    except FileNotFoundError:
+        raise SubmissionError("does not exist", file=source.name) from None
+    except OSError as exc:
+        raise SubmissionError(f"cannot be read ({exc.strerror})", file=source.name) from None
+    if stat.S_ISDIR(mode):
+        return True
+    if not stat.S_ISREG(mode):
+        raise SubmissionError(
+            "is not a regular file or a folder (devices, FIFOs and sockets cannot be submitted)",
+            file=source.name,
+        )
+    return False
+
+
+def _regular_files(folder: Path) -> list[Path]:
+    """Regular files under ``folder`` (symlinks and special files are not content; the copy refuses them)."""
+    return sorted(p for p in folder.rglob("*") if not p.is_symlink() and p.is_file())
+
+
+def _hash_file(path: Path, update: Callable[[bytes], object], display: str) -> None:
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                update(chunk)
+    except OSError as exc:
+        raise SubmissionError(
+            f"cannot be read ({exc.strerror or type(exc).__name__})", file=display
+        ) from None
+
+
 def submission_id_of(source: Path) -> str:
     """The content hash that names a submission, so that the same upload is recognised again.
 
     For a zip it is the sha256 of its bytes; for a folder, of its sorted relative paths and contents.
+    Raises :class:`SubmissionError` when the source is missing or not a file or folder.
     """
+    source = Path(source)
     digest = hashlib.sha256()
-    if source.is_dir():
-        for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            rel = path.relative_to(source).as_posix().encode()
-            digest.update(len(rel).to_bytes(8, "big") + rel)
+    if check_source(source):
+        for path in _regular_files(source):
+            rel = path.relative_to(source).as_posix()
+            digest.update(len(rel.encode()).to_bytes(8, "big") + rel.encode())
             digest.update(path.stat().st_size.to_bytes(8, "big"))
-            with path.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                    digest.update(chunk)
+            _hash_file(path, digest.update, rel)
     else:
-        with source.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                digest.update(chunk)
+        _hash_file(source, digest.update, source.name)
     return digest.hexdigest()[:20]
 
 
@@ -155,7 +216,7 @@ def check_link(link: str, limits: SubmissionLimits) -> str:
 # Archive handling
 
 
-def _safe_member_path(name: str) -> PurePosixPath | None:
+def _safe_member_path(name: str, limits: SubmissionLimits) -> PurePosixPath | None:
     """The member's path if it is safe to extract; ``None`` for archive clutter to skip."""
     if "\\" in name:
         raise SubmissionError("backslashes are not allowed in archive paths", file=name)
@@ -171,10 +232,32 @@ def _safe_member_path(name: str) -> PurePosixPath | None:
         raise SubmissionError("'..' is not allowed in archive paths", file=name)
     if any(part in JUNK_PARTS or part.startswith("._") for part in parts):
         return None
+    problem = path_problem(parts, limits.paths)
+    if problem:
+        raise SubmissionError(problem, file=_shortened(name))
     for part in parts:
         if not SAFE_PART_RE.match(part) or part.strip() != part:
             raise SubmissionError("archive paths may only use letters, digits, spaces and . _ + -", file=name)
     return PurePosixPath(*parts) if parts else None
+
+
+def _shortened(name: str, keep: int = 120) -> str:
+    """A member name as it can be shown in a message (a 4 KB name would drown the reason)."""
+    return name if len(name) <= keep else f"{name[: keep // 2]}...{name[-keep // 2 :]}"
+
+
+def _check_file_folder_clashes(plan: Sequence[tuple[str, PurePosixPath]]) -> None:
+    """Refuse a name used for a file and, elsewhere in the archive, as a folder (in either order):
+    extraction would fail half way with an OS error, or one member would silently replace another."""
+    files = {rel.as_posix().lower(): original for original, rel in plan}
+    for original, rel in plan:
+        for parent in rel.parents:
+            key = parent.as_posix().lower()
+            if key in files:
+                raise SubmissionError(
+                    f"is both a file and a folder in the archive (see {_shortened(original)!r})",
+                    file=files[key],
+                )
 
 
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
@@ -216,9 +299,14 @@ def extract_zip(archive: Path, dest: Path, limits: SubmissionLimits | None = Non
         seen: dict[str, str] = {}
         declared_total = 0
         for info in infos:
+            if "\x00" in info.orig_filename:
+                # zipfile cuts the name at the NUL, so 'a.json\0.sh' would read as 'a.json'.
+                raise SubmissionError(
+                    "NUL characters are not allowed in archive paths", file=info.orig_filename
+                )
             if _is_symlink(info):
                 raise SubmissionError("symbolic links are not allowed in the archive", file=info.filename)
-            rel = _safe_member_path(info.filename)
+            rel = _safe_member_path(info.filename, limits)
             if rel is None or info.is_dir():
                 continue
             _check_suffix(rel, info.filename)
@@ -237,6 +325,7 @@ def extract_zip(archive: Path, dest: Path, limits: SubmissionLimits | None = Non
                     f"the archive expands to more than {limits.max_total_bytes:,} bytes", file=archive.name
                 )
             plan.append((info, rel))
+        _check_file_folder_clashes([(info.filename, rel) for info, rel in plan])
 
         written: list[PurePosixPath] = []
         actual_total = 0
@@ -261,7 +350,10 @@ def extract_zip(archive: Path, dest: Path, limits: SubmissionLimits | None = Non
                                 file=archive.name,
                             )
                         out.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            except OSError as exc:  # the message of an OSError holds our temp path: show only its reason
+                reason = exc.strerror or type(exc).__name__
+                raise SubmissionError(f"cannot be extracted ({reason})", file=info.filename) from None
+            except (zipfile.BadZipFile, EOFError, NotImplementedError) as exc:
                 raise SubmissionError(f"cannot be read from the archive ({exc})", file=info.filename) from exc
             written.append(rel)
         return written
@@ -288,7 +380,7 @@ def copy_folder(source: Path, dest: Path, limits: SubmissionLimits | None = None
         original = path.relative_to(source).as_posix()
         if path.is_symlink():
             raise SubmissionError("symbolic links are not allowed in a submission", file=original)
-        rel = _safe_member_path(original)
+        rel = _safe_member_path(original, limits)
         if rel is None or path.is_dir():
             continue
         if not path.is_file():
@@ -302,8 +394,13 @@ def copy_folder(source: Path, dest: Path, limits: SubmissionLimits | None = None
                 f"the folder holds more than {limits.max_total_bytes:,} bytes", file=source.name
             )
         target = dest.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        except OSError as exc:
+            raise SubmissionError(
+                f"cannot be copied ({exc.strerror or type(exc).__name__})", file=original
+            ) from None
         written.append(rel)
     return written
 
@@ -453,18 +550,20 @@ def validate_submission(
     link = check_link(link, limits)
     description = check_short_text(description, "model_description", limits.max_description_chars)
     source = Path(source)
-    if not source.exists():
-        raise SubmissionError("does not exist", file=str(source))
+    is_folder = check_source(source)
     submission_id = submission_id_of(source)
     uids = {inst.total_uid for inst in instances}
     with tempfile.TemporaryDirectory(prefix="genjudge-submission-") as tmp:
         workdir = Path(tmp)
-        if source.is_dir():
-            # Keep the folder's own name: records may name images as './<Model>_output/<file>'.
-            copy_folder(source, workdir / _safe_dir_name(source.name), limits)
-        else:
-            extract_zip(source, workdir, limits)
-        outputs = read_outputs_folder(workdir, model, uids, limits)
+        try:
+            if is_folder:
+                # Keep the folder's own name: records may name images as './<Model>_output/<file>'.
+                copy_folder(source, workdir / _safe_dir_name(source.name), limits)
+            else:
+                extract_zip(source, workdir, limits)
+            outputs = read_outputs_folder(workdir, model, uids, limits)
+        except SubmissionError as exc:
+            raise exc.without_path(workdir) from None
     return Submission(
         submission_id=submission_id, model=model, outputs=tuple(outputs), link=link, description=description
     )

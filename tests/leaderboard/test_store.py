@@ -129,7 +129,7 @@ class RecordingApi:
 def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monkeypatch, caplog):
     monkeypatch.setenv("HF_TOKEN", "hf_secret_token_value")
     api = RecordingApi()
-    hub = HubMirror("org/board", api=api)
+    hub = HubMirror("org/board", api=api, every=0)  # every=0: one commit per change
     assert "hf_secret" not in repr(hub)
     store = LeaderboardStore(tmp_path / "lb", boards=[opening_board(instances)], hub=hub, pull=False)
     sid = submit(store, tmp_path, instances, "Alpha").submission_id
@@ -151,13 +151,13 @@ def test_hub_mirror_makes_one_commit_per_change(tmp_path, instances, judge, monk
 
 def test_a_failed_push_is_retried_with_the_next_commit(tmp_path, caplog, instances):
     api = RecordingApi(fail=True)
-    hub = HubMirror("org/board", api=api, token="t")
+    hub = HubMirror("org/board", api=api, token="t", every=0)
     store = LeaderboardStore(tmp_path / "lb", boards=[opening_board(instances)], hub=hub, pull=False)
     assert "could not push" in caplog.text
     api.fail = False
     (tmp_path / "lb" / "x.txt").write_text("x")
     store._publish(["x.txt"], "next")
-    assert api.commits == [("next", ["README.md", "x.txt"])]
+    assert api.commits == [("2 changes: Dataset card; next", ["README.md", "x.txt"])]
 
 
 def test_start_downloads_the_dataset_repo(tmp_path, monkeypatch):

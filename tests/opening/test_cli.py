@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.cli import app
+from genjudge.hub_errors import HubError
 
 runner = CliRunner()
 
@@ -78,7 +79,7 @@ def test_failed_upload_is_explained_and_keeps_the_folder(
     release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def offline(folder, repo_id, token=None):
-        raise ConnectionError("offline mode is enabled")
+        raise HubError("could not upload (OfflineModeIsEnabled: offline mode is enabled)")
 
     monkeypatch.setattr("genjudge.cli.data.push_to_hub", offline)
     out = tmp_path / "repo"

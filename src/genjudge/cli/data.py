@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from huggingface_hub.errors import HfHubHTTPError
 
 from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
 from genjudge.cli.console import make_console
+from genjudge.hub_errors import HubError
 from genjudge.publish import push_to_hub
 
 app = typer.Typer(
@@ -65,7 +65,7 @@ def build(
     if push_to_hub_repo:
         try:
             url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
-        except (HfHubHTTPError, OSError, ValueError) as exc:  # offline, no token, no rights, bad id
+        except HubError as exc:  # offline, unreachable, no token, no rights, bad id (token redacted)
             console.print(
                 f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\n"
                 f"The dataset folder {report.out_dir} is complete; fix the cause (HF_TOKEN, network, "

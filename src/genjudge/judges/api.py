@@ -53,6 +53,7 @@ from genjudge.judges.prompts import (
 )
 from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
 from genjudge.records import Step
+from genjudge.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +245,7 @@ class ApiJudge:
     # --- requests ------------------------------------------------------------------------------
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+        return redact(text, [self._api_key])
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, UnidentifiedImageError
 
 from genjudge.benchmarks.opening.errors import OpeningFormatError
+from genjudge.path_limits import path_problem
 
 MAX_IMAGE_PIXELS = 64_000_000
 """Largest image (width x height) accepted; larger ones are treated as decompression bombs."""
@@ -32,6 +33,11 @@ def relative_image_path(raw: str, *, where: dict) -> PurePosixPath:
         raise OpeningFormatError(f"image path {raw!r} escapes the source folder ('..')", **where)
     if not parts:
         raise OpeningFormatError(f"image path {raw!r} names no file", **where)
+    problem = path_problem(parts)
+    if problem:
+        raise OpeningFormatError(
+            f"image path {raw[:80]!r}{'...' if len(raw) > 80 else ''}: {problem}", **where
+        )
     return PurePosixPath(*parts)
 
 

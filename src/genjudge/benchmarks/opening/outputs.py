@@ -15,7 +15,6 @@ step without image rather than dropped.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -29,6 +28,7 @@ from genjudge.benchmarks.opening.release import (
 )
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid
 from genjudge.records import ModelOutput
+from genjudge.safe_json import JSONInputError, loads
 
 OUTPUT_SUFFIX = "_output"
 OUTPUT_EXTENSIONS = (".json", ".jsonl")
@@ -114,13 +114,10 @@ def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> M
             f"file is {size} bytes, above the {MAX_OUTPUT_FILE_BYTES}-byte limit", **where
         )
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise OpeningFormatError(
-            f"malformed JSON: {exc.msg} (column {exc.colno})", **where, line=exc.lineno
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise OpeningFormatError(f"not UTF-8 text: {exc}", **where) from exc
+        record = loads(path.read_bytes())
+    except JSONInputError as exc:
+        column = f" (column {exc.column})" if exc.column is not None else ""
+        raise OpeningFormatError(exc.reason + column, **where, line=exc.line) from None
     if not isinstance(record, dict):
         raise OpeningFormatError("the file must hold one JSON object", **where)
     _check_ids_match_file_name(record, where)

@@ -15,7 +15,6 @@ ones are ..." is more useful than stopping at the first.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.images import FolderResolver, read_verified_image, relative_image_path
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid, subtask_index
 from genjudge.records import Instance, Step
+from genjudge.safe_json import JSONInputError, loads
 
 ImageLocator = Callable[[str, dict[str, Any]], tuple[Path, str]]
 """Maps an image path from JSON (and the error context) to (file on disk, provenance path)."""
@@ -242,15 +242,17 @@ def iter_records(
         relative = relative_image_path(raw, where=where)
         return resolver.resolve(relative, raw=raw, where=where), relative.as_posix()
 
-    with path.open("r", encoding="utf-8") as handle:
+    # Bytes, decoded line by line: a line that is not UTF-8 is then reported with its number.
+    with path.open("rb") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             where: dict[str, Any] = {"file": path, "line": line_number}
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise OpeningFormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", **where) from exc
+                record = loads(line)
+            except JSONInputError as exc:
+                column = f" (column {exc.column})" if exc.column is not None else ""
+                raise OpeningFormatError(exc.reason + column, **where) from None
             if not isinstance(record, dict):
                 raise OpeningFormatError("each line must be one JSON object", **where)
             ids = {key: _id_text(record, key, where) for key in ID_FIELDS}
