@@ -16,7 +16,8 @@ Nothing here knows what a benchmark is: submissions are read by the board's plug
 :class:`~genjudge.benchmarks.plugin.Evaluation` that :meth:`LeaderboardStore.finish` writes in one
 place. Every write is atomic (temp file + fsync + rename); writers are serialised by a file lock, so
 the Space's callbacks, its worker thread and a CLI in another process can share one folder. With a
-:class:`~genjudge.leaderboard.mirror.HubMirror` changes are also pushed to a Hub dataset repo.
+:class:`~genjudge.leaderboard.mirror.HubMirror` the changed files are also pushed to a Hub dataset
+repo, batched into one commit every so often rather than one per status change.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from genjudge.durable import (
 from genjudge.leaderboard.card import store_card
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.submissions import (
-    SubmissionError,
     SubmissionLimits,
     check_link,
     check_model_name,
@@ -187,8 +187,6 @@ class LeaderboardStore:
         """
         limits = limits or SubmissionLimits()
         source = Path(source)
-        if not source.exists():
-            raise SubmissionError("the uploaded file does not exist", file=source.name)
         sid = hashlib.sha256(f"{board.board_id}\x00{submission_id_of(source)}".encode()).hexdigest()[:20]
         existing = self.request(sid)
         if existing is not None:
