@@ -16,6 +16,7 @@ as code instead of raw backticks.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -44,17 +45,17 @@ def _hide_flag_types(params: Iterable[object]) -> None:
 class HelpCommand(TyperCommand):
     """A command whose help lists value types for options that take a value, and none for flags."""
 
-    def format_help(self, ctx: typer.Context, formatter: object) -> None:  # type: ignore[override]
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
         _hide_flag_types(self.get_params(ctx))
-        super().format_help(ctx, formatter)  # type: ignore[arg-type]
+        super().format_help(ctx, formatter)
 
 
 class HelpGroup(TyperGroup):
     """A command group whose help shows no value type for flags (see :class:`HelpCommand`)."""
 
-    def format_help(self, ctx: typer.Context, formatter: object) -> None:  # type: ignore[override]
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
         _hide_flag_types(self.get_params(ctx))
-        super().format_help(ctx, formatter)  # type: ignore[arg-type]
+        super().format_help(ctx, formatter)
 
 
 def use_help_pages(app: typer.Typer) -> None:
