@@ -58,11 +58,10 @@ def _judge_help() -> str:
     return "Judge backend: " + "; ".join(f"`{name}`: {entry.description}" for name, entry in JUDGES.items())
 
 
-def _option_help() -> str:
-    return (
-        "Judge option `key=value`, repeatable; values that parse as JSON are decoded "
-        "(e.g. `model=/models/IntJudge`, `include_reference=true`). The keys of each judge are listed below."
-    )
+OPTION_HELP = (
+    "Judge option `key=value`, repeatable; values that parse as JSON are decoded "
+    "(e.g. `model=/models/IntJudge`, `include_reference=true`). The keys of each judge are listed below."
+)
 
 
 def _option_epilog() -> str:
@@ -101,7 +100,7 @@ def pairs(
     ],
     judge: Annotated[JudgeName, typer.Option(help=_judge_help())] = DEFAULT_JUDGE,
     option: Annotated[
-        list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help=_option_help())
+        list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help=OPTION_HELP)
     ] = None,
     split: Annotated[OpeningSplit, typer.Option(help="Benchmark split to judge.")] = DEFAULT_SPLIT,
     pairs_file: Annotated[
