@@ -225,9 +225,31 @@ def test_offline_without_the_checkpoint_says_what_to_download_and_how_to_pass_it
     assert "evaluate.load('intjudge'" in message
 
 
-def test_a_missing_local_folder_is_reported_the_same_way(tmp_path):
-    with pytest.raises(JudgeModelNotFound, match="hf download IntJudge/IntJudge"):
-        IntJudge(model=str(tmp_path / "no-such-folder"), local_files_only=True)
+def test_a_missing_local_folder_is_reported_as_missing_not_as_a_bad_repo_id(tmp_path):
+    folder = tmp_path / "no-such-folder"
+    with pytest.raises(JudgeModelNotFound) as caught:
+        IntJudge(model=str(folder), local_files_only=True)
+    message = str(caught.value)
+    assert f"The IntJudge checkpoint folder '{folder}' does not exist" in message
+    assert f"hf download IntJudge/IntJudge --local-dir {folder}" in message
+    assert "repo id" not in message.lower() and "repo_id" not in message
+
+
+def test_a_file_given_as_the_model_folder_is_refused(tmp_path):
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"")
+    with pytest.raises(JudgeModelNotFound, match="is a file; pass the IntJudge checkpoint folder"):
+        IntJudge(model=str(weights), local_files_only=True)
+
+
+def test_a_hub_id_that_is_not_cached_keeps_the_download_instructions(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(JudgeModelNotFound) as caught:
+        IntJudge(model="someone/judge-checkpoint", local_files_only=True)
+    message = str(caught.value)
+    assert "(There is no local folder 'someone/judge-checkpoint' either.)" in message
+    assert "hf download IntJudge/IntJudge --local-dir ./judges/IntJudge" in message
 
 
 def test_bad_options_are_rejected(checkpoint):

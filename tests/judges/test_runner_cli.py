@@ -63,9 +63,13 @@ def test_bad_inputs_are_reported_without_a_traceback(tmp_path):
     pairs = tmp_path / "pairs.json"
     pairs.write_text(json.dumps([{**PAIRS[0], "model_B": {"id": "9", "name": "Nobody"}}]))
     result = runner.invoke(app, _args(tmp_path, "--pairs", str(pairs)))
-    assert result.exit_code == 2 and "no outputs given for model 'Nobody'" in result.output
-    result = runner.invoke(app, _args(tmp_path, "--pairs", str(pairs), "--judge", "oracle"))
-    assert result.exit_code == 2 and "unknown judge 'oracle'" in result.output
+    assert result.exit_code == 2, result.output
+    assert "1 with a model whose outputs were not given (Nobody 1)" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, _args(tmp_path, "--judge", "oracle"), env={"COLUMNS": "200"})
+    assert result.exit_code == 2 and "'oracle' is not one of 'reference', 'intjudge', 'api'" in result.output
+    result = runner.invoke(app, _args(tmp_path, "--option", "embeder=lexical"))
+    assert result.exit_code == 2 and "does not take option(s) embeder; it accepts:" in result.output
 
 
 def test_pairs_file_errors_name_the_record_and_field(tmp_path):

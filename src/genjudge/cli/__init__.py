@@ -7,6 +7,7 @@ import typer
 
 from genjudge import __version__
 from genjudge.cli import arena, data, demo, judge, leaderboard, metrics
+from genjudge.cli.console import HELP_MARKUP, HelpGroup, use_help_pages
 
 app = typer.Typer(
     name="genjudge",
@@ -14,6 +15,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=HELP_MARKUP,
+    cls=HelpGroup,
 )
 app.add_typer(arena.app, name="arena")
 app.add_typer(data.app, name="data")
@@ -27,6 +30,9 @@ app.add_typer(judge.app, name="judge")
 def version() -> None:
     """Print the installed genjudge version."""
     typer.echo(__version__)
+
+
+use_help_pages(app)
 
 
 def main() -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.benchmarks.opening import SPLITS, OpeningFormatError, read_benchmark, read_model_outputs
 from genjudge.cli.console import make_console
 from genjudge.durable import atomic_write_json
 from genjudge.judges.interleaved import win_rate_table
@@ -18,17 +20,56 @@ from genjudge.judges.pair_jobs import (
     BattleError,
     battles_from_rows,
     build_items,
+    common_instances,
     model_ids,
     read_pairs_file,
+    sort_battles,
     verdict_records,
 )
 from genjudge.judges.protocol import JudgeError
-from genjudge.judges.registry import judge_names, load_judge
+from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_options, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs
+from genjudge.records import Instance, ModelOutput
 from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
 console = make_console(stderr=True)
+
+OpeningSplit = enum.Enum("OpeningSplit", {split: split for split in SPLITS}, type=str)
+OpeningSplit.__doc__ = "The splits of the OpenING release, as a choice for --split."
+DEFAULT_JUDGE = JudgeName("reference")
+DEFAULT_SPLIT = OpeningSplit("test")
+
+
+class OutsideBattles(str, enum.Enum):
+    """What ``judge pairs`` does with battles of a ``--pairs`` file that the loaded data cannot judge.
+
+    ``fail`` is the default: a pairs file says which battles to judge, and judging only part of
+    it gives win rates that no longer line up with other verdicts on the same file (human,
+    GPT-4o, IntJudge). A mismatch is more often a wrong ``--split`` or a forgotten ``--outputs``
+    than intent, so the user opts in to ``skip`` after seeing the counts.
+    """
+
+    fail = "fail"
+    skip = "skip"
+
+
+def _judge_help() -> str:
+    return "Judge backend: " + "; ".join(f"`{name}`: {entry.description}" for name, entry in JUDGES.items())
+
+
+OPTION_HELP = (
+    "Judge option `key=value`, repeatable; values that parse as JSON are decoded "
+    "(e.g. `model=/models/IntJudge`, `include_reference=true`). The keys of each judge are listed below."
+)
+
+
+def _option_epilog() -> str:
+    sections = []
+    for name in JUDGES:
+        keys = "\n".join(f"- `{key}`: {text}" for key, text in judge_options(name).items())
+        sections.append(f"**`--option` keys of `--judge {name}`:**\n\n{keys}")
+    return "\n\n".join(sections)
 
 
 def parse_options(options: list[str]) -> dict[str, Any]:
@@ -45,60 +86,72 @@ def parse_options(options: list[str]) -> dict[str, Any]:
     return parsed
 
 
-@app.command()
+@app.command(epilog=_option_epilog())
 def pairs(
     benchmark: Annotated[
-        Path, typer.Option(help="OpenING release folder (holding OpenING-benchmark/, or that folder itself).")
+        Path,
+        typer.Option(help="OpenING release folder (holding `OpenING-benchmark/`, or that folder itself)."),
     ],
     outputs: Annotated[
-        list[Path], typer.Option("--outputs", help="A gen_outputs/<Model>_output/ folder; repeat per model.")
+        list[Path],
+        typer.Option(
+            "--outputs", metavar="FOLDER", help="A `gen_outputs/<Model>_output/` folder; repeat per model."
+        ),
     ],
-    judge: Annotated[str, typer.Option(help=f"Judge backend: {', '.join(judge_names())}.")] = "reference",
+    judge: Annotated[JudgeName, typer.Option(help=_judge_help())] = DEFAULT_JUDGE,
     option: Annotated[
-        list[str] | None,
-        typer.Option("--option", help="Judge option key=value (e.g. model=/models/IntJudge); repeatable."),
+        list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help=OPTION_HELP)
     ] = None,
-    split: Annotated[str, typer.Option(help="Benchmark split.")] = "test",
+    split: Annotated[OpeningSplit, typer.Option(help="Benchmark split to judge.")] = DEFAULT_SPLIT,
     pairs_file: Annotated[
         Path | None,
-        typer.Option("--pairs", help="Official pairs file (data_instance_modelAB.json) instead of sampling."),
+        typer.Option(
+            "--pairs", help="Official pairs file (`data_instance_modelAB.json`) instead of sampling."
+        ),
     ] = None,
+    outside: Annotated[
+        OutsideBattles,
+        typer.Option(
+            help="Battles of `--pairs` that the loaded data cannot judge (instance not in `--split`, model "
+            "without `--outputs`, or no output for that instance): `fail` stops with their count, `skip` "
+            "judges the others and prints the count."
+        ),
+    ] = OutsideBattles.fail,
     seed: Annotated[int, typer.Option(help="Seed for pair sampling.")] = 0,
     cache: Annotated[Path | None, typer.Option(help="SQLite verdict cache to reuse and extend.")] = None,
-    swap: Annotated[bool, typer.Option(help="Also judge B|A and combine (cancels position bias).")] = False,
+    swap: Annotated[
+        bool, typer.Option("--swap", help="Also judge B|A and combine (cancels position bias).")
+    ] = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Pairs per judge call.")] = 8,
     max_image_side: Annotated[
         int | None, typer.Option(min=1, help="Downscale images larger than this many pixels per side.")
     ] = None,
     allow_missing_images: Annotated[
-        bool, typer.Option(help="Judge steps whose image file is missing as text-only instead of stopping.")
+        bool,
+        typer.Option(
+            "--allow-missing-images",
+            help="Judge steps whose image file is missing as text-only instead of stopping.",
+        ),
     ] = False,
     out: Annotated[Path, typer.Option(help="Verdict JSON (official format) to write.")] = Path(
         "verdicts.json"
     ),
 ) -> None:
     """Judge model pairs on an OpenING split and write verdicts as the official JSON list."""
-    if judge not in judge_names():
-        console.print(f"[red]error:[/red] unknown judge {judge!r}; choose one of {', '.join(judge_names())}")
-        raise typer.Exit(code=2)
     try:
-        instances = read_benchmark(benchmark, split, allow_missing_images=allow_missing_images)
-        by_model = {}
-        for folder in outputs:
-            model_outputs = read_model_outputs(folder, allow_missing_images=allow_missing_images)
-            model = model_outputs[0].model
-            if model in by_model:
-                raise BattleError(
-                    f"{folder}: outputs of model {model!r} were already given by another --outputs"
-                )
-            by_model[model] = model_outputs
-        ids = model_ids(list(by_model))
-        battles = read_pairs_file(pairs_file) if pairs_file else _sample(instances, by_model, ids, seed)
+        judge_settings = parse_options(option or [])
+        check_options(judge.value, judge_settings)
+        instances = read_benchmark(benchmark, split.value, allow_missing_images=allow_missing_images)
+        by_model = _read_outputs(outputs, allow_missing_images)
+        if pairs_file:
+            battles = _battles_from_file(pairs_file, instances, by_model, outside, split.value)
+        else:
+            battles = _sample(instances, by_model, seed)
         items = build_items(instances, by_model, battles)
-        judge_impl = load_judge(judge, **parse_options(option or []))
+        judge_impl = load_judge(judge.value, **judge_settings)
     # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
     except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
-        console.print(f"[red]error:[/red] {err}", soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err
 
     try:
@@ -112,20 +165,58 @@ def pairs(
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
 
 
-def _sample(instances, by_model, ids, seed: int) -> list[Battle]:  # type: ignore[no-untyped-def]
-    if len(by_model) < 2:
-        raise BattleError(f"need outputs of at least two models to form pairs, got {len(by_model)}")
-    covered = set.intersection(*({o.total_uid for o in outs} for outs in by_model.values()))
-    uids = [instance.total_uid for instance in instances if instance.total_uid in covered]
+def _read_outputs(folders: list[Path], allow_missing_images: bool) -> dict[str, list[ModelOutput]]:
+    by_model: dict[str, list[ModelOutput]] = {}
+    for folder in folders:
+        model_outputs = read_model_outputs(folder, allow_missing_images=allow_missing_images)
+        model = model_outputs[0].model
+        if model in by_model:
+            raise BattleError(f"{folder}: outputs of model {model!r} were already given by another --outputs")
+        by_model[model] = model_outputs
+    return by_model
+
+
+def _battles_from_file(
+    path: Path,
+    instances: list[Instance],
+    by_model: dict[str, list[ModelOutput]],
+    outside: OutsideBattles,
+    split: str,
+) -> list[Battle]:
+    coverage = sort_battles(instances, by_model, read_pairs_file(path))
+    if not coverage.unjudgeable:
+        return coverage.judgeable
+    problem = f"{path}: {coverage.describe(split)}."
+    if not coverage.judgeable:
+        raise BattleError(f"{problem} None is left to judge.")
+    if outside is OutsideBattles.fail:
+        raise BattleError(
+            f"{problem} Pass --outside skip to judge the other {len(coverage.judgeable)}, "
+            "or load what they need (--split, --outputs)."
+        )
+    console.print(
+        f"note: skipping {coverage.unjudgeable} battles; {problem}",
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+    )
+    return coverage.judgeable
+
+
+def _sample(instances: list[Instance], by_model: dict[str, list[ModelOutput]], seed: int) -> list[Battle]:
+    uids = common_instances(instances, by_model)
     skipped = len(instances) - len(uids)
     if skipped:
         console.print(
-            f"[yellow]note:[/yellow] {skipped} instances lack an output from some model; not paired"
+            f"[yellow]note:[/yellow] {skipped} of {len(instances)} instances lack an output from some model; "
+            "not paired"
         )
     # OpenING judges two battles per instance; with two models only one distinct pair exists.
     n_models = len(by_model)
     frame = sample_pairs(uids, list(by_model), seed=seed, per_instance=min(2, n_models * (n_models - 1) // 2))
-    return battles_from_rows(frame[["uid", "model_a", "model_b"]].itertuples(index=False), ids)
+    return battles_from_rows(
+        frame[["uid", "model_a", "model_b"]].itertuples(index=False), model_ids(list(by_model))
+    )
 
 
 def _summarise(judge_id, battles, winners, n_judged, n_cached, consistency, out) -> None:  # type: ignore[no-untyped-def]

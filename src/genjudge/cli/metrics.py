@@ -7,13 +7,20 @@ from typing import Annotated
 
 import typer
 
+from genjudge.metrics_install import available_modules, metric_sources
 from genjudge.metrics_install import install_metrics as install
 
 
+def _names_help() -> str:
+    try:
+        shipped = ", ".join(f"`{name}`" for name in available_modules(metric_sources()))
+    except FileNotFoundError:
+        return "Modules to install (default: every module in --source)."
+    return f"Modules to install (default: all of genjudge's modules: {shipped})."
+
+
 def install_metrics(
-    names: Annotated[
-        list[str] | None, typer.Argument(help="Modules to install (default: all of genjudge's modules).")
-    ] = None,
+    names: Annotated[list[str] | None, typer.Argument(help=_names_help())] = None,
     source: Annotated[
         Path | None,
         typer.Option(help="Folder holding the module folders (default: the ones shipped with genjudge)."),

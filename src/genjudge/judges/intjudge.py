@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import torch
+from huggingface_hub.errors import HFValidationError
+from huggingface_hub.utils import validate_repo_id
 
 from genjudge.judges.continuations import continuation_logprobs
 from genjudge.judges.parsing import verdicts_from_replies
@@ -47,16 +49,56 @@ class JudgeModelNotFound(OSError):
 
 def _not_found_message(model: str, error: BaseException) -> str:
     folder = "./judges/IntJudge"
+    no_folder = model != DEFAULT_MODEL and not Path(model).exists()
+    also_no_folder = f"(There is no local folder {model!r} either.)\n" if no_folder else ""
     return (
         f"Could not load the IntJudge checkpoint {model!r}: {type(error).__name__}: {error}\n"
+        f"{also_no_folder}"
         f"Download it once (about 16 GB) on a machine with network access:\n"
-        f"    hf download {DEFAULT_MODEL} --local-dir {folder}\n"
-        f"  (older huggingface_hub: huggingface-cli download {DEFAULT_MODEL} --local-dir {folder})\n"
+        f"{_download_hint(folder)}\n"
         f"then pass the folder as the model:\n"
         f"    Python:   IntJudge(model='{folder}')  or  load_judge('intjudge', model='{folder}')\n"
         f"    CLI:      genjudge judge pairs ... --judge intjudge --option model={folder}\n"
         f"    evaluate: evaluate.load('intjudge', 'intjudge', model='{folder}')"
     )
+
+
+def _download_hint(folder: str | Path) -> str:
+    return (
+        f"    hf download {DEFAULT_MODEL} --local-dir {folder}\n"
+        f"  (older huggingface_hub: huggingface-cli download {DEFAULT_MODEL} --local-dir {folder})"
+    )
+
+
+def _check_local_folder(model: str) -> None:
+    """Refuse a local checkpoint path that is not there, before transformers reads it as a Hub id.
+
+    A string that cannot be a Hub repo id (``/models/x``, ``./x``, ``a/b/c``) can only mean a
+    folder; transformers would report a missing one as an invalid repo id. A string shaped like a
+    repo id (``IntJudge/IntJudge``) may be either and is left to transformers.
+    """
+    if _could_be_repo_id(model):
+        return
+    path = Path(model).expanduser()
+    if not path.exists():
+        raise JudgeModelNotFound(
+            f"The IntJudge checkpoint folder {str(path)!r} does not exist "
+            f"(working directory: {Path.cwd()}).\n"
+            f"Check the path, or download the checkpoint there (about 16 GB) with network access:\n"
+            f"{_download_hint(path)}"
+        )
+    if not path.is_dir():
+        raise JudgeModelNotFound(
+            f"{str(path)!r} is a file; pass the IntJudge checkpoint folder (the one holding config.json)"
+        )
+
+
+def _could_be_repo_id(model: str) -> bool:
+    try:
+        validate_repo_id(model)
+    except HFValidationError:
+        return False
+    return True
 
 
 def _weights_digest(folder: Path) -> str:
@@ -179,6 +221,7 @@ class IntJudge:
         if attn_implementation is not None:
             model_kwargs["attn_implementation"] = attn_implementation
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        _check_local_folder(source)
         try:
             network = Qwen2VLForConditionalGeneration.from_pretrained(
                 source, device_map=device, **hub_kwargs, **model_kwargs
