@@ -11,17 +11,8 @@ from genjudge.judges.interleaved import judge_interleaved
 from genjudge.judges.interleaved import module_backend
 from genjudge.judges.interleaved import split_module_kwargs
 from genjudge.judges.registry import load_judge
+from genjudge.benchmarks.opening.citation import CITATION
 
-_CITATION = """\
-@inproceedings{zhou2025opening,
-  title={{OpenING}: A Comprehensive Benchmark for Judging Open-ended Interleaved Image-Text Generation},
-  author={Zhou, Pengfei and Peng, Xiaopeng and Song, Jiajun and Li, Chuanhao and Xu, Zhaopan and Yang, Yue
-          and Guo, Ziyao and Zhang, Hao and Lin, Yuqi and He, Yefei and others},
-  booktitle={Proceedings of the Computer Vision and Pattern Recognition Conference},
-  pages={56--66},
-  year={2025}
-}
-"""
 
 _DESCRIPTION = """\
 Compares two interleaved image-text outputs for the same input and says which is better, as the
@@ -90,7 +81,7 @@ class Intjudge(evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
             description=_DESCRIPTION,
-            citation=_CITATION,
+            citation=CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
             features=datasets.Features(
                 {"inputs": _STEPS, "outputs_a": _STEPS, "outputs_b": _STEPS, "references": _STEPS}

@@ -14,17 +14,8 @@ from typing import TypeVar
 import datasets
 import pandas as pd
 
+from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.scoring.winrate import VARIANTS
-
-OPENING_CITATION = """\
-@inproceedings{zhou2025opening,
-  title={OpenING: A Comprehensive Benchmark for Judging Open-ended Interleaved Image-Text Generation},
-  author={Zhou, Pengfei and Peng, Xiaopeng and Song, Jiajun and Li, Chuanhao and Xu, Zhaopan and Yang, Yue
-          and Guo, Ziyao and Zhang, Hao and Lin, Yuqi and He, Yefei and others},
-  booktitle={CVPR},
-  year={2025}
-}
-"""
 
 OPENING_URLS = ("https://github.com/LanceZPF/OpenING", "https://arxiv.org/abs/2411.18499")
 
@@ -43,7 +34,7 @@ def opening_info(
     """
     return info_class(
         description=description,
-        citation=OPENING_CITATION,
+        citation=CITATION,
         inputs_description=inputs_description,
         features=datasets.Features({name: datasets.Value("string") for name in string_columns}),
         reference_urls=list(OPENING_URLS),

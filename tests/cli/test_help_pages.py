@@ -80,14 +80,15 @@ def test_judge_pairs_lists_its_choices_and_every_judge_option_key(pages):
             assert f"{key}: {text}" in page
 
 
-CHOICE_OPTIONS = ("--judge", "--split", "--benchmark")
+CHOICE_OPTIONS = ("--judge", "--split")
+# In the leaderboard commands --benchmark names a benchmark (in `judge pairs` it is a release folder).
+LEADERBOARD_CHOICE_OPTIONS = ("--benchmark",)
 
 
 def _choice_cases():
     for path, command in COMMANDS.items():
-        names = [
-            opt for param in command.params for opt in getattr(param, "opts", []) if opt in CHOICE_OPTIONS
-        ]
+        wanted = CHOICE_OPTIONS + (LEADERBOARD_CHOICE_OPTIONS if path[:1] == ("leaderboard",) else ())
+        names = [opt for param in command.params for opt in getattr(param, "opts", []) if opt in wanted]
         for name in names:
             yield pytest.param(path, name, id=f"{' '.join(path)} {name}")
 

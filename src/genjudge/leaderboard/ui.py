@@ -121,6 +121,7 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
 
     for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
         trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
+
     def rows(search: str, sort_by: str, descending: bool) -> tuple[Any, ...]:
         """The API's view: the rows and the pictures' paths (no visibility updates)."""
         frame = service.board_table(board_id, search=search, sort_by=sort_by, descending=descending)
