@@ -69,8 +69,7 @@ def _from_workbook(path: Path, reference: Reference, model: str | None) -> Resul
         )
     column_name = model or _only_model_column(path, sheets)
     scores = {name: _sheet_scores(path, sheet, column_name) for name, sheet in sheets.items()}
-    first = next(iter(scores.values()))
-    return Results(model=model or first.column, sheets=scores, skipped=skipped)
+    return Results(model=column_name, sheets=scores, skipped=skipped)
 
 
 def _only_model_column(path: Path, sheets: dict[str, Sheet]) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from genjudge.scoring.general_level import GeneralLevelFormatError
 
