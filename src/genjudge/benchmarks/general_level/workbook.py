@@ -114,7 +114,7 @@ def _read_sheet(path: Path, worksheet) -> Sheet:
     while grid and all(value is None for value in grid[-1]):
         grid.pop()
     if not grid:
-        raise GeneralLevelFormatError(f"{path}, sheet {worksheet.title!r}: the sheet is empty")
+        return Sheet(worksheet.title, (), (), ())
     width = max((i + 1 for row in grid for i, value in enumerate(row) if value is not None), default=0)
     header_cells = list(grid[0][:width]) + [None] * (width - len(grid[0]))
     header = tuple("" if value is None else str(value).strip() for value in header_cells)
