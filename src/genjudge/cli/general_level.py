@@ -25,8 +25,7 @@ errors = make_console(stderr=True, soft_wrap=True)
 
 
 def _levels_table(score: GeneralLevelScore) -> Table:
-    mode = "official ranker.py rules" if score.official else "genjudge's corrected rules"
-    table = Table(title=f"{score.model}: Level-{score.level} ({mode})")
+    table = Table(title="Levels")
     for header in ("level", "score", "95% interval"):
         table.add_column(header, justify="left" if header == "level" else "right")
     for index in range(2, 6):
@@ -88,6 +87,8 @@ def score(
     except GeneralLevelFormatError as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False)
         raise typer.Exit(code=2) from None
+    mode = "official ranker.py rules" if official else "genjudge's corrected rules"
+    console.print(f"[bold]{result.model}: Level-{result.level}[/] ({mode})", highlight=False)
     console.print(_levels_table(result))
     console.print(_modality_table(result))
     console.print(
