@@ -43,14 +43,17 @@ def aligned_values(results: Results, reference: Reference, *, official: bool) ->
             continue
         offsets = _offsets(sheet, scores, reference, official=official)
         _check_metrics(sheet, scores, offsets, reference)
-        sheet_values = values[span]
-        sheet_values[offsets] = scores.values
         _check_signs(sheet, scores, offsets, reference)
+        if offsets is None:
+            values[span] = scores.values
+        else:
+            values[span][offsets] = scores.values
     return values, notes
 
 
-def _offsets(sheet: str, scores: SheetScores, reference: Reference, *, official: bool) -> np.ndarray:
-    """Where each results row lands within the reference sheet."""
+def _offsets(sheet: str, scores: SheetScores, reference: Reference, *, official: bool) -> np.ndarray | None:
+    """Where each results row lands within the reference sheet; None when row i is task i (the
+    official layout, and every sheet in official mode), so the common case costs no lookups."""
     expected = reference.sheet_tasks[sheet]
     if official:
         if len(scores.tasks) != len(expected):
@@ -58,9 +61,9 @@ def _offsets(sheet: str, scores: SheetScores, reference: Reference, *, official:
                 f"{scores.source}, sheet {sheet!r}: {len(scores.tasks)} rows, but the SoTA sheet has "
                 f"{len(expected)}; the official ranker pairs rows by position, so both must match"
             )
-        return np.arange(len(expected))
+        return None
     if scores.tasks == expected:
-        return np.arange(len(expected))
+        return None
     keys = reference.sheet_keys[sheet]
     offsets = np.empty(len(scores.tasks), dtype=np.intp)
     seen: dict[int, int] = {}
@@ -81,13 +84,15 @@ def _offsets(sheet: str, scores: SheetScores, reference: Reference, *, official:
     return offsets
 
 
-def _check_metrics(sheet: str, scores: SheetScores, offsets: np.ndarray, reference: Reference) -> None:
+def _check_metrics(sheet: str, scores: SheetScores, offsets: np.ndarray | None, reference: Reference) -> None:
     """A results row that names a metric must name the reference's metric for that task."""
     if scores.metrics is None:
         return
     expected = reference.sheet_metrics[sheet]
-    if scores.metrics == tuple(expected[offset] for offset in offsets):
-        return
+    if offsets is None:
+        if scores.metrics == expected:
+            return
+        offsets = np.arange(len(expected))
     for index, offset in enumerate(offsets):
         given = scores.metrics[index]
         if given is not None and metric_key(given) != metric_key(expected[offset]):
@@ -97,11 +102,11 @@ def _check_metrics(sheet: str, scores: SheetScores, offsets: np.ndarray, referen
             )
 
 
-def _check_signs(sheet: str, scores: SheetScores, offsets: np.ndarray, reference: Reference) -> None:
+def _check_signs(sheet: str, scores: SheetScores, offsets: np.ndarray | None, reference: Reference) -> None:
     """Negative values only where the metric can be negative (correlations, MS-SSIM)."""
     negative = np.flatnonzero(scores.values < 0)
     for index in negative:
-        metric = reference.sheet_metrics[sheet][offsets[index]]
+        metric = reference.sheet_metrics[sheet][index if offsets is None else offsets[index]]
         if metric_key(metric) not in MAY_BE_NEGATIVE:
             raise GeneralLevelFormatError(
                 f"{scores.where(sheet, int(index))}: {scores.values[index]:g} is negative, but {metric!r} "
