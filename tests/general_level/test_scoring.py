@@ -217,6 +217,13 @@ def test_official_mode_refuses_the_nlp_rmse_that_divides_by_zero(reference):
         scored(reference, records, official=True)
 
 
+def test_official_mode_refuses_what_the_official_ranker_crashes_on(reference):
+    records = every_task(reference, lambda row: -0.2 if row.metric == "MS-SSIM" else None)
+    assert scored(reference, records).supported == 1  # MS-SSIM lies in [-1, 1]
+    with pytest.raises(GeneralLevelFormatError, match="negative MS-SSIM fails the official ranker's assert"):
+        scored(reference, records, official=True)
+
+
 def test_bootstrap_intervals_are_seeded_and_bracket_the_score(reference):
     values = synthetic_values(reference, np.random.default_rng(5))
     records = [

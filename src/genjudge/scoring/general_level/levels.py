@@ -21,6 +21,7 @@ import numpy as np
 
 from genjudge.scoring.general_level.errors import GeneralLevelFormatError
 from genjudge.scoring.general_level.metrics import (
+    IDENTITY,
     lower_is_better,
     normalise_corrected,
     normalise_official,
@@ -72,6 +73,14 @@ def _corrected(raw: np.ndarray, reference: Reference) -> Contributions:
 def _official(raw: np.ndarray, reference: Reference) -> Contributions:
     nlp = reference.sheet_slices[NLP_SHEET]
     kinds, temperatures = reference.official_kinds, reference.official_temperatures
+    with np.errstate(invalid="ignore"):
+        negative = np.flatnonzero(((kinds != IDENTITY) & (raw < 0)).any(axis=0))
+    if negative.size:
+        task = reference.tasks.iloc[negative[0]]
+        raise GeneralLevelFormatError(
+            f"sheet {task['sheet']!r}, task {task['task']!r}: a negative {task['metric']} fails the official "
+            "ranker's assert; score it without --official"
+        )
     model = normalise_official(raw, kinds, temperatures)
     sota = normalise_official(reference.sota, kinds, temperatures)
     model[:, nlp] = raw[:, nlp]
