@@ -126,6 +126,9 @@ def test_a_comprehension_only_model_stops_at_level_3(reference):
     assert score.levels["level_3"].score > 0
     assert score.levels["level_4"].score == 0 and score.levels["level_5"].score == 0
     assert score.level == 3
+    scopes = score.scope_scores()
+    assert scopes["generation_level_2"] == 0
+    assert scopes["comprehension_level_3"] == pytest.approx(2 * score.levels["level_3"].score)
 
 
 def test_an_absent_modality_counts_zero_in_the_mean(reference):

@@ -91,9 +91,22 @@ class GeneralLevelScore:
             ],
         }
 
+    def scope_scores(self) -> dict[str, float]:
+        """The comprehension-only and generation-only boards (which stop at Level-3): Levels 2 and
+        3 from one paradigm alone, averaged over the four modalities (an absent one counts 0)."""
+        parts = [self.modalities[modality] for modality in MODALITIES]
+        count = len(parts)
+        return {
+            "comprehension_level_2": sum(part.comprehension for part in parts) / count,
+            "comprehension_level_3": sum(part.comprehension_level_3 for part in parts) / count,
+            "generation_level_2": sum(part.generation for part in parts) / count,
+            "generation_level_3": sum(part.generation_level_3 for part in parts) / count,
+        }
+
     def summary_row(self) -> dict[str, object]:
         """One flat row for a leaderboard: level, each level with its interval, the per-modality
-        comprehension/generation and Level-2–4 scores, NLP, supported tasks and wins."""
+        comprehension/generation and Level-2–4 scores, the :meth:`scope_scores`, NLP, supported
+        tasks and wins."""
         row: dict[str, object] = {"model": self.model, "level": self.level}
         for name, value in self.levels.items():
             row[name] = value.score
@@ -107,6 +120,7 @@ class GeneralLevelScore:
             row[f"{prefix}_level_2"] = part.level_2
             row[f"{prefix}_level_3"] = part.level_3
             row[f"{prefix}_level_4"] = part.level_4
+        row |= self.scope_scores()
         row["nlp"] = self.nlp.score
         row["supported"] = self.supported
         row["wins"] = self.wins
