@@ -31,8 +31,10 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import gc  # noqa: E402
 import importlib  # noqa: E402
+import io  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
@@ -247,6 +249,51 @@ def speed(workdir: Path, models: int, repeat: int) -> None:
         )
 
 
+def end_to_end(workdir: Path, files: int, repeat: int) -> None:
+    """From xlsx files to levels: ranker.py's own ``main`` (its Excel reads, logging and printing)
+    against genjudge's readers and scorer, each reading the SoTA workbook afresh per file."""
+    sota_path = workdir / "references" / "sota_result.xlsx"
+    reference = read_reference(sota_path)
+    rng = np.random.default_rng(7)
+    sheets = {}
+    for index in tqdm(range(files), desc="writing model workbooks", unit="file"):
+        name = f"file-model-{index}"
+        values = synthetic_values(reference, rng, profile="generalist")
+        sheets[name] = write_results_workbook(reference, name, values, workdir / "outcome" / f"{name}.xlsx")
+    ranker = importlib.import_module("ranker")
+
+    def official() -> None:
+        previous = Path.cwd()
+        os.chdir(workdir)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                for name, path in sheets.items():
+                    ranker.main(name, str(sota_path), str(path))
+        finally:
+            os.chdir(previous)
+
+    def ours() -> None:
+        for name, path in sheets.items():
+            fresh = read_reference(sota_path)
+            score_general_level(read_results(path, fresh, model=name), fresh, official=True, bootstrap=0)
+
+    times: dict[str, list[float]] = {
+        "official ranker.py main": [],
+        "genjudge read + score, official=True": [],
+    }
+    for _ in tqdm(range(repeat), desc="end-to-end rounds", unit="round"):
+        times["official ranker.py main"].append(timed(official))
+        times["genjudge read + score, official=True"].append(timed(ours))
+    baseline = statistics.median(times["official ranker.py main"])
+    print(f"\nEnd to end, {files} xlsx files (699 tasks each), {repeat} interleaved rounds:")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(
+            f"  {name:55s} median {median:8.3f} s  (range {min(values):.3f}-{max(values):.3f})"
+            f"  {median / files * 1e3:8.1f} ms/file  ratio {baseline / median:7.1f}x"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -255,6 +302,9 @@ def main() -> int:
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--files", type=int, default=10, help="xlsx files for the end-to-end timing (0: skip)"
+    )
     arguments = parser.parse_args()
     print(
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} CPUs, "
@@ -289,6 +339,8 @@ def main() -> int:
         mismatches += compare_numbers(workdir, sota, drawn_sheets)
         print(f"\nmismatching numbers: {mismatches}")
         speed(workdir, arguments.models, arguments.repeat)
+        if arguments.files:
+            end_to_end(workdir, arguments.files, min(arguments.repeat, 3))
     return 1 if mismatches else 0
 
 

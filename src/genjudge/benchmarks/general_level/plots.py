@@ -63,7 +63,7 @@ def level_chart(score: GeneralLevelScore) -> Figure:
     colours = ["#2ca02c" if index + 2 == score.level else "#7f7f7f" for index in range(len(_LEVELS))]
     ax.bar([f"Level-{index}" for index in range(2, 6)], values, color=colours, yerr=errors, capsize=6)
     for index, value in enumerate(values):
-        ax.annotate(f"{value:.2f}", (index, value), textcoords="offset points", xytext=(0, 4), ha="center")
+        ax.annotate(f"{value:.2f}", (index, value), textcoords="offset points", xytext=(-6, 4), ha="right")
     ax.set_ylabel("score")
     interval = f"{score.bootstrap_rounds} bootstrap rounds" if score.bootstrap_rounds else "no intervals"
     ax.set_title(f"{score.model}: Level-{score.level} ({interval})")
