@@ -4,22 +4,8 @@ import datasets
 import evaluate
 
 from genjudge.benchmarks.general_level import read_reference
+from genjudge.benchmarks.general_level.citation import CITATION
 from genjudge.scoring.general_level import Results, score_general_level
-
-_CITATION = """\
-@inproceedings{fei2025pathmultimodalgeneralist,
-  title={On Path to Multimodal Generalist: General-Level and General-Bench},
-  author={Hao Fei and Yuan Zhou and Juncheng Li and Xiangtai Li and Qingshan Xu and Bobo Li and Shengqiong Wu
-          and Yaoting Wang and Junbao Zhou and Jiahao Meng and Qingyu Shi and Zhiyuan Zhou and Liangtao Shi
-          and Minghe Gao and Daoan Zhang and Zhiqi Ge and Weiming Wu and Siliang Tang and Kaihang Pan
-          and Yaobo Ye and Haobo Yuan and Tao Zhang and Tianjie Ju and Zixiang Meng and Shilin Xu and Liyu Jia
-          and Wentao Hu and Meng Luo and Jiebo Luo and Tat-Seng Chua and Shuicheng Yan and Hanwang Zhang},
-  booktitle={Proceedings of the International Conference on Machine Learning (ICML)},
-  year={2025},
-  eprint={2505.04620},
-  archivePrefix={arXiv}
-}
-"""
 
 _DESCRIPTION = """\
 Per-task scores of one model in; its General-Level out. Every score is normalised to 0-100 with
@@ -81,7 +67,7 @@ class GeneralLevel(evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
             description=_DESCRIPTION,
-            citation=_CITATION,
+            citation=CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
             features=datasets.Features(
                 {

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 _PLUGINS = {
     "opening": "genjudge.benchmarks.opening.board",
+    "general-level": "genjudge.benchmarks.general_level.board",
 }
 
 

@@ -79,6 +79,18 @@ class SortKey:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """A view of a board: some of its columns in an order of their own (General-Level's
+    comprehension-only or per-modality boards). ``columns`` are column keys; Rank is recomputed
+    in ``sort`` order for the view."""
+
+    name: str
+    columns: tuple[str, ...]
+    sort: tuple[SortKey, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class SubmissionForm:
     """What the Submit tab asks for: accepted file suffixes, the upload's label and the format
     instructions (Markdown) shown right next to it."""
@@ -182,7 +194,9 @@ class ExportSpec:
 class BenchmarkSpec:
     """The static description of a benchmark (see the module docstring).
 
-    ``charts`` names the board's pictures (name, caption) that an evaluation draws.
+    ``charts`` names the board's pictures (name, caption) that an evaluation draws. ``scopes`` are
+    views of the board (the first is shown first; it should use the default ``sort``); without
+    them the board has one view of every column.
     ``columns`` are the benchmark's own result columns; every board also shows a ``Rank`` (the
     position in the ``sort`` order, ties sharing a rank), the model and its submission date and
     link. ``config_fields`` are what a results file records about how a submission was evaluated
@@ -201,6 +215,7 @@ class BenchmarkSpec:
     opener: Callable[[Mapping[str, str]], Board]
     exports: tuple[ExportSpec, ...] = ()
     charts: tuple[tuple[str, str], ...] = ()
+    scopes: tuple[Scope, ...] = ()
     config_fields: Mapping[str, str] = field(default_factory=dict)
     result_extras: Mapping[str, str] = field(default_factory=dict)
 
@@ -216,6 +231,13 @@ class BenchmarkSpec:
             )
         values = {option.name: option.default for option in self.options} | given
         return self.opener(values)
+
+    def all_scopes(self) -> tuple[Scope, ...]:
+        """The board's views: the declared scopes (the first is what the board shows first), or
+        else one view of every column in the default order."""
+        if self.scopes:
+            return self.scopes
+        return (Scope("All columns", tuple(c.key for c in self.columns), self.sort, self.sort_note),)
 
     def column(self, key: str) -> Column:
         for column in self.columns:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from genjudge.cli.console import make_console
 from genjudge.cli.leaderboard import print_board
-from genjudge.leaderboard.sample_board import BOARD_ID, run_demo_board
+from genjudge.leaderboard.sample_board import run_demo_board
 from genjudge.sample_dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
 
 console = make_console()
@@ -44,8 +44,9 @@ def demo(
     ] = False,
     port: Annotated[int, typer.Option(help="Port for --serve.")] = 7860,
 ) -> None:
-    """Build the bundled OpenING sample into a dataset repo, submit the bundled sample models to a
-    fresh local leaderboard, judge them offline and print the board (--serve then opens the Space)."""
+    """Build the bundled OpenING sample into a dataset repo, submit the bundled OpenING and
+    General-Level samples to a fresh local leaderboard, evaluate them offline and print the boards
+    (`--serve` then opens the Space)."""
     dataset_dir = out / "opening-dataset"
     console.rule("1. Build the embedded OpenING sample into a Hub-ready dataset folder")
     report = build_sample_dataset(dataset_dir)
@@ -53,21 +54,20 @@ def demo(
     console.print(f"Wrote {dataset_dir}: README.md, eval.yaml, {', '.join(shards)}")
     console.rule("2. Load it back with datasets.load_dataset")
     show_summary(summarize_dataset(dataset_dir))
-    console.rule("3. Submit the bundled sample models to a local leaderboard and judge them")
-    board = run_demo_board(out / "leaderboard")
-    for model, result in board.submissions:
-        console.print(f"{model}: {result.message}")
-    print_board(
-        board.table,
-        f"{BOARD_ID} leaderboard (judge: {board.board.judge.judge_id})",
-        board.board.spec,
-        board.board.spec.sort_note,
-    )
-    for chart in board.charts:
+    console.rule("3. Submit the bundled samples to a local leaderboard and evaluate them")
+    demo_board = run_demo_board(out / "leaderboard")
+    for board_id, model, result in demo_board.submissions:
+        console.print(f"{model} ({board_id}): {result.message}")
+    for board_id, table in demo_board.tables.items():
+        board = demo_board.boards[board_id]
+        judge = getattr(board, "judge", None)
+        title = f"{board_id} leaderboard" + (f" (judge: {judge.judge_id})" if judge is not None else "")
+        print_board(table, title, board.spec, board.spec.all_scopes()[0].note)
+    for chart in demo_board.charts:
         console.print(f"Wrote {chart}")
-    console.print(f"Leaderboard dataset: {board.store.root} (load_dataset(..., 'results'))")
+    console.print(f"Leaderboard dataset: {demo_board.store.root} (load_dataset(..., 'results'))")
     if serve:
         from genjudge.leaderboard.ui import launch
 
         console.rule("4. Serve the leaderboard Space")
-        launch(board.service(), host="127.0.0.1", port=port)
+        launch(demo_board.service(), host="127.0.0.1", port=port)

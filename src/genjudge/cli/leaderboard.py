@@ -126,7 +126,7 @@ def print_board(table, title: str, spec, note: str = "") -> None:
 
     from genjudge.cli.console import make_console
 
-    short = {"Rank": "#", "Model": "Model", "Submitted": "Submitted", "Link": "Link"}
+    short = {"Rank": "#", "Model": "Model", "Submitted": "Date", "Link": "Link"}
     short |= {c.label: c.short or c.label for c in spec.columns}
     left = {
         "Model",
@@ -138,7 +138,10 @@ def print_board(table, title: str, spec, note: str = "") -> None:
     out = Table(title=title, caption=note or None)
     for column in columns:
         out.add_column(
-            short.get(column, str(column)), justify="left" if column in left else "right", overflow="fold"
+            short.get(column, str(column)),
+            justify="left" if column in left else "right",
+            overflow="fold",
+            no_wrap=column == "Model",
         )
     for row in table[columns].itertuples(index=False):
         out.add_row(*("" if str(v) == "nan" else str(v) for v in row))

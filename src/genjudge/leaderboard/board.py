@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from genjudge.benchmarks.plugin import BenchmarkSpec, Column, ColumnKind, SortKey
+from genjudge.benchmarks.plugin import BenchmarkSpec, Column, ColumnKind, Scope, SortKey
 
 META_COLUMNS = ("model", "submitted_at", "model_link", "submission_id")
 RANK_LABEL, MODEL_LABEL, SUBMITTED_LABEL, LINK_LABEL = "Rank", "Model", "Submitted", "Link"
@@ -105,28 +105,37 @@ def _display(column: Column, board: pd.DataFrame) -> pd.Series | list[str]:
     return values.fillna("").astype(str)
 
 
-def display_frame(spec: BenchmarkSpec, board: pd.DataFrame) -> pd.DataFrame:
-    """Board → what people read: rounded numbers, intervals as text, sort keys kept aside."""
-    frame = pd.DataFrame({RANK_LABEL: board["rank"].astype("int64"), MODEL_LABEL: board["model"]})
-    for column in spec.columns:
+def _columns(spec: BenchmarkSpec, scope: Scope) -> list[Column]:
+    return [spec.column(key) for key in scope.columns]
+
+
+def display_frame(spec: BenchmarkSpec, board: pd.DataFrame, scope: Scope | None = None) -> pd.DataFrame:
+    """Board → what people read in ``scope`` (default: every column): rounded numbers, intervals as
+    text, the rank in the scope's order, sort keys kept aside."""
+    scope = scope or spec.all_scopes()[0]
+    rank = board["rank"] if scope.sort == spec.sort else competition_rank(board, scope.sort)
+    frame = pd.DataFrame({RANK_LABEL: np.asarray(rank, dtype=np.int64), MODEL_LABEL: board["model"]})
+    for column in _columns(spec, scope):
         frame[column.label] = _display(column, board)
     frame[SUBMITTED_LABEL] = board["submitted_at"].astype(str).str.slice(0, 10)
     frame[LINK_LABEL] = board["model_link"].fillna("")
     # Hidden helpers for the callback: lower-cased name for search, full timestamp for sorting.
     frame["model_key"] = board["model"].str.lower().to_numpy()
     frame["submitted_at"] = board["submitted_at"].to_numpy()
-    return frame
+    return frame.sort_values([RANK_LABEL, "model_key"], kind="stable").reset_index(drop=True)
 
 
-def display_labels(spec: BenchmarkSpec) -> list[str]:
+def display_labels(spec: BenchmarkSpec, scope: Scope | None = None) -> list[str]:
     """The headers of the table people see, in order."""
-    return [RANK_LABEL, MODEL_LABEL, *(c.label for c in spec.columns), SUBMITTED_LABEL, LINK_LABEL]
+    scope = scope or spec.all_scopes()[0]
+    return [RANK_LABEL, MODEL_LABEL, *(c.label for c in _columns(spec, scope)), SUBMITTED_LABEL, LINK_LABEL]
 
 
-def sort_choices(spec: BenchmarkSpec) -> dict[str, tuple[str, bool]]:
+def sort_choices(spec: BenchmarkSpec, scope: Scope | None = None) -> dict[str, tuple[str, bool]]:
     """Header → (hidden or visible field to sort by, descending by default)."""
+    scope = scope or spec.all_scopes()[0]
     choices = {RANK_LABEL: (RANK_LABEL, False), MODEL_LABEL: ("model_key", False)}
-    for column in spec.columns:
+    for column in _columns(spec, scope):
         if column.kind is not ColumnKind.INTERVAL:
             choices[column.label] = (column.label, column.kind not in (ColumnKind.RANK, ColumnKind.TEXT))
     choices[SUBMITTED_LABEL] = ("submitted_at", True)
@@ -134,17 +143,24 @@ def sort_choices(spec: BenchmarkSpec) -> dict[str, tuple[str, bool]]:
 
 
 class BoardView:
-    """A cached, display-ready board; safe to share between callback threads."""
+    """A cached, display-ready board with all its scopes; safe to share between callback threads."""
 
     def __init__(self, store: Any, board_id: str, spec: BenchmarkSpec) -> None:
         self.store = store
         self.board_id = board_id
         self.spec = spec
-        self.sorts = sort_choices(spec)
+        self.scopes = {scope.name: scope for scope in spec.all_scopes()}
+        self.default_scope = next(iter(self.scopes))
         self._lock = threading.Lock()
         self._stamp: float | None = None
         self._board = pd.DataFrame(columns=board_columns(spec))
-        self._display = display_frame(spec, self._board)
+        self._display = self._frames()
+
+    def _frames(self) -> dict[str, pd.DataFrame]:
+        return {name: display_frame(self.spec, self._board, scope) for name, scope in self.scopes.items()}
+
+    def sorts(self, scope: str | None = None) -> dict[str, tuple[str, bool]]:
+        return sort_choices(self.spec, self.scopes[scope or self.default_scope])
 
     def refresh(self) -> pd.DataFrame:
         """The raw board, re-read only when the file changed since the last call."""
@@ -153,21 +169,27 @@ class BoardView:
             if stamp != self._stamp:
                 board = self.store.read_board(self.board_id)
                 self._board = board if board is not None else pd.DataFrame(columns=board_columns(self.spec))
-                self._display = display_frame(self.spec, self._board)
+                self._display = self._frames()
                 self._stamp = stamp
             return self._board
 
     def table(
-        self, search: str = "", sort_by: str = RANK_LABEL, descending: bool | None = None
+        self,
+        search: str = "",
+        sort_by: str = RANK_LABEL,
+        descending: bool | None = None,
+        scope: str | None = None,
     ) -> pd.DataFrame:
-        """The rows to show: models whose name contains ``search`` (any case), sorted by ``sort_by``
-        (a header; the default order when it is ``Rank``)."""
+        """The rows to show in ``scope``: models whose name contains ``search`` (any case), sorted by
+        ``sort_by`` (a header; the scope's own order when it is ``Rank``)."""
         self.refresh()
-        frame = self._display
+        name = scope if scope in self.scopes else self.default_scope
+        frame = self._display[name]
         needle = (search or "").strip().lower()
         if needle:
             frame = frame[frame["model_key"].str.contains(needle, regex=False)]
-        field, default_descending = self.sorts.get(sort_by, self.sorts[RANK_LABEL])
+        sorts = self.sorts(name)
+        field, default_descending = sorts.get(sort_by, sorts[RANK_LABEL])
         descending = default_descending if descending is None else descending
         frame = frame.sort_values(field, ascending=not descending, kind="stable", na_position="last")
-        return frame[display_labels(self.spec)]
+        return frame[display_labels(self.spec, self.scopes[name])]

@@ -1,11 +1,13 @@
-"""The leaderboard part of ``genjudge demo``: the bundled sample, end to end, offline.
+"""The leaderboard part of ``genjudge demo``: the bundled samples of every benchmark, end to end, offline.
 
-The embedded OpenING sample ships a small benchmark and the outputs of a few sample models. Each
-model folder is submitted exactly as a person would upload it (validated like any upload), the
-worker judges the battles with the configured judge (the offline reference judge by default) and
-the board, its pictures and the leaderboard dataset land in a local folder. A previous demo board
-there is replaced (models submitted to it by hand, e.g. through ``--serve``, are gone), so the board
-shows exactly the bundled models; its verdict cache is kept, so a rerun judges nothing again.
+The embedded OpenING sample ships a small benchmark and the outputs of a few sample models; the
+embedded General-Level sample a small SoTA sheet and three models' result sheets. Each sample
+submission is uploaded exactly as a person would (validated like any upload), the worker evaluates
+them (OpenING battles with the configured judge, the offline reference judge by default;
+General-Level levels from the sheets) and the boards, their pictures and the leaderboard dataset
+land in one local folder. A previous demo board there is replaced (models submitted to it by hand,
+e.g. through ``--serve``, are gone), so the boards show exactly the bundled models; the verdict
+cache is kept, so a rerun judges nothing again.
 """
 
 from __future__ import annotations
@@ -16,33 +18,35 @@ from pathlib import Path
 
 import pandas as pd
 
+from genjudge.benchmarks.general_level.board import GeneralLevelBoard
 from genjudge.benchmarks.opening.board import OpeningBoard
+from genjudge.benchmarks.plugin import Board
 from genjudge.judges.protocol import PairwiseJudge
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 
-BOARD_ID = "opening-test"
+OPENING_BOARD, GENERAL_LEVEL_BOARD = "opening-test", "general-level"
 
 
 @dataclass(frozen=True)
 class DemoBoard:
-    """What the demo produced: where the store is, what happened to each submission, the board."""
+    """What the demo produced: the store, the boards, what happened to each submission, the tables."""
 
     store: LeaderboardStore
-    board: OpeningBoard
-    submissions: list[tuple[str, SubmitResult]]
-    table: pd.DataFrame
+    boards: dict[str, Board]
+    submissions: list[tuple[str, str, SubmitResult]]
+    tables: dict[str, pd.DataFrame]
     charts: list[Path]
 
     def service(self) -> LeaderboardService:
-        """The same board as a running Space would serve it (for ``--serve``)."""
-        return LeaderboardService(self.store, {BOARD_ID: self.board})
+        """The same boards as a running Space would serve them (for ``--serve``)."""
+        return LeaderboardService(self.store, self.boards)
 
 
 def sample_submissions() -> list[Path]:
-    """The bundled sample models' output folders (``gen_outputs/<Model>_output``)."""
+    """The bundled OpenING sample models' output folders (``gen_outputs/<Model>_output``)."""
     from genjudge.benchmarks.opening import sample_dir
 
     return sorted(p for p in (sample_dir() / "gen_outputs").iterdir() if p.is_dir())
@@ -64,26 +68,48 @@ def _fresh(store_dir: Path) -> None:
             entry.unlink()
 
 
-def run_demo_board(
-    store_dir: Path, *, judge: PairwiseJudge | None = None, progress: bool = True
-) -> DemoBoard:
-    """Submit every bundled sample model to a fresh local leaderboard at ``store_dir`` and judge them."""
+def demo_boards(judge: PairwiseJudge | None = None) -> dict[str, Board]:
+    """The two sample boards: OpenING's sample test split judged by ``judge`` (default: the offline
+    reference judge) and General-Level on the sample SoTA sheet."""
+    from genjudge.benchmarks.general_level.reference import read_reference
+    from genjudge.benchmarks.general_level.sample import sample_reference_path
     from genjudge.benchmarks.opening import read_benchmark, sample_dir
-    from genjudge.benchmarks.opening.outputs import model_name_from_dir
 
     if judge is None:
         from genjudge.judges import load_judge
 
         judge = load_judge("reference")
-    board = OpeningBoard(read_benchmark(sample_dir() / "OpenING-benchmark", "test"), judge, board_id=BOARD_ID)
+    instances = read_benchmark(sample_dir() / "OpenING-benchmark", "test")
+    return {
+        OPENING_BOARD: OpeningBoard(instances, judge, board_id=OPENING_BOARD),
+        GENERAL_LEVEL_BOARD: GeneralLevelBoard(read_reference(sample_reference_path())),
+    }
+
+
+def run_demo_board(
+    store_dir: Path, *, judge: PairwiseJudge | None = None, progress: bool = True
+) -> DemoBoard:
+    """Submit every bundled sample to a fresh local leaderboard at ``store_dir`` and evaluate them."""
+    from genjudge.benchmarks.general_level.sample import sample_results_paths
+    from genjudge.benchmarks.opening.outputs import model_name_from_dir
+
+    boards = demo_boards(judge)
     _fresh(store_dir)
-    store = LeaderboardStore(store_dir, boards=[board])
+    store = LeaderboardStore(store_dir, boards=list(boards.values()))
+    uploads = [(OPENING_BOARD, folder, model_name_from_dir(folder)) for folder in sample_submissions()]
+    uploads += [(GENERAL_LEVEL_BOARD, path, path.stem) for path in sample_results_paths()]
     submissions = []
-    for folder in sample_submissions():
-        model = model_name_from_dir(folder)
-        result = store.submit(folder, board, model_name=model, description="bundled sample submission")
-        submissions.append((model, result))
-    Worker(store, {BOARD_ID: board}, progress=progress).run_until_empty()
-    charts = [p for name, _ in board.spec.charts if (p := store.chart_path(BOARD_ID, name)).exists()]
-    table = BoardView(store, BOARD_ID, board.spec).table()
-    return DemoBoard(store, board, submissions, table, charts)
+    for board_id, source, model in uploads:
+        result = store.submit(
+            source, boards[board_id], model_name=model, description="bundled sample submission"
+        )
+        submissions.append((board_id, model, result))
+    Worker(store, boards, progress=progress).run_until_empty()
+    charts = [
+        path
+        for board_id, board in boards.items()
+        for name, _ in board.spec.charts
+        if (path := store.chart_path(board_id, name)).exists()
+    ]
+    tables = {board_id: BoardView(store, board_id, board.spec).table() for board_id, board in boards.items()}
+    return DemoBoard(store, boards, submissions, tables, charts)

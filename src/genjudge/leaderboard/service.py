@@ -149,9 +149,14 @@ class LeaderboardService:
         return frame.rename(columns=QUEUE_COLUMNS)
 
     def board_table(
-        self, board_id: str, search: str = "", sort_by: str = "Rank", descending: bool | None = None
+        self,
+        board_id: str,
+        search: str = "",
+        sort_by: str = "Rank",
+        descending: bool | None = None,
+        scope: str | None = None,
     ) -> pd.DataFrame:
-        return self.views[board_id].table(search, sort_by, descending)
+        return self.views[board_id].table(search, sort_by, descending, scope)
 
     def chart(self, board_id: str, name: str) -> str | None:
         path = self.store.chart_path(board_id, name)

@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from genjudge.benchmarks.plugin import Board
+from genjudge.benchmarks.plugin import Board, Scope
 from genjudge.leaderboard.board import display_labels
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.submissions import SubmissionError
@@ -55,11 +55,12 @@ def about_markdown(service: LeaderboardService) -> str:
 def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float) -> None:
     spec, board_id = board.spec, board.board_id
     view = service.views[board_id]
+    scopes = spec.all_scopes()
 
-    def table(search: str, sort_by: str, descending: bool) -> tuple[Any, ...]:
+    def table(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
         """The rows, the "no models yet" note, and the pictures; the table and pictures are hidden
         while the board is empty, so a new board shows the note instead of blank boxes."""
-        frame = service.board_table(board_id, search=search, sort_by=sort_by, descending=descending)
+        frame = service.board_table(board_id, search, sort_by, descending, scope)
         filled = not view.refresh().empty
         charts = [gr.update(value=service.chart(board_id, name), visible=filled) for name, _ in spec.charts]
         return gr.update(value=frame, visible=filled), gr.update(visible=not filled), *charts
@@ -75,10 +76,17 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
 
     with gr.Tabs():
         with gr.Tab("Leaderboard", id=f"{board_id}-board"):
-            gr.Markdown(f"{spec.sort_note} Ranks repeat where numbers are equal (1, 1, 3); see About.")
+            note = gr.Markdown(_scope_note(scopes[0]))
             with gr.Row():
                 search = gr.Textbox(label="Search models", placeholder="model name", scale=3)
-                sort_by = gr.Dropdown(choices=list(view.sorts), value="Rank", label="Sort by", scale=2)
+                scope = gr.Dropdown(
+                    choices=[s.name for s in scopes],
+                    value=scopes[0].name,
+                    label="Board",
+                    visible=len(scopes) > 1,
+                    scale=2,
+                )
+                sort_by = gr.Dropdown(choices=list(view.sorts()), value="Rank", label="Sort by", scale=2)
                 descending = gr.Checkbox(value=False, label="Reverse order", scale=1)
                 refresh = gr.Button("Refresh", scale=1)
             filled = not view.refresh().empty
@@ -111,20 +119,28 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
             send = gr.Button("Submit", variant="primary", elem_id=f"{board_id}-submit-button")
             message = gr.Markdown(elem_id=f"{board_id}-submit-message")
 
-    inputs = [search, sort_by, descending]
+    inputs = [search, sort_by, descending, scope]
     outputs = [frame, empty, *charts]
 
     # A sort picked from the menu starts in that column's natural direction; the box reverses it.
-    def ordered(search: str, sort_by: str, reverse: bool):
-        default = view.sorts.get(sort_by, view.sorts["Rank"])[1]
-        return table(search, sort_by, default != reverse)
+    def ordered(search: str, sort_by: str, reverse: bool, scope: str):
+        sorts = view.sorts(scope)
+        default = sorts.get(sort_by, sorts["Rank"])[1]
+        return table(search, sort_by, default != reverse, scope)
 
+    def rescope(search: str, reverse: bool, scope: str):
+        """Another board view: its own columns and order, its note, the sort reset to Rank."""
+        chosen = next((s for s in scopes if s.name == scope), scopes[0])
+        menu = gr.update(choices=list(view.sorts(chosen.name)), value="Rank")
+        return _scope_note(chosen), menu, *ordered(search, "Rank", reverse, chosen.name)
+
+    scope.change(rescope, [search, descending, scope], [note, sort_by, *outputs], api_name=False)
     for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
         trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
 
-    def rows(search: str, sort_by: str, descending: bool) -> tuple[Any, ...]:
+    def rows(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
         """The API's view: the rows and the pictures' paths (no visibility updates)."""
-        frame = service.board_table(board_id, search=search, sort_by=sort_by, descending=descending)
+        frame = service.board_table(board_id, search, sort_by, descending, scope)
         return frame, *(service.chart(board_id, name) for name, _ in spec.charts)
 
     gr.Button(visible=False).click(rows, inputs, [frame, *charts], api_name=f"board_{_api(board_id)}")
@@ -137,6 +153,10 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     )
     timer = gr.Timer(refresh_seconds)
     timer.tick(ordered, inputs, outputs, api_name=False, show_progress="hidden")
+
+
+def _scope_note(scope: Scope) -> str:
+    return f"{scope.note} Ranks repeat where numbers are equal (1, 1, 3); see About."
 
 
 def _api(board_id: str) -> str:
