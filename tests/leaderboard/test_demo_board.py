@@ -1,32 +1,40 @@
-"""The demo's leaderboard step on the bundled sample: every sample model submitted and judged."""
+"""The demo's leaderboard step on the bundled samples: every sample submitted and evaluated, on the
+OpenING board (judged) and the General-Level board (scored), in one store."""
 
 from __future__ import annotations
 
 import pytest
 from leaderboard_helpers import WordCountJudge
 
+from genjudge.benchmarks.general_level.sample import sample_results_paths
 from genjudge.leaderboard.sample_board import run_demo_board, sample_submissions
 from genjudge.leaderboard.store import FINISHED
 
 
-def test_the_bundled_sample_models_make_a_board(tmp_path):
+def test_the_bundled_samples_make_both_boards(tmp_path):
     judge = WordCountJudge()
-    board = run_demo_board(tmp_path / "lb", judge=judge, progress=False)
-    models = [model for model, _ in board.submissions]
-    assert len(models) == len(sample_submissions()) >= 2
-    assert all(result.created for _, result in board.submissions)
-    assert {r["status"] for r in board.store.requests()} == {FINISHED}
-    assert sorted(board.table["Model"]) == sorted(models)
-    assert (board.table["Battles"] > 0).all()
-    assert [p.name for p in board.charts] == ["opening-test-ratings.png", "opening-test-heatmap.png"]
+    demo = run_demo_board(tmp_path / "lb", judge=judge, progress=False)
+    assert all(result.created for _, _, result in demo.submissions)
+    assert {r["status"] for r in demo.store.requests()} == {FINISHED}
+
+    opening = demo.tables["opening-test"]
+    assert sorted(opening["Model"]) == sorted(f.name.removesuffix("_output") for f in sample_submissions())
+    assert (opening["Battles"] > 0).all()
+    assert [p.name for p in demo.charts] == ["opening-test-ratings.png", "opening-test-heatmap.png"]
+
+    levels = demo.tables["general-level"]
+    assert sorted(levels["Model"]) == sorted(p.stem for p in sample_results_paths())
+    assert levels["Level"].tolist() == sorted(levels["Level"], reverse=True)  # ranked by level first
+    assert levels["Rank"].tolist() == [1, 2, 3]
 
     judged = judge.items
     again = run_demo_board(tmp_path / "lb", judge=judge, progress=False)
-    assert all(result.created for _, result in again.submissions)  # a fresh board each run
-    assert len(again.store.requests()) == len(models)
+    assert all(result.created for _, _, result in again.submissions)  # a fresh board each run
+    assert len(again.store.requests()) == len(demo.submissions)
     assert judge.items == judged  # nothing re-judged: the verdict cache is kept
-    columns = [c for c in board.table.columns if c != "Submitted"]
-    assert again.table[columns].equals(board.table[columns])
+    for board_id, table in demo.tables.items():
+        columns = [c for c in table.columns if c != "Submitted"]
+        assert again.tables[board_id][columns].equals(table[columns])
 
 
 def test_the_demo_refuses_to_empty_a_folder_that_is_not_a_leaderboard(tmp_path):

@@ -23,6 +23,7 @@ def test_demo_prints_the_board_and_writes_the_plots(tmp_path):
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "opening-test leaderboard (judge: reference-similarity/" in result.output
+    assert "general-level leaderboard" in result.output
     for folder in sample_submissions():
         model = folder.name.removesuffix("_output")
         assert f"Queued {model}" in result.output
@@ -32,7 +33,9 @@ def test_demo_prints_the_board_and_writes_the_plots(tmp_path):
 
     again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0, again.output
-    assert again.output.count("Queued") == len(sample_submissions())  # a fresh board, same models
+    first = result.output.count("Queued")
+    assert first == len(sample_submissions()) + 3  # the OpenING and General-Level samples
+    assert again.output.count("Queued") == first  # a fresh board, same models
 
 
 @pytest.mark.slow
