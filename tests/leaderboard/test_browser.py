@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from leaderboard_helpers import opening_board, serving, zip_folder
 
+from genjudge.benchmarks.general_level.sample import sample_results_paths
 from genjudge.leaderboard.sample_board import run_demo_board, sample_submissions
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
@@ -136,7 +137,7 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
 
         click_tab(browser, "Queue")
 
-        models = len(sample_submissions()) + 1
+        models = len(sample_submissions()) + len(sample_results_paths()) + 1
         wait_until(lambda: browser.find_element(By.ID, "queue-table").text.count("FINISHED") == models)
         screenshot(browser, "queue.png")
 
@@ -151,3 +152,35 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
             assert folder.name.removesuffix("_output") in text  # the board it joined is still there
         wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "img")) >= 2)
         screenshot(browser, "leaderboard.png")
+
+        # The General-Level tab: a results sheet uploaded in the browser joins its board.
+        click_tab(browser, "General-Level · general-level")
+        wait_until(lambda: "Aurora-Omni" in browser.find_element(By.ID, "general-level-table").text)
+        click_tab(browser, "Submit")
+        wait_until(lambda: "sheet,task,score" in browser.page_source)
+        sheet = tmp_path / "Browser-Sheet.csv"
+        rows = sample_results_paths()[1].read_text().splitlines()
+        sheet.write_text("\n".join([rows[0], *rows[2:]]) + "\n")  # Harbor-Base without its first task
+        wait_until(
+            lambda: browser.find_element(By.CSS_SELECTOR, "#general-level-upload input[type='file']")
+        ).send_keys(str(sheet))
+        wait_until(lambda: "Browser-Sheet.csv" in browser.page_source)
+        fields = [
+            f
+            for f in browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text']")
+            if f.is_displayed()
+        ]
+        next(f for f in fields if "letters, digits" in (f.get_attribute("placeholder") or "")).send_keys(
+            "Browser-Sheet"
+        )
+        browser.find_element(By.ID, "general-level-submit-button").click()
+        message = wait_until(lambda: browser.find_element(By.ID, "general-level-submit-message").text.strip())
+        assert "Queued Browser-Sheet" in message
+        click_tab(browser, "Leaderboard")
+        text = wait_until(
+            lambda: (
+                (t := browser.find_element(By.ID, "general-level-table").text) and "Browser-Sheet" in t and t
+            )
+        )
+        assert "Aurora-Omni" in text
+        screenshot(browser, "general-level.png")

@@ -99,6 +99,11 @@ def test_one_store_holds_both_benchmarks_boards(tmp_path, board, instances):
     assert by_board["opening"]["opening"]["battles"] == 0
 
 
+def test_the_about_text_names_the_reference_and_the_rules(board):
+    text = board.describe()
+    assert "41 tasks" in text and "corrected rules" in text and "100 bootstrap rounds" in text
+
+
 def test_board_options_are_declared_and_checked():
     spec = load_spec("general-level")
     with pytest.raises(ValueError, match="unknown option"):

@@ -240,7 +240,7 @@ class GeneralLevelBoard:
 
     def describe(self) -> str:
         mode = "the official code's rules, quirks included" if self.official else "genjudge's corrected rules"
-        tasks = sum(len(tasks) for tasks in self.reference.sheets.values())
+        tasks = len(self.reference.tasks)
         return (
             f"**SoTA sheet:** {tasks} tasks ({self.source or 'the bundled sample sheet, invented tasks'}). "
             f"Scores are normalised to 0–100 with {mode} (see the general_level module card for every "
