@@ -36,7 +36,7 @@ BenchmarksOpt = Annotated[
         "--benchmark",
         "-b",
         help="Benchmark to serve, one board each; repeat for several "
-        "(env GENJUDGE_BENCHMARKS; default opening).",
+        "(env GENJUDGE_BENCHMARKS; default: every benchmark).",
     ),
 ]
 BoardOptionsOpt = Annotated[

@@ -4,7 +4,7 @@ Configuration comes from the environment so the same code runs locally and as a 
 
 ``GENJUDGE_LEADERBOARD_DIR``     the leaderboard folder (default ``./leaderboard-data``)
 ``GENJUDGE_LEADERBOARD_REPO``    a Hub dataset repo id to mirror it to (needs ``HF_TOKEN``)
-``GENJUDGE_BENCHMARKS``          comma-separated benchmarks to serve, one board each (default ``opening``)
+``GENJUDGE_BENCHMARKS``          comma-separated benchmarks to serve, one board each (default: all)
 ``GENJUDGE_<BENCHMARK>_<OPTION>``  a board option, e.g. ``GENJUDGE_OPENING_SOURCE`` (an OpenING
                                  release folder), ``GENJUDGE_OPENING_SPLIT``, ``GENJUDGE_OPENING_JUDGE``;
                                  each benchmark's options are listed by ``genjudge leaderboard options``
@@ -27,7 +27,7 @@ from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 
-DEFAULT_BENCHMARKS = ("opening",)
+DEFAULT_BENCHMARKS = ("opening", "general-level")
 
 QUEUE_COLUMNS = {
     "model": "Model",
