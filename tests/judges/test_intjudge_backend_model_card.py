@@ -6,7 +6,8 @@ from pathlib import Path
 
 from huggingface_hub import ModelCard
 
-CARD = Path(__file__).resolve().parents[2] / "model_cards" / "intjudge.md"
+CARD = Path(__file__).resolve().parents[2] / "model_cards" / "intjudge" / "README.md"
+EVAL_RESULTS = CARD.parent / ".eval_results" / "opening.yaml"
 
 
 def test_the_model_card_metadata_is_what_the_hub_reads():
@@ -37,3 +38,18 @@ def test_the_model_card_body_compares_with_gpt4o_and_shows_genjudge_usage():
     assert "| GPT-4o (official GPT judge prompt) | 71.08 % |" in text
     assert 'load_judge("intjudge", model="./judges/IntJudge")' in text
     assert "hf download IntJudge/IntJudge --local-dir ./judges/IntJudge" in text
+
+
+def test_the_score_is_also_an_eval_results_file_of_the_benchmark():
+    """How the Hub links a model's score to a benchmark's leaderboard: ``.eval_results/*.yaml``
+    entries naming the benchmark dataset and one of its eval.yaml tasks, on its scale (fractions)."""
+    import yaml
+
+    from genjudge.benchmarks.opening.card import render_eval_yaml
+
+    (entry,) = yaml.safe_load(EVAL_RESULTS.read_text(encoding="utf-8"))
+    tasks = {task["id"] for task in yaml.safe_load(render_eval_yaml(["test"]))["tasks"]}
+    assert entry["dataset"]["id"] == ModelCard.load(CARD).data.datasets[0]
+    assert entry["dataset"]["task_id"] in tasks
+    assert entry["value"] == 0.8242  # the model-index's 82.42 %, as a fraction
+    assert entry["source"]["url"] == "https://github.com/LanceZPF/OpenING"

@@ -77,7 +77,7 @@ def test_pairs_file_errors_name_the_record_and_field(tmp_path):
     path.write_text(
         json.dumps([PAIRS[0], {"data_id": "1", "model_A": {"id": "0"}, "model_B": PAIRS[0]["model_B"]}])
     )
-    with pytest.raises(BattleError, match=r"record 1, model_A, field 'name'"):
+    with pytest.raises(BattleError, match=r"record 1 field model_A\.name is missing"):
         read_pairs_file(path)
     path.write_text("{not json")
     with pytest.raises(BattleError, match="not valid JSON"):

@@ -52,7 +52,10 @@ def test_card_documents_all_56_subtasks_in_23_meta_topics(built_repo: Path) -> N
 def test_eval_yaml_registers_the_test_split(built_repo: Path) -> None:
     doc = yaml.safe_load((built_repo / "eval.yaml").read_text(encoding="utf-8"))
     assert doc["name"] == "OpenING"
-    assert doc["tasks"] == [{"id": "win_rate", "config": "default", "split": "test"}]
+    assert doc["evaluation_framework"] == "genjudge"
+    assert [task["id"] for task in doc["tasks"]] == ["win_rate", "judge_agreement"]
+    assert {task["split"] for task in doc["tasks"]} == {"test"}
+    assert "fractions in [0, 1]" in doc["description"] and "percent" not in doc["description"]
 
 
 def test_dataset_scripts_card_is_the_rendered_template() -> None:

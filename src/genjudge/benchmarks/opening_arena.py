@@ -14,12 +14,12 @@ file, the record's position and the field, since these files are edited by hand 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from genjudge import safe_json
 from genjudge.scoring.battles import WINNER_LABELS
 
 PAIR_COLUMNS: tuple[str, ...] = ("uid", "model_a", "model_b", "model_a_id", "model_b_id")
@@ -34,11 +34,12 @@ class ArenaFormatError(ValueError):
 def _load_list(path: str | Path) -> tuple[Path, list[Any]]:
     path = Path(path)
     try:
-        with path.open(encoding="utf-8") as handle:
-            records = json.load(handle)
+        records = safe_json.loads(path.read_bytes())
     except FileNotFoundError:
         raise ArenaFormatError(f"{path}: file not found") from None
-    except json.JSONDecodeError as error:
+    except OSError as error:
+        raise ArenaFormatError(f"{path}: cannot be read ({error.strerror})") from None
+    except safe_json.JSONInputError as error:
         raise ArenaFormatError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(records, list):
         raise ArenaFormatError(f"{path}: expected a JSON list of records, got {type(records).__name__}")

@@ -8,7 +8,6 @@ and read by ``genjudge arena report``.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from genjudge.benchmarks.opening_arena import PAIR_COLUMNS, ArenaFormatError, read_pairs
 from genjudge.judges.protocol import PairwiseItem
 from genjudge.records import Instance, ModelOutput
 
@@ -46,32 +46,13 @@ def battles_from_rows(rows: Iterable[tuple[str, str, str]], ids: Mapping[str, st
 
 
 def read_pairs_file(path: str | Path) -> list[Battle]:
-    """Read an official pairs file: a JSON list of ``{"data_id", "model_A": {"id","name"}, "model_B": …}``."""
-    path = Path(path)
+    """Read an official pairs file (``data_instance_modelAB.json``: a JSON list of
+    ``{"data_id", "model_A": {"id", "name"}, "model_B": ...}``) with the one Interleaved Arena reader."""
     try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise BattleError(f"{path}: cannot read the pairs file ({err})") from err
-    except json.JSONDecodeError as err:
-        raise BattleError(f"{path}: not valid JSON (line {err.lineno}: {err.msg})") from err
-    if not isinstance(records, list):
-        raise BattleError(f"{path}: expected a JSON list of pair objects, got {type(records).__name__}")
-    battles = []
-    for number, record in enumerate(records):
-        where = f"{path}, record {number}"
-        if not isinstance(record, dict):
-            raise BattleError(f"{where}: expected an object, got {type(record).__name__}")
-        uid = _field(record, "data_id", where)
-        sides = []
-        for key in ("model_A", "model_B"):
-            side = record.get(key)
-            if not isinstance(side, dict):
-                raise BattleError(
-                    f"{where} (data_id {uid}), field {key!r}: expected {{'id': ..., 'name': ...}}"
-                )
-            sides.append((_field(side, "name", f"{where}, {key}"), _field(side, "id", f"{where}, {key}")))
-        battles.append(Battle(uid, sides[0][0], sides[1][0], sides[0][1], sides[1][1]))
-    return battles
+        pairs = read_pairs(path)
+    except ArenaFormatError as err:
+        raise BattleError(str(err)) from None
+    return [Battle(*row) for row in pairs[list(PAIR_COLUMNS)].itertuples(index=False)]
 
 
 EXAMPLES_SHOWN = 3
@@ -244,10 +225,3 @@ def verdict_records(battles: Sequence[Battle], winners: Sequence[str]) -> list[d
         }
         for battle, winner in zip(battles, winners, strict=True)
     ]
-
-
-def _field(record: Mapping[str, Any], key: str, where: str) -> str:
-    value = record.get(key)
-    if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
-        raise BattleError(f"{where}, field {key!r}: expected a non-empty string, got {value!r}")
-    return str(value)

@@ -148,19 +148,25 @@ data and check the upstream repository before any other use.
 def render_eval_yaml(splits: list[str]) -> str:
     """``eval.yaml`` registering the dataset as a Hub benchmark.
 
-    Follows the Hub's benchmark registration format (``name``, ``description``, ``tasks`` with
-    ``id``/``config``/``split``). ``evaluation_framework`` is left out: the Hub only accepts
-    registered framework names and none exists for genjudge yet.
+    Follows the Hub's benchmark format (``name``, ``description``, ``evaluation_framework``,
+    ``tasks`` with ``id``/``config``/``split``). The framework is ``genjudge``, the code that computes
+    the scores; the Hub validates the name against its list of registered frameworks, so the
+    benchmark page shows a validation notice until genjudge is registered there.
     """
     split = "test" if "test" in splits else splits[0]
     doc = {
         "name": "OpenING",
         "description": (
             "Open-ended interleaved image-text generation: 56 subtasks in 23 meta-topics. Models are "
-            "compared pairwise by a judge (human, IntJudge or GPT-4o); the headline score is each model's "
-            "win rate over its pairwise battles with ties forced to the side they lean to (FDT), in percent."
+            "compared pairwise by a judge (human, IntJudge or GPT-4o). Scores are fractions in [0, 1]: "
+            "win_rate is each model's share of its pairwise battles won, ties forced to the side they "
+            "lean to (FDT); judge_agreement is a judge's FDT agreement with human verdicts."
         ),
-        "tasks": [{"id": "win_rate", "config": "default", "split": split}],
+        "evaluation_framework": "genjudge",
+        "tasks": [
+            {"id": "win_rate", "config": "default", "split": split},
+            {"id": "judge_agreement", "config": "default", "split": split},
+        ],
     }
     return yaml.safe_dump(doc, sort_keys=False, width=100)
 
