@@ -1,0 +1,200 @@
+"""Scoring a model's predictions on a General-Bench tree, task by task.
+
+For every task of the release: find its row in the reference sheet (metric, SoTA), find the
+model's ``prediction.json`` (next to ``annotation.json`` or in a mirror tree), check the ids,
+convert predictions and references to what the metric needs (:mod:`.answers`) and call the
+metric's library (:mod:`.metric_table`). Tasks without a reference row, without an implemented
+metric or without predictions are reported with the reason and stay empty in the result sheet.
+Bad input stops the run with an error naming the file, record and field.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from genjudge.benchmarks.general_bench import answers as an
+from genjudge.benchmarks.general_bench.errors import GeneralBenchFormatError
+from genjudge.benchmarks.general_bench.media import TaskMediaIndex
+from genjudge.benchmarks.general_bench.media_metrics import DEFAULT_CLIP_MODEL
+from genjudge.benchmarks.general_bench.metric_table import MetricSpec, find_metric
+from genjudge.benchmarks.general_bench.predictions import TaskPredictions, prediction_file, read_predictions
+from genjudge.benchmarks.general_bench.reference_sheet import ReferenceIndex, ReferenceTask
+from genjudge.benchmarks.general_bench.tree import (
+    Annotation,
+    TaskFolder,
+    find_tasks,
+    read_annotation,
+    record_id,
+)
+
+
+@dataclass(frozen=True)
+class TaskScore:
+    """The outcome for one task: a value, or the reason there is none."""
+
+    task: str
+    folder: str
+    sheet: str
+    metric: str | None
+    value: float | None
+    status: str
+    """``scored``, ``no reference row``, ``metric not implemented`` or ``no predictions``."""
+    reference: ReferenceTask | None = None
+    records: int = 0
+
+
+@dataclass(frozen=True)
+class EvaluationOptions:
+    clip_model: str = DEFAULT_CLIP_MODEL
+    allow_missing: bool = False
+
+
+def evaluate_tree(
+    bench: str | Path,
+    predictions: str | Path | None,
+    reference: ReferenceIndex,
+    options: EvaluationOptions = EvaluationOptions(),
+    progress: Callable[[list[TaskFolder]], Any] | None = None,
+) -> list[TaskScore]:
+    """Score every task of ``bench`` with the predictions under ``predictions`` (default: ``bench``).
+
+    ``progress`` wraps the task list (``tqdm``) when given.
+    """
+    bench_root = Path(bench)
+    pred_root = Path(predictions) if predictions is not None else bench_root
+    tasks = find_tasks(bench_root)
+    scores = []
+    for task in progress(tasks) if progress else tasks:
+        scores.append(evaluate_task(task, reference, pred_root, options))
+    return scores
+
+
+def evaluate_task(
+    task: TaskFolder, reference: ReferenceIndex, predictions_root: Path, options: EvaluationOptions
+) -> TaskScore:
+    annotation = read_annotation(task)
+    row = reference.find(task.sheet, annotation.task, task.name)
+    base = {
+        "task": annotation.task,
+        "folder": task.relative.as_posix(),
+        "sheet": task.sheet,
+        "reference": row,
+    }
+    if row is None:
+        return TaskScore(**base, metric=None, value=None, status="no reference row")
+    spec = find_metric(row.metric)
+    base["task"] = row.name
+    if spec is None:
+        return TaskScore(**base, metric=row.metric, value=None, status="metric not implemented")
+    file = prediction_file(predictions_root, task.relative)
+    if file is None:
+        return TaskScore(**base, metric=row.metric, value=None, status="no predictions")
+    ids = [record_id(r) for r in annotation.records]
+    preds = read_predictions(file, ids, allow_missing=options.allow_missing)
+    if not preds.by_id:
+        return TaskScore(**base, metric=row.metric, value=None, status="no predictions")
+    value = score_task(spec, task, annotation, preds, options)
+    return TaskScore(**base, metric=row.metric, value=value, status="scored", records=len(preds.by_id))
+
+
+def score_task(
+    spec: MetricSpec,
+    task: TaskFolder,
+    annotation: Annotation,
+    preds: TaskPredictions,
+    options: EvaluationOptions,
+) -> float:
+    """Convert the predicted records of one task for ``spec`` and compute it."""
+    index = TaskMediaIndex.build(task.path) if spec.kind in ("image", "mask", "prompt_image") else None
+    converter = _Converter(spec, preds, index)
+    predictions, references = [], []
+    for position, record in enumerate(annotation.records):
+        rid = record_id(record)
+        if rid not in preds.by_id:
+            continue
+        pred_at = an.Where(preds.file, f"id {rid}", "prediction")
+        ref_at = an.Where(annotation.file, f"#{position} (id {rid})", "output")
+        pred, ref = converter.convert(preds.by_id[rid], record, pred_at, ref_at)
+        predictions.append(pred)
+        references.append(ref)
+    if spec.kind == "text_or_set" and any(isinstance(p, list) for p in predictions):
+        from genjudge.benchmarks.general_bench.metric_functions import micro_f1
+
+        return micro_f1(predictions, references)
+    if spec.kind == "prompt_image":
+        return spec.function(predictions, references, model=options.clip_model)
+    try:
+        return float(spec.function(predictions, references))
+    except (
+        ValueError
+    ) as exc:  # a library refusing the inputs (one class only for AUC, empty strings for WER...)
+        raise GeneralBenchFormatError(
+            f"{spec.call} refused the predictions: {exc}", file=preds.file
+        ) from None
+
+
+class _Converter:
+    """Per-kind conversion of one (prediction, record) pair; checks shapes where the metric needs them."""
+
+    def __init__(self, spec: MetricSpec, preds: TaskPredictions, index: TaskMediaIndex | None) -> None:
+        self.spec = spec
+        self.preds = preds
+        self.index = index
+        self.vocabulary: dict[str, int] = {}
+
+    def convert(self, value: Any, record: dict, pred_at: an.Where, ref_at: an.Where) -> tuple[Any, Any]:
+        kind = self.spec.kind
+        output = record.get("output")
+        if kind == "label":
+            return an.as_label(value, pred_at), an.as_label_choices(an.answer_value(output, ref_at), ref_at)
+        if kind == "label_set" or (kind == "text_or_set" and isinstance(value, list)):
+            return an.as_label_set(value, pred_at), an.as_label_set(an.answer_value(output, ref_at), ref_at)
+        if kind in ("text", "text_or_set"):
+            return an.as_text(value, pred_at), an.as_text_choices(an.answer_value(output, ref_at), ref_at)
+        if kind == "numbers":
+            pred, ref = an.as_numbers(value, pred_at), an.as_numbers(an.answer_value(output, ref_at), ref_at)
+            return self._same_shape(pred, ref, pred_at)
+        if kind == "score":
+            return an.as_score(value, pred_at), an.as_binary(an.answer_value(output, ref_at), ref_at)
+        if kind == "boxes":
+            pred = an.as_boxes(value, pred_at, self.vocabulary, scored=True)
+            return pred, an.as_boxes(an.answer_value(output, ref_at), ref_at, self.vocabulary, scored=False)
+        if kind == "prompt_image":
+            image = an.decode_image(an.prediction_file_bytes(value, self.preds.folder, pred_at), pred_at)
+            return image, an.prompt_text(record.get("input"), an.Where(ref_at.file, ref_at.record, "input"))
+        if kind == "image":
+            pred = an.decode_image(an.prediction_file_bytes(value, self.preds.folder, pred_at), pred_at)
+            ref = an.decode_image(an.reference_image(self.index, output, ref_at), ref_at)
+            return (pred, ref) if self.spec.key == "fid" else self._same_shape(pred, ref, pred_at)
+        if kind == "mask":
+            return self._same_shape(
+                self._mask(value, pred_at, None), self._mask(output, ref_at, record), pred_at
+            )
+        raise AssertionError(f"unknown metric kind {kind}")
+
+    def _mask(self, value: Any, where: an.Where, record: dict | None) -> np.ndarray:
+        if record is not None:  # the reference: an image the output names, else numbers in the output
+            try:
+                data = an.reference_image(self.index, value, where)
+            except GeneralBenchFormatError:
+                return an.as_mask(an.as_numbers(an.answer_value(value, where), where))
+        elif isinstance(value, str):
+            data = an.prediction_file_bytes(value, self.preds.folder, where)
+        else:
+            return an.as_mask(an.as_numbers(value, where))
+        with Image.open(io.BytesIO(data)) as image:
+            keep = image.mode in ("L", "P", "I", "1", "I;16")
+            return an.as_mask(np.asarray(image if keep else image.convert("L")))
+
+    @staticmethod
+    def _same_shape(pred: np.ndarray, ref: np.ndarray, where: an.Where) -> tuple[np.ndarray, np.ndarray]:
+        if pred.shape != ref.shape:
+            raise where.error(f"shape {pred.shape} differs from the reference's {ref.shape}")
+        return pred, ref
