@@ -24,15 +24,21 @@ CITATION = """@article{fei2025pathmultimodalgeneralist,
 }"""
 
 
-def card_data(config_sizes: dict[str, int], config_bytes: dict[str, int] | None = None) -> DatasetCardData:
-    """The YAML header: one config per modality x paradigm (plus nlp), features, metadata."""
+def card_data(
+    config_sizes: dict[str, int | None], config_bytes: dict[str, int] | None = None
+) -> DatasetCardData:
+    """The YAML header: one config per modality x paradigm (plus nlp), features, metadata.
+
+    A size of None (the template card, written before any build) leaves that split's counts out.
+    """
+    known = [count for count in config_sizes.values() if count is not None]
     data = DatasetCardData(
         pretty_name="General-Bench",
         license="unknown",
         language=["en"],
         task_categories=["any-to-any"],
         tags=["benchmark", "multimodal", "general-level", "evaluation", "genjudge"],
-        size_categories=[_size_category(sum(config_sizes.values()))],
+        size_categories=[_size_category(sum(known))] if known else None,
         configs=[
             {"config_name": config, "data_files": [{"split": SPLIT, "path": f"data/{config}-*"}]}
             for config in config_sizes
@@ -41,8 +47,9 @@ def card_data(config_sizes: dict[str, int], config_bytes: dict[str, int] | None 
     infos = {}
     for config, count in config_sizes.items():
         splits = SplitDict()
-        splits.add(SplitInfo(SPLIT, num_bytes=(config_bytes or {}).get(config, 0), num_examples=count))
-        infos[config] = DatasetInfo(features=FEATURES, splits=splits)
+        if count is not None:
+            splits.add(SplitInfo(SPLIT, num_bytes=(config_bytes or {}).get(config, 0), num_examples=count))
+        infos[config] = DatasetInfo(features=FEATURES, splits=splits or None)
     DatasetInfosDict(infos).to_dataset_card_data(data)
     return data
 
@@ -89,13 +96,19 @@ def fields_table() -> str:
     return "\n".join(rows)
 
 
+def _records(count: int | None) -> str:
+    return "(counted when built)" if count is None else f"{count:,}"
+
+
 def render_card(
-    config_sizes: dict[str, int], config_tasks: dict[str, int], config_bytes: dict[str, int] | None = None
+    config_sizes: dict[str, int | None],
+    config_tasks: dict[str, int],
+    config_bytes: dict[str, int] | None = None,
 ) -> str:
     """The complete README.md of a repository holding the given configs."""
     header = card_data(config_sizes, config_bytes).to_yaml()
     config_rows = "\n".join(
-        f"| `{config}` | {config_tasks.get(config, 0)} | {count:,} |"
+        f"| `{config}` | {config_tasks.get(config, 0)} | {_records(count)} |"
         for config, count in config_sizes.items()
     )
     first = next(iter(config_sizes), "nlp")
@@ -190,3 +203,26 @@ def render_eval_yaml(configs: list[str]) -> str:
         "tasks": [{"id": config, "config": config, "split": SPLIT} for config in configs],
     }
     return yaml.safe_dump(doc, sort_keys=False, width=100)
+
+
+OFFICIAL_TASKS = {
+    "nlp": 115,
+    "image_comprehension": 271,
+    "image_generation": 45,
+    "video_comprehension": 126,
+    "video_generation": 46,
+    "audio_comprehension": 24,
+    "audio_generation": 20,
+    "3d_comprehension": 30,
+    "3d_generation": 22,
+}
+"""Tasks per config in the official reference sheet (699 in all), for the template card."""
+
+
+def template_files() -> dict[str, str]:
+    """Card and eval.yaml for the public release, as kept in ``dataset_scripts/general_bench/``."""
+    sizes: dict[str, int | None] = dict.fromkeys(OFFICIAL_TASKS)
+    return {
+        "README.md": render_card(sizes, OFFICIAL_TASKS),
+        "eval.yaml": render_eval_yaml(list(OFFICIAL_TASKS)),
+    }
