@@ -1,4 +1,4 @@
-"""Metrics on images, masks and boxes, through torchmetrics (CPU torch is enough).
+"""Metrics on images, masks and boxes: torchmetrics (CPU torch is enough), pycocotools for box AP.
 
 Images come in as ``uint8`` arrays ``H x W x 3``, masks as integer class maps ``H x W``, boxes as
 ``{"boxes": N x 4 xyxy, "scores": N, "labels": N}``. The model-based metrics (FID, CLIP score)
@@ -8,6 +8,8 @@ weights they stop with :class:`MetricUnavailableError` saying what to download.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from typing import Any
 
 import numpy as np
@@ -92,38 +94,57 @@ def dice(predictions: list[np.ndarray], references: list[np.ndarray]) -> float:
 
 
 def detection_map(
-    predictions: list[dict[str, Any]], references: list[dict[str, Any]], *, iou: float | None, result: str
+    predictions: list[dict[str, Any]], references: list[dict[str, Any]], *, iou: float | None
 ) -> float:
-    """COCO-style box AP (torchmetrics ``MeanAveragePrecision``, pycocotools backend), in percent.
+    """COCO box AP (pycocotools ``COCOeval``, area "all", 100 detections per image), in percent.
 
-    ``iou`` fixes one IoU threshold (AP50 = 0.5); None averages 0.5:0.95. ``result`` picks the
-    torchmetrics output key (``map``, ``map_50``, ``map_75``).
+    ``iou`` fixes one IoU threshold (AP50 = 0.5); None averages COCO's 0.5:0.95. torchmetrics'
+    ``MeanAveragePrecision`` wraps this same evaluator but needs torchvision to import, so the
+    evaluator is called directly.
     """
-    import torch
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
 
-    try:
-        from torchmetrics.detection import MeanAveragePrecision
+    def xywh(box: list[float]) -> list[float]:
+        x1, y1, x2, y2 = box
+        return [x1, y1, x2 - x1, y2 - y1]
 
-        metric = MeanAveragePrecision(
-            box_format="xyxy",
-            iou_type="bbox",
-            iou_thresholds=None if iou is None else [iou],
-            backend="pycocotools",
-        )
-    except ModuleNotFoundError as exc:
-        raise MetricUnavailableError(f"box AP needs pycocotools: pip install pycocotools ({exc})") from None
-
-    def tensors(item: dict[str, Any], with_scores: bool) -> dict[str, Any]:
-        out = {
-            "boxes": torch.tensor(item["boxes"], dtype=torch.float32).reshape(-1, 4),
-            "labels": torch.tensor(item["labels"], dtype=torch.int64),
+    truth, detections, categories = [], [], set()
+    for image_id, (pred, ref) in enumerate(zip(predictions, references, strict=True)):
+        for box, label in zip(ref["boxes"], ref["labels"], strict=True):
+            w, h = xywh(box)[2:]
+            truth.append(
+                {
+                    "id": len(truth) + 1,
+                    "image_id": image_id,
+                    "category_id": label,
+                    "bbox": xywh(box),
+                    "area": w * h,
+                    "iscrowd": 0,
+                }
+            )
+            categories.add(label)
+        for box, label, score in zip(pred["boxes"], pred["labels"], pred["scores"], strict=True):
+            detections.append({"image_id": image_id, "category_id": label, "bbox": xywh(box), "score": score})
+            categories.add(label)
+    if not detections:
+        return 0.0
+    with contextlib.redirect_stdout(io.StringIO()):  # pycocotools narrates every step on stdout
+        ground = COCO()
+        ground.dataset = {
+            "images": [{"id": i} for i in range(len(references))],
+            "annotations": truth,
+            "categories": [{"id": c} for c in sorted(categories)],
         }
-        if with_scores:
-            out["scores"] = torch.tensor(item["scores"], dtype=torch.float32)
-        return out
-
-    metric.update([tensors(p, True) for p in predictions], [tensors(r, False) for r in references])
-    return 100.0 * float(metric.compute()[result])
+        ground.createIndex()
+        evaluator = COCOeval(ground, ground.loadRes(detections), iouType="bbox")
+        if iou is not None:
+            evaluator.params.iouThrs = np.array([iou])
+        evaluator.evaluate()
+        evaluator.accumulate()
+    precision = evaluator.eval["precision"][:, :, :, 0, -1]  # IoU x recall x class, area all, 100 dets
+    valid = precision[precision > -1]
+    return 100.0 * float(valid.mean()) if valid.size else 0.0
 
 
 def fid(predictions: list[np.ndarray], references: list[np.ndarray]) -> float:

@@ -9,7 +9,7 @@ name maps to which function is decided in one place, :data:`.metric_table.METRIC
 on first use and cannot be loaded offline, so the libraries they wrap are called directly:
 scikit-learn for accuracy/F1/AUC/AP/errors, ``rouge_score`` for ROUGE, NLTK for BLEU (the
 official NLP scorer's own library), ``jiwer`` for WER, torchmetrics for SQuAD F1/EM, image,
-segmentation, detection and model-based metrics, scipy for correlations and RapidFuzz for ANLS.
+segmentation and model-based metrics, pycocotools for box AP, scipy for correlations, RapidFuzz for ANLS.
 """
 
 from __future__ import annotations
