@@ -1,0 +1,88 @@
+"""The General-Bench commands end to end, mounted on a local app (see conftest.cli)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import datasets
+from openpyxl import load_workbook
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RELEASE = FIXTURES / "General-Bench-Openset"
+PREDICTIONS = FIXTURES / "predictions"
+SOTA = FIXTURES / "sota_result.xlsx"
+
+
+def test_build_writes_a_loadable_repository(cli, tmp_path):
+    out = tmp_path / "repo"
+    result = cli("build", "--source", RELEASE, "--out", out, "--sota", SOTA)
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output and "19 media files" in result.output
+    assert len(datasets.load_dataset(str(out), "nlp", split="test")) == 5
+    again = cli("build", "--source", RELEASE, "--out", out, "--sota", SOTA)
+    assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+def test_build_reports_a_broken_release_without_a_traceback(cli, release_copy, tmp_path):
+    (release_copy / "nlp" / "Time Series" / "annotation.json").write_text("{not json", encoding="utf-8")
+    result = cli("build", "--source", release_copy, "--out", tmp_path / "repo")
+    assert result.exit_code == 2
+    assert "General-Bench format error" in result.output and "malformed JSON at line 1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_evaluate_writes_a_result_sheet_and_prints_scores_and_coverage(cli, tmp_path):
+    out = tmp_path / "tiny_result.xlsx"
+    result = cli(
+        "evaluate",
+        "--bench",
+        RELEASE,
+        "--predictions",
+        PREDICTIONS,
+        "--sota",
+        SOTA,
+        "--out",
+        out,
+        "--model-name",
+        "tiny",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Fruit Disease Recognition" in result.output and "66.67" in result.output
+    assert "9 scored" in result.output
+    assert "14 of 16 tasks have an implemented metric" in result.output
+    sheet = load_workbook(out)["Audio-Comprehension"]
+    assert [c.value for c in sheet[1]] == ["No", "Task Name", "Task Short Name", "Metrics", "tiny"]
+    assert sheet["E2"].value == 50.0
+
+
+def test_evaluate_stops_with_what_to_download_for_clip_score(cli, predictions_copy, tmp_path):
+    task = predictions_copy / "3d" / "Generation" / "Text to 3D Living and Arts Mesh Generation"
+    task.mkdir(parents=True)
+    blue = RELEASE / "Image" / "comprehension" / "Fruit Disease Recognition" / "images" / "3.png"
+    (task / "render.png").write_bytes(blue.read_bytes())
+    (task / "prediction.json").write_text(json.dumps([{"id": "m1", "prediction": "render.png"}]))
+    result = cli(
+        "evaluate",
+        "--bench",
+        RELEASE,
+        "--predictions",
+        predictions_copy,
+        "--sota",
+        SOTA,
+        "--out",
+        tmp_path / "r.xlsx",
+        "--clip-model",
+        tmp_path / "no-clip",
+    )
+    assert result.exit_code == 3
+    message = " ".join(result.output.split())  # rich wraps long lines
+    assert "Metric unavailable" in message and "hf download openai/clip-vit-large-patch14" in message
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_coverage_prints_counts_by_metric_name(cli):
+    result = cli("coverage", "--sota", SOTA)
+    assert result.exit_code == 0, result.output
+    assert "Metric coverage: 14 of 16 tasks" in result.output
+    assert "not implemented: AUC 1, DINOScore 1" in result.output
