@@ -166,3 +166,14 @@ def test_builder_class_reads_the_same_tree(tmp_path, monkeypatch):
 def test_template_card_in_dataset_scripts_is_current():
     for name, text in template_files().items():
         assert (REPO_ROOT / "dataset_scripts" / "general_bench" / name).read_text(encoding="utf-8") == text
+
+
+def test_a_close_set_release_without_outputs_builds_with_null_outputs(release_copy, tmp_path):
+    file = release_copy / "nlp" / "Commonsense Reasoning" / "annotation.json"
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    for record in doc["data"]:
+        del record["output"]
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    build_repo(release_copy, tmp_path / "out", SOTA, progress=False)
+    rows = [r for r in load(tmp_path / "out", "nlp") if r["task"] == "Commonsense Reasoning"]
+    assert [r["output"] for r in rows] == [None, None]

@@ -134,3 +134,11 @@ def test_predictions_next_to_the_annotations_are_the_default(release_copy):
     scores = {s.task: s for s in evaluate_tree(release_copy, None, reference)}
     assert scores["Time Series"].value == 0.0
     assert scores["Commonsense Reasoning"].status == "no predictions"
+
+
+def test_oversized_prediction_files_are_refused_unread(predictions_copy, monkeypatch):
+    from genjudge.benchmarks.general_bench import predictions
+
+    monkeypatch.setattr(predictions, "MAX_PREDICTION_BYTES", 10)
+    with pytest.raises(GeneralBenchFormatError, match=r"prediction.json: file is over the 0 MiB limit"):
+        scores_by_task(predictions_copy)

@@ -51,6 +51,7 @@ PROMPT_FIELDS = ("prompt", "text", "caption", "description", "instruction", "que
 LABEL_SEPARATORS = ("<p>", ", ")
 """The official NLP scorer joins label lists with ``<p>`` and splits references on ``", "``."""
 MAX_IMAGE_PIXELS = 64_000_000
+MAX_GENERATED_FILE_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,8 @@ def prediction_file_bytes(value: Any, folder: Path, where: Where) -> bytes:
         raise where.error(f"path {value!r} leaves the prediction folder")
     if not path.is_file():
         raise where.error(f"file {value!r} not found next to prediction.json")
+    if path.stat().st_size > MAX_GENERATED_FILE_BYTES:
+        raise where.error(f"file {value!r} is over the {MAX_GENERATED_FILE_BYTES // 2**20} MiB limit")
     return path.read_bytes()
 
 

@@ -23,6 +23,7 @@ from genjudge.benchmarks.general_bench import answers as an
 from genjudge.benchmarks.general_bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_bench.media import TaskMediaIndex
 from genjudge.benchmarks.general_bench.media_metrics import DEFAULT_CLIP_MODEL
+from genjudge.benchmarks.general_bench.metric_functions import micro_f1
 from genjudge.benchmarks.general_bench.metric_table import MetricSpec, find_metric
 from genjudge.benchmarks.general_bench.predictions import TaskPredictions, prediction_file, read_predictions
 from genjudge.benchmarks.general_bench.reference_sheet import ReferenceIndex, ReferenceTask
@@ -125,8 +126,6 @@ def score_task(
         predictions.append(pred)
         references.append(ref)
     if spec.kind == "text_or_set" and any(isinstance(p, list) for p in predictions):
-        from genjudge.benchmarks.general_bench.metric_functions import micro_f1
-
         return micro_f1(predictions, references)
     if spec.kind == "prompt_image":
         return spec.function(predictions, references, model=options.clip_model)

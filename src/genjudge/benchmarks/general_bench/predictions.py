@@ -18,6 +18,8 @@ from genjudge.benchmarks.general_bench.tree import load_json
 
 PREDICTION_FILE = "prediction.json"
 PREDICTION_KEYS = ("prediction", "prediction_final")
+MAX_PREDICTION_BYTES = 256 * 2**20
+"""A prediction.json larger than this is refused unread (predictions are untrusted input)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def _ids(ids: list[str], limit: int = 10) -> str:
 
 def read_predictions(file: Path, task_ids: list[str], *, allow_missing: bool = False) -> TaskPredictions:
     """Parse and validate ``file`` against the ids of the task's records (in their order)."""
-    doc = load_json(file)
+    doc = load_json(file, max_bytes=MAX_PREDICTION_BYTES)
     if isinstance(doc, dict):
         if not isinstance(doc.get("data"), list):
             raise GeneralBenchFormatError(

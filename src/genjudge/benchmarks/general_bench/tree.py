@@ -111,8 +111,13 @@ def _task(base: Path, folder: Path, modality: str, paradigm: str | None) -> Task
     return task
 
 
-def load_json(path: Path) -> Any:
-    """Parse a JSON file, turning every failure into an error that names the file and line."""
+def load_json(path: Path, max_bytes: int | None = None) -> Any:
+    """Parse a JSON file, turning every failure into an error that names the file and line.
+
+    ``max_bytes`` refuses larger files before reading them (for untrusted files such as predictions).
+    """
+    if max_bytes is not None and path.is_file() and path.stat().st_size > max_bytes:
+        raise GeneralBenchFormatError(f"file is over the {max_bytes // 2**20} MiB limit", file=path)
     try:
         with path.open(encoding="utf-8") as handle:
             return json.load(handle)
