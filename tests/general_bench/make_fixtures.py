@@ -170,8 +170,8 @@ def release() -> None:
             [
                 {
                     "id": "clip1",
-                    "input": {"video_folder": "frames/clip1", "init_box": [1, 1, 3, 3]},
-                    "output": {"boxes": [[1, 1, 3, 3], [2, 2, 4, 4]]},
+                    "input": {"video_folder": "frames/clip1", "prompt": "Track the ball."},
+                    "output": {"answer": [[1, 1, 2, 2], [2, 2, 2, 2]]},  # [x, y, w, h] per frame
                 }
             ],
         ),
@@ -367,7 +367,7 @@ def predictions() -> None:
     )
     write(
         p / "Video" / "Comprehension" / "Ball Tracking" / "prediction.json",
-        [{"id": "clip1", "prediction": [[1, 1, 3, 3], [2, 2, 4, 4]]}],
+        [{"id": "clip1", "prediction": [[1, 1, 2, 2], [3, 3, 2, 2]]}],  # IoU 1, then 1/7
     )
     write(
         p / "audio" / "comprehension" / "AccentClassification" / "prediction.json",

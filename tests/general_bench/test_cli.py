@@ -49,8 +49,8 @@ def test_evaluate_writes_a_result_sheet_and_prints_scores_and_coverage(cli, tmp_
     )
     assert result.exit_code == 0, result.output
     assert "Fruit Disease Recognition" in result.output and "66.67" in result.output
-    assert "9 scored" in result.output
-    assert "14 of 16 tasks have an implemented metric" in result.output
+    assert "10 scored" in result.output
+    assert "15 of 16 tasks have an implemented metric" in result.output
     sheet = load_workbook(out)["Audio-Comprehension"]
     assert [c.value for c in sheet[1]] == ["No", "Task Name", "Task Short Name", "Metrics", "tiny"]
     assert sheet["E2"].value == 50.0
@@ -84,5 +84,5 @@ def test_evaluate_stops_with_what_to_download_for_clip_score(cli, predictions_co
 def test_coverage_prints_counts_by_metric_name(cli):
     result = cli("coverage", "--sota", SOTA)
     assert result.exit_code == 0, result.output
-    assert "Metric coverage: 14 of 16 tasks" in result.output
-    assert "not implemented: AUC 1, DINOScore 1" in result.output
+    assert "Metric coverage: 15 of 16 tasks" in result.output
+    assert "not implemented: DINOScore 1" in result.output

@@ -23,7 +23,7 @@ from genjudge.benchmarks.general_bench import answers as an
 from genjudge.benchmarks.general_bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_bench.media import TaskMediaIndex
 from genjudge.benchmarks.general_bench.media_metrics import DEFAULT_CLIP_MODEL
-from genjudge.benchmarks.general_bench.metric_functions import micro_f1
+from genjudge.benchmarks.general_bench.metric_functions import micro_f1, roc_auc
 from genjudge.benchmarks.general_bench.metric_table import MetricSpec, find_metric
 from genjudge.benchmarks.general_bench.predictions import TaskPredictions, prediction_file, read_predictions
 from genjudge.benchmarks.general_bench.reference_sheet import ReferenceIndex, ReferenceTask
@@ -127,6 +127,14 @@ def score_task(
         references.append(ref)
     if spec.kind == "text_or_set" and any(isinstance(p, list) for p in predictions):
         return micro_f1(predictions, references)
+    if spec.kind == "auc":
+        tracks = {isinstance(p, np.ndarray) for p in predictions}
+        if len(tracks) > 1:
+            raise GeneralBenchFormatError(
+                "mixes per-frame boxes and single scores", file=preds.file, field="prediction"
+            )
+        if tracks == {False}:
+            return roc_auc(predictions, references)
     if spec.kind == "prompt_image":
         return spec.function(predictions, references, model=options.clip_model)
     try:
@@ -161,6 +169,12 @@ class _Converter:
             pred, ref = an.as_numbers(value, pred_at), an.as_numbers(an.answer_value(output, ref_at), ref_at)
             return self._same_shape(pred, ref, pred_at)
         if kind == "score":
+            return an.as_score(value, pred_at), an.as_binary(an.answer_value(output, ref_at), ref_at)
+        if kind == "auc":
+            numbers = an.as_numbers(value, pred_at)
+            if numbers.ndim == 2 and numbers.shape[1] == 4:  # a track: one [x, y, w, h] per frame
+                track = an.as_numbers(an.answer_value(output, ref_at), ref_at)
+                return self._same_shape(numbers, track, pred_at)
             return an.as_score(value, pred_at), an.as_binary(an.answer_value(output, ref_at), ref_at)
         if kind == "boxes":
             pred = an.as_boxes(value, pred_at, self.vocabulary, scored=True)

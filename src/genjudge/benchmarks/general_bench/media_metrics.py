@@ -147,6 +147,29 @@ def detection_map(
     return 100.0 * float(valid.mean()) if valid.size else 0.0
 
 
+SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
+"""The one-pass evaluation's overlap thresholds 0, 0.05, ..., 1 (OTB, LaSOT, GOT-10k)."""
+
+
+def tracking_auc(predictions: list[np.ndarray], references: list[np.ndarray]) -> float:
+    """Area under the success plot of single-object tracking, in percent.
+
+    Boxes are ``[x, y, w, h]`` per frame (as the official tracking predictor writes them); the
+    per-frame IoU comes from pycocotools (``mask.iou`` on boxes), success at threshold t is the
+    share of frames (over all videos) with IoU > t, and the AUC is its mean over the 21 thresholds.
+    """
+    from pycocotools import mask as coco_mask
+
+    overlaps = []
+    for pred, ref in zip(predictions, references, strict=True):
+        ious = coco_mask.iou(
+            pred.astype(np.float64).tolist(), ref.astype(np.float64).tolist(), [0] * len(ref)
+        )
+        overlaps.append(np.diag(np.asarray(ious).reshape(len(pred), len(ref))))
+    frames = np.concatenate(overlaps)
+    return 100.0 * float(np.mean([(frames > t).mean() for t in SUCCESS_THRESHOLDS]))
+
+
 def fid(predictions: list[np.ndarray], references: list[np.ndarray]) -> float:
     """Fréchet Inception Distance between generated and reference images (torchmetrics, 2048 features)."""
     try:

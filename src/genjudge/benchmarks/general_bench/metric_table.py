@@ -25,6 +25,7 @@ KINDS = {
     "text_or_set": "a string (token F1) or a list of labels (set micro-F1) per record",
     "numbers": "a number or (nested) list of numbers per record, the reference's shape",
     "score": "a number per record (a confidence) against a binary reference label",
+    "auc": "per-frame boxes `[[x, y, w, h], ...]` (tracking), or a confidence against a binary label",
     "image": "the path of the generated image, relative to prediction.json; reference: the output image",
     "mask": "a class map per record: an image path (index/binary PNG) or a nested list",
     "boxes": 'a list of `{"bbox": [x1, y1, x2, y2], "label", "score"}` per record',
@@ -127,6 +128,14 @@ METRICS: tuple[MetricSpec, ...] = (
         "scikit-learn",
         "sklearn.metrics.average_precision_score",
         mf.average_precision,
+    ),
+    MetricSpec(
+        "auc",
+        ("AUC",),
+        "auc",
+        "pycocotools / scikit-learn",
+        "tracking success-plot AUC on pycocotools.mask.iou; else sklearn.metrics.roc_auc_score",
+        mm.tracking_auc,
     ),
     MetricSpec(
         "psnr",
