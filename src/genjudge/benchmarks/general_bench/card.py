@@ -7,6 +7,7 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
+from genjudge.benchmarks.general_bench.answers import ANSWER_FIELDS
 from genjudge.benchmarks.general_bench.metric_table import markdown_table
 from genjudge.benchmarks.general_bench.schema import FEATURES
 
@@ -112,6 +113,7 @@ def render_card(
         for config, count in config_sizes.items()
     )
     first = next(iter(config_sizes), "nlp")
+    answer_fields = ", ".join(f"`{name}`" for name in ANSWER_FIELDS)
     return f"""---
 {header}
 ---
@@ -119,7 +121,8 @@ def render_card(
 # General-Bench (multimodal generalist benchmark)
 
 General-Bench is the task suite behind General-Level, a five-level scale of how general a
-multimodal model is: 700 tasks over images, video, audio, 3D and language, each either
+multimodal model is: about 700 tasks (699 in the reference sheet) over images, video, audio, 3D and
+language, each either
 *comprehension* (the model answers about its input) or *generation* (the model produces an image,
 video, audio clip or shape). Every task comes with the metric and the best specialist model's score
 of the General-Level reference sheet, so a model's per-task scores can be placed against the
@@ -173,7 +176,12 @@ everywhere, and any decoder (soundfile, PyAV, torchcodec) reads `bytes` directly
 `prediction.json` next to each task (`[{{"id", "prediction"}}]`, or the website's wrapper
 `{{"task", "skill", "type", "data": [...]}}`), computes the task's metric with the library below and
 writes the per-task scores as a result sheet in the official layout (empty cell = unsupported).
-Metric names are matched without case, spaces or punctuation.
+Metric names are matched without case, spaces or punctuation. The reference answer of a record is
+its `output` value itself, its only field, or the first field named {answer_fields}; for image metrics
+it is the image the output names, for CLIP score the prompt of the input. Bad input (ids not in the
+task, duplicates, missing predictions, a non-numeric prediction for a numeric metric) stops the run
+with an error naming the file, record and field. `genjudge general-level coverage --sota SHEET`
+counts the sheet's tasks whose metric is implemented, by metric name.
 
 {markdown_table()}
 

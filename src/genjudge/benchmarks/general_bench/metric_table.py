@@ -142,7 +142,7 @@ METRICS: tuple[MetricSpec, ...] = (
         ("PSNR",),
         "image",
         "torchmetrics",
-        "torchmetrics.functional.image.peak_signal_noise_ratio",
+        "torchmetrics.image.PeakSignalNoiseRatio (squared error pooled over the task)",
         mm.psnr,
     ),
     MetricSpec(
