@@ -143,3 +143,27 @@ def test_oversized_prediction_files_are_refused_unread(predictions_copy, monkeyp
     monkeypatch.setattr(predictions, "MAX_PREDICTION_BYTES", 10)
     with pytest.raises(GeneralBenchFormatError, match=r"prediction.json: file is over the 0 MiB limit"):
         scores_by_task(predictions_copy)
+
+
+def test_a_metric_library_refusing_the_inputs_is_reported_with_the_file(release_copy, tmp_path):
+    task = release_copy / "nlp" / "Commonsense Reasoning"
+    doc = json.loads((task / "annotation.json").read_text(encoding="utf-8"))
+    doc["task"] = "Analogical Reasoning"  # an ACC task in the sheet below, scored here with AUC
+    (task / "annotation.json").write_text(json.dumps(doc), encoding="utf-8")
+    write_json(task / "prediction.json", [{"id": 1, "prediction": 0.9}, {"id": 2, "prediction": 0.2}])
+    sheet = tmp_path / "auc.xlsx"
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name in SHEETS:
+        rows = workbook.create_sheet(name)
+        rows.append(["No", "Task Name", "Task Short Name", "Metrics", "SoTA Performance"])
+    workbook["NLP"].append([5, "Analogical Reasoning", "Analog Reason", "AUC", 50.0])
+    workbook.save(sheet)
+    doc["data"] = [{**r, "output": {"answer": "yes"}} for r in doc["data"]]  # one class only
+    (task / "annotation.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(
+        GeneralBenchFormatError, match=r"roc_auc_score is undefined for these predictions \(it gave nan"
+    ):
+        evaluate_tree(release_copy, None, ReferenceIndex(read_reference_sheet(sheet)))

@@ -11,6 +11,8 @@ Bad input stops the run with an error naming the file, record and field.
 from __future__ import annotations
 
 import io
+import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from sklearn.exceptions import UndefinedMetricWarning
 
 from genjudge.benchmarks.general_bench import answers as an
 from genjudge.benchmarks.general_bench.errors import GeneralBenchFormatError
@@ -125,6 +128,25 @@ def score_task(
         pred, ref = converter.convert(preds.by_id[rid], record, pred_at, ref_at)
         predictions.append(pred)
         references.append(ref)
+    try:
+        with warnings.catch_warnings():  # an undefined metric is reported below as an error instead
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            value = float(_compute(spec, predictions, references, preds, options))
+    except ValueError as exc:
+        # a library refusing the inputs: an empty reference for WER, images of different sizes, ...
+        raise GeneralBenchFormatError(
+            f"{spec.call} refused the predictions: {exc}", file=preds.file
+        ) from None
+    if not math.isfinite(value):  # scikit-learn answers NaN (with a warning) where a metric is undefined
+        raise GeneralBenchFormatError(
+            f"{spec.call} is undefined for these predictions (it gave {value}; "
+            "e.g. the references hold one class only)",
+            file=preds.file,
+        )
+    return value
+
+
+def _compute(spec: MetricSpec, predictions: list, references: list, preds: TaskPredictions, options) -> float:
     if spec.kind == "text_or_set" and any(isinstance(p, list) for p in predictions):
         return micro_f1(predictions, references)
     if spec.kind == "auc":
@@ -137,14 +159,7 @@ def score_task(
             return roc_auc(predictions, references)
     if spec.kind == "prompt_image":
         return spec.function(predictions, references, model=options.clip_model)
-    try:
-        return float(spec.function(predictions, references))
-    except (
-        ValueError
-    ) as exc:  # a library refusing the inputs (one class only for AUC, empty strings for WER...)
-        raise GeneralBenchFormatError(
-            f"{spec.call} refused the predictions: {exc}", file=preds.file
-        ) from None
+    return spec.function(predictions, references)
 
 
 class _Converter:
