@@ -46,6 +46,8 @@ def test_evaluate_writes_a_result_sheet_and_prints_scores_and_coverage(cli, tmp_
         out,
         "--model-name",
         "tiny",
+        "--json-out",
+        tmp_path / "tiny.json",
     )
     assert result.exit_code == 0, result.output
     assert "Fruit Disease Recognition" in result.output and "66.67" in result.output
@@ -54,6 +56,9 @@ def test_evaluate_writes_a_result_sheet_and_prints_scores_and_coverage(cli, tmp_
     sheet = load_workbook(out)["Audio-Comprehension"]
     assert [c.value for c in sheet[1]] == ["No", "Task Name", "Task Short Name", "Metrics", "tiny"]
     assert sheet["E2"].value == 50.0
+    results = json.loads((tmp_path / "tiny.json").read_text(encoding="utf-8"))
+    assert results["model"] == "tiny" and len(results["results"]) == 16
+    assert {"sheet": "NLP", "task": "Text to SQL", "metric": "ACC", "score": None} in results["results"]
 
 
 def test_evaluate_stops_with_what_to_download_for_clip_score(cli, predictions_copy, tmp_path):

@@ -7,6 +7,7 @@ These are plain typer command functions; the ``genjudge`` app mounts them as
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +25,7 @@ from genjudge.benchmarks.general_bench import (
     build_repo,
     evaluate_tree,
     read_reference_sheet,
+    result_json,
     write_result_sheet,
 )
 from genjudge.benchmarks.general_bench import coverage as metric_coverage
@@ -127,6 +129,10 @@ def evaluate(
     clip_model: Annotated[
         str, typer.Option("--clip-model", help="CLIP checkpoint (Hub id or local folder) for CLIP score.")
     ] = DEFAULT_CLIP_MODEL,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json-out", help="Also write the results as JSON (model + per-task scores)."),
+    ] = None,
 ) -> None:
     """Score prediction.json files task by task and write a General-Level result sheet."""
     try:
@@ -140,6 +146,9 @@ def evaluate(
             progress=lambda tasks: tqdm(tasks, desc="General-Bench tasks", unit="task"),
         )
         written = write_result_sheet(scores, reference, model_name, out)
+        if json_out is not None:
+            payload = json.dumps(result_json(scores, reference, model_name), indent=1, ensure_ascii=False)
+            json_out.write_text(payload + "\n", encoding="utf-8")
     except GeneralBenchFormatError as exc:
         raise _fail("General-Bench format error", exc) from None
     except MetricUnavailableError as exc:

@@ -12,7 +12,7 @@ from genjudge.benchmarks.general_bench.evaluation import EvaluationOptions, Task
 from genjudge.benchmarks.general_bench.metric_table import METRICS, coverage, find_metric, markdown_table
 from genjudge.benchmarks.general_bench.reference_sheet import ReferenceIndex, read_reference_sheet
 from genjudge.benchmarks.general_bench.repo import BuildReport, build_repo
-from genjudge.benchmarks.general_bench.result_sheet import write_result_sheet
+from genjudge.benchmarks.general_bench.result_sheet import result_json, write_result_sheet
 from genjudge.benchmarks.general_bench.schema import FEATURES
 from genjudge.benchmarks.general_bench.tree import TaskFolder, find_tasks, read_annotation
 
@@ -34,5 +34,6 @@ __all__ = [
     "markdown_table",
     "read_annotation",
     "read_reference_sheet",
+    "result_json",
     "write_result_sheet",
 ]

@@ -32,6 +32,20 @@ def result_rows(scores: list[TaskScore], reference: list[ReferenceTask]) -> dict
     return sheets
 
 
+def result_json(scores: list[TaskScore], reference: list[ReferenceTask], model_name: str) -> dict:
+    """The same results as JSON: ``{"model", "results": [{"sheet", "task", "metric", "score"}]}``,
+    every reference row in order, ``score`` null where unsupported (the General-Level reader's JSON form)."""
+    rows = result_rows(scores, reference)
+    return {
+        "model": model_name,
+        "results": [
+            {"sheet": sheet, "task": row[1], "metric": row[3], "score": row[4]}
+            for sheet, sheet_rows in rows.items()
+            for row in sheet_rows
+        ],
+    }
+
+
 def write_result_sheet(
     scores: list[TaskScore], reference: list[ReferenceTask], model_name: str, out: str | Path
 ) -> Path:
