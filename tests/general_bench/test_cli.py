@@ -91,3 +91,20 @@ def test_coverage_prints_counts_by_metric_name(cli):
     assert result.exit_code == 0, result.output
     assert "Metric coverage: 15 of 16 tasks" in result.output
     assert "not implemented: DINOScore 1" in result.output
+
+
+def test_answer_field_names_the_reference_where_the_output_is_ambiguous(cli, release_copy, tmp_path):
+    file = release_copy / "nlp" / "Commonsense Reasoning" / "annotation.json"
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    for record in doc["data"]:
+        record["output"] = {"gold": record["output"]["answer"], "rationale": "because"}
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    args = ["evaluate", "--bench", release_copy, "--predictions", PREDICTIONS, "--sota", SOTA]
+    failed = cli(*args, "--out", tmp_path / "a.xlsx")
+    assert failed.exit_code == 2
+    assert "output has fields ['gold', 'rationale'], none of them an answer field" in " ".join(
+        failed.output.split()
+    )
+    fixed = cli(*args, "--out", tmp_path / "b.xlsx", "--answer-field", "Commonsense Reasoning=gold")
+    assert fixed.exit_code == 0, fixed.output
+    assert load_workbook(tmp_path / "b.xlsx")["NLP"]["E2"].value == 50.0

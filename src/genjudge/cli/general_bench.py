@@ -129,6 +129,14 @@ def evaluate(
     clip_model: Annotated[
         str, typer.Option("--clip-model", help="CLIP checkpoint (Hub id or local folder) for CLIP score.")
     ] = DEFAULT_CLIP_MODEL,
+    answer_field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--answer-field",
+            metavar="TASK=FIELD",
+            help="Output field (dotted) with a task's answer, where the default lookup fails; repeatable.",
+        ),
+    ] = None,
     json_out: Annotated[
         Path | None,
         typer.Option("--json-out", help="Also write the results as JSON (model + per-task scores)."),
@@ -137,7 +145,11 @@ def evaluate(
     """Score prediction.json files task by task and write a General-Level result sheet."""
     try:
         reference = read_reference_sheet(sota)
-        options = EvaluationOptions(clip_model=clip_model, allow_missing=allow_missing)
+        options = EvaluationOptions(
+            clip_model=clip_model,
+            allow_missing=allow_missing,
+            answer_fields=_answer_fields(answer_field or []),
+        )
         scores = evaluate_tree(
             bench,
             predictions,
@@ -173,6 +185,16 @@ def evaluate(
         highlight=False,
     )
     _print_coverage(reference)
+
+
+def _answer_fields(pairs: list[str]) -> dict[str, str]:
+    fields = {}
+    for pair in pairs:
+        task, sep, name = pair.rpartition("=")
+        if not sep or not task.strip() or not name.strip():
+            raise typer.BadParameter(f"expected TASK=FIELD, got {pair!r}", param_hint="--answer-field")
+        fields[task.strip()] = name.strip()
+    return fields
 
 
 def _print_coverage(reference) -> None:

@@ -74,10 +74,15 @@ def _dig(value: Any, dotted: str) -> Any:
     return value
 
 
-def answer_value(output: Any, where: Where) -> Any:
-    """The reference answer inside a record's ``output``."""
+def answer_value(output: Any, where: Where, field: str | None = None) -> Any:
+    """The reference answer inside a record's ``output``; ``field`` (dotted) names it explicitly."""
     if output is None:
         raise where.error("the record has no output (a close-set release cannot be scored)")
+    if field is not None:
+        found = _dig(output, field)
+        if found is None:
+            raise where.error(f"output has no field {field!r} (given with --answer-field)")
+        return found
     if not isinstance(output, dict):
         return output
     if len(output) == 1:

@@ -14,7 +14,7 @@ import io
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from genjudge.benchmarks.general_bench.media_metrics import DEFAULT_CLIP_MODEL
 from genjudge.benchmarks.general_bench.metric_functions import micro_f1, roc_auc
 from genjudge.benchmarks.general_bench.metric_table import MetricSpec, find_metric
 from genjudge.benchmarks.general_bench.predictions import TaskPredictions, prediction_file, read_predictions
-from genjudge.benchmarks.general_bench.reference_sheet import ReferenceIndex, ReferenceTask
+from genjudge.benchmarks.general_bench.reference_sheet import ReferenceIndex, ReferenceTask, task_key
 from genjudge.benchmarks.general_bench.tree import (
     Annotation,
     TaskFolder,
@@ -56,8 +56,19 @@ class TaskScore:
 
 @dataclass(frozen=True)
 class EvaluationOptions:
+    """How to score: the CLIP checkpoint, whether missing ids are allowed, and explicit answer fields.
+
+    ``answer_fields`` maps a task (its sheet name or folder name) to the dotted ``output`` field that
+    holds its reference answer, for tasks whose output the default lookup cannot read.
+    """
+
     clip_model: str = DEFAULT_CLIP_MODEL
     allow_missing: bool = False
+    answer_fields: dict[str, str] = field(default_factory=dict)
+
+    def answer_field(self, *names: str) -> str | None:
+        keys = {task_key(k): v for k, v in self.answer_fields.items()}
+        return next((keys[task_key(n)] for n in names if task_key(n) in keys), None)
 
 
 def evaluate_tree(
@@ -117,7 +128,7 @@ def score_task(
 ) -> float:
     """Convert the predicted records of one task for ``spec`` and compute it."""
     index = TaskMediaIndex.build(task.path) if spec.kind in ("image", "mask", "prompt_image") else None
-    converter = _Converter(spec, preds, index)
+    converter = _Converter(spec, preds, index, options.answer_field(annotation.task, task.name))
     predictions, references = [], []
     for position, record in enumerate(annotation.records):
         rid = record_id(record)
@@ -165,8 +176,11 @@ def _compute(spec: MetricSpec, predictions: list, references: list, preds: TaskP
 class _Converter:
     """Per-kind conversion of one (prediction, record) pair; checks shapes where the metric needs them."""
 
-    def __init__(self, spec: MetricSpec, preds: TaskPredictions, index: TaskMediaIndex | None) -> None:
+    def __init__(
+        self, spec: MetricSpec, preds: TaskPredictions, index: TaskMediaIndex | None, answer_field: str | None
+    ) -> None:
         self.spec = spec
+        self.answer_field = answer_field
         self.preds = preds
         self.index = index
         self.vocabulary: dict[str, int] = {}
@@ -175,25 +189,25 @@ class _Converter:
         kind = self.spec.kind
         output = record.get("output")
         if kind == "label":
-            return an.as_label(value, pred_at), an.as_label_choices(an.answer_value(output, ref_at), ref_at)
+            return an.as_label(value, pred_at), an.as_label_choices(self._answer(output, ref_at), ref_at)
         if kind == "label_set" or (kind == "text_or_set" and isinstance(value, list)):
-            return an.as_label_set(value, pred_at), an.as_label_set(an.answer_value(output, ref_at), ref_at)
+            return an.as_label_set(value, pred_at), an.as_label_set(self._answer(output, ref_at), ref_at)
         if kind in ("text", "text_or_set"):
-            return an.as_text(value, pred_at), an.as_text_choices(an.answer_value(output, ref_at), ref_at)
+            return an.as_text(value, pred_at), an.as_text_choices(self._answer(output, ref_at), ref_at)
         if kind == "numbers":
-            pred, ref = an.as_numbers(value, pred_at), an.as_numbers(an.answer_value(output, ref_at), ref_at)
+            pred, ref = an.as_numbers(value, pred_at), an.as_numbers(self._answer(output, ref_at), ref_at)
             return self._same_shape(pred, ref, pred_at)
         if kind == "score":
-            return an.as_score(value, pred_at), an.as_binary(an.answer_value(output, ref_at), ref_at)
+            return an.as_score(value, pred_at), an.as_binary(self._answer(output, ref_at), ref_at)
         if kind == "auc":
             numbers = an.as_numbers(value, pred_at)
             if numbers.ndim == 2 and numbers.shape[1] == 4:  # a track: one [x, y, w, h] per frame
-                track = an.as_numbers(an.answer_value(output, ref_at), ref_at)
+                track = an.as_numbers(self._answer(output, ref_at), ref_at)
                 return self._same_shape(numbers, track, pred_at)
-            return an.as_score(value, pred_at), an.as_binary(an.answer_value(output, ref_at), ref_at)
+            return an.as_score(value, pred_at), an.as_binary(self._answer(output, ref_at), ref_at)
         if kind == "boxes":
             pred = an.as_boxes(value, pred_at, self.vocabulary, scored=True)
-            return pred, an.as_boxes(an.answer_value(output, ref_at), ref_at, self.vocabulary, scored=False)
+            return pred, an.as_boxes(self._answer(output, ref_at), ref_at, self.vocabulary, scored=False)
         if kind == "prompt_image":
             image = an.decode_image(an.prediction_file_bytes(value, self.preds.folder, pred_at), pred_at)
             return image, an.prompt_text(record.get("input"), an.Where(ref_at.file, ref_at.record, "input"))
@@ -207,12 +221,15 @@ class _Converter:
             )
         raise AssertionError(f"unknown metric kind {kind}")
 
+    def _answer(self, output: Any, where: an.Where) -> Any:
+        return an.answer_value(output, where, self.answer_field)
+
     def _mask(self, value: Any, where: an.Where, record: dict | None) -> np.ndarray:
         if record is not None:  # the reference: an image the output names, else numbers in the output
             try:
                 data = an.reference_image(self.index, value, where)
             except GeneralBenchFormatError:
-                return an.as_mask(an.as_numbers(an.answer_value(value, where), where))
+                return an.as_mask(an.as_numbers(self._answer(value, where), where))
         elif isinstance(value, str):
             data = an.prediction_file_bytes(value, self.preds.folder, where)
         else:
