@@ -150,9 +150,9 @@ from datasets import load_dataset
 
 ds = load_dataset("path/or/repo-id", "{first}", split="{SPLIT}")
 row = ds[0]
-task_input = json.loads(row["input"])      # the record's input, shaped as the task defines it
-images = row["input_images"]                # PIL images the input refers to
-for media in row["input_files"]:            # audio / video / 3D files, raw bytes
+task_input = json.loads(row["input"])  # the record's input, shaped as the task defines it
+images = row["input_images"]  # PIL images the input refers to
+for media in row["input_files"]:  # audio / video / 3D files, raw bytes
     print(media["path"], media["kind"], len(media["bytes"]))
 ```
 
