@@ -83,6 +83,16 @@ def read_reference_sheet(path: str | Path) -> list[ReferenceTask]:
                 tasks.append(_row(file, sheet, number, values, columns))
     finally:
         workbook.close()
+    seen: dict[tuple[str, str], ReferenceTask] = {}
+    for task in tasks:
+        first = seen.setdefault((task.sheet, task_key(task.name)), task)
+        if first is not task:
+            raise GeneralBenchFormatError(
+                f"task {task.name!r} appears twice (rows {first.row} and {task.row})",
+                file=file,
+                record=f"sheet {task.sheet!r} row {task.row}",
+                field="Task Name",
+            )
     return tasks
 
 
@@ -119,9 +129,7 @@ class ReferenceIndex:
 
     def __init__(self, tasks: list[ReferenceTask]) -> None:
         self.tasks = tasks
-        self._by_key: dict[tuple[str, str], ReferenceTask] = {}
-        for task in tasks:
-            self._by_key.setdefault((task.sheet, task_key(task.name)), task)
+        self._by_key = {(task.sheet, task_key(task.name)): task for task in tasks}
 
     def find(self, sheet: str, *names: str) -> ReferenceTask | None:
         """The row of ``sheet`` whose task name matches the first of ``names`` that matches any."""
