@@ -167,3 +167,15 @@ def test_a_metric_library_refusing_the_inputs_is_reported_with_the_file(release_
         GeneralBenchFormatError, match=r"roc_auc_score is undefined for these predictions \(it gave nan"
     ):
         evaluate_tree(release_copy, None, ReferenceIndex(read_reference_sheet(sheet)))
+
+
+def test_a_text_metric_never_compares_file_names(predictions_copy):
+    # TextToSpeech is scored with WER, but its reference is an audio file: scoring needs a transcript
+    task = predictions_copy / "audio" / "generation" / "TextToSpeech"
+    task.mkdir(parents=True)
+    write_json(task / "prediction.json", [{"id": 0, "prediction": "good morning"}])
+    with pytest.raises(
+        GeneralBenchFormatError,
+        match=r"record #0 \(id 0\), field 'output': is the media file 'audios/gt_0.wav'",
+    ):
+        scores_by_task(predictions_copy)

@@ -12,14 +12,19 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from genjudge.benchmarks.general_bench.errors import GeneralBenchFormatError
-from genjudge.benchmarks.general_bench.media import TaskMediaIndex, find_record_media, media_kind
+from genjudge.benchmarks.general_bench.media import (
+    MEDIA_EXTENSIONS,
+    TaskMediaIndex,
+    find_record_media,
+    media_kind,
+)
 
 ANSWER_FIELDS = (
     "answer",
@@ -98,6 +103,15 @@ def answer_value(output: Any, where: Where, field: str | None = None) -> Any:
 def _scalar_text(value: Any, where: Where) -> str:
     if isinstance(value, bool):
         return str(value).lower()
+    if (
+        isinstance(value, str)
+        and "\n" not in value
+        and PurePosixPath(value.strip()).suffix.lower() in MEDIA_EXTENSIONS
+    ):
+        raise where.error(
+            f"is the media file {value.strip()!r}, but this metric compares text; generated media must be "
+            "turned into text first (a transcript for WER, a caption...) and the reference must be text"
+        )
     if isinstance(value, str | int | float):
         return str(value)
     raise where.error(f"expected a string or number, got {type(value).__name__}: {str(value)[:80]}")
