@@ -108,3 +108,27 @@ def test_answer_field_names_the_reference_where_the_output_is_ambiguous(cli, rel
     fixed = cli(*args, "--out", tmp_path / "b.xlsx", "--answer-field", "Commonsense Reasoning=gold")
     assert fixed.exit_code == 0, fixed.output
     assert load_workbook(tmp_path / "b.xlsx")["NLP"]["E2"].value == 50.0
+
+
+def test_push_to_hub_uploads_after_building(cli, tmp_path, monkeypatch):
+    pushed = []
+    monkeypatch.setattr(
+        "genjudge.cli.general_bench.push_to_hub",
+        lambda folder, repo_id, token=None: pushed.append((folder, repo_id)) or "https://hub/commit",
+    )
+    out = tmp_path / "repo"
+    result = cli("build", "--source", RELEASE, "--out", out, "--push-to-hub", "me/general-bench")
+    assert result.exit_code == 0, result.output
+    assert pushed == [(out, "me/general-bench")]
+
+
+def test_a_failed_upload_is_explained_and_keeps_the_folder(cli, tmp_path, monkeypatch):
+    def offline(folder, repo_id, token=None):
+        raise ConnectionError("offline mode is enabled")
+
+    monkeypatch.setattr("genjudge.cli.general_bench.push_to_hub", offline)
+    out = tmp_path / "repo"
+    result = cli("build", "--source", RELEASE, "--out", out, "--push-to-hub", "me/general-bench")
+    assert result.exit_code == 3
+    assert "Upload to me/general-bench failed" in " ".join(result.output.split())
+    assert (out / "README.md").is_file()
