@@ -45,6 +45,13 @@ def test_bleu_and_rouge():
     assert mf.rouge_l(["a b c"], [["x y", "a b c"]]) == pytest.approx(100.0)
 
 
+def test_code_bleu_credits_the_same_syntax_and_data_flow():
+    score = mf.code_bleu(["def add(x, y):\n    return x + y"], [["def add(a, b):\n    return a + b"]])
+    # n-gram matches are low (renamed variables), syntax and data-flow matches are perfect
+    assert 50.0 < score < 55.0
+    assert mf.code_bleu(["return a + b"], [["return a + b"]]) == pytest.approx(100.0, abs=1e-6)
+
+
 def test_wer_is_in_percent_like_the_sheet():
     assert mf.word_error_rate(["a b x d"], [["a b c d"]]) == pytest.approx(25.0)
 

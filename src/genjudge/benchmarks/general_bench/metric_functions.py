@@ -121,6 +121,19 @@ def rouge_l(predictions: Texts, references: References) -> float:
     return _rouge("rougeL", predictions, references)
 
 
+def code_bleu(predictions: Texts, references: References) -> float:
+    """CodeBLEU (``codebleu.calc_codebleu``, Python grammar, equal weights), in percent.
+
+    As the official NLP scorer: n-gram, weighted n-gram, syntax-tree and data-flow matches, all on
+    the Python grammar (tree-sitter), whatever language the task's code is in.
+    """
+    from codebleu import calc_codebleu
+
+    return 100.0 * float(
+        calc_codebleu(references, predictions, lang="python", weights=(0.25,) * 4)["codebleu"]
+    )
+
+
 def word_error_rate(predictions: Texts, references: References) -> float:
     """Corpus word error rate (``jiwer.wer``) against the first reference, in percent (as the sheet)."""
     return 100.0 * float(wer([refs[0] for refs in references], predictions))

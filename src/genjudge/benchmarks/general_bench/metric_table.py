@@ -103,6 +103,9 @@ METRICS: tuple[MetricSpec, ...] = (
         "rouge_scorer.RougeScorer(['rougeL'])",
         mf.rouge_l,
     ),
+    MetricSpec(
+        "code_bleu", ("CodeBLEU",), "text", "codebleu", "codebleu.calc_codebleu(lang='python')", mf.code_bleu
+    ),
     MetricSpec("wer", ("WER",), "text", "jiwer", "jiwer.wer", mf.word_error_rate),
     MetricSpec(
         "anls", ("ANLS",), "text", "RapidFuzz", "rapidfuzz.distance.Levenshtein.normalized_distance", mf.anls
