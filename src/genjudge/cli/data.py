@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
+from genjudge.cli import general_bench
 from genjudge.cli.console import make_console
 from genjudge.hub_errors import HubError
 from genjudge.publish import push_to_hub
@@ -17,16 +17,18 @@ from genjudge.publish import push_to_hub
 app = typer.Typer(
     help="Build benchmark datasets (Parquet + dataset card) and publish them.", no_args_is_help=True
 )
+build_app = typer.Typer(
+    help="Convert an official benchmark release into a Hub-ready dataset repository; one subcommand "
+    "per benchmark.",
+    no_args_is_help=True,
+)
+app.add_typer(build_app, name="build")
+build_app.command("general-bench")(general_bench.build)
 console = make_console(stderr=True)
 
 
-class Benchmark(str, Enum):
-    opening = "opening"
-
-
-@app.command()
-def build(
-    benchmark: Annotated[Benchmark, typer.Argument(help="Which benchmark release to convert.")],
+@build_app.command("opening")
+def build_opening(
     source: Annotated[
         Path, typer.Option("--source", help="Folder containing OpenING-benchmark/ (or that folder).")
     ],
@@ -48,7 +50,7 @@ def build(
         str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hub token for --push-to-hub.")
     ] = None,
 ) -> None:
-    """Convert an official release into Parquet shards, README.md card and eval.yaml."""
+    """Convert an OpenING release into Parquet shards, README.md card and eval.yaml."""
     try:
         report = build_repo(source, out, overwrite=overwrite, allow_missing_images=allow_missing_images)
     except OpeningFormatError as exc:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from huggingface_hub.errors import HfHubHTTPError
 from rich.table import Table
 from tqdm.auto import tqdm
 
@@ -31,6 +30,7 @@ from genjudge.benchmarks.general_bench import (
 from genjudge.benchmarks.general_bench import coverage as metric_coverage
 from genjudge.benchmarks.general_bench.media_metrics import DEFAULT_CLIP_MODEL
 from genjudge.cli.console import make_console
+from genjudge.hub_errors import HubError
 from genjudge.publish import push_to_hub
 
 console = make_console(stderr=True)
@@ -100,7 +100,7 @@ def build(
     if push_to_hub_repo:
         try:
             url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
-        except (HfHubHTTPError, OSError, ValueError) as exc:
+        except HubError as exc:
             console.print(
                 f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\n"
                 f"The dataset folder {report.out_dir} is complete; fix the cause (HF_TOKEN, network, "

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from genjudge.benchmarks.general_level import GeneralLevelFormatError, read_reference, read_results
 from genjudge.benchmarks.general_level.plots import level_chart, modality_bars
+from genjudge.cli import general_bench
 from genjudge.cli.console import make_console
 from genjudge.scoring.general_level import MODALITIES, GeneralLevelScore, score_general_level
 
@@ -111,3 +112,7 @@ def score(
         for name, figure in (("modalities.png", modality_bars(result)), ("levels.png", level_chart(result))):
             figure.savefig(plots / name, dpi=120)
             console.print(f"wrote {plots / name}")
+
+
+app.command("evaluate")(general_bench.evaluate)
+app.command("coverage")(general_bench.coverage)
