@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
-from genjudge.cli import arena, data, demo, judge, leaderboard, metrics
+from genjudge.cli import arena, data, demo, evalmi, judge, leaderboard, metrics
 
 app = typer.Typer(
     name="genjudge",
@@ -21,6 +21,7 @@ app.add_typer(leaderboard.app, name="leaderboard")
 app.command("demo")(demo.demo)
 app.command("install-metrics")(metrics.install_metrics)
 app.add_typer(judge.app, name="judge")
+app.add_typer(evalmi.app, name="evalmi")
 
 
 @app.command()
