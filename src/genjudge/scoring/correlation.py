@@ -351,7 +351,7 @@ def bootstrap_statistics(
         values = values[np.isfinite(values)]
         if values.size == 0:
             raise CorrelationError(f"{name} is undefined in every bootstrap round (too few distinct values)")
-        result[name] = values
+        result[name] = np.clip(values, -1.0, 1.0)  # rounding can overshoot by a few ulps
     return result
 
 
