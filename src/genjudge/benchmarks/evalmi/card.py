@@ -145,8 +145,9 @@ text-to-image models (by human scores or by a judge such as LMM4LMM) and ranking
 alignment *metrics* by how well they agree with the humans (SRCC / PLCC / KRCC).
 
 Built with [genjudge](https://github.com/genjudge/genjudge) (`genjudge data build evalmi-50k`) from
-the official layout: the sheets and prompt file of [IntMeGroup/LMM4LMM]({SOURCE_REPO}) and the
-images and folds of [IntMeGroup/EvalMi-50K]({HUB_DATASET}).
+the official layout: the sheets and prompt file of
+[IntMeGroup/LMM4LMM]({SOURCE_REPO}) and the images and folds of
+[IntMeGroup/EvalMi-50K]({HUB_DATASET}).
 
 ## Configs
 
@@ -232,3 +233,59 @@ def render_eval_yaml() -> str:
         ],
     }
     return yaml.safe_dump(doc, sort_keys=False, width=100)
+
+
+OFFICIAL_GENERATORS = (
+    "DALLE3",
+    "ELLA",
+    "EMU3",
+    "Infinity",
+    "Janus",
+    "Kandinsky-3",
+    "Kolors",
+    "LLMGA",
+    "LWM",
+    "LaVi-Bridge",
+    "LlamaGen_256",
+    "NOVA",
+    "PixArt-sigma",
+    "Show-o",
+    "ali_flux_schnell",
+    "hart",
+    "i-Code-V3",
+    "omnigen",
+    "playground",
+    "sd3_5_large",
+    "sd_v2-1",
+    "sdxl_base_1",
+    "seed-xi",
+    "vila-u",
+)
+"""The 24 generators as the MOS sheet spells them (which differs from the README's list)."""
+
+
+def template_files() -> dict[str, str]:
+    """Card and eval.yaml for the full public release, as kept in ``dataset_scripts/evalmi_50k/``.
+
+    The fold configs are left out: their sizes are only known once the Hub's fold files are read.
+    """
+    from genjudge.benchmarks.evalmi.schema import IMAGE_FEATURES, PROMPT_FEATURES
+
+    facts = CardFacts(
+        configs=[
+            ConfigSummary("default", IMAGE_FEATURES, {"test": 50_400}),
+            ConfigSummary("prompts", PROMPT_FEATURES, {"test": 2_100}),
+        ],
+        generators=sorted(OFFICIAL_GENERATORS, key=str.lower),
+        prompts=2_100,
+        images_missing=0,
+        shared_cells=list(range(1069, 1086)),
+        prompt_mismatches=[
+            PromptMismatch(
+                index=1371,
+                sheet_prompt="there are sun in the sky. The weather is cloudy.",
+                tasks_prompt="there are no sun in the sky. The weather is cloudy.",
+            )
+        ],
+    )
+    return {"README.md": render_card(facts), "eval.yaml": render_eval_yaml()}
