@@ -154,7 +154,7 @@ def validate_pair(predictions: object, references: object) -> tuple[np.ndarray, 
     for name, values in (("predictions", pred), ("references", ref)):
         if np.all(values == values[0]):
             raise CorrelationError(
-                f"all {values.size} {name} equal {values[0]!r}; a correlation with a constant is undefined",
+                f"all {values.size} {name} equal {float(values[0])!r}; no correlation with a constant",
                 field=name,
             )
     return pred, ref
@@ -172,7 +172,7 @@ def _finite_vector(values: object, name: str) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
         raise CorrelationError(
-            f"{bad.size} value(s) are NaN or infinite (first: {array[bad[0]]!r}); fix or drop those rows",
+            f"{bad.size} value(s) are NaN or infinite (first: {float(array[bad[0]])!r}); fix or drop them",
             field=name,
             row=int(bad[0]),
         )

@@ -144,7 +144,7 @@ def read_sheet(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, str
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             sheet = book.sheet_names[0]
-            frame = book.parse(sheet, dtype=object)
+            frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
     except (zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, OSError) as exc:
         raise EvalMiFormatError(f"not a readable .xlsx workbook: {exc}", file=path) from exc
     missing = [column for column in required if column not in frame.columns]
