@@ -34,7 +34,7 @@ app = typer.Typer(
     help="EvalMi-50K: rank metrics by agreement with human opinion scores.", no_args_is_help=True
 )
 console = make_console()
-errors = make_console(stderr=True)
+errors = make_console(stderr=True, soft_wrap=True)
 
 
 def _interval(result: CorrelationResult, name: str) -> str:
