@@ -16,7 +16,8 @@ become ties; the official numbers therefore differ slightly from the full-precis
 Bootstrap rounds resample rows with replacement. They are computed without re-sorting: a resample
 is a vector of counts per row, and the average rank of a value in the resample is the number of
 resampled rows below its tie group plus (the group's own count + 1) / 2. So one sort per variable
-serves every round, and each round's SRCC and PLCC are count-weighted Pearson correlations. KRCC
+serves every round: ranks are integer cumulative sums of counts, the rank variances follow from
+the tie-group sizes, and PLCC comes from count-weighted moments. KRCC
 has no such shortcut; its intervals call ``scipy.stats.kendalltau`` once per round and are off
 unless asked for.
 """
@@ -244,12 +245,12 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
 
 
 def bootstrap_counts(n: int, rounds: int, rng: np.random.Generator) -> np.ndarray:
-    """How often each of ``n`` rows is drawn in each round: a ``(rounds, n)`` float64 matrix.
+    """How often each of ``n`` rows is drawn in each round: a ``(rounds, n)`` int64 matrix.
 
     Counted round by round: one round's counts fit in cache, a whole block's scatter does not.
     """
-    draws = rng.integers(0, n, size=(rounds, n), dtype=np.int64 if n > 2**31 - 1 else np.int32)
-    counts = np.empty((rounds, n))
+    draws = rng.integers(0, n, size=(rounds, n))
+    counts = np.empty((rounds, n), dtype=np.int64)
     for index, row in enumerate(draws):
         counts[index] = np.bincount(row, minlength=n)
     return counts
@@ -258,49 +259,57 @@ def bootstrap_counts(n: int, rounds: int, rng: np.random.Generator) -> np.ndarra
 class _SortedRanks:
     """One variable's sort order and tie groups, so that every round ranks without sorting.
 
-    Rows are given in a fixed frame (the caller's order); ``ranks`` returns, for each round of
-    counts in that frame, the average rank each row's value has in the resample.
+    ``doubled_ranks`` takes counts in this variable's sorted order and returns twice the average
+    rank of each row in the resample (an integer: ``2 * below + count + 1``), plus the sum of
+    cubed tie-group sizes that the rank variance needs. Integer cumulative sums are several times
+    faster than floating-point ones and exact.
     """
 
-    def __init__(self, values: np.ndarray, *, presorted: bool = False) -> None:
-        self.order = None if presorted else np.argsort(values, kind="stable")
-        sorted_values = values if presorted else values[self.order]
+    def __init__(self, sorted_values: np.ndarray) -> None:
         new_group = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
         self.ties = not bool(new_group.all())
         self.starts = np.flatnonzero(new_group)
         self.group = np.cumsum(new_group) - 1
-        if self.order is not None:
-            self.inverse = np.empty(values.size, dtype=np.intp)
-            self.inverse[self.order] = np.arange(values.size)
 
-    def ranks(self, counts: np.ndarray) -> np.ndarray:
-        in_order = counts if self.order is None else counts[:, self.order]
-        if self.ties:
-            per_group = np.add.reduceat(in_order, self.starts, axis=1)
-            ranks = (np.cumsum(per_group, axis=1) - (per_group - 1.0) / 2.0)[:, self.group]
-        else:
-            ranks = np.cumsum(in_order, axis=1) - (in_order - 1.0) / 2.0
-        return ranks if self.order is None else ranks[:, self.inverse]
+    def doubled_ranks(self, sorted_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sizes = np.add.reduceat(sorted_counts, self.starts, axis=1) if self.ties else sorted_counts
+        doubled = 2 * np.cumsum(sizes, axis=1) - sizes + 1
+        cubes = np.einsum("ij,ij,ij->i", sizes, sizes, sizes)
+        return (np.take(doubled, self.group, axis=1) if self.ties else doubled), cubes
 
 
-def _weighted_pearson_centred(counts: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Pearson's r of each round when ``x`` and ``y`` already have weighted mean zero per round."""
-    weighted_x = counts * x
-    cov = np.einsum("ij,ij->i", weighted_x, y)
-    var_x = np.einsum("ij,ij->i", weighted_x, x)
-    var_y = np.einsum("ij,ij->i", counts * y, y)
+def _spearman_rounds(
+    counts: np.ndarray, pred_ranks: _SortedRanks, ref_ranks: _SortedRanks, ref_order: np.ndarray
+) -> np.ndarray:
+    """SRCC of each round; ``counts`` are in prediction order, ``ref_order`` sorts them by reference.
+
+    With ``n`` rows drawn, the ranks average ``(n + 1) / 2`` and their summed squared deviation is
+    ``(n^3 - sum of cubed tie-group sizes) / 12`` (ties averaged), so only the cross term needs a
+    pass over the rows.
+    """
+    n = float(counts.shape[1])
+    pred_doubled, pred_cubes = pred_ranks.doubled_ranks(counts)
+    ref_counts = np.take(counts, ref_order, axis=1)  # much faster than counts[:, ref_order]
+    ref_doubled, ref_cubes = ref_ranks.doubled_ranks(ref_counts)
+    cross = np.einsum("ij,ij,ij->i", ref_counts, np.take(pred_doubled, ref_order, axis=1), ref_doubled)
+    centre = (n + 1.0) / 2.0
+    covariance = cross / 4.0 - n * centre * centre
     with np.errstate(invalid="ignore", divide="ignore"):
-        return cov / np.sqrt(var_x * var_y)
+        return covariance / np.sqrt((n**3 - pred_cubes) * (n**3 - ref_cubes) / 144.0)
 
 
-def _weighted_pearson(counts: np.ndarray, columns: np.ndarray, n: int) -> np.ndarray:
-    """Pearson's r of the two ``columns`` (shape ``(n, 2)``) in each round, by matrix products."""
-    first = counts @ columns / n
-    second = counts @ (columns * columns) / n
-    cross = counts @ (columns[:, 0] * columns[:, 1]) / n
-    cov = cross - first[:, 0] * first[:, 1]
+def _weighted_pearson(counts: np.ndarray, sums_of: np.ndarray, n: int) -> np.ndarray:
+    """Pearson's r of each round from ``sums_of`` = rows ``x, y, x*x, y*y, x*y`` (shape ``(5, n)``)."""
+    x, y, xx, yy, xy = (sums_of @ counts.T.astype(np.float64)) / n
     with np.errstate(invalid="ignore", divide="ignore"):
-        return cov / np.sqrt((second[:, 0] - first[:, 0] ** 2) * (second[:, 1] - first[:, 1] ** 2))
+        return (xy - x * y) / np.sqrt((xx - x * x) * (yy - y * y))
+
+
+def _moment_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    # Centring first keeps the one-pass variance formula accurate.
+    x = x - x.mean()
+    y = y - y.mean()
+    return np.stack([x, y, x * x, y * y, x * y])
 
 
 def bootstrap_statistics(
@@ -315,19 +324,18 @@ def bootstrap_statistics(
     """Each statistic once per bootstrap round (rounds whose resample is constant are dropped).
 
     Rows are put in prediction order once, so the prediction ranks of a round are a cumulative
-    sum of its counts; the reference ranks need one gather into reference order and back. Rounds
-    are drawn from ``numpy.random.default_rng(seed)``, so the result depends on the seed only.
+    sum of its counts; the reference ranks need one gather into reference order. Rounds are drawn
+    from ``numpy.random.default_rng(seed)``, so the result depends on the seed only.
     """
     n = predictions.size
     rng = np.random.default_rng(seed)
     frame = np.argsort(predictions, kind="stable")
     pred, ref = predictions[frame], references[frame]
-    pred_ranks = _SortedRanks(pred, presorted=True)
-    ref_ranks = _SortedRanks(ref)
-    centre = (n + 1) / 2.0  # the mean rank of any resample of n rows, ties or not
-    # Centring before the sums keeps the one-pass variance formula accurate.
-    raw = np.stack([pred - pred.mean(), ref - ref.mean()], axis=1)
-    logistic = None if mapped is None else np.stack([mapped[frame] - mapped.mean(), raw[:, 1]], axis=1)
+    ref_order = np.argsort(ref, kind="stable")
+    pred_ranks = _SortedRanks(pred)
+    ref_ranks = _SortedRanks(ref[ref_order])
+    raw = _moment_rows(pred, ref)
+    logistic = None if mapped is None else _moment_rows(mapped[frame], ref)
     out: dict[str, list[np.ndarray]] = {"srcc": [], "plcc": []}
     if logistic is not None:
         out["plcc_logistic"] = []
@@ -335,11 +343,7 @@ def bootstrap_statistics(
         out["krcc"] = []
     for size in _blocks(rounds, n):
         counts = bootstrap_counts(n, size, rng)
-        out["srcc"].append(
-            _weighted_pearson_centred(
-                counts, pred_ranks.ranks(counts) - centre, ref_ranks.ranks(counts) - centre
-            )
-        )
+        out["srcc"].append(_spearman_rounds(counts, pred_ranks, ref_ranks, ref_order))
         out["plcc"].append(_weighted_pearson(counts, raw, n))
         if logistic is not None:
             out["plcc_logistic"].append(_weighted_pearson(counts, logistic, n))
@@ -358,7 +362,7 @@ def bootstrap_statistics(
 def _kendall_rounds(counts: np.ndarray, predictions: np.ndarray, references: np.ndarray) -> np.ndarray:
     values = np.empty(counts.shape[0])
     for index, row in enumerate(counts):
-        take = np.repeat(np.arange(row.size), row.astype(np.intp))
+        take = np.repeat(np.arange(row.size), row)
         values[index] = stats.kendalltau(references[take], predictions[take]).statistic
     return values
 
@@ -469,7 +473,7 @@ def _model_level_rounds(
     ref_columns = one_hot * ref[:, None]
     values = []
     for size in _blocks(rounds, index.size):
-        counts = bootstrap_counts(index.size, size, rng)
+        counts = bootstrap_counts(index.size, size, rng).astype(np.float64)
         images = counts @ one_hot
         with np.errstate(invalid="ignore", divide="ignore"):
             metric = (counts @ pred_columns) / images
@@ -543,7 +547,7 @@ def qa_accuracy(
     if bootstrap_rounds > 0:
         rng = np.random.default_rng(seed)
         shares = [
-            bootstrap_counts(right.size, rounds, rng) @ right.astype(np.float64) / right.size
+            bootstrap_counts(right.size, rounds, rng) @ right.astype(np.int64) / right.size
             for rounds in _blocks(bootstrap_rounds, right.size)
         ]
         interval = percentile_interval(np.concatenate(shares), confidence)
