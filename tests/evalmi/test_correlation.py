@@ -149,4 +149,6 @@ def test_qa_accuracy_and_the_official_yes_no_reading() -> None:
     # eval_qa.py: 'yes' anywhere is yes, else 'no' anywhere is no; anything else is simply wrong
     assert parse_yes_no("Not sure, yes.", official=True) is True
     assert parse_yes_no("I do not know", official=True) is False
-    assert qa_accuracy(["hmm", "yes"], [1, 1], official=True).accuracy == 0.5
+    assert (
+        qa_accuracy(["hmm", "yes", "", "Ye"], [1, 1, 0, 1], official=True).correct == 3
+    )  # '' and 'Ye' in 'Yes'

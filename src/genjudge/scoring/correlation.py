@@ -522,8 +522,9 @@ def qa_accuracy(
 ) -> AccuracyResult:
     """Share of predicted yes/no answers equal to the human ones (see :func:`parse_yes_no`).
 
-    An answer that is neither yes nor no raises, naming its row, unless ``official``, where (as in
-    ``eval_qa.py``) it simply counts as wrong.
+    A predicted answer that is neither yes nor no raises, naming its row, unless ``official``:
+    then, as in ``eval_qa.py``, it counts as right only if its text occurs in the human answer
+    written ``Yes``/``No`` (so an empty answer counts as right there; reproduced, not endorsed).
     """
     if len(predicted) != len(answers):
         raise CorrelationError(f"{len(predicted)} predicted answers but {len(answers)} human answers")
@@ -542,7 +543,10 @@ def qa_accuracy(
             raise CorrelationError(
                 f"predicted answer {value!r} is neither yes nor no", field="predicted", row=row
             )
-        right[row] = parsed is not None and parsed == truth[row]
+        if parsed is None:
+            right[row] = str(value) in ("Yes" if truth[row] else "No")
+        else:
+            right[row] = parsed == truth[row]
     interval = None
     if bootstrap_rounds > 0:
         rng = np.random.default_rng(seed)
