@@ -77,7 +77,8 @@ def evaluate_metric(
     """Correlate the submission's scores with the MOS of each dimension it covers.
 
     ``krcc_interval`` bootstraps KRCC too, which costs one ``scipy.stats.kendalltau`` per round
-    (about 15 s for 1,000 rounds on all 50,400 images; SRCC and PLCC together take about 2 s).
+    (on all 50,400 images that dominates: SRCC and PLCC intervals together take about 2 s for
+    1,000 rounds, see perf/RESULTS.md).
     Undefined correlations (constant scores, in all or in one group) raise
     :class:`EvalMiFormatError` naming the submission file and column.
     """
