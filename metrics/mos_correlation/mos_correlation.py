@@ -28,7 +28,7 @@ Args:
     predictions (`list` of `float`): the metric's score per image.
     references (`list` of `float`): the human MOS per image, same order.
     logistic (`bool`, defaults to False): also return `pearsonr_logistic`, Pearson's r after fitting
-        the 4-parameter logistic (b1 - b2) / (1 + exp(-(x - b3) / |b4|)) + b2 from scores to MOS.
+        the 4-parameter logistic (b1 - b2) / (1 + exp(-(x - b3) / b4)) + b2 from scores to MOS.
     bootstrap_rounds (`int`, defaults to 0): bootstrap rounds for 95% intervals (0: none).
     seed (`int`, defaults to 0): bootstrap seed.
     groups (`list` of `str`, optional): a group label per image; adds `groups` with the statistics

@@ -67,8 +67,11 @@ def test_report_official_mode_and_a_built_bench(built_repo: Path, tmp_path: Path
 def test_report_refuses_a_bad_submission_with_exit_code_2(tmp_path: Path) -> None:
     scores = tmp_path / "scores.csv"
     scores.write_text("image_name,score\nAurora-XL/001.png,nan\n")
-    result = runner.invoke(app, ["evalmi", "report", "--scores", str(scores)])
+    result = runner.invoke(
+        app, ["evalmi", "report", "--scores", str(scores), "--json", str(tmp_path / "r.json")]
+    )
     assert result.exit_code == 2
+    assert not (tmp_path / "r.json").exists()  # nothing is written for a rejected submission
     assert "scores.csv:2, column 'score': score 'nan' is not finite" in result.output
 
 

@@ -68,6 +68,8 @@ def test_logistic_plcc_fits_a_monotone_but_nonlinear_metric(scores) -> None:
     mapped = logistic_4(prediction, *result.logistic_params)
     assert result.plcc_logistic == pytest.approx(stats.pearsonr(mos, mapped).statistic)
     assert mapped.min() >= mos.min() - 5 and mapped.max() <= mos.max() + 5  # mapped onto the MOS scale
+    falling = correlations(-prediction, mos, logistic=True)  # a metric where lower means better
+    assert falling.plcc_logistic == pytest.approx(result.plcc_logistic, abs=1e-6)
 
 
 def test_every_bootstrap_round_equals_scipy_on_the_resampled_rows() -> None:

@@ -4,7 +4,7 @@ Two conventions exist and both are offered, named apart:
 
 - ``plcc`` is Pearson's r on the raw predictions, as the official LMM4LMM evaluation reports it;
 - ``plcc_logistic`` is Pearson's r after mapping the predictions onto the MOS scale with the
-  4-parameter logistic of the VQEG/IQA literature, ``(b1 - b2) / (1 + exp(-(x - b3) / |b4|)) + b2``,
+  4-parameter logistic of the VQEG/IQA literature, ``(b1 - b2) / (1 + exp(-(x - b3) / b4)) + b2``,
   fitted by least squares (``scipy.optimize.curve_fit``). SRCC and KRCC are rank statistics, so the
   monotonic mapping does not change them.
 
@@ -120,8 +120,8 @@ def to_bfloat16(values: np.ndarray | Sequence[float]) -> np.ndarray:
 
 
 def logistic_4(x: np.ndarray, b1: float, b2: float, b3: float, b4: float) -> np.ndarray:
-    """The 4-parameter logistic of the IQA literature: from ``b2`` (low end) to ``b1`` (high end)."""
-    z = np.clip(-(x - b3) / abs(b4), -500.0, 500.0)
+    """The 4-parameter logistic of the IQA literature, from ``b2`` to ``b1``; falling if ``b4 < 0``."""
+    z = np.clip(-(x - b3) / b4, -500.0, 500.0)
     return (b1 - b2) / (1.0 + np.exp(z)) + b2
 
 
@@ -129,9 +129,11 @@ def fit_logistic(predictions: np.ndarray, references: np.ndarray) -> tuple[float
     """Least-squares fit of :func:`logistic_4` mapping predictions onto the MOS scale.
 
     Started where IQA evaluation code starts it (MOS extremes, the predictions' centre and spread),
-    so the fit does not depend on the scale of the metric.
+    so the fit does not depend on the scale of the metric; the spread takes the sign of the raw
+    correlation, so a metric where lower means better is fitted by a falling curve.
     """
-    spread = float(np.std(predictions)) or 1.0
+    direction = 1.0 if stats.pearsonr(predictions, references).statistic >= 0 else -1.0
+    spread = direction * (float(np.std(predictions)) or 1.0)
     start = [float(np.max(references)), float(np.min(references)), float(np.mean(predictions)), spread]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optimize.OptimizeWarning)
