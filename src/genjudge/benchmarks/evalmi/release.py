@@ -107,8 +107,8 @@ class MissingImages:
 
     def summary(self, first: int = 5) -> str:
         shown = ", ".join(self.names[:first])
-        more = f" and {len(self.names) - first} more" if len(self.names) > first else ""
-        return f"{len(self.names)} image(s) missing: {shown}{more}"
+        more = f" and {len(self.names) - first:,} more" if len(self.names) > first else ""
+        return f"{len(self.names):,} image(s) missing: {shown}{more}"
 
 
 @dataclass(frozen=True)
