@@ -71,7 +71,7 @@ def test_official_folds_are_read_and_image_paths_normalised(fixture_release: Pat
     assert qa[0].mos is None and qa[0].answer == "Yes" and not qa[0].question.startswith("<image>")
 
 
-def test_the_real_release_when_a_checkout_is_given(request: pytest.FixtureRequest) -> None:
+def test_the_real_release_when_a_checkout_is_given() -> None:
     """Reads IntMeGroup/LMM4LMM itself when GENJUDGE_LMM4LMM_REPO points at a checkout."""
     import os
 
