@@ -17,6 +17,7 @@ from genjudge.benchmarks.evalmi import (
     load_ratings,
     read_metric_submission,
     sample_dir,
+    score_metric_upload,
 )
 from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
 
@@ -108,3 +109,11 @@ def test_the_sample_is_small_and_in_the_official_layout() -> None:
     for required in ("MOS&QA/AIGI2025_MOS_yn.xlsx", "MOS&QA/question.xlsx", "prompts/prompt_tasks.jsonl"):
         assert (root / required).is_file()
     assert len(list(root.glob("*/0*.png"))) == 60
+
+
+def test_an_upload_goes_straight_to_a_board_row(sample_evaluation) -> None:
+    ratings, _, evaluation = sample_evaluation
+    data = (sample_dir() / "metric_scores.csv").read_bytes()
+    uploaded, row = score_metric_upload(data, ratings, file="scores.csv", bootstrap_rounds=200)
+    assert row == board_row(evaluation)
+    assert uploaded.file == "scores.csv"

@@ -7,6 +7,7 @@ Public interface shared with the other parts of genjudge:
 - :func:`load_ratings` -- the human ratings as one table, from a release or a built repository
 - :func:`read_metric_submission` / :func:`parse_metric_submission` -- a metric's per-image scores
 - :func:`evaluate_metric` and :func:`board_row` -- agreement with the humans, one board row
+- :func:`score_metric_upload` -- an uploaded CSV's bytes straight to (evaluation, board row)
 - :class:`EvalMiFormatError` -- every format problem, naming file, sheet/line, row and column
 - :func:`sample_dir` -- the embedded sample release
 """
@@ -19,6 +20,7 @@ from genjudge.benchmarks.evalmi.metric_scoring import (
     board_row,
     evaluate_metric,
     evaluation_to_json,
+    score_metric_upload,
 )
 from genjudge.benchmarks.evalmi.names import image_name, parse_image_name
 from genjudge.benchmarks.evalmi.ratings import load_ratings
@@ -55,4 +57,5 @@ __all__ = [
     "read_metric_submission",
     "read_release",
     "sample_dir",
+    "score_metric_upload",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
-from genjudge.benchmarks.evalmi.submission import MetricSubmission
+from genjudge.benchmarks.evalmi.submission import MetricSubmission, parse_metric_submission
 from genjudge.scoring.correlation import (
     AccuracyResult,
     CorrelationError,
@@ -202,3 +202,30 @@ def evaluation_to_json(evaluation: MetricEvaluation) -> dict[str, object]:
         "qa": qa,
         "board_row": board_row(evaluation),
     }
+
+
+def score_metric_upload(
+    data: bytes,
+    ratings: pd.DataFrame,
+    *,
+    file: str = "<upload>",
+    official: bool = False,
+    bootstrap_rounds: int = 1000,
+    seed: int = 0,
+    higher_is_better: bool = True,
+) -> tuple[MetricEvaluation, dict[str, float | int | None]]:
+    """An uploaded metric CSV straight to its evaluation and its board row (the Metrics tab's step).
+
+    Everything is validated before anything is computed; any problem raises
+    :class:`EvalMiFormatError` naming ``file``, line and column, so nothing reaches the board.
+    """
+    submission = parse_metric_submission(data, ratings, file=file)
+    evaluation = evaluate_metric(
+        submission,
+        ratings,
+        official=official,
+        bootstrap_rounds=bootstrap_rounds,
+        seed=seed,
+        higher_is_better=higher_is_better,
+    )
+    return evaluation, board_row(evaluation)
