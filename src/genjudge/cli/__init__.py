@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from genjudge import __version__
-from genjudge.cli import arena, data, demo, general_level, judge, leaderboard, metrics
+from genjudge.cli import arena, data, demo, evalmi, general_level, judge, leaderboard, metrics
 from genjudge.cli.console import HELP_MARKUP, HelpGroup, use_help_pages
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command("demo")(demo.demo)
 app.command("install-metrics")(metrics.install_metrics)
 app.add_typer(judge.app, name="judge")
 app.add_typer(general_level.app, name="general-level")
+app.add_typer(evalmi.app, name="evalmi")
 
 
 @app.command()

@@ -9,7 +9,7 @@ import typer
 
 from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
-from genjudge.cli import general_bench
+from genjudge.cli import evalmi, general_bench
 from genjudge.cli.console import make_console
 from genjudge.hub_errors import HubError
 from genjudge.publish import push_to_hub
@@ -24,6 +24,7 @@ build_app = typer.Typer(
 )
 app.add_typer(build_app, name="build")
 build_app.command("general-bench")(general_bench.build)
+build_app.command("evalmi-50k")(evalmi.build_dataset)
 console = make_console(stderr=True)
 
 

@@ -1,0 +1,263 @@
+"""``genjudge evalmi``: how well a metric's per-image scores agree with the EvalMi-50K humans.
+
+Also holds :func:`build_dataset`, the ``genjudge data build evalmi-50k`` command (mounted by the
+data command group). Both only parse options, call :mod:`genjudge.benchmarks.evalmi` and print.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from genjudge.benchmarks.evalmi import (
+    EvalMiFormatError,
+    MetricEvaluation,
+    evaluate_metric,
+    evaluation_to_json,
+    load_ratings,
+    read_metric_submission,
+    sample_dir,
+)
+from genjudge.benchmarks.evalmi.metric_scoring import GROUPINGS
+from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
+from genjudge.benchmarks.evalmi.repo import build_repo
+from genjudge.cli.console import make_console
+from genjudge.hub_errors import HubError
+from genjudge.publish import push_to_hub
+from genjudge.scoring.correlation import CorrelationResult
+
+app = typer.Typer(
+    help="EvalMi-50K: rank metrics by agreement with human opinion scores.", no_args_is_help=True
+)
+console = make_console()
+errors = make_console(stderr=True, soft_wrap=True)
+
+
+def _interval(result: CorrelationResult, name: str) -> str:
+    value = getattr(result, name)
+    if value is None:
+        return "-"
+    if name in result.intervals:
+        low, high = result.intervals[name]
+        return f"{value:.4f} [{low:.4f}, {high:.4f}]"
+    return f"{value:.4f}"
+
+
+def dimension_table(evaluation: MetricEvaluation) -> Table:
+    """One row per MOS dimension: the four statistics with their intervals."""
+    mode = "official (MOS as bfloat16)" if evaluation.official else "full precision"
+    table = Table(title=f"Agreement with human MOS, {evaluation.images:,} images, {mode}")
+    table.add_column("dimension")
+    table.add_column("score column")
+    for header in ("SRCC", "PLCC (raw)", "KRCC", "PLCC (4-param logistic)", "model-level SRCC"):
+        table.add_column(header, justify="right")
+    for name, result in evaluation.dimensions.items():
+        overall = result.overall
+        model = result.model_level
+        model_text = f"{model.srcc:.4f}"
+        if model.interval is not None:
+            model_text += f" [{model.interval[0]:.4f}, {model.interval[1]:.4f}]"
+        table.add_row(
+            name,
+            result.score_column,
+            *(_interval(overall, s) for s in ("srcc", "plcc", "krcc", "plcc_logistic")),
+            model_text,
+        )
+    if evaluation.qa is not None:
+        qa = evaluation.qa
+        text = f"{qa.accuracy:.4f}" + (
+            f" [{qa.interval[0]:.4f}, {qa.interval[1]:.4f}]" if qa.interval else ""
+        )
+        table.caption = f"QA accuracy: {text} over {qa.n:,} answers"
+    return table
+
+
+def generator_table(evaluation: MetricEvaluation, dimension: str) -> Table:
+    """Per generator: mean metric score and mean MOS with both ranks, and the SRCC within it."""
+    result = evaluation.dimensions[dimension]
+    within = result.groups.get("generator", {})
+    table = Table(title=f"Generators, {dimension} (rank 1 = best)")
+    for header, justify in (
+        ("generator", "left"),
+        ("images", "right"),
+        ("mean MOS", "right"),
+        ("human rank", "right"),
+        ("mean score", "right"),
+        ("metric rank", "right"),
+        ("SRCC within", "right"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in result.model_level.table.itertuples(index=False):
+        inside = within.get(row.generator)
+        table.add_row(
+            row.generator,
+            f"{row.images:,}",
+            f"{row.mos_mean:.2f}",
+            str(row.mos_rank),
+            f"{row.metric_mean:.4g}",
+            str(row.metric_rank),
+            _interval(inside, "srcc") if inside is not None else "-",
+        )
+    return table
+
+
+def group_table(evaluation: MetricEvaluation, dimension: str, grouping: str) -> Table:
+    table = Table(title=f"SRCC / PLCC within each {grouping}, {dimension}")
+    for header, justify in ((grouping, "left"), ("images", "right"), ("SRCC", "right"), ("PLCC", "right")):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for key, result in evaluation.dimensions[dimension].groups[grouping].items():
+        table.add_row(key, f"{result.n:,}", _interval(result, "srcc"), _interval(result, "plcc"))
+    return table
+
+
+@app.command()
+def report(
+    scores: Annotated[
+        Path, typer.Option("--scores", help="Metric submission CSV: image_name + score column(s).")
+    ],
+    bench: Annotated[
+        Path | None,
+        typer.Option(
+            "--bench",
+            help="EvalMi-50K release folder (with MOS&QA/) or a folder built by `genjudge data build "
+            "evalmi-50k`. Default: the embedded sample.",
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every number to this JSON file.")
+    ] = None,
+    plots: Annotated[
+        Path | None, typer.Option("--plots", help="Folder for the scatter and ranking plots (PNG).")
+    ] = None,
+    official: Annotated[
+        bool, typer.Option("--official", help="Reproduce the official evaluation: MOS cast to bfloat16.")
+    ] = False,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap rounds (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help=f"Also break down by: {', '.join(GROUPINGS)} (repeatable)."),
+    ] = None,
+    lower_is_better: Annotated[
+        bool, typer.Option("--lower-is-better", help="The metric's low scores mean good images.")
+    ] = False,
+    allow_partial: Annotated[
+        bool, typer.Option("--allow-partial", help="Score only the images the CSV has instead of refusing.")
+    ] = False,
+    krcc_interval: Annotated[
+        bool, typer.Option("--krcc-interval/--no-krcc-interval", help="Bootstrap KRCC too (slower).")
+    ] = True,
+) -> None:
+    """Per-dimension and per-generator agreement tables, optional JSON and plots."""
+    groupings = tuple(dict.fromkeys(["generator", *(by or [])]))
+    try:
+        ratings = load_ratings(bench or sample_dir())
+        submission = read_metric_submission(scores, ratings, allow_partial=allow_partial)
+        evaluation = evaluate_metric(
+            submission,
+            ratings,
+            official=official,
+            bootstrap_rounds=bootstrap,
+            seed=seed,
+            groupings=groupings,
+            higher_is_better=not lower_is_better,
+            krcc_interval=krcc_interval,
+        )
+    except (EvalMiFormatError, ValueError) as exc:
+        errors.print(f"[bold red]EvalMi-50K input error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if submission.missing:
+        errors.print(
+            f"[yellow]{len(submission.missing):,} benchmark images have no score and are left out[/]"
+        )
+    console.print(dimension_table(evaluation))
+    for dimension in evaluation.dimensions:
+        console.print(generator_table(evaluation, dimension))
+        for grouping in groupings[1:]:
+            console.print(group_table(evaluation, dimension, grouping))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(evaluation_to_json(evaluation), indent=2), encoding="utf-8")
+        console.print(f"[green]Wrote[/] {json_out}")
+    if plots is not None:
+        plots.mkdir(parents=True, exist_ok=True)
+        for dimension in evaluation.dimensions:
+            for kind, figure in (
+                ("scatter", scatter_figure(evaluation, dimension)),
+                ("ranking", ranking_figure(evaluation, dimension)),
+            ):
+                path = plots / f"{dimension}_{kind}.png"
+                figure.savefig(path, dpi=120)
+                console.print(f"[green]Wrote[/] {path}")
+
+
+def build_dataset(
+    source: Annotated[
+        Path,
+        typer.Option("--source", help="Release folder holding MOS&QA/, prompts/ and (optionally) data/."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Dataset repository folder to write.")],
+    images: Annotated[
+        Path | None,
+        typer.Option("--images", help="Folder holding <generator>/<NNN>.png (default: --source)."),
+    ] = None,
+    push_to_hub_repo: Annotated[
+        str | None,
+        typer.Option(
+            "--push-to-hub", metavar="REPO_ID", help="Also upload the folder to this Hub dataset repo."
+        ),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")] = False,
+    require_images: Annotated[
+        bool, typer.Option("--require-images", help="Refuse to build when any rated image is missing.")
+    ] = False,
+    token: Annotated[
+        str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hub token for --push-to-hub.")
+    ] = None,
+) -> None:
+    """Convert the EvalMi-50K release into Parquet shards, a README.md card and eval.yaml."""
+    try:
+        report = build_repo(
+            source, out, images_dir=images, overwrite=overwrite, require_images=require_images
+        )
+    except EvalMiFormatError as exc:
+        errors.print(f"[bold red]EvalMi-50K format error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except (FileExistsError, FileNotFoundError) as exc:
+        errors.print(f"[bold red]Error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    sizes = "; ".join(
+        f"{name}: " + ", ".join(f"{split}={count:,}" for split, count in splits.items())
+        for name, splits in report.configs.items()
+    )
+    errors.print(
+        f"[green]Wrote[/] {report.out_dir}: {sizes}; "
+        f"{report.images:,} images ({report.image_bytes / 1e6:.1f} MB)",
+        highlight=False,
+    )
+    release = report.release
+    if release is not None and release.shared_cells:
+        errors.print(f"Split two questions sharing one cell in {len(release.shared_cells)} prompt(s).")
+    if release is not None:
+        for mismatch in release.prompt_mismatches:
+            errors.print(
+                f"Prompt {mismatch.index} differs between question.xlsx and prompt_tasks.jsonl; "
+                "the sheet's text is used (see the card)."
+            )
+    if report.missing_images:
+        errors.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
+    if push_to_hub_repo:
+        try:
+            url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
+        except HubError as exc:
+            errors.print(
+                f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\nThe dataset folder "
+                f"{report.out_dir} is complete; fix the cause and run again with --overwrite --push-to-hub.",
+                highlight=False,
+            )
+            raise typer.Exit(3) from None
+        errors.print(f"[green]Uploaded[/] to {url}")
