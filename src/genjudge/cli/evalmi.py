@@ -203,7 +203,7 @@ def build_dataset(
     out: Annotated[Path, typer.Option("--out", help="Dataset repository folder to write.")],
     images: Annotated[
         Path | None,
-        typer.Option("--images", help="Folder holding <generator>/<NNN>.png (default: --source)."),
+        typer.Option("--images", help="Folder holding `<generator>/<NNN>.png` (default: `--source`)."),
     ] = None,
     push_to_hub_repo: Annotated[
         str | None,

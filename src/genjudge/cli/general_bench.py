@@ -119,7 +119,7 @@ def evaluate(
         Path | None,
         typer.Option(
             "--predictions",
-            help="Tree holding <task folder>/prediction.json (default: next to each annotation.json).",
+            help="Tree holding `<task folder>/prediction.json` (default: next to each `annotation.json`).",
         ),
     ] = None,
     model_name: Annotated[str, typer.Option("--model-name", help="Header of the result column.")] = "model",

@@ -35,6 +35,7 @@ BenchmarksOpt = Annotated[
     typer.Option(
         "--benchmark",
         "-b",
+        metavar="<" + "|".join(benchmark_names()) + ">",
         help="Benchmark to serve, one board each; repeat for several "
         "(env GENJUDGE_BENCHMARKS; default: every benchmark).",
     ),
