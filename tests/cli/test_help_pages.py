@@ -95,4 +95,4 @@ def _choice_cases():
 
 @pytest.mark.parametrize(("path", "name"), list(_choice_cases()))
 def test_choice_options_list_their_choices(pages, path, name):
-    assert re.search(rf"{name}\s+<(list\[)?[\w.-]+(\|[\w.-]+)+\]?>", pages[path]), f"{name} shows no choices"
+    assert re.search(rf"{name}(\s+-\w)?\s+<[\w.-]+(\|[\w.-]+)+>", pages[path]), f"{name} shows no choices"
