@@ -45,7 +45,7 @@ def converted(official_folder, tokenizer):
 
 @pytest.fixture(scope="module")
 def encoded(tokenizer, png):
-    inputs = InternVLInputs(tokenizer)
+    inputs = InternVLInputs(tokenizer, tokens_per_tile=64)  # 448-px tiles, 28-px patches, pixel shuffle
     return inputs, inputs.encode(
         png((180, 40, 90), (96, 64)),
         "How would you rate the quality of this image?",

@@ -44,7 +44,7 @@ class OfficialReference:
             pixels,
             s[p + "embeddings.patch_embedding.weight"],
             s[p + "embeddings.patch_embedding.bias"],
-            stride=14,
+            stride=self.vision["patch_size"],
         )
         n, c, h, w = patches.shape
         x = patches.flatten(2).transpose(1, 2)

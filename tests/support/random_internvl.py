@@ -55,11 +55,13 @@ ARCHITECTURES: dict[str, dict[str, Any]] = {
             "num_key_value_heads": 2,
             "initializer_range": 0.2,
         },
+        # 28-px patches: 64 image tokens per 448-px tile instead of 256, so tests run 4x faster
         "vision": {
             "hidden_size": 32,
             "intermediate_size": 64,
             "num_hidden_layers": 2,
             "num_attention_heads": 4,
+            "patch_size": 28,
         },
         "vocab_size": None,
         "init_std": 0.2,
@@ -161,12 +163,12 @@ def official_config(arch: str, tokenizer: Any) -> dict[str, Any]:
             "pad_token_id": tokenizer.pad_token_id,
         },
         "vision_config": {
-            **spec["vision"],
             "architectures": ["InternVisionModel"],
             "model_type": "intern_vit_6b",
             "hidden_act": "gelu",
             "image_size": 448,
             "patch_size": 14,
+            **spec["vision"],
             "layer_norm_eps": 1e-6,
             "norm_type": "layer_norm",
             "qk_normalization": False,
@@ -201,7 +203,7 @@ def random_components(
         head = ScoreHead(cfg.text_config.hidden_size)
     if spec["init_std"]:
         _widen(model, head, spec["init_std"])
-    return model.to(dtype).eval(), head.to(dtype).eval(), InternVLInputs(tokenizer)
+    return model.to(dtype).eval(), head.to(dtype).eval(), InternVLInputs(tokenizer, cfg.image_seq_length)
 
 
 def _widen(model: torch.nn.Module, head: ScoreHead, std: float) -> None:
@@ -256,9 +258,10 @@ def official_state_dict(
             state[f"{prefix}{name}.lora_B.default.weight"] = rand(out, 8)
 
     c, ci = vision["hidden_size"], vision["intermediate_size"]
-    patches = (vision["image_size"] // vision["patch_size"]) ** 2
+    patch = vision["patch_size"]
+    patches = (vision["image_size"] // patch) ** 2
     state[v_prefix + "embeddings.class_embedding"] = rand(1, 1, c)
-    state[v_prefix + "embeddings.patch_embedding.weight"] = rand(c, 3, 14, 14)
+    state[v_prefix + "embeddings.patch_embedding.weight"] = rand(c, 3, patch, patch)
     state[v_prefix + "embeddings.patch_embedding.bias"] = rand(c)
     state[v_prefix + "embeddings.position_embedding"] = rand(1, patches + 1, c)
     for i in range(vision["num_hidden_layers"]):

@@ -28,7 +28,7 @@ import torch
 
 from genjudge.judges.lmm4lmm.conversion import MARKER_FILE, is_official_layout, load_converted, load_official
 from genjudge.judges.lmm4lmm.head import READ_POSITION, ScoreHead
-from genjudge.judges.lmm4lmm.inputs import ASSISTANT, IM_END, Encoded, InternVLInputs
+from genjudge.judges.lmm4lmm.inputs import ASSISTANT, IM_END, IMG_CONTEXT, Encoded, InternVLInputs
 from genjudge.judges.lmm4lmm.prompts import PROMPTS, TASKS
 from genjudge.judges.scoring_protocol import PartialScores, Scores, ScoringItem
 
@@ -127,16 +127,18 @@ class LMM4LMMJudge:
         dtype = _dtype(dtype, device)
         try:
             folder = _resolve(source, revision, local_files_only)
-            tokenizer = _load_tokenizer(folder)
-            inputs = InternVLInputs(tokenizer, max_tiles=max_tiles)
-            if is_official_layout(folder):
-                network, head = load_official(folder, inputs.image_token_id, dtype)
-            elif (folder / MARKER_FILE).is_file():
-                network, head = load_converted(folder, dtype)
-            else:
+            official = is_official_layout(folder)
+            if not official and not (folder / MARKER_FILE).is_file():
                 raise FileNotFoundError(
-                    f"{folder} holds neither an official LMM4LMM checkpoint nor a converted one"
+                    f"{folder} holds neither an official LMM4LMM checkpoint (config.json with llm_config) "
+                    f"nor a converted one ({MARKER_FILE})"
                 )
+            tokenizer = _load_tokenizer(folder)
+            if official:
+                network, head = load_official(folder, tokenizer.convert_tokens_to_ids(IMG_CONTEXT), dtype)
+            else:
+                network, head = load_converted(folder, dtype)
+            inputs = InternVLInputs(tokenizer, network.config.image_seq_length, max_tiles=max_tiles)
         except (OSError, ValueError, ImportError) as err:
             raise JudgeModelNotFound(not_found_message(task, source, err)) from err
         if revision is None:
@@ -248,11 +250,22 @@ class LMM4LMMJudge:
         first = logits[:, 0, [self.yes_id, self.no_id]].softmax(-1)[:, 0].cpu()
         results = []
         for row_logits, p_yes in zip(logits, first, strict=True):
-            text = self.inputs.tokenizer.decode(row_logits.argmax(-1).tolist()).lower()
-            parsed = "yes" in text or "no" in text
-            yes = ("yes" in text) if parsed else bool(p_yes >= 0.5)
-            results.append({"yes": float(yes), "p_yes": float(p_yes), "answer_parsed": float(parsed)})
+            answer = official_answer(self.inputs.tokenizer.decode(row_logits.argmax(-1).tolist()))
+            yes = answer == "Yes" if answer is not None else bool(p_yes >= 0.5)
+            parsed = float(answer is not None)
+            results.append({"yes": float(yes), "p_yes": float(p_yes), "answer_parsed": parsed})
         return results
+
+
+def official_answer(text: str) -> str | None:
+    """The official ``eval_qa.py`` reading of a decoded answer: a substring test, 'yes' first
+    (so "Yes, not really" is Yes and "I do not know" is No); ``None`` when neither word occurs."""
+    lowered = text.lower()
+    if "yes" in lowered:
+        return "Yes"
+    if "no" in lowered:
+        return "No"
+    return None
 
 
 def _check_task(task: str) -> None:
