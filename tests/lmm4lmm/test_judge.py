@@ -133,6 +133,15 @@ def test_an_image_that_does_not_decode_fails_alone(judges, items):
     )
 
 
+def test_a_decompression_bomb_is_refused_not_decoded(judges, png, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 64x48 is over twice this: a "bomb"
+    with pytest.raises(PartialScores) as caught:
+        judges["perception"].score_batch([ScoringItem("p", png((1, 2, 3)))])
+    assert "decompression bomb" in caught.value.failures[0]
+
+
 def test_offline_without_the_checkpoint_says_what_to_download(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))

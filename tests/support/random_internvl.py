@@ -198,9 +198,14 @@ def random_components(
     spec = ARCHITECTURES[arch]
     cfg = config(arch, tokenizer)
     torch.manual_seed(seed)
-    with torch.device(device):
-        model = InternVLForConditionalGeneration(cfg)
-        head = ScoreHead(cfg.text_config.hidden_size)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)  # build in the target dtype: an 8B model never exists in float32
+    try:
+        with torch.device(device):
+            model = InternVLForConditionalGeneration(cfg)
+            head = ScoreHead(cfg.text_config.hidden_size)
+    finally:
+        torch.set_default_dtype(previous)
     if spec["init_std"]:
         _widen(model, head, spec["init_std"])
     return model.to(dtype).eval(), head.to(dtype).eval(), InternVLInputs(tokenizer, cfg.image_seq_length)

@@ -92,10 +92,14 @@ def image_tiles(
 
 
 def decode_image(data: bytes) -> Image.Image:
-    """Decode encoded image bytes fully (so a truncated file fails here, not inside the model)."""
-    with Image.open(io.BytesIO(data)) as img:
-        img.load()
-        return img.copy()
+    """Decode encoded image bytes fully (so a truncated file fails here, not inside the model);
+    PIL's decompression-bomb limit applies, reported as a ``ValueError``."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            return img.copy()
+    except Image.DecompressionBombError as err:
+        raise ValueError(str(err)) from err
 
 
 def conversation(question: str, answer: str | None, image_tokens: int) -> str:

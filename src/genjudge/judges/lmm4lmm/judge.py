@@ -20,7 +20,9 @@ with ``JudgeModelNotFound`` saying what to download and where to pass it.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -213,14 +215,18 @@ class LMM4LMMJudge:
     def score_batch(self, items: Sequence[ScoringItem]) -> list[Scores]:
         """Score a batch in order (``ScoringJudge`` protocol); undecodable images are reported via
         ``PartialScores`` while the rest of the batch is scored."""
-        encoded: list[Encoded | None] = []
         failures: dict[int, str] = {}
-        for index, item in enumerate(items):
+
+        def encode(index: int) -> Encoded | None:
             try:
-                encoded.append(self.encode(item))
+                return self.encode(items[index])
             except (OSError, ValueError) as err:  # PIL: UnidentifiedImageError, truncated data, bombs
-                encoded.append(None)
                 failures[index] = f"image does not decode: {type(err).__name__}: {err}"
+                return None
+
+        # decoding and resizing release the GIL: preparing a batch's images in threads keeps a GPU fed
+        with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1, 8))) as pool:
+            encoded = list(pool.map(encode, range(len(items))))
         good = [row for row in encoded if row is not None]
         scored = iter(self._forward(good) if good else [])
         results: list[Scores | None] = [None if row is None else next(scored) for row in encoded]
