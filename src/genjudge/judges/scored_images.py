@@ -52,11 +52,6 @@ def score_images(
     """Score every row: ``{<score name>: [per row], "mean_<score name>": mean, "cached": [...],
     "judge", "judge_revision", "prompt_version"}``."""
     items = scoring_items(images, prompts, questions)
-    missing = [row for row, item in enumerate(items) if judge.uses_question and not item.question]
-    if missing:
-        raise ValueError(
-            f"judge {judge.judge_id!r} answers a question per image; rows {missing[:5]} have none"
-        )
     run = score_items(
         judge, items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, progress=progress
     )

@@ -101,7 +101,7 @@ def score_items(
     if max_image_side is not None and max_image_side < 1:
         raise ValueError(f"max_image_side must be a positive number of pixels, got {max_image_side}")
     if judge.uses_question:
-        missing = [i for i, item in enumerate(items) if item.question is None]
+        missing = [i for i, item in enumerate(items) if not item.question]
         if missing:
             raise ValueError(
                 f"judge {judge.judge_id!r} answers a question about each image, but items {missing[:5]} "

@@ -6,8 +6,9 @@ tiles by InternVL's dynamic tiling (the grid whose aspect ratio is closest, at m
 tile normalised with the ImageNet mean and std. The official code does this with torchvision
 (``Resize(BICUBIC)`` on PIL images, ``ToTensor``, ``Normalize``); on PIL images torchvision calls
 PIL's own bicubic resize, so PIL + numpy here gives the same pixels. transformers'
-``GotOcr2ImageProcessor`` is not used: its fast variant needs torchvision, which does not load
-against the CPU torch wheels, and it does not do the official 1024x1024 pre-resize.
+``GotOcr2ImageProcessor`` needs torchvision (which does not load against the CPU torch wheels);
+its PIL variant has the same tile rule but not the official 1024x1024 pre-resize, and its pixels
+were not checked against the official ones, so the official steps are written out here instead.
 
 Text: the ``internlm2-chat`` template of the official ``conversation.py`` (MPT separator style: no
 newline after ``<|im_end|>``), its default InternVL system message, the question after
