@@ -92,8 +92,16 @@ def is_official_layout(folder: str | Path) -> bool:
 
 
 def hf_config(official: Mapping[str, Any], image_token_id: int) -> Any:
-    """The ``InternVLConfig`` (Llama text config) equivalent to an official ``internvl_chat`` config."""
+    """The ``InternVLConfig`` (Llama text config) equivalent to an official ``internvl_chat`` config.
+
+    Needs transformers >= 5: older Llama configs ignore ``rope_parameters`` and would silently
+    fall back to the wrong rotary base (10,000 instead of InternLM2's 1,000,000).
+    """
+    import transformers
     from transformers import InternVLConfig
+
+    if int(transformers.__version__.split(".")[0]) < 5:
+        raise ImportError(f"LMM4LMM needs transformers >= 5, found {transformers.__version__}")
 
     llm = official["llm_config"]
     vision = official["vision_config"]
