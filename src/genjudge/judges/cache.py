@@ -112,8 +112,8 @@ class CacheKey:
 @dataclass(frozen=True)
 class ScoreKey:
     """Everything that decides the scores of one image: the judge, the prompt the image was made
-    for, the image's bytes (before any capping), the question (``None`` for judges that ask none)
-    and the image-size cap the judge saw."""
+    for (``""`` for judges that do not read it), the image's bytes (before any capping), the
+    question (``None`` for judges that ask none) and the image-size cap the judge saw."""
 
     judge_id: str
     revision: str
