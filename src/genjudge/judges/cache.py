@@ -20,15 +20,20 @@ Why SQLite (stdlib ``sqlite3``) rather than an fsync'd JSONL file:
 
 The table is append-only: rows are only ever inserted (``INSERT OR IGNORE``), never updated, so a
 verdict once stored is what every later run reads.
+
+Scoring judges (prompt + image in, named numbers out) keep their results in a second table,
+``scores``, of the same file under a :class:`ScoreKey`: a scored item is not a pair, so it has no
+order shown, only the hashes of the prompt, the image and the question it was asked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +54,21 @@ CREATE TABLE IF NOT EXISTS verdicts (
     winner TEXT NOT NULL,
     probabilities TEXT NOT NULL,
     raw TEXT,
+    created_at REAL NOT NULL
+)
+"""
+
+_SCORES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scores (
+    key TEXT PRIMARY KEY,
+    judge_id TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    prompt_hash TEXT NOT NULL,
+    image_hash TEXT NOT NULL,
+    question_hash TEXT,
+    max_image_side INTEGER,
+    scores TEXT NOT NULL,
     created_at REAL NOT NULL
 )
 """
@@ -90,6 +110,36 @@ class CacheKey:
 
 
 @dataclass(frozen=True)
+class ScoreKey:
+    """Everything that decides the scores of one image: the judge, the prompt the image was made
+    for (``""`` for judges that do not read it), the image's bytes (before any capping), the
+    question (``None`` for judges that ask none) and the image-size cap the judge saw."""
+
+    judge_id: str
+    revision: str
+    prompt_version: str
+    prompt_hash: str
+    image_hash: str
+    question_hash: str | None = None
+    max_image_side: int | None = None
+
+    @property
+    def digest(self) -> str:
+        """One sha256 over all fields (prefixed so it can never equal a pairwise key's digest)."""
+        fields = (
+            "score",
+            self.judge_id,
+            self.revision,
+            self.prompt_version,
+            self.prompt_hash,
+            self.image_hash,
+            self.question_hash or "",
+            "" if self.max_image_side is None else str(self.max_image_side),
+        )
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
 class CachedVerdict:
     """A stored row: the key it was stored under, the verdict and when it was stored."""
 
@@ -115,6 +165,7 @@ class VerdictCache:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(_SCHEMA)
+            self._conn.execute(_SCORES_SCHEMA)
         except sqlite3.DatabaseError as err:
             raise ValueError(f"{self.path} is not a genjudge verdict cache (SQLite said: {err})") from err
 
@@ -163,12 +214,49 @@ class VerdictCache:
                     now,
                 )
             )
+        self._write("INSERT OR IGNORE INTO verdicts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def get_scores(self, keys: Iterable[ScoreKey]) -> dict[str, dict[str, float]]:
+        """Stored scores for the keys that have them, by ``key.digest``."""
+        digests = list({key.digest for key in keys})
+        found: dict[str, dict[str, float]] = {}
+        chunk = 500
+        for start in range(0, len(digests), chunk):
+            part = digests[start : start + chunk]
+            marks = ",".join("?" * len(part))
+            rows = self._conn.execute(f"SELECT key, scores FROM scores WHERE key IN ({marks})", part)
+            found.update((digest, json.loads(scores)) for digest, scores in rows)
+        return found
+
+    def put_scores(self, entries: Sequence[tuple[ScoreKey, Mapping[str, float]]]) -> None:
+        """Store a batch of scores in one transaction (all or none); a key already present keeps
+        its first scores. Non-finite numbers are refused: a cached NaN would poison every re-run."""
+        now = time.time()
+        rows = []
+        for key, scores in entries:
+            bad = {name: value for name, value in scores.items() if not math.isfinite(value)}
+            if bad:
+                raise ValueError(f"cannot cache non-finite scores {bad} for judge {key.judge_id!r}")
+            rows.append(
+                (
+                    key.digest,
+                    key.judge_id,
+                    key.revision,
+                    key.prompt_version,
+                    key.prompt_hash,
+                    key.image_hash,
+                    key.question_hash,
+                    key.max_image_side,
+                    json.dumps({name: float(value) for name, value in scores.items()}, sort_keys=True),
+                    now,
+                )
+            )
+        self._write("INSERT OR IGNORE INTO scores VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def _write(self, statement: str, rows: list[tuple[object, ...]]) -> None:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO verdicts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            self._conn.executemany(statement, rows)
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
