@@ -12,7 +12,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = str(ROOT / "metrics" / "lmm4lmm")
-CARD = ROOT / "model_cards" / "lmm4lmm.md"
+CARD = ROOT / "model_cards" / "lmm4lmm" / "README.md"
 
 
 @pytest.fixture(scope="module")

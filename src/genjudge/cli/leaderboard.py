@@ -98,6 +98,17 @@ def _config(
     )
 
 
+def _open_store(config, boards):
+    """The store of ``config`` serving ``boards``; a Hub repo that cannot be reached is a message."""
+    from genjudge.hub_errors import HubError
+
+    try:
+        return config.open_store(list(boards.values()))
+    except HubError as exc:
+        typer.echo(f"Cannot open the leaderboard: {exc}", err=True)
+        raise typer.Exit(3) from None
+
+
 def _open_boards(config):
     from genjudge.judges.protocol import JudgeError
 
@@ -164,7 +175,7 @@ def serve(
 
     config = _config(store, repo, benchmark, option)
     boards = _open_boards(config)
-    service = LeaderboardService(config.open_store(list(boards.values())), boards)
+    service = LeaderboardService(_open_store(config, boards), boards)
     typer.echo(f"Serving {', '.join(boards)} from {service.store.root} on http://{host}:{port}/")
     launch(service, host=host, port=port)
 
@@ -191,7 +202,7 @@ def submit(
     config = _config(store, repo, [benchmark], option)
     boards = _open_boards(config)
     board = next(iter(boards.values()))
-    st = config.open_store(list(boards.values()))
+    st = _open_store(config, boards)
     try:
         result = st.submit(source, board, model_name=model, link=link, description=description)
     except SubmissionError as exc:
@@ -203,12 +214,19 @@ def submit(
 
 
 def _work(st, boards) -> None:
+    from genjudge.hub_errors import HubError
     from genjudge.leaderboard.worker import Worker
 
     for sid in Worker(st, boards, progress=True).run_until_empty():
         request = st.request(sid)
         reason = f" ({request['reason']})" if request.get("reason") else ""
         typer.echo(f"{request['model']} on {request['board']}: {request['status']}{reason}")
+    if st.hub is not None:
+        try:
+            st.hub.flush()  # the batched Hub commit, now rather than at exit
+        except HubError as exc:
+            typer.echo(f"The results are in {st.root}, but pushing them failed: {exc}", err=True)
+            raise typer.Exit(3) from None
 
 
 @app.command()
@@ -221,7 +239,7 @@ def work(
     """Process every queued (or interrupted) submission of the served boards, then exit."""
     config = _config(store, repo, benchmark, option)
     boards = _open_boards(config)
-    _work(config.open_store(list(boards.values())), boards)
+    _work(_open_store(config, boards), boards)
 
 
 @app.command()

@@ -127,9 +127,12 @@ class LeaderboardService:
         self._thread.start()
 
     def stop_worker(self, timeout: float = 30.0) -> None:
+        """Stop the worker thread and push what the Hub mirror still holds (its commits are batched)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self.store.hub is not None:
+            self.store.hub.close()
 
     # ---------------------------------------------------------------- callbacks' library side
     def submit(
