@@ -8,6 +8,8 @@ from pathlib import Path
 import datasets
 from openpyxl import load_workbook
 
+from genjudge.hub_errors import HubError
+
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"
 PREDICTIONS = FIXTURES / "predictions"
@@ -124,7 +126,7 @@ def test_push_to_hub_uploads_after_building(cli, tmp_path, monkeypatch):
 
 def test_a_failed_upload_is_explained_and_keeps_the_folder(cli, tmp_path, monkeypatch):
     def offline(folder, repo_id, token=None):
-        raise ConnectionError("offline mode is enabled")
+        raise HubError("could not upload to me/general-bench: offline mode is enabled")
 
     monkeypatch.setattr("genjudge.cli.general_bench.push_to_hub", offline)
     out = tmp_path / "repo"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from hostile.hostile_helpers import instances
-from leaderboard.leaderboard_helpers import write_submission_folder
+from leaderboard.leaderboard_helpers import opening_board, write_submission_folder
 
 from genjudge.leaderboard.store import LeaderboardStore
 from genjudge.submissions import SubmissionError, submission_id_of, validate_submission
 
 
 def submit(store: LeaderboardStore, source: Path):
-    return store.submit(source, benchmark="opening", instances=instances(), model_name="Model-X")
+    return store.submit(source, opening_board(instances()), model_name="Model-X")
 
 
 def written_by_the_store(store: LeaderboardStore) -> list[str]:

@@ -8,9 +8,10 @@ Backends are imported only when asked for; a missing optional extra names the ex
 from __future__ import annotations
 
 import importlib
+import inspect
+from collections.abc import Mapping
 from typing import Any
 
-from genjudge.judges.registry import _check_options
 from genjudge.judges.scoring_protocol import ScoringJudge
 
 # name -> (module, class, pip extra, fixed constructor arguments, one-line description)
@@ -63,3 +64,18 @@ def load_scoring_judge(name: str, **options: Any) -> ScoringJudge:
     judge_class = getattr(module, class_name)
     _check_options(name, judge_class, options)
     return judge_class(**fixed, **options)
+
+
+def _check_options(name: str, judge_class: type, options: Mapping[str, Any]) -> None:
+    """Name the accepted options when one is misspelt, instead of a bare constructor TypeError."""
+    parameters = inspect.signature(judge_class).parameters
+    accepted = [
+        key
+        for key, parameter in parameters.items()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"judge {name!r} does not take option(s) {', '.join(unknown)}; it accepts: {', '.join(accepted)}"
+        )
