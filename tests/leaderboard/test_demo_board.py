@@ -27,6 +27,10 @@ def test_the_bundled_samples_make_both_boards(tmp_path):
     assert levels["Level"].tolist() == sorted(levels["Level"], reverse=True)  # ranked by level first
     assert levels["Rank"].tolist() == [1, 2, 3]
 
+    metrics = demo.tables["evalmi-metrics"]
+    assert metrics["Model"].tolist() == ["Sample-Metric"]
+    assert 0.5 < metrics["Perception SRCC"].iloc[0] <= 1
+
     judged = judge.items
     again = run_demo_board(tmp_path / "lb", judge=judge, progress=False)
     assert all(result.created for _, _, result in again.submissions)  # a fresh board each run

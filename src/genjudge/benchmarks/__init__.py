@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 _PLUGINS = {
     "opening": "genjudge.benchmarks.opening.board",
     "general-level": "genjudge.benchmarks.general_level.board",
+    "evalmi-metrics": "genjudge.benchmarks.evalmi.board",
 }
 
 

@@ -88,9 +88,12 @@ def _bound(value: float, digits: int) -> str:
     return f"{value:.{digits}f}" if np.isfinite(value) else ("∞" if value > 0 else "−∞")
 
 
-def _display(column: Column, board: pd.DataFrame) -> pd.Series | list[str]:
+def _display(column: Column, board: pd.DataFrame, spec: BenchmarkSpec) -> pd.Series | list[str]:
     if column.kind is ColumnKind.INTERVAL:
         lower, upper = (board[name].to_numpy(float) for name in column.stored_keys)
+        of = next((c for c in spec.columns if c.key == column.bounds_of), None)
+        if of is not None and of.kind is ColumnKind.PERCENT:  # shown on the same scale as its number
+            lower, upper = lower * 100, upper * 100
         return [
             "" if np.isnan(lo) else f"{_bound(lo, column.digits)} – {_bound(hi, column.digits)}"
             for lo, hi in zip(lower, upper, strict=True)
@@ -116,7 +119,7 @@ def display_frame(spec: BenchmarkSpec, board: pd.DataFrame, scope: Scope | None 
     rank = board["rank"] if scope.sort == spec.sort else competition_rank(board, scope.sort)
     frame = pd.DataFrame({RANK_LABEL: np.asarray(rank, dtype=np.int64), MODEL_LABEL: board["model"]})
     for column in _columns(spec, scope):
-        frame[column.label] = _display(column, board)
+        frame[column.label] = _display(column, board, spec)
     frame[SUBMITTED_LABEL] = board["submitted_at"].astype(str).str.slice(0, 10)
     frame[LINK_LABEL] = board["model_link"].fillna("")
     # Hidden helpers for the callback: lower-cased name for search, full timestamp for sorting.

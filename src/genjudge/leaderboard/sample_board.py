@@ -1,7 +1,8 @@
 """The leaderboard part of ``genjudge demo``: the bundled samples of every benchmark, end to end, offline.
 
 The embedded OpenING sample ships a small benchmark and the outputs of a few sample models; the
-embedded General-Level sample a small SoTA sheet and three models' result sheets. Each sample
+embedded General-Level sample a small SoTA sheet and three models' result sheets; the embedded
+EvalMi-50K sample a few rated images and one metric's scores for them. Each sample
 submission is uploaded exactly as a person would (validated like any upload), the worker evaluates
 them (OpenING battles with the configured judge, the offline reference judge by default;
 General-Level levels from the sheets) and the boards, their pictures and the leaderboard dataset
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from genjudge.benchmarks.evalmi.board import MetricsBoard
 from genjudge.benchmarks.general_level.board import GeneralLevelBoard
 from genjudge.benchmarks.opening.board import OpeningBoard
 from genjudge.benchmarks.plugin import Board
@@ -27,7 +29,7 @@ from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 
-OPENING_BOARD, GENERAL_LEVEL_BOARD = "opening-test", "general-level"
+OPENING_BOARD, GENERAL_LEVEL_BOARD, METRICS_BOARD = "opening-test", "general-level", "evalmi-metrics"
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,11 @@ def _fresh(store_dir: Path) -> None:
 
 
 def demo_boards(judge: PairwiseJudge | None = None) -> dict[str, Board]:
-    """The two sample boards: OpenING's sample test split judged by ``judge`` (default: the offline
-    reference judge) and General-Level on the sample SoTA sheet."""
+    """The sample boards: OpenING's sample test split judged by ``judge`` (default: the offline
+    reference judge), General-Level on the sample SoTA sheet, EvalMi-50K's Metrics board on the
+    sample ratings."""
+    from genjudge.benchmarks.evalmi.ratings import load_ratings
+    from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
     from genjudge.benchmarks.general_level.reference import read_reference
     from genjudge.benchmarks.general_level.sample import sample_reference_path
     from genjudge.benchmarks.opening import read_benchmark, sample_dir
@@ -83,6 +88,7 @@ def demo_boards(judge: PairwiseJudge | None = None) -> dict[str, Board]:
     return {
         OPENING_BOARD: OpeningBoard(instances, judge, board_id=OPENING_BOARD),
         GENERAL_LEVEL_BOARD: GeneralLevelBoard(read_reference(sample_reference_path())),
+        METRICS_BOARD: MetricsBoard(load_ratings(evalmi_sample())),
     }
 
 
@@ -90,6 +96,7 @@ def run_demo_board(
     store_dir: Path, *, judge: PairwiseJudge | None = None, progress: bool = True
 ) -> DemoBoard:
     """Submit every bundled sample to a fresh local leaderboard at ``store_dir`` and evaluate them."""
+    from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
     from genjudge.benchmarks.general_level.sample import sample_results_paths
     from genjudge.benchmarks.opening.outputs import model_name_from_dir
 
@@ -98,6 +105,7 @@ def run_demo_board(
     store = LeaderboardStore(store_dir, boards=list(boards.values()))
     uploads = [(OPENING_BOARD, folder, model_name_from_dir(folder)) for folder in sample_submissions()]
     uploads += [(GENERAL_LEVEL_BOARD, path, path.stem) for path in sample_results_paths()]
+    uploads += [(METRICS_BOARD, evalmi_sample() / "metric_scores.csv", "Sample-Metric")]
     submissions = []
     for board_id, source, model in uploads:
         result = store.submit(

@@ -27,7 +27,7 @@ from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 
-DEFAULT_BENCHMARKS = ("opening", "general-level")
+DEFAULT_BENCHMARKS = ("opening", "general-level", "evalmi-metrics")
 
 QUEUE_COLUMNS = {
     "model": "Model",

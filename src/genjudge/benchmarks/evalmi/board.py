@@ -1,0 +1,261 @@
+"""EvalMi-50K's Metrics board on the leaderboard: image-quality and alignment metrics ranked by how
+well they agree with people.
+
+A submission is one metric's per-image scores for the benchmark's rated images (a CSV; never
+executed). The evaluate step joins them with the human opinion scores and computes SRCC, PLCC and
+KRCC with bootstrap intervals per dimension (perception, text–image correspondence), the
+generator-level SRCC and, when yes/no answers are given, QA accuracy. A metric's numbers depend only
+on its own scores and the ratings, so each submission is evaluated once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from genjudge.benchmarks.evalmi.card import CITATION
+from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
+from genjudge.benchmarks.evalmi.metric_scoring import DIMENSIONS, board_row, evaluate_metric
+from genjudge.benchmarks.evalmi.ratings import load_ratings
+from genjudge.benchmarks.evalmi.sample import sample_dir
+from genjudge.benchmarks.evalmi.submission import parse_metric_submission
+from genjudge.benchmarks.plugin import (
+    BenchmarkSpec,
+    BoardOption,
+    Column,
+    ColumnKind,
+    Evaluation,
+    Job,
+    Payload,
+    Scope,
+    SortKey,
+    SubmissionForm,
+    json_values,
+)
+from genjudge.scoring.correlation import CorrelationError
+from genjudge.submissions import SubmissionError, SubmissionLimits
+
+STATISTICS = {"srcc": "SRCC", "plcc": "PLCC", "krcc": "KRCC"}
+
+
+def _dimension_columns(dimension: str) -> tuple[Column, ...]:
+    title = dimension.capitalize()
+    columns = []
+    for key, name in STATISTICS.items():
+        base = f"{dimension}_{key}"
+        columns.append(
+            Column(
+                base,
+                f"{title} {name}",
+                ColumnKind.NUMBER,
+                f"{name} with the {dimension} MOS.",
+                f"{title[:4]} {name}",
+                3,
+            )
+        )
+        columns.append(
+            Column(
+                f"{base}_interval",
+                f"{title} {name} 95% interval (bootstrap)",
+                ColumnKind.INTERVAL,
+                f"95% interval of the {dimension} {name}, resampling images.",
+                short="95%",
+                bounds_of=base,
+                digits=3,
+            )
+        )
+    columns.append(
+        Column(
+            f"{dimension}_model_srcc",
+            f"{title} generator SRCC",
+            ColumnKind.NUMBER,
+            f"SRCC between the generators ranked by mean metric score and by mean {dimension} MOS.",
+            digits=3,
+        )
+    )
+    return tuple(columns)
+
+
+COLUMNS = (
+    *(column for dimension in DIMENSIONS for column in _dimension_columns(dimension)),
+    Column("qa_accuracy", "QA accuracy", ColumnKind.PERCENT, "Yes/no answers that match the people's."),
+    Column(
+        "qa_accuracy_interval",
+        "QA accuracy 95% interval (bootstrap)",
+        ColumnKind.INTERVAL,
+        "95% interval of the QA accuracy.",
+        short="95%",
+        bounds_of="qa_accuracy",
+    ),
+    Column("images", "Images", ColumnKind.COUNT, "Images the metric scored."),
+)
+
+
+def _scope(dimension: str) -> Scope:
+    keys = tuple(c.key for c in _dimension_columns(dimension))
+    return Scope(
+        dimension.capitalize(),
+        (*keys, "images"),
+        (SortKey(f"{dimension}_srcc"), SortKey(f"{dimension}_plcc")),
+        f"Sorted by SRCC with the {dimension} MOS, then PLCC.",
+    )
+
+
+SCOPES = (
+    Scope(
+        "Overview",
+        (
+            "perception_srcc",
+            "perception_srcc_interval",
+            "perception_plcc",
+            "correspondence_srcc",
+            "correspondence_srcc_interval",
+            "correspondence_plcc",
+            "qa_accuracy",
+            "images",
+        ),
+        (SortKey("perception_srcc"), SortKey("correspondence_srcc")),
+        "Sorted by SRCC with the perception MOS, then with the correspondence MOS.",
+    ),
+    *(_scope(dimension) for dimension in DIMENSIONS),
+    Scope(
+        "QA",
+        ("qa_accuracy", "qa_accuracy_interval", "images"),
+        (SortKey("qa_accuracy"),),
+        "Sorted by QA accuracy.",
+    ),
+)
+
+INSTRUCTIONS = """**What to upload:** one CSV with your metric's score for each rated image of the benchmark
+(nothing you upload is executed):
+
+- a column `image_name` (`<generator>/<NNN>.png`, as in `AIGI2025_MOS_yn.xlsx`; 4 digits from 1000);
+- then either one column `score` (compared with both MOS dimensions) or the columns `perception`
+  and `correspondence`;
+- optionally `qa`: the metric's yes/no answers to the image's questions, in order, separated by `;`.
+
+Higher scores must mean better images. Every rated image needs a score; an unknown or repeated
+image name, a missing or non-numeric score, or a constant column is refused with its line."""
+
+
+def _bound_name(key: str) -> str:
+    """The scorer's ``_low``/``_high`` bounds under the board's ``_lower``/``_upper`` names."""
+    if key.endswith("_low"):
+        return key.removesuffix("_low") + "_lower"
+    if key.endswith("_high"):
+        return key.removesuffix("_high") + "_upper"
+    return key
+
+
+def _renamed(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {_bound_name(key): value for key, value in row.items()}
+
+
+class MetricsBoard:
+    """EvalMi-50K's human ratings, against which submitted metrics are correlated."""
+
+    def __init__(
+        self,
+        ratings: pd.DataFrame,
+        *,
+        board_id: str = "evalmi-metrics",
+        official: bool = False,
+        bootstrap: int = 1000,
+        seed: int = 0,
+        source: str = "",
+    ) -> None:
+        self.spec = SPEC
+        self.board_id = board_id
+        self.ratings = ratings
+        self.official = official
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.source = source
+        self._rows: dict[str, dict[str, Any]] = {}
+
+    def describe(self) -> str:
+        mode = (
+            "the official code's way (raw values, MOS cast to bfloat16)" if self.official else "plain scipy"
+        )
+        return (
+            f"**Ratings:** {len(self.ratings):,} rated images "
+            f"({self.source or 'the bundled sample, invented ratings'}). Correlations are computed "
+            f"{mode}; PLCC is on the raw scores (the logistic-fit PLCC is in the mos_correlation module); "
+            f"intervals come from {self.bootstrap} bootstrap rounds over images."
+        )
+
+    def _evaluate(self, data: bytes, file: str, bootstrap: int) -> dict[str, Any]:
+        submission = parse_metric_submission(data, self.ratings, file=file)
+        evaluation = evaluate_metric(
+            submission, self.ratings, official=self.official, bootstrap_rounds=bootstrap, seed=self.seed
+        )
+        return _renamed(board_row(evaluation))
+
+    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
+        if source.is_dir() or source.suffix.lower() != ".csv":
+            raise SubmissionError("a Metrics submission is one .csv file", file=source.name)
+        if source.stat().st_size > limits.max_archive_bytes:
+            raise SubmissionError(f"is larger than {limits.max_archive_bytes:,} bytes", file=source.name)
+        data = source.read_bytes()
+        try:
+            row = self._evaluate(data, source.name, bootstrap=0)
+        except (EvalMiFormatError, CorrelationError) as exc:
+            raise SubmissionError(str(exc).replace(str(source), source.name), file=source.name) from None
+        return Payload(pa.table({"file": [source.name], "data": [data]}), int(row["images"]))
+
+    def _row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+        if sid not in self._rows:
+            stored = job.payload(sid).to_pylist()[0]
+            self._rows[sid] = {
+                **self._evaluate(stored["data"], stored["file"], self.bootstrap),
+                "model": model,
+            }
+        return self._rows[sid]
+
+    def evaluate(self, job: Job) -> Evaluation:
+        rows = [self._row(job, m["submission_id"], m["model"]) for m in job.members]
+        new = self._row(job, job.submission_id, job.model)
+        results = {self.board_id: json_values(new, SPEC.result_fields())}
+        config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
+        return Evaluation(pd.DataFrame([*rows, new]), results, config)
+
+
+def open_board(options: Mapping[str, str]) -> MetricsBoard:
+    """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
+    source = options["bench"]
+    return MetricsBoard(
+        load_ratings(source or sample_dir()),
+        official=options["official"] == "1",
+        bootstrap=int(options["bootstrap"]),
+        seed=int(options["seed"]),
+        source=source,
+    )
+
+
+SPEC = BenchmarkSpec(
+    name="evalmi-metrics",
+    title="EvalMi-50K metrics",
+    summary=(
+        "Text-to-image evaluation against people (Wang et al., ICCV 2025): 50,400 images of 24 generators "
+        "rated for perception and text–image correspondence, with yes/no questions. A submission is a "
+        "metric's per-image scores; it is ranked by how well it agrees with the human opinion scores."
+    ),
+    citation=CITATION,
+    columns=COLUMNS,
+    sort=SCOPES[0].sort,
+    sort_note=SCOPES[0].note,
+    submission=SubmissionForm((".csv",), "Per-image metric scores (CSV)", INSTRUCTIONS),
+    options=(
+        BoardOption("bench", "EvalMi-50K release folder or built dataset (default: the bundled sample)."),
+        BoardOption("official", "1 to correlate the official code's way (MOS cast to bfloat16).", "0"),
+        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000"),
+        BoardOption("seed", "Seed of the bootstrap.", "0"),
+    ),
+    opener=open_board,
+    scopes=SCOPES,
+    config_fields={"official": "bool", "bootstrap": "int64", "seed": "int64"},
+)
