@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.leaderboard.sample_board import sample_submissions
+from genjudge.sample_boards import sample_submissions
 
 runner = CliRunner()
 

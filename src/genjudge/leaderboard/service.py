@@ -27,8 +27,6 @@ from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 
-DEFAULT_BENCHMARKS = ("opening", "general-level", "evalmi-metrics")
-
 QUEUE_COLUMNS = {
     "model": "Model",
     "board": "Board",
@@ -52,12 +50,12 @@ class LeaderboardConfig:
 
     store_dir: Path = Path("leaderboard-data")
     repo_id: str | None = None
-    benchmarks: tuple[str, ...] = DEFAULT_BENCHMARKS
+    benchmarks: tuple[str, ...] = field(default_factory=lambda: tuple(benchmark_names()))
     options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> LeaderboardConfig:
-        names = os.environ.get("GENJUDGE_BENCHMARKS", ",".join(DEFAULT_BENCHMARKS))
+        names = os.environ.get("GENJUDGE_BENCHMARKS", ",".join(benchmark_names()))
         benchmarks = tuple(name.strip() for name in names.split(",") if name.strip())
         for name in benchmarks:
             if name not in benchmark_names():
