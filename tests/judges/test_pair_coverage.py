@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.benchmarks.opening import read_benchmark, read_model_outputs, sample_dir
+from genjudge.benchmarks.opening.pair_jobs import Battle, BattleError, common_instances, sort_battles
 from genjudge.cli import app
-from genjudge.judges.pair_jobs import Battle, BattleError, common_instances, sort_battles
 
 SAMPLE = sample_dir()
 WIDE = {"COLUMNS": "250"}

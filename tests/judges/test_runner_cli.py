@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.benchmarks.opening import sample_dir
+from genjudge.benchmarks.opening.pair_jobs import BattleError, read_pairs_file
 from genjudge.cli import app
-from genjudge.judges.pair_jobs import BattleError, read_pairs_file
 
 MODELS = ["Aurora-Interleave", "Drift-Gen", "Mosaic-Base", "Quill-TextOnly"]
 PAIRS = [

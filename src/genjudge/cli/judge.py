@@ -12,10 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from genjudge.benchmarks.opening import SPLITS, OpeningFormatError, read_benchmark, read_model_outputs
-from genjudge.cli.console import make_console
-from genjudge.durable import atomic_write_json
-from genjudge.judges.interleaved import win_rate_table
-from genjudge.judges.pair_jobs import (
+from genjudge.benchmarks.opening.pair_jobs import (
     Battle,
     BattleError,
     battles_from_rows,
@@ -26,6 +23,9 @@ from genjudge.judges.pair_jobs import (
     sort_battles,
     verdict_records,
 )
+from genjudge.cli.console import make_console
+from genjudge.durable import atomic_write_json
+from genjudge.judges.interleaved import win_rate_table
 from genjudge.judges.protocol import JudgeError
 from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_options, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs
