@@ -1,8 +1,8 @@
-"""Untrusted model-output submissions → validated ``ModelOutput`` records.
+"""Untrusted submissions, checked at the edge before a single byte reaches the leaderboard store.
 
-A submission is a zip (or a folder) in the OpenING output layout: one ``<total_uid>.json`` per
-benchmark instance plus the images it names. Everything in it comes from a stranger, so it is
-checked here, at the edge, before a single byte reaches the leaderboard store:
+What every benchmark's upload goes through lives here; what a benchmark's files must contain is
+its plug-in's business (OpenING's output records: :mod:`genjudge.benchmarks.opening.submission`).
+Everything in an upload comes from a stranger, so this module checks:
 
 * the archive itself: size, member count, total and per-member uncompressed size, compression
   ratio (zip bombs), both as declared in the central directory and as actually read while
@@ -14,8 +14,6 @@ checked here, at the edge, before a single byte reaches the leaderboard store:
   be read forever);
 * images: decoded with Pillow under a pixel limit (decompression bombs), so a text file named
   ``.jpg`` is refused;
-* records: UTF-8, JSON, the OpenING schema, ids that exist in the benchmark, every instance
-  present exactly once, texts of bounded length;
 * the model name: non-empty, a safe character set, not already on the board.
 
 Every refusal is a :class:`SubmissionError` whose message names the file and the field, so the
@@ -24,24 +22,21 @@ Space can show it to the person who uploaded the file as is. Nothing submitted i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
 import re
 import shutil
 import stat
-import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
 from genjudge.path_limits import PathLimits, path_problem
-from genjudge.records import Instance, ModelOutput
 
 JSON_SUFFIXES = (".json", ".jsonl")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -105,17 +100,6 @@ class SubmissionLimits:
     @property
     def paths(self) -> PathLimits:
         return PathLimits(self.max_name_bytes, self.max_path_bytes, self.max_path_depth)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A validated submission: who it is from and the model's outputs, one per benchmark instance."""
-
-    submission_id: str
-    model: str
-    outputs: tuple[ModelOutput, ...]
-    link: str = ""
-    description: str = ""
 
 
 def check_source(source: Path) -> bool:
@@ -436,134 +420,3 @@ def check_image(path: Path, display: str, limits: SubmissionLimits) -> bytes:
     except Exception as exc:  # Pillow raises many types for corrupt or non-image data
         raise SubmissionError(f"is not a readable image ({type(exc).__name__}: {exc})", file=display) from exc
     return data
-
-
-def _check_records(
-    outputs: Sequence[ModelOutput], folder: Path, files: dict[str, Path], limits: SubmissionLimits
-) -> None:
-    """Bounds the format reader does not know about: steps per answer and characters per text."""
-    for output in outputs:
-        display = str(files[output.total_uid].relative_to(folder))
-        if len(output.steps) > limits.max_steps:
-            raise SubmissionError(
-                f"has {len(output.steps)} steps (at most {limits.max_steps})",
-                file=display,
-                field="conversations[1].output",
-            )
-        for k, step in enumerate(output.steps):
-            if len(step.text) > limits.max_text_chars:
-                raise SubmissionError(
-                    f"is {len(step.text):,} characters long (at most {limits.max_text_chars:,})",
-                    file=display,
-                    field=f"conversations[1].output[{k}].text",
-                )
-
-
-def _parse(folder: Path, root: Path, model: str) -> list[ModelOutput]:
-    """Parse with the OpenING reader, re-raising its located errors relative to the submission."""
-    from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs
-    from genjudge.benchmarks.opening.release import MissingImagesError
-
-    try:
-        return read_model_outputs(folder, model)
-    except MissingImagesError as exc:
-        first = exc.missing.items[0]
-        more = f" (and {len(exc.missing) - 1} more missing image(s))" if len(exc.missing) > 1 else ""
-        raise SubmissionError(
-            f"names {_relative(first.path, root)}, which is not in the submission{more}",
-            file=_relative(first.file, root),
-            field=first.field,
-        ) from exc
-    except OpeningFormatError as exc:
-        reason = exc.reason.replace(f"{root}/", "")
-        if exc.line:
-            reason = f"{reason} (line {exc.line})"
-        raise SubmissionError(reason, file=_relative(exc.file, root), field=exc.field) from exc
-
-
-def _safe_dir_name(name: str) -> str:
-    return name if SAFE_PART_RE.match(name) and name not in (".", "..") else "submission"
-
-
-def _relative(path: str | None, root: Path) -> str | None:
-    """Paths in messages are the submitter's own, never our temp folder."""
-    if path is None:
-        return None
-    with contextlib.suppress(ValueError):
-        return Path(path).relative_to(root).as_posix()
-    return path
-
-
-def read_outputs_folder(
-    folder: Path, model: str, uids: Collection[str], limits: SubmissionLimits
-) -> list[ModelOutput]:
-    """Parse an extracted submission folder: every benchmark uid exactly once, nothing else."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    records = [p for p in files if p.suffix.lower() in JSON_SUFFIXES]
-    image_files = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
-    if not records:
-        raise SubmissionError("no <total_uid>.json output files found in the submission")
-    parents = {p.parent for p in records}
-    if len(parents) > 1:
-        names = sorted(str(p.relative_to(folder)) or "." for p in parents)
-        raise SubmissionError(f"output files must sit in one folder; found them in {names[:4]}")
-    for path in image_files:
-        check_image(path, str(path.relative_to(folder)), limits)
-
-    by_uid: dict[str, Path] = {}
-    for path in records:
-        display = str(path.relative_to(folder))
-        uid = path.stem
-        if uid in by_uid:
-            raise SubmissionError(
-                f"duplicate output for instance {uid} (also {by_uid[uid].relative_to(folder)})", file=display
-            )
-        if uid not in uids:
-            raise SubmissionError(
-                f"instance id {uid!r} is not in the benchmark", file=display, field="total_uid"
-            )
-        by_uid[uid] = path
-    missing = sorted(set(uids) - set(by_uid))
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise SubmissionError(
-            f"outputs missing for {len(missing)} benchmark instance(s): {shown}", field="total_uid"
-        )
-    outputs = _parse(next(iter(parents)), folder, model)
-    _check_records(outputs, folder, by_uid, limits)
-    return outputs
-
-
-def validate_submission(
-    source: Path,
-    instances: Sequence[Instance],
-    model_name: str,
-    *,
-    link: str = "",
-    description: str = "",
-    taken_names: Iterable[str] = (),
-    limits: SubmissionLimits | None = None,
-) -> Submission:
-    """Validate an uploaded zip or folder against a benchmark; nothing is written outside a temp dir."""
-    limits = limits or SubmissionLimits()
-    model = check_model_name(model_name, list(taken_names), limits)
-    link = check_link(link, limits)
-    description = check_short_text(description, "model_description", limits.max_description_chars)
-    source = Path(source)
-    is_folder = check_source(source)
-    submission_id = submission_id_of(source)
-    uids = {inst.total_uid for inst in instances}
-    with tempfile.TemporaryDirectory(prefix="genjudge-submission-") as tmp:
-        workdir = Path(tmp)
-        try:
-            if is_folder:
-                # Keep the folder's own name: records may name images as './<Model>_output/<file>'.
-                copy_folder(source, workdir / _safe_dir_name(source.name), limits)
-            else:
-                extract_zip(source, workdir, limits)
-            outputs = read_outputs_folder(workdir, model, uids, limits)
-        except SubmissionError as exc:
-            raise exc.without_path(workdir) from None
-    return Submission(
-        submission_id=submission_id, model=model, outputs=tuple(outputs), link=link, description=description
-    )

@@ -10,7 +10,8 @@ import pytest
 from hostile.hostile_helpers import UIDS, good_members, instances, write_zip, zip_with_nul_name
 
 from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs
-from genjudge.submissions import SubmissionError, validate_submission
+from genjudge.benchmarks.opening.submission import validate_submission
+from genjudge.submissions import SubmissionError
 
 
 @pytest.fixture

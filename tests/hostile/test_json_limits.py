@@ -18,7 +18,8 @@ from hostile.hostile_helpers import UIDS, good_members, instances, write_zip
 from genjudge import safe_json
 from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, sample_dir
 from genjudge.benchmarks.opening.repo import build_repo
-from genjudge.submissions import SubmissionError, validate_submission
+from genjudge.benchmarks.opening.submission import validate_submission
+from genjudge.submissions import SubmissionError
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
 HUGE_INT = b'{"data_id": ' + b"7" * 5_000 + b"}"

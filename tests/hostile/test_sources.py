@@ -10,8 +10,9 @@ import pytest
 from hostile.hostile_helpers import instances
 from leaderboard.leaderboard_helpers import opening_board, write_submission_folder
 
+from genjudge.benchmarks.opening.submission import validate_submission
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.submissions import SubmissionError, submission_id_of, validate_submission
+from genjudge.submissions import SubmissionError, submission_id_of
 
 
 def submit(store: LeaderboardStore, source: Path):

@@ -11,7 +11,8 @@ import pytest
 from hostile.hostile_helpers import UIDS, good_members, instances, write_zip
 from leaderboard.leaderboard_helpers import output_record
 
-from genjudge.submissions import SubmissionError, validate_submission
+from genjudge.benchmarks.opening.submission import validate_submission
+from genjudge.submissions import SubmissionError
 
 
 def record_with_image(path: str | int) -> bytes:

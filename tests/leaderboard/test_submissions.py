@@ -13,7 +13,8 @@ import pytest
 from leaderboard_helpers import UIDS, jpeg, make_zip, output_record, write_submission_folder, zip_folder
 from PIL import Image
 
-from genjudge.submissions import SubmissionError, SubmissionLimits, submission_id_of, validate_submission
+from genjudge.benchmarks.opening.submission import validate_submission
+from genjudge.submissions import SubmissionError, SubmissionLimits, submission_id_of
 
 
 def good_members(model: str = "m") -> dict[str, bytes]:

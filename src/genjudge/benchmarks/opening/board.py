@@ -27,6 +27,7 @@ import pyarrow as pa
 from matplotlib.figure import Figure
 
 from genjudge.benchmarks.opening.citation import CITATION
+from genjudge.benchmarks.opening.submission import validate_submission
 from genjudge.benchmarks.plugin import (
     BenchmarkSpec,
     BoardOption,
@@ -45,7 +46,7 @@ from genjudge.records import Instance, ModelOutput, Step
 from genjudge.scoring.incremental import BoardState
 from genjudge.scoring.pairs import newcomer_pairs
 from genjudge.scoring.rating_columns import empty_ratings
-from genjudge.submissions import SubmissionLimits, validate_submission
+from genjudge.submissions import SubmissionLimits
 
 TOP_CHARTED = 20
 
