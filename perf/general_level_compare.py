@@ -1,7 +1,7 @@
 """General-Level: match the official ``ranker.py`` number for number, then time genjudge against it.
 
     PYTHONPATH=src python perf/general_level_compare.py \
-        --official-repo /work/.mirror/path2generalist+General-Level/repo [--models 1000] [--repeat 5]
+        --official-repo path/to/General-Level [--models 1000] [--repeat 5]
 
 The official repository (a clone, bare or not) is read with ``git show`` into a temporary folder
 at run time (``ranker.py``, ``utils/special_metrix.py``, ``references/sota_result.xlsx`` and an
