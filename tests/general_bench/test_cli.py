@@ -134,3 +134,27 @@ def test_a_failed_upload_is_explained_and_keeps_the_folder(cli, tmp_path, monkey
     assert result.exit_code == 3
     assert "Upload to me/general-bench failed" in " ".join(result.output.split())
     assert (out / "README.md").is_file()
+
+
+def test_the_written_sheet_is_scored_by_the_level_scorer_and_the_board(cli, tmp_path):
+    """Predictions → `general-level evaluate` → result sheet → Levels 2–5, and onto the leaderboard."""
+    from genjudge.benchmarks.general_level import read_reference, read_results
+    from genjudge.benchmarks.general_level.board import GeneralLevelBoard
+    from genjudge.leaderboard.store import FINISHED, LeaderboardStore
+    from genjudge.leaderboard.worker import Worker
+    from genjudge.scoring.general_level import score_general_level
+
+    out = tmp_path / "tiny_result.xlsx"
+    args = ["evaluate", "--bench", RELEASE, "--predictions", PREDICTIONS, "--sota", SOTA, "--out", out]
+    assert cli(*args, "--model-name", "tiny").exit_code == 0
+    reference = read_reference(SOTA)
+    score = score_general_level(read_results(out, reference), reference, bootstrap=0)
+    assert score.supported == 10 and score.levels["level_2"].score > 0
+
+    board = GeneralLevelBoard(reference, bootstrap=50)
+    store = LeaderboardStore(tmp_path / "lb", boards=[board])
+    store.submit(out, board, model_name="tiny")
+    Worker(store, {board.board_id: board}).run_until_empty()
+    assert store.requests()[0]["status"] == FINISHED
+    row = store.read_board(board.board_id).iloc[0]
+    assert row["level_2"] == score.levels["level_2"].score
