@@ -231,12 +231,17 @@ class OpeningBoard:
 
     def _statistics(self, job: Job) -> _Statistics:
         """Running statistics over the job's members: kept between jobs, rebuilt when they hold a
-        submission that is not a member (a job that failed after its battles were folded in)."""
-        members = {m["submission_id"] for m in job.members}
-        if not self._stats.folded <= members:
+        submission that is not a member (a job that failed after its battles were folded in).
+
+        Members are folded in the order they joined the board, as a worker that never stopped
+        folded them: the fit's floating-point path then matches, so a restarted worker publishes
+        exactly the numbers an uninterrupted one does."""
+        members = [m["submission_id"] for m in job.members]
+        if not self._stats.folded <= set(members):
             self._stats = _Statistics()
-        for sid in sorted(members - self._stats.folded):
-            self._stats.fold(sid, job.exported(VERDICT_EXPORT.name, sid))
+        for sid in members:
+            if sid not in self._stats.folded:
+                self._stats.fold(sid, job.exported(VERDICT_EXPORT.name, sid))
         return self._stats
 
     def _battles(self, job: Job) -> tuple[list[dict[str, Any]], list[PairwiseItem]]:
