@@ -206,6 +206,83 @@ def newton_fit(
     return NewtonResult(theta=theta, iterations=iterations, unconverged=int(active.sum()))
 
 
+def chord_fit(
+    pairs: PairTotals,
+    theta_hat: np.ndarray,
+    count: np.ndarray,
+    score_sum: np.ndarray,
+    *,
+    alpha: float,
+    tol: float,
+    incidence: sparse.csr_array | None = None,
+) -> NewtonResult:
+    """:func:`newton_fit` for rows that are small perturbations of the data fitted at ``theta_hat``.
+
+    Bootstrap replicates are: their optimum lies close to the estimate and their Hessians close
+    to its Hessian. So every row takes Newton steps with the Hessian held at ``theta_hat``
+    (the chord method: one inverse for all rows, each step a matrix product instead of a solve);
+    the steps still converge to each row's own optimum, only linearly instead of quadratically.
+    A row whose steps do not shrink at least twofold each time (a resample that left a model
+    without a loss, say) is refitted by :func:`newton_fit` instead.
+    """
+    incidence = pairs.incidence() if incidence is None else incidence
+    n = pairs.n_models
+    low, high = pairs.low, pairs.high
+    scale = max(pairs.n_battles, 1.0)
+    p = expit(alpha * (theta_hat[low] - theta_hat[high]))
+    curvature = alpha**2 * pairs.count / scale * p * (1.0 - p)
+    inverse = np.linalg.inv(
+        laplacian(n, low, high, curvature[None, :])[0] + np.ones((n, n)) / n + _RIDGE * np.eye(n)
+    )
+    rows = len(count)
+    # Columns are replicates: each pair's numbers sit together, so the two sparse products
+    # (strengths -> pair differences, pair residuals -> model gradients) stream through memory.
+    theta = np.tile((theta_hat - theta_hat.mean())[:, None], (1, rows))
+    count_t, score_t = np.ascontiguousarray(count.T), np.ascontiguousarray(score_sum.T)
+    incidence_t = incidence.T.tocsr()
+    active = np.ones(rows, dtype=bool)
+    fallback = np.zeros(rows, dtype=bool)
+    previous = np.full(rows, np.inf)
+    iterations = 0
+    while active.any() and iterations < _MAX_ITERATIONS:
+        iterations += 1
+        residual = incidence @ theta
+        residual *= alpha
+        expit(residual, out=residual)
+        residual *= count_t
+        residual -= score_t
+        step = inverse @ (incidence_t @ residual)
+        step *= -alpha
+        size = np.abs(step).max(axis=0)
+        # Converged columns keep stepping (it only refines them); columns whose steps stopped
+        # shrinking are set aside for the full Newton solver.
+        stalled = active & np.isfinite(previous) & ~(size <= 0.5 * previous)
+        stalled |= ~np.isfinite(size)
+        fallback |= stalled
+        step[:, fallback] = 0.0
+        theta += step
+        previous = size
+        active &= ~fallback & (size >= tol)
+    theta = np.ascontiguousarray(theta.T)
+    fallback |= active
+    unconverged = 0
+    if fallback.any():
+        refit = newton_fit(
+            pairs,
+            np.tile(theta_hat, (int(fallback.sum()), 1)),
+            count[fallback],
+            score_sum[fallback],
+            alpha=alpha,
+            tol=tol,
+            incidence=incidence,
+        )
+        theta[fallback] = refit.theta
+        iterations += refit.iterations
+        unconverged = refit.unconverged
+    theta -= theta.mean(axis=1, keepdims=True)
+    return NewtonResult(theta=theta, iterations=iterations, unconverged=unconverged)
+
+
 def fit_strengths(
     pairs: PairTotals, *, alpha: float, tol: float, theta0: np.ndarray | None = None
 ) -> NewtonResult:

@@ -2,7 +2,8 @@
 
 * :func:`bootstrap_strengths` — a plain multinomial bootstrap: each replicate resamples the
   battles with replacement and is refitted exactly (:func:`~genjudge.scoring.bt_core.newton_fit`,
-  many replicates per call, warm-started at the estimate). The arena report's default; the
+  many replicates per call, warm-started at the estimate, by Newton steps that keep the
+  estimate's Hessian: :func:`~genjudge.scoring.bt_core.chord_fit`). The arena report's default; the
   interval is the 2.5%–97.5% quantile range, as in FastChat.
 * :func:`sandwich_errors` — robust (sandwich) standard errors at the estimate, one n×n inverse;
   ±1.96 standard errors. What the board uses after every submission, where refitting the
@@ -11,44 +12,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from genjudge.scoring.bt_core import PairIndex, PairTotals, laplacian, newton_fit
+from genjudge.scoring.bt_core import PairIndex, PairTotals, chord_fit, laplacian
 
 Z95 = 1.959963984540054
 """The two-sided 95% normal quantile."""
 
 INTERVAL_METHODS: tuple[str, ...] = ("bootstrap", "sandwich")
-# Replicates are fitted in blocks: each holds a (block, models, models) Hessian stack, so the
-# block shrinks as the board grows (about 64 MiB per stack).
+# Replicates are fitted in blocks, a few per worker thread (numpy releases the GIL in the
+# heavy calls); a block's arrays are about (block, pairs), capped near 64 MiB of (block, models,
+# models) so that a fallback Newton solve on a whole block stays small.
 _BLOCK_BYTES = 64 * 2**20
 # numpy's multinomial costs about 110 ns per category, resampling battle indices about 10 ns
 # per battle: the bootstrap draws whichever is cheaper for the data (both are the same law).
 _MULTINOMIAL_COST_RATIO = 11
 
 
-def _resampled_counts(
-    rng: np.random.Generator, index: PairIndex, n_pairs: int, rounds: int
-) -> Iterator[np.ndarray]:
-    """Per-round counts of each (pair, score code) cell, shape (n_pairs, 3), of battles drawn with
-    replacement."""
-    cells = index.pair * 3 + index.score_code
-    n_battles = len(cells)
-    observed = np.bincount(cells, minlength=3 * n_pairs)
-    present = np.flatnonzero(observed)
-    use_multinomial = len(present) * _MULTINOMIAL_COST_RATIO < n_battles
-    probabilities = observed[present] / n_battles
-    for _ in range(rounds):
-        counts = np.zeros(3 * n_pairs, dtype=np.int64)
-        if use_multinomial:
-            counts[present] = rng.multinomial(n_battles, probabilities)
+class _Resampler:
+    """Draws one bootstrap replicate's per-pair totals: battles drawn with replacement."""
+
+    def __init__(self, index: PairIndex, n_pairs: int) -> None:
+        self.cells = (index.pair * 3 + index.score_code).astype(np.int32)
+        self.n_pairs = n_pairs
+        self.n_battles = len(self.cells)
+        observed = np.bincount(self.cells, minlength=3 * n_pairs)
+        self.present = np.flatnonzero(observed)
+        self.probabilities = observed[self.present] / self.n_battles
+        self.use_multinomial = len(self.present) * _MULTINOMIAL_COST_RATIO < self.n_battles
+
+    def draw(self, rng: np.random.Generator, count: np.ndarray, score_sum: np.ndarray) -> None:
+        """Write one replicate's battle counts and low-model score totals (per battle) into the rows given."""
+        if self.use_multinomial:
+            cells = np.zeros(3 * self.n_pairs, dtype=np.int64)
+            cells[self.present] = rng.multinomial(self.n_battles, self.probabilities)
         else:
-            counts = np.bincount(cells[rng.integers(0, n_battles, n_battles)], minlength=3 * n_pairs)
-        yield counts.reshape(n_pairs, 3)
+            drawn = self.cells.take(rng.integers(0, self.n_battles, self.n_battles))
+            cells = np.bincount(drawn, minlength=3 * self.n_pairs)
+        cells = cells.reshape(self.n_pairs, 3) / self.n_battles
+        count[:] = cells.sum(axis=1)
+        score_sum[:] = cells[:, 2] + 0.5 * cells[:, 1]
 
 
 def bootstrap_strengths(
@@ -60,37 +68,41 @@ def bootstrap_strengths(
     seed: int,
     alpha: float,
     tol: float,
+    workers: int | None = None,
     progress: bool = False,
 ) -> tuple[np.ndarray, int]:
     """Strengths refitted on ``rounds`` resamples of the battles: (array (rounds, models), unconverged).
 
-    The same ``seed`` gives the same replicates whatever the block size.
+    Replicate ``r`` draws from its own random stream (``SeedSequence(seed).spawn``), so the same
+    ``seed`` gives the same replicates whatever the block size and the number of ``workers``
+    (threads; default: the CPUs this process may use). Each replicate is solved to ``tol`` (in
+    strength units; 1e-7 is 4e-5 rating points on the Elo scale, far below the bootstrap's own
+    sampling noise).
     """
-    rng = np.random.default_rng(seed)
     n_pairs, n_models = len(pairs.low), pairs.n_models
-    n_battles = pairs.n_battles
-    block = max(1, min(rounds, _BLOCK_BYTES // (8 * n_models * n_models)))
+    workers = workers or len(os.sched_getaffinity(0))
+    streams = np.random.SeedSequence(seed).spawn(rounds)
+    block = max(1, min(-(-rounds // (2 * workers)), _BLOCK_BYTES // (8 * n_models * n_models)))
     incidence = pairs.incidence()
-    draws = _resampled_counts(rng, index, n_pairs, rounds)
+    resampler = _Resampler(index, n_pairs)
+
+    def fit_block(start: int) -> tuple[np.ndarray, int]:
+        size = min(block, rounds - start)
+        count, score_sum = np.empty((size, n_pairs)), np.empty((size, n_pairs))
+        for row in range(size):
+            resampler.draw(np.random.default_rng(streams[start + row]), count[row], score_sum[row])
+        fitted = chord_fit(pairs, theta, count, score_sum, alpha=alpha, tol=tol, incidence=incidence)
+        return fitted.theta, fitted.unconverged
+
     results, unconverged = [], 0
-    with tqdm(total=rounds, desc="bootstrap", unit="round", disable=not progress, leave=False) as bar:
-        for start in range(0, rounds, block):
-            size = min(block, rounds - start)
-            cells = np.stack([next(draws) for _ in range(size)])  # (size, pairs, 3)
-            count = cells.sum(axis=2) / n_battles
-            score_sum = (cells[:, :, 2] + 0.5 * cells[:, :, 1]) / n_battles
-            fitted = newton_fit(
-                pairs,
-                np.broadcast_to(theta, (size, n_models)),
-                count,
-                score_sum,
-                alpha=alpha,
-                tol=tol,
-                incidence=incidence,
-            )
-            results.append(fitted.theta)
-            unconverged += fitted.unconverged
-            bar.update(size)
+    with (
+        ThreadPoolExecutor(workers) as pool,
+        tqdm(total=rounds, desc="bootstrap", unit="round", disable=not progress, leave=False) as bar,
+    ):
+        for thetas, missed in pool.map(fit_block, range(0, rounds, block)):
+            results.append(thetas)
+            unconverged += missed
+            bar.update(len(thetas))
     return np.concatenate(results), unconverged
 
 
