@@ -19,17 +19,15 @@ design, so they are fitted many at a time, warm-started from the estimate.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
 from genjudge.scoring.battles import PreparedBattles, encode_battles
 from genjudge.scoring.bt_core import fit_strengths, pair_totals, rank_by_intervals
-from genjudge.scoring.bt_intervals import INTERVAL_METHODS, Z95, bootstrap_strengths, sandwich_errors
+from genjudge.scoring.bt_intervals import Z95, bootstrap_strengths, sandwich_errors
 from genjudge.scoring.credit import BT_SCORE_A
+from genjudge.scoring.vocabulary import IntervalMethod
 
-IntervalMethod = Literal["bootstrap", "sandwich"]
 # Replicates are solved to 1e-7 strength units (4e-5 rating points at scale 400): a thousand
 # times below the bootstrap's sampling noise, and a few chord steps from the estimate.
 _BOOTSTRAP_TOL = 1e-7
@@ -45,7 +43,7 @@ def fit_bradley_terry(
     scale: float = 400.0,
     base: float = 10.0,
     init_rating: float = 1000.0,
-    interval: IntervalMethod = "bootstrap",
+    interval: IntervalMethod | str = IntervalMethod.bootstrap,
     tol: float = 1e-10,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -78,8 +76,11 @@ def fit_bradley_terry(
         raise ValueError(f"bootstrap_rounds must be >= 0, got {bootstrap_rounds}")
     if scale <= 0 or base <= 1:
         raise ValueError(f"scale must be > 0 and base > 1, got scale={scale}, base={base}")
-    if interval not in INTERVAL_METHODS:
-        raise ValueError(f"unknown interval method {interval!r}; expected one of {list(INTERVAL_METHODS)}")
+    if interval not in set(IntervalMethod):
+        raise ValueError(
+            f"unknown interval method {interval!r}; expected one of {[m.value for m in IntervalMethod]}"
+        )
+    interval = IntervalMethod(interval)
     encoded = encode_battles(battles)
     models = encoded.models
     if anchor is not None and anchor not in set(models):
@@ -90,7 +91,7 @@ def fit_bradley_terry(
 
     ratings = init_rating + scale * theta
     unconverged = 0
-    rounds = bootstrap_rounds if interval == "bootstrap" else 0
+    rounds = bootstrap_rounds if interval is IntervalMethod.bootstrap else 0
     if rounds:
         boot_theta, unconverged = bootstrap_strengths(
             pairs,
@@ -109,7 +110,7 @@ def fit_bradley_terry(
         anchor_position = int(np.flatnonzero(models == anchor)[0])
         ratings = ratings + (anchor_rating - ratings[anchor_position])
         boot_ratings = boot_ratings + (anchor_rating - boot_ratings[:, [anchor_position]])
-    if interval == "sandwich":
+    if interval is IntervalMethod.sandwich:
         # Standard errors of the centred ratings; an anchor only shifts them.
         errors = scale * sandwich_errors(pairs, theta, alpha=alpha)
         lower, upper = ratings - Z95 * errors, ratings + Z95 * errors
@@ -148,7 +149,7 @@ def fit_bradley_terry(
         scale=scale,
         base=base,
         init_rating=init_rating,
-        interval_method=interval,
+        interval_method=interval.value,
         bootstrap_unconverged=unconverged,
         unbounded_models=unbounded,
     )

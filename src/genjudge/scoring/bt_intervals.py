@@ -24,7 +24,6 @@ from genjudge.scoring.bt_core import PairIndex, PairTotals, chord_fit, laplacian
 Z95 = 1.959963984540054
 """The two-sided 95% normal quantile."""
 
-INTERVAL_METHODS: tuple[str, ...] = ("bootstrap", "sandwich")
 # Replicates are fitted in blocks, a few per worker thread (numpy releases the GIL in the
 # heavy calls); a block's arrays are about (block, pairs), capped near 64 MiB of (block, models,
 # models) so that a fallback Newton solve on a whole block stays small.
