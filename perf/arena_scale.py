@@ -70,6 +70,91 @@ def _fastchat_frame(battles):
     return pd.DataFrame({"model_a": battles["model_a"], "model_b": battles["model_b"], "winner": winner})
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (FastChat's pool workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def check_point_estimates(n_models: int, n_battles: int, rounds: int, fastchat_dir: str) -> dict:
+    """Checks on the same battles, not timed.
+
+    1. Both point fits, and FastChat's own gradient at each: FastChat's ``compute_bt`` stops
+       where L-BFGS-B's default tolerances say; the gradient of its own loss
+       (``bt_loss_and_grad``, raw battle counts) at each estimate shows which one sits closer to
+       the optimum when the two differ.
+    2. genjudge's replicate solver on FastChat's own replicates: the multinomial draws
+       ``compute_bootstrap_bt`` makes (same seed, same cells, drawn in blocks, which gives the
+       same numbers), refitted by ``chord_fit``; their interval widths against FastChat's
+       isolate the solver from the sampling noise of two independent bootstraps.
+    """
+    import numpy as np
+
+    sys.path.insert(0, str(Path(fastchat_dir) / Path(RATING_SYSTEMS).parent))
+    import rating_systems
+
+    from genjudge.scoring.bradley_terry import fit_bradley_terry
+
+    battles, _ = synthetic_battles(n_battles, n_models)
+    frame = _fastchat_frame(battles)
+    theirs = rating_systems.compute_bt(frame)
+    ours = fit_bradley_terry(battles, bootstrap_rounds=0).set_index("model")["rating"]
+    matchups, outcomes, models, weights = rating_systems.preprocess_for_bt(frame)
+
+    def gradient(ratings) -> float:
+        theta = (ratings[models].to_numpy() - 1000.0) / 400.0
+        _, grad = rating_systems.bt_loss_and_grad(theta, matchups, outcomes, weights, np.log(10.0))
+        return float(np.abs(grad).max())
+
+    gap = (ours - ours.mean()) - (theirs[ours.index] - theirs.mean())
+    return {
+        "same_draw_widths": _widths_on_fastchat_draws(
+            matchups, outcomes, models, weights, rounds, len(frame)
+        ),
+        "max_gap": float(gap.abs().max()),
+        "gradient_fastchat": gradient(theirs),
+        "gradient_genjudge": gradient(ours),
+    }
+
+
+def _widths_on_fastchat_draws(matchups, outcomes, models, weights, rounds: int, n_battles: int) -> dict:
+    """Interval widths (rating points) of genjudge's solver on FastChat's bootstrap draws."""
+    import numpy as np
+    from scipy import sparse
+
+    from genjudge.scoring.bt_core import chord_fit, fit_strengths, pair_totals
+
+    a, b = matchups[:, 0].astype(np.int64), matchups[:, 1].astype(np.int64)
+    pairs, _ = pair_totals(
+        np.repeat(a, weights.astype(np.int64)),
+        np.repeat(b, weights.astype(np.int64)),
+        np.repeat(outcomes, weights.astype(np.int64)),
+        len(models),
+    )
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    cell_pair = np.searchsorted(pairs.low * len(models) + pairs.high, low * len(models) + high)
+    score_low = np.where(a < b, outcomes, 1.0 - outcomes)
+    to_pairs = sparse.csr_array(
+        (np.ones(len(a)), (np.arange(len(a)), cell_pair)), shape=(len(a), len(pairs.low))
+    )
+    to_scores = sparse.csr_array((score_low, (np.arange(len(a)), cell_pair)), shape=(len(a), len(pairs.low)))
+    theta = fit_strengths(pairs, alpha=np.log(10.0), tol=1e-10).theta[0]
+    rng = np.random.default_rng(seed=0)  # as compute_bootstrap_bt
+    thetas = []
+    for start in range(0, rounds, 50):
+        draws = (
+            rng.multinomial(n=n_battles, pvals=weights / weights.sum(), size=min(50, rounds - start))
+            / n_battles
+        )
+        fitted = chord_fit(
+            pairs, theta, (to_pairs.T @ draws.T).T, (to_scores.T @ draws.T).T, alpha=np.log(10.0), tol=1e-7
+        )
+        thetas.append(fitted.theta)
+    ratings = 400.0 * np.concatenate(thetas)
+    width = np.percentile(ratings, 97.5, axis=0) - np.percentile(ratings, 2.5, axis=0)
+    return {str(model): float(w) for model, w in zip(models, width, strict=True)}
+
+
 def run_arm(arm: str, n_models: int, n_battles: int, rounds: int, threads: int, fastchat_dir: str) -> dict:
     """One timed arm in this (fresh) process; returns seconds, peak memory and the ratings."""
     import numpy as np
@@ -82,7 +167,7 @@ def run_arm(arm: str, n_models: int, n_battles: int, rounds: int, threads: int, 
         from genjudge.scoring.bradley_terry import fit_bradley_terry
         from genjudge.scoring.winrate import win_rate_matrices, win_rates
 
-        start = time.perf_counter()
+        cpu_start, start = _cpu_seconds(), time.perf_counter()
         prepared = prepare_battles(battles)
         win_rates(prepared)
         win_rate_matrices(prepared)
@@ -97,7 +182,7 @@ def run_arm(arm: str, n_models: int, n_battles: int, rounds: int, threads: int, 
 
         frame = _fastchat_frame(battles)
         del battles
-        start = time.perf_counter()
+        cpu_start, start = _cpu_seconds(), time.perf_counter()
         ratings = rating_systems.compute_bt(frame)
         bootstrap = rating_systems.compute_bootstrap_bt(frame, num_round=rounds, num_cpu=threads)
         seconds = time.perf_counter() - start
@@ -105,6 +190,7 @@ def run_arm(arm: str, n_models: int, n_battles: int, rounds: int, threads: int, 
         extra = {}
     return {
         "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu_start,
         "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
         "peak_rss_workers_gib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20,
         "rss_after_data_gib": rss_data,
@@ -180,11 +266,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1000, help="bootstrap rounds, both arms")
     parser.add_argument("--runs", type=int, default=3, help="runs per arm, interleaved")
     parser.add_argument("--threads", type=int, default=2, help="BLAS threads and FastChat pool size")
-    parser.add_argument("--child", choices=["genjudge", "fastchat"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["genjudge", "fastchat", "check"], help=argparse.SUPPRESS)
     parser.add_argument("--child-models", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     parser.add_argument("--fastchat-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "check":
+        result = check_point_estimates(args.child_models, args.battles, args.rounds, args.fastchat_dir)
+        Path(args.child_out).write_text(json.dumps(result))
+        return 0
     if args.child:
         result = run_arm(
             args.child, args.child_models, args.battles, args.rounds, args.threads, args.fastchat_dir
@@ -202,12 +292,16 @@ def main() -> int:
         print(
             "thread settings for both arms: "
             + ", ".join(f"{name}={env[name]}" for name in THREAD_VARIABLES)
-            + f", FastChat pool of {args.threads}; OPENBLAS_CORETYPE={env.get('OPENBLAS_CORETYPE', '(unset)')}, "
-            f"OPENBLAS_L2_SIZE={env.get('OPENBLAS_L2_SIZE', '(unset)')}; {os.cpu_count()} CPUs visible"
+            + f", FastChat pool of {args.threads}; "
+            + ", ".join(
+                f"{name}={env.get(name, '(unset)')}" for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+            )
+            + f"; {os.cpu_count()} CPUs visible"
         )
         print(
-            f"{args.battles:,} battles, {args.rounds} bootstrap rounds, {args.runs} interleaved runs per arm\n"
+            f"{args.battles:,} battles, {args.rounds} bootstrap rounds, {args.runs} interleaved runs per arm"
         )
+        print(f"load average before: {os.getloadavg()[0]:.1f} (a shared machine: see the CPU-time column)\n")
         rows = []
         for n_models in args.models:
             results: dict[str, list[dict]] = {"genjudge": [], "fastchat": []}
@@ -221,27 +315,44 @@ def main() -> int:
             ours, theirs = results["genjudge"], results["fastchat"]
             print(f"  BLAS seen by the arms: {sorted(set(ours[0]['blas']) | set(theirs[0]['blas']))}")
             ratios = [t["seconds"] / o["seconds"] for o, t in zip(ours, theirs, strict=True)]
-            gap, width_ratio, width_median, width_max = compare(ours[0], theirs[0])
+            _, width_ratio, width_median, width_max = compare(ours[0], theirs[0])
+            check = spawn("check", args, Path(tmp), n_models, env)
+            _, same_ratio, same_median, same_max = compare(
+                {"ratings": theirs[0]["ratings"], "width": check["same_draw_widths"]}, theirs[0]
+            )
+            print(
+                f"  genjudge's solver on FastChat's own bootstrap draws: width ratio mean {same_ratio:.5f}, "
+                f"|ratio−1| median {same_median:.3%}, max {same_max:.3%}"
+            )
+            print(
+                f"  point ratings, centred: max |genjudge − FastChat| {check['max_gap']:.2e} rating points; "
+                f"FastChat's own max |gradient| at its estimate {check['gradient_fastchat']:.2e}, "
+                f"at genjudge's {check['gradient_genjudge']:.2e}"
+            )
             rows.append(
                 (
                     n_models,
                     summarise([o["seconds"] for o in ours]),
                     summarise([t["seconds"] for t in theirs]),
                     summarise(ratios),
-                    f"{max(o['peak_rss_gib'] for o in ours):.2f} ({ours[0]['rss_after_data_gib']:.2f} after data)",
+                    f"{statistics.median(o['cpu_seconds'] for o in ours):.1f} / "
+                    f"{statistics.median(t['cpu_seconds'] for t in theirs):.1f}",
+                    f"{max(o['peak_rss_gib'] for o in ours):.2f} "
+                    f"({ours[0]['rss_after_data_gib']:.2f} after data)",
                     f"{max(t['peak_rss_gib'] for t in theirs):.2f} + workers "
                     f"{max(t['peak_rss_workers_gib'] for t in theirs):.2f}",
-                    f"{gap:.2e}",
+                    f"{check['max_gap']:.2e}",
                     f"{width_ratio:.4f}; |ratio−1| median {width_median:.2%}, max {width_max:.2%}",
                     max(o["unconverged"] for o in ours),
                 )
             )
         print(
             "\n| models | genjudge s, median (range) | FastChat s, median (range) | speed-up, median (range) "
-            "| genjudge peak RSS GiB | FastChat peak RSS GiB | max |centred rating diff| "
+            "| CPU s, median, genjudge / FastChat | genjudge peak RSS GiB | FastChat peak RSS GiB "
+            "| max |centred rating diff| "
             "| width ratio genjudge/FastChat, mean | unconverged |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for row in rows:
             print("| " + " | ".join(str(cell) for cell in row) + " |")
     return 0
