@@ -34,6 +34,8 @@ from scipy.special import expit, log_expit
 
 _RIDGE = 1e-9
 _GRADIENT_FLOOR = 1e-13
+UNBOUNDED_RIDGE = 1e-6
+"""Per-battle ridge of :func:`fit_strengths` when some strength has no finite maximum."""
 _MAX_ITERATIONS = 100
 _BACKTRACKS = 30
 
@@ -142,11 +144,13 @@ def negative_log_likelihood(diff: np.ndarray, count: np.ndarray, score_sum: np.n
 
 @dataclass(frozen=True)
 class NewtonResult:
-    """``theta`` (rows, models), centred per row; iterations run; rows that hit the iteration cap."""
+    """``theta`` (rows, models), centred per row; iterations run; rows that hit the iteration cap;
+    rows that stopped on a flat likelihood instead of a small step (no finite optimum)."""
 
     theta: np.ndarray
     iterations: int
     unconverged: int
+    unbounded: int = 0
 
 
 def newton_fit(
@@ -158,13 +162,16 @@ def newton_fit(
     alpha: float,
     tol: float,
     incidence: sparse.csr_array | None = None,
+    ridge: float = 0.0,
 ) -> NewtonResult:
     """Maximum-likelihood strengths for each row of ``count``/``score_sum`` (shape (rows, pairs)).
 
     ``count`` and ``score_sum`` are per-pair totals in per-battle units (divided by the total
     number of battles); ``theta0`` (rows, models) is the start. A row stops once its largest
     Newton step is below ``tol``, or its gradient is at rounding level (a model that never lost
-    has no finite optimum: its strength then only marks a direction).
+    has no finite optimum: its strength then only marks a direction, and where it stops
+    depends on the start). ``ridge`` adds ``ridge/2 · |theta|²`` to the loss, which gives every
+    row a unique optimum.
     """
     incidence = pairs.incidence() if incidence is None else incidence
     n = pairs.n_models
@@ -175,16 +182,21 @@ def newton_fit(
     # term fixes that direction (steps keep the mean at zero). The small ridge keeps the solve
     # defined when a resample leaves the comparison graph disconnected (those shifts have zero
     # gradient, so they get a zero step); it only damps steps, never moves the optimum.
-    gauge = np.ones((n, n)) / n + _RIDGE * np.eye(n)
-    loss = negative_log_likelihood(alpha * (theta[:, low] - theta[:, high]), count, score_sum)
+    gauge = np.ones((n, n)) / n + (_RIDGE + ridge) * np.eye(n)
+
+    def objective(diff: np.ndarray, th: np.ndarray, w: np.ndarray, s: np.ndarray) -> np.ndarray:
+        return negative_log_likelihood(diff, w, s) + 0.5 * ridge * (th**2).sum(axis=1)
+
+    loss = objective(alpha * (theta[:, low] - theta[:, high]), theta, count, score_sum)
     active = np.ones(len(theta), dtype=bool)
+    flat_rows = np.zeros(len(theta), dtype=bool)
     iterations = 0
     while active.any() and iterations < _MAX_ITERATIONS:
         iterations += 1
         rows = np.flatnonzero(active)
         th, w, s = theta[rows], count[rows], score_sum[rows]
         p = expit(alpha * (th[:, low] - th[:, high]))
-        grad = (incidence.T @ (alpha * (w * p - s)).T).T
+        grad = (incidence.T @ (alpha * (w * p - s)).T).T + ridge * th
         hessian = laplacian(n, low, high, alpha**2 * w * p * (1.0 - p)) + gauge
         step = np.linalg.solve(hessian, -grad[..., None])[..., 0]
         small = np.abs(step).max(axis=1) < tol
@@ -193,7 +205,7 @@ def newton_fit(
         size = np.ones(len(rows))
         for _ in range(_BACKTRACKS):
             candidate = th + size[:, None] * step
-            new_loss = negative_log_likelihood(alpha * (candidate[:, low] - candidate[:, high]), w, s)
+            new_loss = objective(alpha * (candidate[:, low] - candidate[:, high]), candidate, w, s)
             worse = new_loss > loss[rows] + 1e-15 * np.abs(loss[rows])
             if not worse.any():
                 break
@@ -201,9 +213,12 @@ def newton_fit(
         keep = ~worse
         theta[rows[keep]] = candidate[keep]
         loss[rows[keep]] = new_loss[keep]
+        flat_rows[rows[flat & ~small]] = True
         active[rows[small | flat | worse]] = False
     theta -= theta.mean(axis=1, keepdims=True)
-    return NewtonResult(theta=theta, iterations=iterations, unconverged=int(active.sum()))
+    return NewtonResult(
+        theta=theta, iterations=iterations, unconverged=int(active.sum()), unbounded=int(flat_rows.sum())
+    )
 
 
 def chord_fit(
@@ -286,17 +301,22 @@ def chord_fit(
 def fit_strengths(
     pairs: PairTotals, *, alpha: float, tol: float, theta0: np.ndarray | None = None
 ) -> NewtonResult:
-    """The maximum-likelihood strengths of one set of pair totals (a single-row :func:`newton_fit`)."""
+    """The maximum-likelihood strengths of one set of pair totals (a single-row :func:`newton_fit`).
+
+    Where the likelihood has no finite maximum (a model, or a group, that never lost or never
+    won), the plain fit would stop wherever the likelihood gets flat, which depends on the start
+    (a warm-started board would differ from a cold one). Then the fit is redone with a small
+    ridge (:data:`UNBOUNDED_RIDGE`), whose optimum is unique: the open models sit far out in
+    their direction, and the others move by far less than their intervals.
+    """
     scale = max(pairs.n_battles, 1.0)
     start = np.zeros(pairs.n_models) if theta0 is None else theta0
-    return newton_fit(
-        pairs,
-        start[None, :],
-        pairs.count[None, :] / scale,
-        pairs.score_sum[None, :] / scale,
-        alpha=alpha,
-        tol=tol,
-    )
+    arguments = (pairs, start[None, :], pairs.count[None, :] / scale, pairs.score_sum[None, :] / scale)
+    fitted = newton_fit(*arguments, alpha=alpha, tol=tol)
+    never_lost, never_won = pairs.open_sides()
+    if fitted.unbounded or never_lost.any() or never_won.any():
+        fitted = newton_fit(*arguments, alpha=alpha, tol=tol, ridge=UNBOUNDED_RIDGE)
+    return fitted
 
 
 def rank_by_intervals(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
