@@ -199,6 +199,19 @@ def interleaved_times(functions: list, repeat: int) -> list[list[float]]:
     return times
 
 
+def thread_settings() -> str:
+    """The BLAS/OpenMP thread settings both arms share (one process), and the kernel in use."""
+    from threadpoolctl import threadpool_info
+
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE")
+    variables = ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in names)
+    pools = "; ".join(
+        f"{info['internal_api']} {info.get('architecture')} threads={info['num_threads']}"
+        for info in threadpool_info()
+    )
+    return f"both arms in one process: {variables}; {pools}"
+
+
 def spread(values: list[float], unit: float = 1e3, digits: int = 2) -> str:
     """``median (range low–high)`` of ``values`` scaled by ``unit``."""
     scaled = [value * unit for value in values]
@@ -315,6 +328,7 @@ def main() -> int:
         compute_ratio = [o / g for o, g in zip(official_s, ours_s, strict=True)]
         parsing_ratio = [o / g for o, g in zip(official_e2e, ours_e2e, strict=True)]
         print(f"\nSpeed (same process, same files; {args.repeat} interleaved rounds, median (range)):")
+        print(f"  {thread_settings()}; load average {os.getloadavg()[0]:.1f}")
         print("| work | official functions, ms | genjudge, ms | ratio |")
         print("|---|---|---|---|")
         print(
