@@ -13,8 +13,9 @@ temporary folder at run time; nothing from it is stored in this project. Then:
 2. **Speed.** In one process, on the same parsed files: the official functions (all four
    win-rate variants with their head-to-head CSVs, and all six agreement functions) against
    genjudge's ``win_rates`` + ``win_rate_matrices`` + ``judge_agreement`` (seen/unseen split
-   included), each validated from plain DataFrames. Best of ``--repeat`` rounds, the four
-   timed functions taking turns within each round.
+   included), each validated from plain DataFrames. ``--repeat`` rounds, the four timed
+   functions taking turns within each round; the median and range of each, and of the ratio
+   within each round, compute only and with the JSON parsing side by side.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import contextlib
 import gc
 import importlib.util
 import io
-import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,30 +177,49 @@ def load_module(path: Path, name: str):
     return module
 
 
-def best_times(functions: list, repeat: int) -> list[float]:
-    """Best time of each function over ``repeat`` rounds, run in turn within each round.
+def interleaved_times(functions: list, repeat: int) -> list[list[float]]:
+    """Seconds of each function in each of ``repeat`` rounds, the functions taking turns (ABAB…).
 
     Interleaving keeps the comparison fair on a shared machine: a burst of load from other
-    processes hits both sides instead of one. The garbage collector is paused inside each timed
-    call (as ``timeit`` does) so one side does not pay for the other's garbage.
+    processes hits both sides instead of one. As ``timeit`` does, the garbage collector runs
+    before each timed call and is paused inside it, so one side does not pay for the other's
+    garbage.
     """
-    best = [math.inf] * len(functions)
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
         for position, function in enumerate(functions):
-            # As timeit does: collect first, no collector pauses inside a timed call.
             gc.collect()
             gc.disable()
             try:
                 start = time.perf_counter()
                 function()
-                best[position] = min(best[position], time.perf_counter() - start)
+                times[position].append(time.perf_counter() - start)
             finally:
                 gc.enable()
-    return best
+    return times
 
 
-def time_both(workdir: Path, frames: dict, repeat: int) -> tuple[float, float, float, float]:
-    """(official seconds, genjudge seconds, official end-to-end, genjudge end-to-end), best of ``repeat``."""
+def thread_settings() -> str:
+    """The BLAS/OpenMP thread settings both arms share (one process), and the kernel in use."""
+    from threadpoolctl import threadpool_info
+
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE")
+    variables = ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in names)
+    pools = "; ".join(
+        f"{info['internal_api']} {info.get('architecture')} threads={info['num_threads']}"
+        for info in threadpool_info()
+    )
+    return f"both arms in one process: {variables}; {pools}"
+
+
+def spread(values: list[float], unit: float = 1e3, digits: int = 2) -> str:
+    """``median (range low–high)`` of ``values`` scaled by ``unit``."""
+    scaled = [value * unit for value in values]
+    return f"{statistics.median(scaled):.{digits}f} (range {min(scaled):.{digits}f}–{max(scaled):.{digits}f})"
+
+
+def time_both(workdir: Path, frames: dict, repeat: int) -> list[list[float]]:
+    """Per-round seconds: official compute, genjudge compute, official with parsing, genjudge with parsing."""
     agreement = load_module(workdir / "calculate_agreement.py", "official_agreement")
     winrate = load_module(workdir / "calculate_model_winrate.py", "official_winrate")
     human_path, judge_path = workdir / FILES["human"], workdir / FILES["intjudge"]
@@ -241,8 +261,8 @@ def time_both(workdir: Path, frames: dict, repeat: int) -> tuple[float, float, f
     cwd = os.getcwd()
     os.chdir(workdir)  # the official functions write their CSVs under ./Interleaved_Arena
     try:
-        return tuple(
-            best_times([official_compute, ours_compute, official_end_to_end, ours_end_to_end], repeat)
+        return interleaved_times(
+            [official_compute, ours_compute, official_end_to_end, ours_end_to_end], repeat
         )
     finally:
         os.chdir(cwd)
@@ -253,7 +273,9 @@ def main() -> int:
     parser.add_argument(
         "--mirror", type=Path, default=MIRROR, help="git clone (bare or not) of LanceZPF/OpenING"
     )
-    parser.add_argument("--repeat", type=int, default=20, help="timing repetitions (best is kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="interleaved timing rounds (median is reported)"
+    )
     args = parser.parse_args()
     if not args.mirror.exists():
         print(
@@ -303,19 +325,22 @@ def main() -> int:
         print(f"\n{len(rows) - mismatches}/{len(rows)} numbers match the official scripts' printout.")
 
         official_s, ours_s, official_e2e, ours_e2e = time_both(workdir, frames, args.repeat)
-        print("\nSpeed (same process, same files; best of runs):")
+        compute_ratio = [o / g for o, g in zip(official_s, ours_s, strict=True)]
+        parsing_ratio = [o / g for o, g in zip(official_e2e, ours_e2e, strict=True)]
+        print(f"\nSpeed (same process, same files; {args.repeat} interleaved rounds, median (range)):")
+        print(f"  {thread_settings()}; load average {os.getloadavg()[0]:.1f}")
+        print("| work | official functions, ms | genjudge, ms | ratio |")
+        print("|---|---|---|---|")
         print(
-            "  compute only (4 win-rate variants + head-to-head matrices + agreement incl. seen/unseen): "
-            f"official {official_s * 1e3:.1f} ms, genjudge {ours_s * 1e3:.2f} ms "
-            f"-> {official_s / ours_s:.0f}x"
+            "| 4 win-rate variants + head-to-head matrices + agreement (overall and seen/unseen), "
+            f"compute only | {spread(official_s, digits=1)} | {spread(ours_s)} | "
+            f"{spread(compute_ratio, unit=1, digits=1)}x |"
         )
         print(
-            f"  with reading the JSON files: official {official_e2e * 1e3:.1f} ms, "
-            f"genjudge {ours_e2e * 1e3:.2f} ms -> {official_e2e / ours_e2e:.1f}x"
+            f"| the same including reading the JSON files | {spread(official_e2e, digits=1)} | "
+            f"{spread(ours_e2e)} | {spread(parsing_ratio, unit=1, digits=1)}x |"
         )
-        print(
-            f"  (the two official scripts as subprocesses, interpreter start included: {scripts_wall:.2f} s)"
-        )
+        print(f"(the two official scripts as subprocesses, interpreter start included: {scripts_wall:.2f} s)")
     return 1 if mismatches else 0
 
 

@@ -9,9 +9,10 @@ from genjudge.scoring.winrate import win_rates
 _DESCRIPTION = """\
 Pairwise battles between generation models in, rankings out. For every model: the four win-rate
 variants of the OpenING benchmark (FDT, where a tie leaning to one side counts as that side's
-win; with tie, ties worth 0; with tie, ties worth 0.5; without tie, ties dropped) and a
-Bradley–Terry rating on the Elo scale (ties count half) with a seeded bootstrap 95% interval and
-a rank (1 + the number of models whose interval lies entirely above).
+win; with tie, ties worth 0; with tie (tie = 0.5); without tie, ties dropped) and a
+Bradley–Terry rating on the Elo scale (ties count half) with a 95% interval (bootstrap, seeded;
+or sandwich) and a rank (1 + the number of models whose 95% interval lies entirely above, so
+overlapping models share a rank).
 """
 
 _KWARGS_DESCRIPTION = """
@@ -23,6 +24,8 @@ Args:
     uid (`list` of `str`, optional): the instance of each battle, only used in error messages.
     bootstrap_rounds (`int`, defaults to 1000): bootstrap rounds for the rating intervals
         (0: no intervals, lower = upper = rating).
+    interval (`str`, defaults to "bootstrap"): "bootstrap" or "sandwich" (robust standard errors;
+        bootstrap_rounds is then not used).
     seed (`int`, defaults to 0): seed of the bootstrap.
     anchor (`str`, optional): model whose rating is pinned to `anchor_rating`.
     anchor_rating (`float`, defaults to 1000.0): rating of the anchor model.
@@ -30,7 +33,8 @@ Args:
 Returns:
     win_rates (`dict`): model -> {"fdt", "with_tie_0", "with_tie_05", "without_tie" (fractions,
         None where a model has no counted battle), "battles"}.
-    ratings (`dict`): model -> {"rating", "lower", "upper", "rank"}, best model first.
+    ratings (`dict`): model -> {"rating", "lower", "upper" (the 95% interval), "rank"}, best model
+        first.
 
 Examples:
     >>> winrate = evaluate.load("opening_winrate")  # doctest: +SKIP
@@ -69,10 +73,16 @@ class OpeningWinrate(evaluate.Metric):
         seed=0,
         anchor=None,
         anchor_rating=1000.0,
+        interval="bootstrap",
     ):
         battles = battles_frame(model_a, model_b, winner, uid)
         rates = win_rates(battles)
         ratings = fit_bradley_terry(
-            battles, bootstrap_rounds=bootstrap_rounds, seed=seed, anchor=anchor, anchor_rating=anchor_rating
+            battles,
+            bootstrap_rounds=bootstrap_rounds,
+            seed=seed,
+            anchor=anchor,
+            anchor_rating=anchor_rating,
+            interval=interval,
         )
         return {"win_rates": win_rates_payload(rates), "ratings": ratings_payload(ratings)}

@@ -11,12 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-_VARIANT_TITLES = {
-    "fdt": "FDT (ties forced to their lean)",
-    "with_tie_0": "with tie (tie = 0)",
-    "with_tie_05": "with tie (tie = 0.5)",
-    "without_tie": "without tie",
-}
+from genjudge.scoring.vocabulary import RATING_LONG, WIN_RATE_NAMES, IntervalMethod, interval_name
 
 
 def win_rate_heatmap(matrix: pd.DataFrame, *, variant: str = "fdt", title: str | None = None) -> Figure:
@@ -42,7 +37,7 @@ def win_rate_heatmap(matrix: pd.DataFrame, *, variant: str = "fdt", title: str |
                 if np.isfinite(values[row, column]):
                     ax.text(column, row, f"{values[row, column]:.0%}", ha="center", va="center", fontsize=7)
     figure.colorbar(image, ax=ax, label="win rate", format=lambda value, _: f"{value:.0%}")
-    ax.set_title(title or f"Head-to-head win rate, {_VARIANT_TITLES.get(variant, variant)}")
+    ax.set_title(title or f"Head-to-head win rate, {WIN_RATE_NAMES.get(variant, variant)}")
     return figure
 
 
@@ -50,7 +45,8 @@ def rating_chart(ratings: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Horizontal chart of Bradley–Terry ratings with their 95% intervals, best model on top.
 
     ``ratings`` is the frame :func:`~genjudge.scoring.bradley_terry.fit_bradley_terry` returns
-    (columns ``model``, ``rating``, ``lower``, ``upper``, ``rank``).
+    (columns ``model``, ``rating``, ``lower``, ``upper``, ``rank``); the axis names the interval
+    method its ``attrs`` record (bootstrap unless it says sandwich).
     """
     missing = [c for c in ("model", "rating", "lower", "upper", "rank") if c not in ratings.columns]
     if missing:
@@ -77,7 +73,8 @@ def rating_chart(ratings: pd.DataFrame, *, title: str | None = None) -> Figure:
     ax.set_yticks(
         positions, [f"{rank}. {model}" for model, rank in zip(table["model"], table["rank"], strict=True)]
     )
-    ax.set_xlabel("Bradley–Terry rating (Elo scale), 95% bootstrap interval")
+    method = ratings.attrs.get("interval_method", IntervalMethod.bootstrap.value)
+    ax.set_xlabel(f"{RATING_LONG}, {interval_name(method)}")
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(title or "Model ratings")
     return figure

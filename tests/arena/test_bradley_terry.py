@@ -146,3 +146,33 @@ def test_models_that_never_lose_are_flagged_and_the_bootstrap_still_runs():
     # y's rating only marks a direction: its interval is open below and still holds the estimate.
     assert table.loc["y", "lower"] == -np.inf and table.loc["y", "upper"] >= table.loc["y", "rating"]
     assert np.isfinite(table.loc[["x", "z"], ["lower", "upper"]].to_numpy()).all()
+
+
+def test_sandwich_intervals_are_as_wide_as_the_bootstrap(population, fitted):
+    sandwich = fit_bradley_terry(population, interval="sandwich").set_index("model")
+    bootstrap = fitted.set_index("model")
+    np.testing.assert_allclose(sandwich["rating"], bootstrap["rating"])
+    widths = (sandwich["upper"] - sandwich["lower"]) / (bootstrap["upper"] - bootstrap["lower"])
+    assert widths.between(0.8, 1.25).all()
+    assert sandwich.attrs["interval_method"] == "sandwich" and fitted.attrs["interval_method"] == "bootstrap"
+    with pytest.raises(ValueError, match="unknown interval method 'jackknife'"):
+        fit_bradley_terry(population, interval="jackknife")
+
+
+def test_bootstrap_replicates_do_not_depend_on_the_worker_count(population):
+    from genjudge.scoring import bt_core, bt_intervals
+    from genjudge.scoring.battles import encode_battles
+    from genjudge.scoring.credit import BT_SCORE_A
+
+    encoded = encode_battles(population)
+    pairs, index = bt_core.pair_totals(encoded.a, encoded.b, BT_SCORE_A[encoded.outcome], encoded.n_models)
+    theta = bt_core.fit_strengths(pairs, alpha=np.log(10), tol=1e-10).theta[0]
+    one, _ = bt_intervals.bootstrap_strengths(
+        pairs, index, theta, rounds=30, seed=4, alpha=np.log(10), tol=1e-9, workers=1
+    )
+    two, _ = bt_intervals.bootstrap_strengths(
+        pairs, index, theta, rounds=30, seed=4, alpha=np.log(10), tol=1e-9, workers=2
+    )
+    np.testing.assert_allclose(one, two, atol=1e-9)
+    # Each replicate sits at its own optimum, not at the estimate it started from.
+    assert np.abs(one - theta).max() > 1e-3

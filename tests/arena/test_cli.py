@@ -44,7 +44,7 @@ def test_report_writes_tables_files_and_plots(arena_dir, tmp_path):
     assert rates.loc["X", "fdt"] == 0.6
     report = json.loads((out / "report.json").read_text())
     assert report["agreement"]["counts"]["matched"] == 5
-    assert report["settings"] == {"bootstrap": 50, "seed": 1}
+    assert report["settings"] == {"bootstrap": 50, "seed": 1, "interval": "bootstrap", "sort": "fdt"}
     assert {row["model"] for row in report["ratings"]} == {"X", "Y", "Z"}
     for name in ("win_rate_heatmap.png", "ratings.png"):
         with Image.open(plots / name) as image:
@@ -108,3 +108,19 @@ def test_help_works_for_every_arena_command():
         result = runner.invoke(app, args)
         assert result.exit_code == 0
         assert "Usage" in result.output
+
+
+def test_report_says_its_sort_and_why_ranks_repeat(arena_dir):
+    verdicts = str(arena_dir / "judge_modelAB_results.json")
+    by_fdt = runner.invoke(app, ["arena", "report", verdicts, "--bootstrap", "20"], env={"COLUMNS": "200"})
+    assert by_fdt.exit_code == 0, by_fdt.output
+    assert "sorted by FDT win rate (the official OpenING order)" in by_fdt.output
+    assert "95% interval (bootstrap)" in by_fdt.output
+    assert "share a rank" in by_fdt.output
+    by_bt = runner.invoke(
+        app, ["arena", "report", verdicts, "--sort", "bt", "--interval", "sandwich"], env={"COLUMNS": "200"}
+    )
+    assert by_bt.exit_code == 0, by_bt.output
+    assert "sorted by BT rating" in by_bt.output and "95% interval (sandwich)" in by_bt.output
+    bad = runner.invoke(app, ["arena", "report", verdicts, "--sort", "elo"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

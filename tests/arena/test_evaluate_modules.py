@@ -89,3 +89,26 @@ def test_agreement_module_counts_rows_without_a_verdict(agreement, judge_battles
     assert results["agreement"]["all"]["fdt"] == pytest.approx(0.6)
     assert results["counts"]["judge_only"] == 1 and results["counts"]["human_only"] == 1
     assert results["agreement"]["unseen"]["without_tie"] is None
+
+
+def load_app(name: str):
+    spec = importlib.util.spec_from_file_location(f"{name}_app", METRICS / name / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_space_apps_score_their_examples():
+    import gradio as gr
+
+    winrate_app = load_app("opening_winrate")
+    table, note = winrate_app.score(winrate_app.EXAMPLE, 20, "sandwich")
+    assert table["model"].tolist()[0] == "x" and "95% interval (sandwich)" in table.columns
+    assert "share a rank" in note
+    with pytest.raises(gr.Error, match="missing: \\['winner'\\]"):
+        winrate_app.score("model_a,model_b\nx,y\n", 0, "bootstrap")
+
+    agreement_app = load_app("judge_agreement")
+    table, note = agreement_app.compare(agreement_app.EXAMPLE, "z")
+    assert table.set_index("group").loc["all", "FDT"] == "66.67%"
+    assert "human_only: 1" in note

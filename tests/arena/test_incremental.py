@@ -117,3 +117,30 @@ def test_the_same_numbers_as_the_arena_scoring():
     width_mine = (mine["rating_upper"] - mine["rating_lower"]).mean()
     width_boot = (arena["upper"] - arena["lower"]).mean()
     assert abs(width_mine - width_boot) / width_boot < 0.1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_board_grown_one_model_at_a_time_keeps_the_from_scratch_ratings(seed):
+    """Each submission adds a model and its battles; the warm-started refit stays on the cold fit."""
+    rng = np.random.default_rng(seed)
+    strength = rng.normal(0.0, 1.0, 14)
+    names = [f"s{seed}-m{i:02d}" for i in range(len(strength))]
+    state, previous = BoardState(), None
+    for newcomer in range(1, len(names)):
+        opponents = rng.integers(0, newcomer, 60)
+        new_side_first = rng.random(60) < 0.5
+        a = np.where(new_side_first, newcomer, opponents)
+        b = np.where(new_side_first, opponents, newcomer)
+        p = 1 / (1 + np.exp(-(strength[a] - strength[b])))
+        u = rng.random(60)
+        winner = np.where(
+            u < 0.75 * p, "A", np.where(u < p, "Tie(A)", np.where(u < p + 0.25 * (1 - p), "Tie(B)", "B"))
+        )
+        state.add([names[i] for i in a], [names[i] for i in b], winner.tolist())
+        warm, _ = state.fit(warm_start=previous)
+        cold, _ = state.fit()
+        np.testing.assert_allclose(warm["rating"], cold["rating"], atol=0.01)
+        np.testing.assert_allclose(warm["rating_lower"], cold["rating_lower"], atol=0.01)
+        np.testing.assert_allclose(warm["rating_upper"], cold["rating_upper"], atol=0.01)
+        assert (warm["rank"] == cold["rank"]).all()
+        previous = dict(zip(warm["model"], warm["rating"], strict=True))

@@ -55,3 +55,8 @@ def test_rating_chart_draws_open_intervals_and_intervals_that_miss_the_estimate(
     left, right = chart.axes[0].get_xlim()
     assert left < -1240 and right > 2400, "finite values stay in view"
     assert png_size(chart)[1] > 100
+
+
+def test_rating_chart_names_the_interval_method(human_battles):
+    chart = rating_chart(fit_bradley_terry(human_battles, interval="sandwich"))
+    assert chart.axes[0].get_xlabel().endswith("95% interval (sandwich)")

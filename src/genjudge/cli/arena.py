@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,21 @@ from genjudge.cli.console import make_console
 from genjudge.scoring.agreement import Agreement, judge_agreement
 from genjudge.scoring.battles import prepare_battles
 from genjudge.scoring.bradley_terry import fit_bradley_terry
+from genjudge.scoring.vocabulary import (
+    AGREEMENT_NAMES,
+    BATTLES,
+    DEFAULT_SORT,
+    RANK,
+    RANK_RULE,
+    RATING,
+    SORT_NAMES,
+    TIES,
+    WIN_RATE_MEANINGS,
+    WIN_RATE_NAMES,
+    IntervalMethod,
+    SortOrder,
+    interval_name,
+)
 from genjudge.scoring.winrate import VARIANTS, win_rate_matrices, win_rates
 
 app = typer.Typer(
@@ -28,6 +44,13 @@ app = typer.Typer(
 )
 console = make_console()
 errors = make_console(stderr=True, soft_wrap=True)
+
+
+class OnDuplicate(str, Enum):
+    """What to do with a pair that was judged twice."""
+
+    error = "error"
+    last = "last"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -39,37 +62,48 @@ def _percent(value: float) -> str:
     return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2%}"
 
 
-def _ratings_table(rates: pd.DataFrame, ratings: pd.DataFrame, bootstrap: int) -> Table:
+def _ratings_table(rates: pd.DataFrame, ratings: pd.DataFrame, bootstrap: int, sort: SortOrder) -> Table:
+    """One row per model, sorted by ``sort``; the caption says the order and how ranks are counted."""
+    method = ratings.attrs.get("interval_method", IntervalMethod.bootstrap.value)
+    has_interval = method == IntervalMethod.sandwich.value or bootstrap > 0
     table = Table(title="Models (win rates as OpenING defines them; BT = Bradley–Terry, Elo scale)")
-    for header in (
-        "rank",
+    headers = (
+        RANK,
         "model",
-        "BT rating",
-        "95% interval",
-        "FDT",
-        "tie=0",
-        "tie=0.5",
-        "no tie",
-        "battles",
-    ):
+        RATING,
+        interval_name(method),
+        *(WIN_RATE_NAMES[v] for v in VARIANTS),
+        TIES,
+        BATTLES,
+    )
+    for header in headers:
         table.add_column(header, justify="left" if header == "model" else "right", no_wrap=True)
-    for row in ratings.itertuples(index=False):
-        rate = rates.loc[row.model]
-        interval = f"{row.lower:.0f}–{row.upper:.0f}" if bootstrap else "—"
+    by_model = ratings.set_index("model")
+    order = rates.index if sort is SortOrder.fdt else by_model.index
+    for model in order:
+        rate, row = rates.loc[model], by_model.loc[model]
+        ties = rate["ties_lean_self"] + rate["ties_lean_other"] + rate["ties_plain"]
         table.add_row(
-            str(row.rank),
-            str(row.model),
-            f"{row.rating:.0f}",
-            interval,
+            str(int(row["rank"])),
+            str(model),
+            f"{row['rating']:.0f}",
+            f"{row['lower']:.0f}–{row['upper']:.0f}" if has_interval else "—",
             *(_percent(rate[variant]) for variant in VARIANTS),
+            _percent(ties / rate["battles"]),
             str(int(rate["battles"])),
         )
+    meanings = "; ".join(f"{WIN_RATE_NAMES[v]}: {WIN_RATE_MEANINGS[v]}" for v in VARIANTS)
+    table.caption = (
+        f"sorted by {SORT_NAMES[sort]}"
+        + (" (the official OpenING order)" if sort is SortOrder.fdt else "")
+        + f". Rank, from the {interval_name(method)} of the BT rating: {RANK_RULE}. Win rates: {meanings}."
+    )
     return table
 
 
 def _agreement_table(result: Agreement) -> Table:
     table = Table(title="Judge–human agreement")
-    for header in ("pairs", "FDT", "with tie", "without tie", "pairs without tie"):
+    for header in ("pairs", *AGREEMENT_NAMES.values(), "pairs without tie"):
         table.add_column(header, justify="right")
     table.columns[0].justify = "left"
     for row in result.table.itertuples():
@@ -111,18 +145,22 @@ def report(
     ] = None,
     plots: Annotated[Path | None, typer.Option(help="folder for PNG plots (heatmap, ratings)")] = None,
     out: Annotated[Path | None, typer.Option(help="folder for CSV and JSON results")] = None,
+    sort: Annotated[
+        SortOrder, typer.Option(help="sort the models by FDT win rate (official order) or by BT rating")
+    ] = DEFAULT_SORT,
+    interval: Annotated[
+        IntervalMethod, typer.Option(help="how the 95% interval of the BT rating is computed")
+    ] = IntervalMethod.bootstrap,
     bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap rounds for the rating intervals")] = 1000,
     seed: Annotated[int, typer.Option(help="seed for the bootstrap")] = 0,
     anchor: Annotated[str | None, typer.Option(help="model pinned to --anchor-rating")] = None,
     anchor_rating: Annotated[float, typer.Option(help="rating of the --anchor model")] = 1000.0,
     on_duplicate: Annotated[
-        str,
-        typer.Option(help="a pair judged twice: 'error' or 'last' (keep the last, as the official script)"),
-    ] = "error",
+        OnDuplicate,
+        typer.Option(help="a pair judged twice: refuse it ('error') or keep the last (the official script)"),
+    ] = OnDuplicate.error,
 ) -> None:
     """Score the battles in VERDICTS; with --human, also the judge's agreement with humans."""
-    if on_duplicate not in ("error", "last"):
-        raise _fail(f"--on-duplicate must be 'error' or 'last', got {on_duplicate!r}")
     unseen_models = [name.strip() for name in unseen.split(",") if name.strip()] if unseen else None
     if unseen_models is not None and human is None:
         raise _fail("--unseen only applies to agreement: give --human too")
@@ -132,16 +170,21 @@ def report(
         prepared = prepare_battles(battles, name=str(verdicts))
         rates = win_rates(prepared)
         matrices = win_rate_matrices(prepared)
-        with console.status(f"Fitting Bradley–Terry ratings with {bootstrap} bootstrap rounds…"):
-            ratings = fit_bradley_terry(
-                prepared, bootstrap_rounds=bootstrap, seed=seed, anchor=anchor, anchor_rating=anchor_rating
-            )
+        ratings = fit_bradley_terry(
+            prepared,
+            bootstrap_rounds=bootstrap,
+            seed=seed,
+            anchor=anchor,
+            anchor_rating=anchor_rating,
+            interval=interval,
+            progress=interval is IntervalMethod.bootstrap and bootstrap > 0,
+        )
         agreement = (
             judge_agreement(
                 prepared,
                 prepare_battles(human_battles, name=str(human)),
                 unseen_models=unseen_models,
-                on_duplicate=on_duplicate,
+                on_duplicate=on_duplicate.value,
             )
             if human_battles is not None
             else None
@@ -149,7 +192,7 @@ def report(
     except ValueError as error:
         raise _fail(str(error)) from None
 
-    console.print(_ratings_table(rates, ratings, bootstrap))
+    console.print(_ratings_table(rates, ratings, bootstrap, sort))
     if ratings.attrs.get("unbounded_models"):
         errors.print(
             f"[yellow]warning:[/] {ratings.attrs['unbounded_models']} never won or never lost: "
@@ -164,7 +207,12 @@ def report(
             )
     if out is not None:
         _write_results(
-            out, rates, ratings, matrices, agreement, settings={"bootstrap": bootstrap, "seed": seed}
+            out,
+            rates,
+            ratings,
+            matrices,
+            agreement,
+            settings={"bootstrap": bootstrap, "seed": seed, "interval": interval.value, "sort": sort.value},
         )
         console.print(f"results written to {out}")
     if plots is not None:

@@ -26,15 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from genjudge.judges.prompts import SCORE_CRITERIA
-from genjudge.judges.protocol import (
-    VERDICT_LABELS,
-    PairwiseItem,
-    PartialVerdicts,
-    Unparseable,
-    Verdict,
-    VerdictLabel,
-)
+from genjudge.judges.protocol import PairwiseItem, PartialVerdicts, Unparseable, Verdict
 from genjudge.records import content_hash
+from genjudge.verdicts import VERDICT_LABELS, VerdictLabel
 
 _DECORATION = " \t\r\n\"'`*_“”‘’[]"
 

@@ -1,8 +1,9 @@
 """The pairwise-judge protocol every backend implements.
 
-OpenING verdicts are one of four labels: a side wins outright, or the two are tied with a lean
-to one side (``Tie(A)``/``Tie(B)``). Keeping the lean lets every win-rate variant (force-dividing
-tie, with tie, without tie) be computed from the same stored verdicts.
+OpenING verdicts are one of four labels (defined once, in :mod:`genjudge.verdicts`): a side wins
+outright, or the two are tied with a lean to one side (``Tie(A)``/``Tie(B)``). Keeping the lean
+lets every win-rate variant (force-dividing tie, with tie, without tie) be computed from the same
+stored verdicts.
 
 ``PartialVerdicts`` is part of the protocol: it is how a backend reports items it got no verdict
 for (unreadable replies, requests that kept failing) without losing the verdicts it did get, and
@@ -13,12 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from genjudge.records import Step
+from genjudge.verdicts import VERDICT_LABELS, VerdictLabel
 
-VerdictLabel = Literal["A", "B", "Tie(A)", "Tie(B)"]
-VERDICT_LABELS: tuple[VerdictLabel, ...] = ("A", "B", "Tie(A)", "Tie(B)")
+__all__ = [
+    "VERDICT_LABELS",
+    "JudgeError",
+    "PairwiseItem",
+    "PairwiseJudge",
+    "PartialVerdicts",
+    "Unparseable",
+    "Verdict",
+    "VerdictLabel",
+]
 
 
 class JudgeError(RuntimeError):

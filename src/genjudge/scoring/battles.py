@@ -2,7 +2,8 @@
 
 A battles frame has one row per judged pair: ``uid`` (the instance), ``model_a`` and
 ``model_b`` (the order shown) and ``winner``, one of OpenING's four labels ``A``, ``B``,
-``Tie(A)``, ``Tie(B)`` or a plain ``Tie`` (judges that cannot lean, e.g. some human raters).
+``Tie(A)``, ``Tie(B)`` or a plain ``Tie`` (judges that cannot lean, e.g. some human raters);
+the labels and their outcome codes are defined once in :mod:`genjudge.verdicts`.
 
 How a plain ``Tie`` counts, decided once here so every function agrees:
 
@@ -27,13 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from genjudge.judges.protocol import VERDICT_LABELS
+from genjudge.verdicts import OUTCOME_CODES, WINNER_LABELS
 
-TIE = "Tie"
-WINNER_LABELS: tuple[str, ...] = (*VERDICT_LABELS, TIE)
-"""Accepted ``winner`` values; their position is the outcome code used by :class:`EncodedBattles`."""
-
-OUTCOME_A, OUTCOME_B, OUTCOME_TIE_A, OUTCOME_TIE_B, OUTCOME_TIE = range(5)
 BATTLE_COLUMNS: tuple[str, ...] = ("uid", "model_a", "model_b", "winner")
 
 
@@ -130,8 +126,7 @@ def factorize_text(*columns: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
 def _outcome_codes(winner: pd.Series) -> np.ndarray:
     """Position of each winner label in ``WINNER_LABELS``; -1 for anything else."""
     (codes,), values = factorize_text(winner)
-    label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
-    return np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[codes]
+    return np.array([OUTCOME_CODES.get(value, -1) for value in values], dtype=np.int64)[codes]
 
 
 def prepare_battles(battles: pd.DataFrame | PreparedBattles, *, name: str = "battles") -> PreparedBattles:
@@ -198,8 +193,7 @@ def _encode_arrow(uid: pa.Array, model_a: pa.Array, model_b: pa.Array, winner: p
     a, b, labels = codes[:n], codes[n : 2 * n], codes[2 * n :]
     values = encoded.dictionary.to_pylist()
     n_models = int(max(a.max(), b.max())) + 1
-    label_code = {label: code for code, label in enumerate(WINNER_LABELS)}
-    outcome = np.array([label_code.get(value, -1) for value in values], dtype=np.int64)[labels]
+    outcome = np.array([OUTCOME_CODES.get(value, -1) for value in values], dtype=np.int64)[labels]
     return a, b, outcome, np.array(values[:n_models], dtype=object), missing
 
 

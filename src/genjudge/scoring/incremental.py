@@ -5,17 +5,18 @@ for every submission would make each new model cost as much as the whole board, 
 keeps sufficient statistics instead and folds each job's new battles into them:
 
 * **win rates**: per model, the credit earned and the battles counted under each OpenING variant
-  (the same credit tables as :func:`genjudge.scoring.winrate.win_rates`); adding battles is a
-  couple of ``np.add.at`` calls, reading the rates is O(models);
-* **Bradley–Terry**: the likelihood only depends on counts per (model pair, outcome) — the same
-  formulation as :func:`genjudge.scoring.bradley_terry.fit_bradley_terry` (ties are half a win,
-  FastChat style). New battles increment existing rows or append new ones; the refit starts from
-  the previous board's ratings (new model at the mean), so L-BFGS needs a few iterations instead
-  of a cold start's hundreds;
-* **95% intervals**: sandwich (robust) standard errors at the fit — one n×n inverse; a bootstrap
-  would refit the whole board hundreds of times per submission and, with a dense Hessian per
-  replicate, does not scale to 1,000 models. Rank is
-  1 + the number of models whose interval lies entirely above, as in the arena scoring.
+  (the credit tables of :mod:`genjudge.scoring.credit`, the same as
+  :func:`genjudge.scoring.winrate.win_rates`); adding battles is a couple of ``np.add.at``
+  calls, reading the rates is O(models);
+* **Bradley–Terry**: per (model pair) battle counts and score sums, the
+  :class:`~genjudge.scoring.bt_core.PairTotals` that the arena fit builds too; the refit is the
+  same Newton solver (:func:`~genjudge.scoring.bt_core.fit_strengths`), started from the
+  previous board's ratings (new models at the mean), so it needs a few steps instead of a cold
+  start's dozen, and lands on the same optimum;
+* **95% intervals**: sandwich standard errors at the fit
+  (:func:`~genjudge.scoring.bt_intervals.sandwich_errors`, one n×n inverse) — a bootstrap would
+  refit the whole board a thousand times per submission. Rank is 1 + the number of models whose
+  interval lies entirely above, as in the arena scoring.
 
 Everything here is pure computation on arrays: no files, no judge.
 """
@@ -27,23 +28,18 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import expit, log_expit
 
+from genjudge.scoring.bt_core import PairTotals, fit_strengths, rank_by_intervals
+from genjudge.scoring.bt_intervals import Z95, sandwich_errors
+from genjudge.scoring.credit import BT_SCORE_A, COUNTED, CREDIT, SEEN_BY_B, VARIANTS
 from genjudge.scoring.rating_columns import RATING_COLUMNS
+from genjudge.verdicts import OUTCOME_CODES
 
-OUTCOMES = {"A": 0, "B": 1, "Tie(A)": 2, "Tie(B)": 3, "Tie": 4}
-# Per outcome code (A, B, Tie(A), Tie(B), Tie): side A's credit and whether the battle counts,
-# for the three variants the board shows: fdt, with tie (ties earn 0), without tie.
-_CREDIT_A = np.array(
-    [[1.0, 0.0, 1.0, 0.0, 0.5], [1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0]]
-).T  # shape (5 outcomes, 3 variants)
-_CREDIT_B = _CREDIT_A[[1, 0, 3, 2, 4]]
-_COUNTED = np.array([[1.0] * 5, [1.0] * 5, [1.0, 1.0, 0.0, 0.0, 0.0]]).T
-_SCORE_A = np.array([1.0, 0.0, 0.5, 0.5, 0.5])
 INIT_RATING, SCALE, ALPHA = 1000.0, 400.0, float(np.log(10.0))
-Z95 = 1.959963984540054
-_MAX_MODELS = 1 << 21  # model indices are packed into int64 keys: (low * _MAX_MODELS + high) * 3 + score
+# The variants the board shows, as columns of the credit tables: fdt, with tie (ties earn 0), without tie.
+_BOARD_VARIANTS = [VARIANTS.index(variant) for variant in ("fdt", "with_tie_0", "without_tie")]
+_FDT = VARIANTS.index("fdt")
+_MAX_MODELS = 1 << 21  # model indices are packed into int64 keys: low * _MAX_MODELS + high
 
 
 class BoardState:
@@ -82,21 +78,24 @@ class BoardState:
         a = np.fromiter((self.index[m] for m in model_a), np.int64, len(model_a))
         b = np.fromiter((self.index[m] for m in model_b), np.int64, len(model_b))
         try:
-            outcome = np.fromiter((OUTCOMES[w] for w in winner), np.int64, len(winner))
+            outcome = np.fromiter((OUTCOME_CODES[w] for w in winner), np.int64, len(winner))
         except KeyError as exc:
-            raise ValueError(f"unknown verdict {exc.args[0]!r}; expected one of {list(OUTCOMES)}") from exc
-        np.add.at(self.credit, a, _CREDIT_A[outcome])
-        np.add.at(self.credit, b, _CREDIT_B[outcome])
-        np.add.at(self.counted, a, _COUNTED[outcome])
-        np.add.at(self.counted, b, _COUNTED[outcome])
+            raise ValueError(
+                f"unknown verdict {exc.args[0]!r}; expected one of {list(OUTCOME_CODES)}"
+            ) from exc
+        seen_by_b = SEEN_BY_B[outcome]
+        np.add.at(self.credit, a, CREDIT[outcome][:, _BOARD_VARIANTS])
+        np.add.at(self.credit, b, CREDIT[seen_by_b][:, _BOARD_VARIANTS])
+        np.add.at(self.counted, a, COUNTED[outcome][:, _BOARD_VARIANTS])
+        np.add.at(self.counted, b, COUNTED[seen_by_b][:, _BOARD_VARIANTS])
         np.add.at(self.battles, a, 1)
         np.add.at(self.battles, b, 1)
         self.n_battles += len(a)
 
         swap = a > b
         low, high = np.where(swap, b, a), np.where(swap, a, b)
-        score = np.where(swap, 1.0 - _SCORE_A[outcome], _SCORE_A[outcome])
-        credit_low = np.where(swap, _CREDIT_B[outcome, 0], _CREDIT_A[outcome, 0])
+        score = np.where(swap, 1.0 - BT_SCORE_A[outcome], BT_SCORE_A[outcome])
+        credit_low = np.where(swap, CREDIT[seen_by_b, _FDT], CREDIT[outcome, _FDT])
         pair_key = low * _MAX_MODELS + high
         self._pairs.add(pair_key, np.stack([credit_low, np.ones(len(low)), score, score**2], axis=1))
 
@@ -133,19 +132,28 @@ class BoardState:
                     matrix[i, j] = low_rate if a < b else 1.0 - low_rate
         return pd.DataFrame(matrix, index=list(models), columns=list(models))
 
-    def fit(self, warm_start: dict[str, float] | None = None, tol: float = 1e-8) -> tuple[pd.DataFrame, int]:
-        """BT ratings with 95% intervals and ranks for every model; also the L-BFGS iteration count.
+    def pair_totals(self) -> PairTotals:
+        """The board's Bradley–Terry sufficient statistics (the arena fit's input type)."""
+        low, high = np.divmod(self._pairs.keys, _MAX_MODELS)
+        values = self._pairs.values
+        return PairTotals(
+            n_models=len(self.models),
+            low=low,
+            high=high,
+            count=values[:, 1],
+            score_sum=values[:, 2],
+            score_sq=values[:, 3],
+        )
 
-        ``warm_start`` maps model → rating (the previous board); models not in it start at the mean.
+    def fit(self, warm_start: dict[str, float] | None = None, tol: float = 1e-10) -> tuple[pd.DataFrame, int]:
+        """BT ratings with 95% sandwich intervals and ranks for every model; also the Newton steps taken.
+
+        ``warm_start`` maps model → rating (the previous board); models not in it start at the
+        mean. Warm or cold, the fit stops at the same optimum (Newton steps below ``tol``, in
+        units of 400 rating points), so a warm start only saves steps.
         """
         n = len(self.models)
-        low, high = np.divmod(self._pairs.keys, _MAX_MODELS)
-        count, score_sum, score_sq = (
-            self._pairs.values[:, 1],
-            self._pairs.values[:, 2],
-            self._pairs.values[:, 3],
-        )
-        scale = max(self.n_battles, 1)
+        pairs = self.pair_totals()
         started = time.perf_counter()
         theta0 = np.zeros(n)
         if warm_start:
@@ -156,52 +164,21 @@ class BoardState:
                     known[self.index[name]] = True
             if known.any():
                 theta0[known] -= theta0[known].mean()
-                for k in np.flatnonzero(~known):
-                    theta0[k] = _place_newcomer(k, theta0, low, high, count, score_sum)
-        result = minimize(
-            _loss_and_grad,
-            theta0,
-            args=(low, high, count / scale, score_sum / scale),
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": 1000, "gtol": tol},
-        )
-        theta = result.x - result.x.mean()
+        result = fit_strengths(pairs, alpha=ALPHA, tol=tol, theta0=theta0)
+        theta = result.theta[0]
         fitted = time.perf_counter()
-        stderr = _standard_errors(theta, low, high, count, score_sum, score_sq)
+        stderr = sandwich_errors(pairs, theta, alpha=ALPHA)
         self.last_timings = {"bt_fit": fitted - started, "intervals": time.perf_counter() - fitted}
         rating = INIT_RATING + SCALE * theta
         lower = rating - Z95 * SCALE * stderr
         upper = rating + Z95 * SCALE * stderr
-        # A model that never lost (never won), ties counting half, has no finite maximum-likelihood
-        # rating: the fit only stops where the likelihood gets flat. Its interval is open on that side.
-        points = np.bincount(low, score_sum, n) + np.bincount(high, count - score_sum, n)
-        played = np.bincount(low, count, n) + np.bincount(high, count, n)
-        upper[(played > 0) & np.isclose(points, played)] = np.inf
-        lower[(played > 0) & np.isclose(points, 0.0)] = -np.inf
+        never_lost, never_won = pairs.open_sides()
+        upper[never_lost] = np.inf
+        lower[never_won] = -np.inf
         frame = self.win_rates()
         frame["rating"], frame["rating_lower"], frame["rating_upper"] = rating, lower, upper
-        frame["rank"] = _rank(lower, upper)
-        return frame[list(RATING_COLUMNS)], int(result.nit)
-
-
-def _standard_errors(theta, low, high, count, score_sum, score_sq) -> np.ndarray:
-    """Sandwich (robust) standard errors, sqrt(diag(H⁻¹ J H⁻¹)) over all battles.
-
-    H is the Fisher information; J the outer product of per-battle score gradients. With ties
-    scored as half-wins the plain inverse Fisher information overstates the variance; the
-    sandwich estimates what a multinomial bootstrap of the battles would, at the cost of one solve.
-    """
-    p = expit(ALPHA * (theta[low] - theta[high]))
-    hessian = _pair_matrix(len(theta), low, high, count * ALPHA**2 * p * (1.0 - p))
-    # Σ over a pair's battles of (score − p)², from the per-pair sums.
-    squared_residuals = score_sq - 2.0 * p * score_sum + count * p**2
-    outer = _pair_matrix(len(theta), low, high, ALPHA**2 * squared_residuals)
-    # The likelihood is flat along "all ratings shift together": fix that direction.
-    gauge = np.ones_like(hessian) / len(theta)
-    inverse = np.linalg.inv(hessian + gauge) - gauge
-    variance = np.einsum("ij,ji->i", inverse @ outer, inverse)
-    return np.sqrt(np.clip(variance, 0.0, None))
+        frame["rank"] = rank_by_intervals(lower, upper)
+        return frame[list(RATING_COLUMNS)], result.iterations
 
 
 class _SparseCounts:
@@ -230,45 +207,3 @@ class _SparseCounts:
         if pos < len(self.keys) and self.keys[pos] == key:
             return self.values[pos]
         return np.zeros(self.values.shape[1])
-
-
-def _pair_matrix(n: int, low: np.ndarray, high: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Σ weight · (e_low − e_high)(e_low − e_high)ᵀ: a graph Laplacian over the model pairs."""
-    off = np.bincount(low * n + high, weight, n * n).reshape(n, n)
-    matrix = -(off + off.T)
-    matrix[np.diag_indices(n)] = -matrix.sum(axis=1)
-    return matrix
-
-
-def _rank(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """1 + the number of models whose lower bound is above this model's upper bound."""
-    above = len(lower) - np.searchsorted(np.sort(lower), upper, side="right")
-    return 1 + above
-
-
-def _place_newcomer(k, theta, low, high, count, score_sum, steps: int = 8) -> float:
-    """A new model's rating given everyone else's (1-D Newton on its own battles only).
-
-    Starting the full refit there instead of at the mean is what keeps the warm start warm:
-    the optimiser then only has to spread the small ripple the newcomer causes.
-    """
-    mine = np.flatnonzero((low == k) | (high == k))
-    sign = np.where(low[mine] == k, 1.0, -1.0)
-    other = np.where(low[mine] == k, high[mine], low[mine])
-    n, wins = count[mine], np.where(sign > 0, score_sum[mine], count[mine] - score_sum[mine])
-    value = 0.0
-    for _ in range(steps):
-        p = expit(ALPHA * (value - theta[other]))
-        grad = ALPHA * (n * p - wins).sum()
-        hess = ALPHA**2 * (n * p * (1 - p)).sum() + 1e-9
-        value = float(np.clip(value - grad / hess, -10.0, 10.0))
-    return value
-
-
-def _loss_and_grad(theta, low, high, count, score_sum):
-    """Negative BT log-likelihood per battle from per-pair sums: W log σ(d) + (N − W) log σ(−d)."""
-    diff = ALPHA * (theta[low] - theta[high])
-    loss = -(score_sum * log_expit(diff) + (count - score_sum) * log_expit(-diff)).sum()
-    residual = ALPHA * (count * expit(diff) - score_sum)
-    grad = np.bincount(low, residual, len(theta)) - np.bincount(high, residual, len(theta))
-    return loss, grad

@@ -9,45 +9,20 @@ For each model, a win rate is (credit earned) / (battles counted):
 - ``without_tie``: outright wins; only outright (A/B) battles count.
 
 The OpenING maintainers recommend FDT as the headline metric. A plain ``Tie`` is treated as
-documented in :mod:`genjudge.scoring.battles`. Rates are fractions in [0, 1]; a model with no
+documented in :mod:`genjudge.scoring.battles`; what each outcome earns is the table in
+:mod:`genjudge.scoring.credit`. Rates are fractions in [0, 1]; a model with no
 counted battle under a variant gets NaN there (the official script leaves it out of that list).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
 from genjudge.scoring.battles import EncodedBattles, PreparedBattles, encode_battles
+from genjudge.scoring.credit import COUNTED, CREDIT, SEEN_BY_B, VARIANTS, Variant
 
-Variant = Literal["fdt", "with_tie_0", "with_tie_05", "without_tie"]
-VARIANTS: tuple[Variant, ...] = ("fdt", "with_tie_0", "with_tie_05", "without_tie")
-
-# Everything is computed from how often each model had each outcome *from its own point of
-# view*: 0 = won outright, 1 = lost outright, 2 = tie leaning to itself, 3 = tie leaning to the
-# other side, 4 = plain tie. Columns: the variants, in VARIANTS order.
-_CREDIT = np.array(
-    [
-        [1.0, 1.0, 1.0, 1.0],  # won
-        [0.0, 0.0, 0.0, 0.0],  # lost
-        [1.0, 0.0, 0.5, 0.0],  # tie leaning to self
-        [0.0, 0.0, 0.5, 0.0],  # tie leaning to the other side
-        [0.5, 0.0, 0.5, 0.0],  # plain tie
-    ]
-)
-_COUNTED = np.array(
-    [
-        [1.0, 1.0, 1.0, 1.0],
-        [1.0, 1.0, 1.0, 1.0],
-        [1.0, 1.0, 1.0, 0.0],
-        [1.0, 1.0, 1.0, 0.0],
-        [1.0, 1.0, 1.0, 0.0],
-    ]
-)
-# Outcome code of a battle (A, B, Tie(A), Tie(B), Tie) as seen by side B.
-_AS_SEEN_BY_B = np.array([1, 0, 3, 2, 4])
+__all__ = ["VARIANTS", "Variant", "win_rate_matrices", "win_rate_matrix", "win_rates"]
 
 
 def _check_variant(variant: str) -> None:
@@ -59,7 +34,7 @@ def _head_to_head_counts(encoded: EncodedBattles) -> np.ndarray:
     """``counts[i, j, k]``: battles of model i against model j with outcome k from i's view."""
     m = encoded.n_models
     forward = (encoded.a * m + encoded.b) * 5 + encoded.outcome
-    backward = (encoded.b * m + encoded.a) * 5 + _AS_SEEN_BY_B[encoded.outcome]
+    backward = (encoded.b * m + encoded.a) * 5 + SEEN_BY_B[encoded.outcome]
     counts = np.bincount(forward, minlength=m * m * 5) + np.bincount(backward, minlength=m * m * 5)
     return counts.reshape(m, m, 5).astype(np.float64)
 
@@ -86,7 +61,7 @@ def win_rates(battles: pd.DataFrame | PreparedBattles) -> pd.DataFrame:
     """
     encoded = encode_battles(battles)
     counts = _head_to_head_counts(encoded).sum(axis=1)  # (model, own outcome)
-    rates = _ratio(counts @ _CREDIT, counts @ _COUNTED)
+    rates = _ratio(counts @ CREDIT, counts @ COUNTED)
     order = np.argsort(-rates[:, 0], kind="stable")
     counts = counts[order].astype(np.int64)
     columns: dict[str, np.ndarray] = {variant: rates[order, k] for k, variant in enumerate(VARIANTS)}
@@ -119,7 +94,7 @@ def win_rate_matrices(battles: pd.DataFrame | PreparedBattles) -> dict[str, pd.D
 
 def _matrices(encoded: EncodedBattles, variants) -> dict[str, pd.DataFrame]:
     counts = _head_to_head_counts(encoded)
-    credit, counted = counts @ _CREDIT, counts @ _COUNTED  # (model, opponent, variant)
+    credit, counted = counts @ CREDIT, counts @ COUNTED  # (model, opponent, variant)
     rates = _ratio(credit, counted)
     overall = _ratio(credit.sum(axis=1), counted.sum(axis=1))
     orders = np.argsort(-np.nan_to_num(overall, nan=-1.0), axis=0, kind="stable")  # (rank, variant)
