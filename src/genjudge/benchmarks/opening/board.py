@@ -46,6 +46,7 @@ from genjudge.records import Instance, ModelOutput, Step
 from genjudge.scoring.incremental import BoardState
 from genjudge.scoring.pairs import newcomer_pairs
 from genjudge.scoring.rating_columns import empty_ratings
+from genjudge.scoring.vocabulary import BOARD_WIN_RATE_NAMES, INTERVAL, RATING, RATING_LONG, interval_name
 from genjudge.submissions import SubmissionLimits
 
 TOP_CHARTED = 20
@@ -53,28 +54,28 @@ TOP_CHARTED = 20
 COLUMNS = (
     Column(
         "winrate_fdt",
-        "Win rate, FDT (%)",
+        f"Win rate, {BOARD_WIN_RATE_NAMES['winrate_fdt']} (%)",
         ColumnKind.PERCENT,
         "Force-dividing tie, the headline number: a tie counts as a win for the side it leans to.",
         short="FDT %",
     ),
     Column(
         "winrate_with_tie",
-        "Win rate, with tie (%)",
+        f"Win rate, {BOARD_WIN_RATE_NAMES['winrate_with_tie']} (%)",
         ColumnKind.PERCENT,
         "Ties count as battles the model did not win.",
         short="with tie %",
     ),
     Column(
         "winrate_without_tie",
-        "Win rate, without tie (%)",
+        f"Win rate, {BOARD_WIN_RATE_NAMES['winrate_without_tie']} (%)",
         ColumnKind.PERCENT,
         "Ties are left out.",
         short="without tie %",
     ),
     Column(
         "rating",
-        "BT rating",
+        RATING,
         ColumnKind.NUMBER,
         "Bradley–Terry rating on the Elo scale (mean 1000; a plain tie is half a win), fitted on all "
         "battles of the board.",
@@ -82,11 +83,11 @@ COLUMNS = (
     ),
     Column(
         "rating_interval",
-        "95% interval (sandwich)",
+        interval_name("sandwich"),
         ColumnKind.INTERVAL,
         "95% interval of the BT rating from sandwich standard errors; open (∞) on the side of a model "
         "that never lost or never won.",
-        short="95% interval",
+        short=INTERVAL,
         bounds_of="rating",
     ),
     Column(
@@ -352,7 +353,7 @@ def _ratings_chart(board: pd.DataFrame, title: str) -> Figure:
         return _placeholder("No ratings yet: a model needs an opponent", title)
     ratings = top.rename(columns={"rating_lower": "lower", "rating_upper": "upper", "bt_rank": "rank"})
     figure = rating_chart(ratings, title=title)
-    figure.axes[0].set_xlabel("Bradley–Terry rating (Elo scale), 95% interval (sandwich)")
+    figure.axes[0].set_xlabel(f"{RATING_LONG}, {interval_name('sandwich')}")
     return figure
 
 
