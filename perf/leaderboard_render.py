@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from genjudge.leaderboard.board import SORTABLE, BoardView, build_board
+from genjudge.benchmarks.opening.board import SPEC
+from genjudge.leaderboard.board import BoardView, build_board
 from genjudge.leaderboard.store import LeaderboardStore
 from genjudge.scoring.incremental import BoardState
 
@@ -72,7 +73,7 @@ def main() -> None:
     state = BoardState()
     _, t_fold = timed(state.add_frame, old)
     (ratings, iters), t_fit = timed(state.fit)
-    print(f"  build from scratch: fold {t_fold:.2f} s, cold fit {t_fit:.2f} s ({iters} L-BFGS iterations)")
+    print(f"  build from scratch: fold {t_fold:.2f} s, cold fit {t_fit:.2f} s ({iters} Newton iterations)")
 
     requests = [
         {
@@ -80,18 +81,20 @@ def main() -> None:
             "submitted_at": f"2026-11-{1 + i % 28:02d}T00:00:00+00:00",
             "model_link": "",
             "submission_id": n,
+            "board": "bench",
         }
         for i, n in enumerate(board_names)
     ]
     with tempfile.TemporaryDirectory() as tmp:
         store = LeaderboardStore(Path(tmp))
-        board = build_board("bench", ratings, requests)
+        rows = ratings.rename(columns={"rank": "bt_rank"})
+        board = build_board(SPEC, rows, requests)
         store.board_path("bench").parent.mkdir(parents=True, exist_ok=True)
         board.to_parquet(store.board_path("bench"), index=False)
-        view = BoardView(store, "bench")
+        view = BoardView(store, "bench", SPEC)
         _, t_first = timed(view.table)
         searches = ["", "", "model-0", "12", "model-09", "zzz", "7"]
-        sorts = list(SORTABLE)
+        sorts = list(view.sorts())
         cached, reread = [], []
         for i in range(args.calls):
             search, sort_by = searches[i % len(searches)], sorts[i % len(sorts)]
