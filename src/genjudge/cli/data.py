@@ -11,8 +11,7 @@ from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
 from genjudge.cli import evalmi, general_bench
 from genjudge.cli.console import make_console
-from genjudge.hub_errors import HubError
-from genjudge.publish import push_to_hub
+from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 
 app = typer.Typer(
     help="Build benchmark datasets (Parquet + dataset card) and publish them.", no_args_is_help=True
@@ -34,22 +33,15 @@ def build_opening(
         Path, typer.Option("--source", help="Folder containing OpenING-benchmark/ (or that folder).")
     ],
     out: Annotated[Path, typer.Option("--out", help="Dataset repository folder to write.")],
-    push_to_hub_repo: Annotated[
-        str | None,
-        typer.Option(
-            "--push-to-hub", metavar="REPO_ID", help="Also upload the folder to this Hub dataset repo."
-        ),
-    ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")] = False,
+    push_to_hub_repo: PushOpt = None,
+    overwrite: OverwriteOpt = False,
     allow_missing_images: Annotated[
         bool,
         typer.Option(
             "--allow-missing-images", help="Store images missing from the release as null (and count them)."
         ),
     ] = False,
-    token: Annotated[
-        str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hub token for --push-to-hub.")
-    ] = None,
+    token: TokenOpt = None,
 ) -> None:
     """Convert an OpenING release into Parquet shards, README.md card and eval.yaml."""
     try:
@@ -66,14 +58,4 @@ def build_opening(
     if report.missing_images:
         console.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
     if push_to_hub_repo:
-        try:
-            url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
-        except HubError as exc:  # offline, unreachable, no token, no rights, bad id (token redacted)
-            console.print(
-                f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\n"
-                f"The dataset folder {report.out_dir} is complete; fix the cause (HF_TOKEN, network, "
-                "HF_HUB_OFFLINE) and run the build again with --overwrite --push-to-hub.",
-                highlight=False,
-            )
-            raise typer.Exit(3) from None
-        console.print(f"[green]Uploaded[/] to {url}")
+        upload_built(report.out_dir, push_to_hub_repo, token, console)

@@ -26,8 +26,7 @@ from genjudge.benchmarks.evalmi.metric_scoring import GROUPINGS
 from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
 from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import make_console
-from genjudge.hub_errors import HubError
-from genjudge.publish import push_to_hub
+from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.scoring.correlation import CorrelationResult
 
 app = typer.Typer(
@@ -205,19 +204,12 @@ def build_dataset(
         Path | None,
         typer.Option("--images", help="Folder holding `<generator>/<NNN>.png` (default: `--source`)."),
     ] = None,
-    push_to_hub_repo: Annotated[
-        str | None,
-        typer.Option(
-            "--push-to-hub", metavar="REPO_ID", help="Also upload the folder to this Hub dataset repo."
-        ),
-    ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")] = False,
+    push_to_hub_repo: PushOpt = None,
+    overwrite: OverwriteOpt = False,
     require_images: Annotated[
         bool, typer.Option("--require-images", help="Refuse to build when any rated image is missing.")
     ] = False,
-    token: Annotated[
-        str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hub token for --push-to-hub.")
-    ] = None,
+    token: TokenOpt = None,
 ) -> None:
     """Convert the EvalMi-50K release into Parquet shards, a README.md card and eval.yaml."""
     try:
@@ -251,13 +243,4 @@ def build_dataset(
     if report.missing_images:
         errors.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
     if push_to_hub_repo:
-        try:
-            url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
-        except HubError as exc:
-            errors.print(
-                f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\nThe dataset folder "
-                f"{report.out_dir} is complete; fix the cause and run again with --overwrite --push-to-hub.",
-                highlight=False,
-            )
-            raise typer.Exit(3) from None
-        errors.print(f"[green]Uploaded[/] to {url}")
+        upload_built(report.out_dir, push_to_hub_repo, token, errors)

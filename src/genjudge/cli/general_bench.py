@@ -30,8 +30,7 @@ from genjudge.benchmarks.general_bench import (
 from genjudge.benchmarks.general_bench import coverage as metric_coverage
 from genjudge.benchmarks.general_bench.media_metrics import DEFAULT_CLIP_MODEL
 from genjudge.cli.console import make_console
-from genjudge.hub_errors import HubError
-from genjudge.publish import push_to_hub
+from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 
 console = make_console(stderr=True)
 out_console = make_console()
@@ -59,22 +58,15 @@ def build(
         Path | None,
         typer.Option("--sota", help="references/sota_result.xlsx, to join each task's metric and SoTA."),
     ] = None,
-    push_to_hub_repo: Annotated[
-        str | None,
-        typer.Option(
-            "--push-to-hub", metavar="REPO_ID", help="Also upload the folder to this Hub dataset repo."
-        ),
-    ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")] = False,
+    push_to_hub_repo: PushOpt = None,
+    overwrite: OverwriteOpt = False,
     allow_missing_media: Annotated[
         bool,
         typer.Option(
             "--allow-missing-media", help="Write records whose media files are missing (and count them)."
         ),
     ] = False,
-    token: Annotated[
-        str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hub token for --push-to-hub.")
-    ] = None,
+    token: TokenOpt = None,
 ) -> None:
     """Convert the General-Bench release into Parquet configs, a README.md card and eval.yaml."""
     try:
@@ -98,17 +90,7 @@ def build(
     if report.media.missing:
         console.print(f"[yellow]{report.media.summary()}[/]", highlight=False)
     if push_to_hub_repo:
-        try:
-            url = push_to_hub(report.out_dir, push_to_hub_repo, token=token)
-        except HubError as exc:
-            console.print(
-                f"[bold red]Upload to {push_to_hub_repo} failed[/]: {exc}\n"
-                f"The dataset folder {report.out_dir} is complete; fix the cause (HF_TOKEN, network, "
-                "HF_HUB_OFFLINE) and run the build again with --overwrite --push-to-hub.",
-                highlight=False,
-            )
-            raise typer.Exit(3) from None
-        console.print(f"[green]Uploaded[/] to {url}")
+        upload_built(report.out_dir, push_to_hub_repo, token, console)
 
 
 def evaluate(
