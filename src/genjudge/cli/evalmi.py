@@ -7,9 +7,11 @@ data command group). Both only parse options, call :mod:`genjudge.benchmarks.eva
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -27,11 +29,16 @@ from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
 from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.judges.scoring_registry import scoring_judge_names
 from genjudge.scoring.correlation import CorrelationResult
 
 app = typer.Typer(
-    help="EvalMi-50K: rank metrics by agreement with human opinion scores.", no_args_is_help=True
+    help="EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with "
+    "human opinion scores.",
+    no_args_is_help=True,
 )
+ScoringJudgeName = Enum("ScoringJudgeName", {n.replace("-", "_"): n for n in scoring_judge_names()}, type=str)
+DEFAULT_SCORING_JUDGE = ScoringJudgeName("lmm4lmm-perception")
 console = make_console()
 errors = make_console(stderr=True, soft_wrap=True)
 
@@ -244,3 +251,87 @@ def build_dataset(
         errors.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
     if push_to_hub_repo:
         upload_built(report.out_dir, push_to_hub_repo, token, errors)
+
+
+@app.command()
+def score(
+    images: Annotated[
+        Path, typer.Option("--images", help="Folder of one model's generations, `<NNN>.png` per prompt.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV to write: one row per image (per question for QA).")
+    ],
+    judge: Annotated[
+        ScoringJudgeName, typer.Option("--judge", help="The scoring judge.")
+    ] = DEFAULT_SCORING_JUDGE,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            metavar="KEY=VALUE",
+            help="A judge option: model (a local checkpoint folder or Hub id), device, dtype, revision.",
+        ),
+    ] = None,
+    bench: Annotated[
+        Path | None, typer.Option("--bench", help="EvalMi-50K release folder (default: the bundled sample).")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="SQLite score cache: a rerun scores only what is new.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Images per forward pass.", min=1)] = 8,
+    allow_partial: Annotated[
+        bool, typer.Option("--allow-partial", help="Score the images present when some prompts have none.")
+    ] = False,
+) -> None:
+    """Score a text-to-image model's generations for the EvalMi-50K prompts with LMM4LMM."""
+    from genjudge.benchmarks.evalmi.generated import read_generations
+    from genjudge.benchmarks.evalmi.release import read_release
+    from genjudge.judges.protocol import JudgeError, JudgeModelNotFound
+    from genjudge.judges.scored_images import score_images
+    from genjudge.judges.scoring_registry import load_scoring_judge
+
+    options = dict(_key_value(value) for value in option or [])
+    try:
+        generations = read_generations(
+            images, read_release(bench or sample_dir()).prompts, allow_partial=allow_partial
+        )
+        scorer = load_scoring_judge(judge.value, **options)
+    except (EvalMiFormatError, ValueError, JudgeError, JudgeModelNotFound) as exc:
+        errors.print(f"[bold red]Cannot score[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    rows = [
+        (image, question_number, question)
+        for image in generations
+        for question_number, question in (
+            enumerate(image.prompt.questions, start=1) if scorer.uses_question else [(None, None)]
+        )
+    ]
+    result = score_images(
+        scorer,
+        [image.data for image, _, _ in rows],
+        [image.prompt.prompt for image, _, _ in rows],
+        [question for _, _, question in rows] if scorer.uses_question else None,
+        cache=cache,
+        batch_size=batch_size,
+        progress=True,
+    )
+    table = {"image_name": [image.name for image, _, _ in rows]}
+    if scorer.uses_question:
+        table["question"] = [number for _, number, _ in rows]
+    table |= {name: result[name] for name in scorer.score_names}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(table).to_csv(out, index=False)
+    means = ", ".join(f"{name} {result[f'mean_{name}']:.3f}" for name in scorer.score_names)
+    cached = sum(result["cached"])
+    console.print(
+        f"Scored {len(generations)} images with {result['judge']} ({cached} rows from the cache): {means}"
+    )
+    console.print(f"Wrote {out}")
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise typer.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--option")
+    return key, value

@@ -34,17 +34,13 @@ from genjudge.judges.prompts import (
     pairwise_prompt_version,
     pairwise_system_prompt,
 )
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
+from genjudge.judges.protocol import VERDICT_LABELS, JudgeModelNotFound, PairwiseItem, Verdict
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
 
 DEFAULT_MODEL = "IntJudge/IntJudge"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
 GPU_BATCH_TOKENS = 32768
 CPU_BATCH_TOKENS = 4096
-
-
-class JudgeModelNotFound(OSError):
-    """The judge checkpoint could not be loaded (offline, wrong path, or not downloaded)."""
 
 
 def _not_found_message(model: str, error: BaseException) -> str:

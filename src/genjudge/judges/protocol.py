@@ -115,3 +115,8 @@ class PairwiseJudge(Protocol):
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in the order given; one verdict per item."""
         ...
+
+
+class JudgeModelNotFound(OSError):
+    """A judge's checkpoint could not be loaded (offline, wrong path, or not downloaded); the message
+    names what to download and how to point the judge at a local folder."""

@@ -32,6 +32,7 @@ from genjudge.judges.lmm4lmm.conversion import MARKER_FILE, is_official_layout, 
 from genjudge.judges.lmm4lmm.head import READ_POSITION, ScoreHead
 from genjudge.judges.lmm4lmm.inputs import ASSISTANT, IM_END, IMG_CONTEXT, Encoded, InternVLInputs
 from genjudge.judges.lmm4lmm.prompts import PROMPTS, TASKS
+from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.scoring_protocol import PartialScores, Scores, ScoringItem
 
 DEFAULT_MODELS = {
@@ -45,10 +46,6 @@ SCORE_NAMES = {
     "qa": ("yes", "p_yes", "answer_parsed"),
 }
 _DIGESTED = (".safetensors", ".bin", ".pth", ".json")
-
-
-class JudgeModelNotFound(OSError):
-    """The LMM4LMM checkpoint could not be loaded (offline, wrong path, or not downloaded)."""
 
 
 def not_found_message(task: str, model: str, error: BaseException) -> str:
