@@ -17,12 +17,18 @@ _PLUGINS = {
     "opening": "genjudge.benchmarks.opening.board",
     "general-level": "genjudge.benchmarks.general_level.board",
     "evalmi-metrics": "genjudge.benchmarks.evalmi.board",
+    "evalmi-models": "genjudge.benchmarks.evalmi.models_board",
 }
 
 
 def benchmark_names() -> list[str]:
     """Names of the benchmarks that can be served on a leaderboard."""
     return list(_PLUGINS)
+
+
+def default_benchmark_names() -> list[str]:
+    """The benchmarks served when none are named: those whose boards work offline out of the box."""
+    return [name for name in _PLUGINS if load_spec(name).served_by_default]
 
 
 def load_spec(name: str) -> BenchmarkSpec:

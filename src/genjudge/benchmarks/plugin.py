@@ -147,8 +147,9 @@ class Job:
 class Evaluation:
     """What an evaluate step produces; the store writes all of it at once.
 
-    ``board`` holds one row per model on the board (the members and the new submission), with a
-    ``model`` column and the stored fields of the spec's columns. ``results`` is the new
+    ``board`` holds one row per model on the board (the members and the new submission, and any
+    reference rows the benchmark shows for comparison), with a ``model`` column and the stored
+    fields of the spec's columns. ``results`` is the new
     submission's scores as ``{task: {metric: value}}`` (the HF leaderboard template's nesting).
     ``config`` says how it was evaluated (judge id, seed…); ``exports`` are rows the dataset keeps
     per submission (``{"verdicts": [...]}``); ``charts`` are the board's pictures.
@@ -194,9 +195,10 @@ class ExportSpec:
 class BenchmarkSpec:
     """The static description of a benchmark (see the module docstring).
 
-    ``charts`` names the board's pictures (name, caption) that an evaluation draws. ``scopes`` are
-    views of the board (the first is shown first; it should use the default ``sort``); without
-    them the board has one view of every column.
+    ``served_by_default`` is false for a board that cannot work offline out of the box (it needs
+    model weights): it is served only when named. ``charts`` names the board's pictures (name,
+    caption) that an evaluation draws. ``scopes`` are views of the board (the first is shown
+    first; it should use the default ``sort``); without them the board has one view of every column.
     ``columns`` are the benchmark's own result columns; every board also shows a ``Rank`` (the
     position in the ``sort`` order, ties sharing a rank), the model and its submission date and
     link. ``config_fields`` are what a results file records about how a submission was evaluated
@@ -214,6 +216,7 @@ class BenchmarkSpec:
     options: tuple[BoardOption, ...]
     opener: Callable[[Mapping[str, str]], Board]
     exports: tuple[ExportSpec, ...] = ()
+    served_by_default: bool = True
     charts: tuple[tuple[str, str], ...] = ()
     scopes: tuple[Scope, ...] = ()
     config_fields: Mapping[str, str] = field(default_factory=dict)

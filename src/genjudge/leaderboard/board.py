@@ -57,7 +57,10 @@ def competition_rank(frame: pd.DataFrame, sort: Sequence[SortKey]) -> np.ndarray
 
 
 def build_board(spec: BenchmarkSpec, rows: pd.DataFrame, requests: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per model on the board: the plug-in's numbers, the rank, date and link; best first."""
+    """One row per model on the board: the plug-in's numbers, the rank, date and link; best first.
+
+    Rows of models that were never submitted (a benchmark's reference rows, such as the generators
+    people rated) are kept, with no date, link or submission id."""
     meta = pd.DataFrame(
         [
             {
@@ -70,7 +73,10 @@ def build_board(spec: BenchmarkSpec, rows: pd.DataFrame, requests: Sequence[dict
         ],
         columns=list(META_COLUMNS),
     )
-    board = meta.merge(rows, on="model", how="left")
+    board = meta.merge(rows, on="model", how="outer", sort=False)
+    board[["submitted_at", "model_link", "submission_id"]] = board[
+        ["submitted_at", "model_link", "submission_id"]
+    ].fillna("")
     for name, dtype in spec.stored_fields().items():
         if name not in board:
             raise ValueError(f"the {spec.name} evaluation returned no {name!r} column")

@@ -4,7 +4,8 @@ Configuration comes from the environment so the same code runs locally and as a 
 
 ``GENJUDGE_LEADERBOARD_DIR``     the leaderboard folder (default ``./leaderboard-data``)
 ``GENJUDGE_LEADERBOARD_REPO``    a Hub dataset repo id to mirror it to (needs ``HF_TOKEN``)
-``GENJUDGE_BENCHMARKS``          comma-separated benchmarks to serve, one board each (default: all)
+``GENJUDGE_BENCHMARKS``          comma-separated benchmarks to serve, one board each (default: every
+                                 benchmark that works offline; ``evalmi-models`` needs LMM4LMM weights)
 ``GENJUDGE_<BENCHMARK>_<OPTION>``  a board option, e.g. ``GENJUDGE_OPENING_SOURCE`` (an OpenING
                                  release folder), ``GENJUDGE_OPENING_SPLIT``, ``GENJUDGE_OPENING_JUDGE``;
                                  each benchmark's options are listed by ``genjudge leaderboard options``
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from genjudge.benchmarks import benchmark_names, load_spec
+from genjudge.benchmarks import benchmark_names, default_benchmark_names, load_spec
 from genjudge.benchmarks.plugin import BenchmarkSpec, Board
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.mirror import HubMirror
@@ -50,12 +51,12 @@ class LeaderboardConfig:
 
     store_dir: Path = Path("leaderboard-data")
     repo_id: str | None = None
-    benchmarks: tuple[str, ...] = field(default_factory=lambda: tuple(benchmark_names()))
+    benchmarks: tuple[str, ...] = field(default_factory=lambda: tuple(default_benchmark_names()))
     options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> LeaderboardConfig:
-        names = os.environ.get("GENJUDGE_BENCHMARKS", ",".join(benchmark_names()))
+        names = os.environ.get("GENJUDGE_BENCHMARKS", ",".join(default_benchmark_names()))
         benchmarks = tuple(name.strip() for name in names.split(",") if name.strip())
         for name in benchmarks:
             if name not in benchmark_names():
