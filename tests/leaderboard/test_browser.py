@@ -74,11 +74,9 @@ def wait_until(predicate, timeout: float = 60.0):
 def click_tab(driver, name: str) -> None:
     from selenium.webdriver.common.by import By
 
-    tab = next(
-        b
-        for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']")
-        if b.text.strip() == name and b.is_displayed()
-    )
+    tabs = driver.find_elements(By.CSS_SELECTOR, "button[role='tab']")
+    tab = next((b for b in tabs if b.text.strip() == name and b.is_displayed()), None)
+    assert tab is not None, f"no tab {name!r}; visible tabs: {[b.text for b in tabs if b.is_displayed()]}"
     tab.click()
 
 
@@ -184,3 +182,72 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         )
         assert "Aurora-Omni" in text
         screenshot(browser, "general-level.png")
+
+
+def test_both_evalmi_tabs_take_an_upload_in_a_browser(tmp_path, browser):
+    """The Metrics tab ranks a metric's CSV; the models tab scores a zip of generations with
+    (tiny, random) LMM4LMM judges and ranks it among the human-rated generators."""
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+    from support.random_internvl import save_random_checkpoint
+
+    from genjudge.benchmarks import load_spec
+    from genjudge.benchmarks.evalmi import sample_dir
+
+    checkpoint = str(save_random_checkpoint(tmp_path / "tiny-lmm4lmm"))
+    metrics = load_spec("evalmi-metrics").open({"bootstrap": "100"})
+    models = load_spec("evalmi-models").open(
+        {"perception_model": checkpoint, "correspondence_model": checkpoint, "device": "cpu"}
+    )
+    boards = {metrics.board_id: metrics, models.board_id: models}
+    service = LeaderboardService(LeaderboardStore(tmp_path / "lb", boards=list(boards.values())), boards)
+    archive = tmp_path / "MyT2I.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((sample_dir() / "Aurora-XL").iterdir()):
+            zf.write(path, f"MyT2I/{path.name}")
+    uploads = [
+        (
+            "EvalMi-50K metrics · evalmi-metrics",
+            "evalmi-metrics",
+            sample_dir() / "metric_scores.csv",
+            "My-Metric",
+        ),
+        ("EvalMi-50K models · evalmi-models", "evalmi-models", archive, "MyT2I"),
+    ]
+    with serving(service, tmp_path / "lb" / "board") as url:
+        browser.get(url)
+        for tab, board_id, upload, model in uploads:
+            wait_until(lambda tab=tab: click_tab(browser, tab) or True)  # once the page has rendered
+            click_tab(browser, "Submit")
+            wait_until(
+                lambda board_id=board_id: browser.find_element(
+                    By.CSS_SELECTOR, f"#{board_id}-upload input[type='file']"
+                )
+            ).send_keys(str(upload))
+            wait_until(lambda upload=upload: upload.name in browser.page_source)
+            fields = [
+                f
+                for f in browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text']")
+                if f.is_displayed()
+            ]
+            next(f for f in fields if "letters, digits" in (f.get_attribute("placeholder") or "")).send_keys(
+                model
+            )
+            browser.find_element(By.ID, f"{board_id}-submit-button").click()
+            message = wait_until(
+                lambda board_id=board_id: browser.find_element(
+                    By.ID, f"{board_id}-submit-message"
+                ).text.strip()
+            )
+            assert f"Queued {model}" in message
+            click_tab(browser, "Leaderboard")
+            text = wait_until(
+                lambda board_id=board_id, model=model: (
+                    (t := browser.find_element(By.ID, f"{board_id}-table").text) and model in t and t
+                ),
+                timeout=120,
+            )
+            if board_id == "evalmi-models":
+                assert "(human-rated)" in text  # ranked among the generators people rated
+            screenshot(browser, f"{board_id}.png")
