@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from genjudge.located_error import LocatedError
 
-class GeneralBenchFormatError(Exception):
-    """A release, prediction or reference-sheet file does not follow the General-Bench format.
 
-    The message always says where the problem is (file, record id or index, JSON field), because
-    the fix is an edit in that file and people need to find the spot.
-    """
+class GeneralBenchFormatError(LocatedError):
+    """A release, prediction or reference-sheet file does not follow the General-Bench format; the
+    message names the file, the record id or index, and the JSON field."""
 
     def __init__(
         self,
@@ -20,21 +19,9 @@ class GeneralBenchFormatError(Exception):
         record: str | None = None,
         field: str | None = None,
     ) -> None:
-        self.file = str(file) if file is not None else None
         self.record = record
-        self.field = field
-        self.reason = message
-        super().__init__(self._format())
-
-    def _format(self) -> str:
-        where = []
-        if self.file is not None:
-            where.append(self.file)
-        if self.record is not None:
-            where.append(f"record {self.record}")
-        if self.field is not None:
-            where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+        places = [f"record {record}" if record is not None else None]
+        super().__init__(message, file=file, field=field, places=places)
 
 
 class MetricUnavailableError(Exception):
