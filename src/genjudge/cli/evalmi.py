@@ -335,3 +335,47 @@ def _key_value(text: str) -> tuple[str, str]:
     if not sep or not key:
         raise typer.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--option")
     return key, value
+
+
+class PeerMetric(str, Enum):
+    clip_score = "clip-score"
+
+
+@app.command()
+def metric(
+    name: Annotated[PeerMetric, typer.Argument(help="The peer metric to run on the EvalMi-50K images.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV to write, in the Metrics board's submission format.")
+    ],
+    bench: Annotated[
+        Path | None, typer.Option("--bench", help="EvalMi-50K release folder (default: the bundled sample).")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="CLIP checkpoint: a local folder or a Hub id.")
+    ] = "openai/clip-vit-large-patch14",
+) -> None:
+    """Score every rated EvalMi-50K image with a peer metric, ready to submit to the Metrics board."""
+    from genjudge.benchmarks.evalmi.images import read_checked_image
+    from genjudge.benchmarks.evalmi.release import read_release
+    from genjudge.clip_score import ClipModelNotFound, clip_scores
+
+    try:
+        release = read_release(bench or sample_dir())
+        prompts = {p.index: p.prompt for p in release.prompts}
+        missing = [r.image_name for r in release.ratings if not release.image_path(r).is_file()]
+        if missing:
+            raise EvalMiFormatError(
+                f"{len(missing)} rated image(s) are not in the release folder ({', '.join(missing[:3])} …); "
+                "a metric is ranked on every rated image",
+                file=release.images_dir,
+            )
+        images = [read_checked_image(release.image_path(r)) for r in release.ratings]
+        scores = clip_scores(images, [prompts[r.prompt_index] for r in release.ratings], model)
+    except (EvalMiFormatError, ClipModelNotFound) as exc:
+        errors.print(f"[bold red]Cannot run {name.value}[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"image_name": [r.image_name for r in release.ratings], "score": scores}).to_csv(
+        out, index=False
+    )
+    console.print(f"Scored {len(scores)} images with {name.value} ({model}); wrote {out}")

@@ -15,9 +15,7 @@ from typing import Any
 import numpy as np
 
 from genjudge.benchmarks.general_bench.errors import MetricUnavailableError
-
-DEFAULT_CLIP_MODEL = "openai/clip-vit-large-patch14"
-"""torchmetrics' default CLIP for CLIPScore."""
+from genjudge.clip_score import DEFAULT_CLIP_MODEL, ClipModelNotFound, clip_scores
 
 FID_WEIGHTS = (
     "the FID Inception-v3 weights weights-inception-2015-12-05-6726825d.pth from "
@@ -192,22 +190,13 @@ def fid(predictions: list[np.ndarray], references: list[np.ndarray]) -> float:
 
 
 def clip_score(images: list[np.ndarray], prompts: list[str], model: str = DEFAULT_CLIP_MODEL) -> float:
-    """CLIP score of generated images against their prompts (torchmetrics ``CLIPScore``), 0-100."""
+    """CLIP score of generated images against their prompts (torchmetrics ``CLIPScore``), 0-100:
+    the mean of :func:`genjudge.clip_score.clip_scores`, from a Hub id or a local folder."""
     try:
-        from torchmetrics.multimodal.clip_score import CLIPScore
-
-        metric = CLIPScore(model_name_or_path=model)
+        return float(clip_scores(images, prompts, model).mean())
     except (ModuleNotFoundError, ImportError) as exc:
         raise MetricUnavailableError(
             f"CLIP score needs transformers (pip install 'genjudge[judge]'); torchmetrics said: {exc}"
         ) from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise MetricUnavailableError(
-            f"CLIP score could not load the CLIP model {model!r}. Download it where the Hub is reachable "
-            f"(hf download {DEFAULT_CLIP_MODEL} --local-dir ./clip) and pass the folder with "
-            "--clip-model ./clip. "
-            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-        ) from None
-    for image, prompt in zip(images, prompts, strict=True):
-        metric.update(_image_tensor(image), [prompt])
-    return float(metric.compute())
+    except ClipModelNotFound as exc:
+        raise MetricUnavailableError(f"CLIP score {exc}; pass the folder with --clip-model") from None
