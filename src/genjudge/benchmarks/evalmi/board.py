@@ -140,7 +140,9 @@ INSTRUCTIONS = """**What to upload:** one CSV with your metric's score for each 
 
 Peer metrics as reference rows: `genjudge evalmi metric clip-score --model <CLIP folder> --out clip.csv`
 scores every rated image with CLIP score (download `openai/clip-vit-large-patch14` first) into
-exactly this format. Higher scores must mean better images. Every rated image needs a score; an unknown or repeated
+exactly this format.
+
+Higher scores must mean better images. Every rated image needs a score; an unknown or repeated
 image name, a missing or non-numeric score, or a constant column is refused with its line."""
 
 
