@@ -34,6 +34,7 @@ from genjudge.benchmarks.plugin import (
     Scope,
     SortKey,
     SubmissionForm,
+    SubmissionRows,
     json_values,
 )
 from genjudge.scoring.correlation import CorrelationError
@@ -179,7 +180,7 @@ class MetricsBoard:
         self.bootstrap = bootstrap
         self.seed = seed
         self.source = source
-        self._rows: dict[str, dict[str, Any]] = {}
+        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         mode = (
@@ -211,18 +212,12 @@ class MetricsBoard:
             raise SubmissionError(str(exc).replace(str(source), source.name), file=source.name) from None
         return Payload(pa.table({"file": [source.name], "data": [data]}), int(row["images"]))
 
-    def _row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
-        if sid not in self._rows:
-            stored = job.payload(sid).to_pylist()[0]
-            self._rows[sid] = {
-                **self._evaluate(stored["data"], stored["file"], self.bootstrap),
-                "model": model,
-            }
-        return self._rows[sid]
+    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+        stored = job.payload(sid).to_pylist()[0]
+        return self._evaluate(stored["data"], stored["file"], self.bootstrap)
 
     def evaluate(self, job: Job) -> Evaluation:
-        rows = [self._row(job, m["submission_id"], m["model"]) for m in job.members]
-        new = self._row(job, job.submission_id, job.model)
+        rows, new = self._rows.of(job)
         results = {self.board_id: json_values(new, SPEC.result_fields())}
         config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
         return Evaluation(pd.DataFrame([*rows, new]), results, config)

@@ -36,6 +36,7 @@ from genjudge.benchmarks.plugin import (
     Payload,
     SortKey,
     SubmissionForm,
+    SubmissionRows,
     json_values,
 )
 from genjudge.submissions import SubmissionError, SubmissionLimits, check_source, copy_folder, extract_zip
@@ -99,7 +100,7 @@ class ModelsBoard:
         self.source = source
         self.judge_options = dict(judge_options or {})
         self._judges: dict[str, Any] = {}
-        self._rows: dict[str, dict[str, Any]] = {}
+        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         return (
@@ -134,25 +135,23 @@ class ModelsBoard:
             )
         return self._judges[dimension]
 
-    def _row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         from genjudge.judges.scored_images import score_images
 
-        if sid not in self._rows:
-            by_name = {f"{p.index:03d}.png": p for p in self.prompts}
-            stored = job.payload(sid).to_pylist()
-            row: dict[str, Any] = {"model": model, "scored_by": JUDGED, "images": len(stored)}
-            for dimension in DIMENSIONS:
-                scores = score_images(
-                    self._judge(dimension),
-                    [image["data"] for image in stored],
-                    [by_name[image["image_name"]].prompt for image in stored],
-                    cache=job.work_dir / f"{self.board_id}-scores.sqlite",
-                    batch_size=self.batch_size,
-                    progress=job.progress,
-                )
-                row[dimension] = scores[f"mean_{dimension}"]
-            self._rows[sid] = row
-        return self._rows[sid]
+        by_name = {f"{p.index:03d}.png": p for p in self.prompts}
+        stored = job.payload(sid).to_pylist()
+        row: dict[str, Any] = {"scored_by": JUDGED, "images": len(stored)}
+        for dimension in DIMENSIONS:
+            scores = score_images(
+                self._judge(dimension),
+                [image["data"] for image in stored],
+                [by_name[image["image_name"]].prompt for image in stored],
+                cache=job.work_dir / f"{self.board_id}-scores.sqlite",
+                batch_size=self.batch_size,
+                progress=job.progress,
+            )
+            row[dimension] = scores[f"mean_{dimension}"]
+        return row
 
     def _references(self) -> list[dict[str, Any]]:
         means = self.ratings.groupby("generator")[list(DIMENSIONS.values())].mean()
@@ -168,8 +167,7 @@ class ModelsBoard:
         ]
 
     def evaluate(self, job: Job) -> Evaluation:
-        rows = [self._row(job, m["submission_id"], m["model"]) for m in job.members]
-        new = self._row(job, job.submission_id, job.model)
+        rows, new = self._rows.of(job)
         results = {self.board_id: json_values(new, SPEC.result_fields())}
         config = {"judges": ", ".join(f"lmm4lmm-{d}={m}" for d, m in self.models.items())}
         return Evaluation(pd.DataFrame([*self._references(), *rows, new]), results, config)

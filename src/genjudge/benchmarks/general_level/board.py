@@ -32,6 +32,7 @@ from genjudge.benchmarks.plugin import (
     Scope,
     SortKey,
     SubmissionForm,
+    SubmissionRows,
     json_values,
 )
 from genjudge.scoring.general_level import (
@@ -236,7 +237,7 @@ class GeneralLevelBoard:
         self.bootstrap = bootstrap
         self.seed = seed
         self.source = source
-        self._rows: dict[str, dict[str, Any]] = {}
+        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         mode = "the official code's rules, quirks included" if self.official else "genjudge's corrected rules"
@@ -270,18 +271,14 @@ class GeneralLevelBoard:
             raise SubmissionError(str(exc).replace(str(source), source.name), file=source.name) from None
         return Payload(results_table(results), sum(len(s.tasks) for s in results.sheets.values()))
 
-    def _row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
-        if sid not in self._rows:
-            score = self._score(results_from_table(model, job.payload(sid)), self.bootstrap)
-            row = score.summary_row()
-            row["level_score"] = row[f"level_{score.level}"] if score.level >= 2 else 0.0
-            row["model"] = model
-            self._rows[sid] = row
-        return self._rows[sid]
+    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+        score = self._score(results_from_table(model, job.payload(sid)), self.bootstrap)
+        row = score.summary_row()
+        row["level_score"] = row[f"level_{score.level}"] if score.level >= 2 else 0.0
+        return row
 
     def evaluate(self, job: Job) -> Evaluation:
-        rows = [self._row(job, m["submission_id"], m["model"]) for m in job.members]
-        new = self._row(job, job.submission_id, job.model)
+        rows, new = self._rows.of(job)
         board = pd.DataFrame([*rows, new])
         results = {self.board_id: json_values(new, SPEC.result_fields())}
         config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
