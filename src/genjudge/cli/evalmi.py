@@ -29,6 +29,7 @@ from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
 from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.cli.judge import parse_options
 from genjudge.judges.scoring_registry import scoring_judge_names
 from genjudge.scoring.correlation import CorrelationResult
 
@@ -291,7 +292,7 @@ def score(
     from genjudge.judges.scored_images import score_images
     from genjudge.judges.scoring_registry import load_scoring_judge
 
-    options = dict(_key_value(value) for value in option or [])
+    options = parse_options(option or [])
     try:
         generations = read_generations(
             images, read_release(bench or sample_dir()).prompts, allow_partial=allow_partial
@@ -328,13 +329,6 @@ def score(
         f"Scored {len(generations)} images with {result['judge']} ({cached} rows from the cache): {means}"
     )
     console.print(f"Wrote {out}")
-
-
-def _key_value(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise typer.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--option")
-    return key, value
 
 
 class PeerMetric(str, Enum):
