@@ -57,13 +57,18 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     view = service.views[board_id]
     scopes = spec.all_scopes()
 
+    def rows(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
+        """The API's view: the rows and the pictures' paths (no visibility updates)."""
+        frame = service.board_table(board_id, search, sort_by, descending, scope)
+        return frame, *(service.chart(board_id, name) for name, _ in spec.charts)
+
     def table(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
         """The rows, the "no models yet" note, and the pictures; the table and pictures are hidden
         while the board is empty, so a new board shows the note instead of blank boxes."""
-        frame = service.board_table(board_id, search, sort_by, descending, scope)
+        frame, *charts = rows(search, sort_by, descending, scope)
         filled = not view.refresh().empty
-        charts = [gr.update(value=service.chart(board_id, name), visible=filled) for name, _ in spec.charts]
-        return gr.update(value=frame, visible=filled), gr.update(visible=not filled), *charts
+        pictures = [gr.update(value=chart, visible=filled) for chart in charts]
+        return gr.update(value=frame, visible=filled), gr.update(visible=not filled), *pictures
 
     def submit(file: str | None, model: str, link: str, description: str) -> str:
         if not file:
@@ -137,11 +142,6 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     scope.change(rescope, [search, descending, scope], [note, sort_by, *outputs], api_name=False)
     for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
         trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
-
-    def rows(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
-        """The API's view: the rows and the pictures' paths (no visibility updates)."""
-        frame = service.board_table(board_id, search, sort_by, descending, scope)
-        return frame, *(service.chart(board_id, name) for name, _ in spec.charts)
 
     gr.Button(visible=False).click(rows, inputs, [frame, *charts], api_name=f"board_{_api(board_id)}")
     send.click(
