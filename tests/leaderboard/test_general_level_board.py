@@ -127,3 +127,17 @@ def test_worker_for_two_boards_only_claims_its_own(tmp_path, board, instances):
     store.submit(sample_results_paths()[0], board, model_name="M")
     assert worker_for(store, instances).run_until_empty() == []  # serves only the OpenING board
     assert store.requests()[0]["status"] == "PENDING"
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "option", "value", "says"),
+    [
+        ("opening", "seed", "abc", "must be an integer"),
+        ("opening", "allow_missing_images", "yes", "must be 0 or 1"),
+        ("general-level", "bootstrap", "1e3", "must be an integer"),
+        ("evalmi-metrics", "official", "true", "must be 0 or 1"),
+    ],
+)
+def test_a_bad_option_value_is_refused_naming_the_option(benchmark, option, value, says):
+    with pytest.raises(ValueError, match=rf"{benchmark}: option '{option}' {says}, got '{value}'"):
+        load_spec(benchmark).open({option: value})

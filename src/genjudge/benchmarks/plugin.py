@@ -21,13 +21,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 import pyarrow as pa
 from matplotlib.figure import Figure
 
 from genjudge.submissions import SubmissionLimits
+
+OptionKind = Literal["text", "integer", "flag"]
 
 
 class ColumnKind(str, Enum):
@@ -108,6 +110,15 @@ class BoardOption:
     name: str
     help: str
     default: str = ""
+    kind: OptionKind = "text"
+
+    def check(self, benchmark: str, value: str) -> None:
+        """Refuse a value the opener could not use, naming the option (``"integer"``: digits,
+        ``"flag"``: ``0`` or ``1``)."""
+        if self.kind == "integer" and not value.strip().lstrip("-").isdigit():
+            raise ValueError(f"{benchmark}: option {self.name!r} must be an integer, got {value!r}")
+        if self.kind == "flag" and value not in ("0", "1"):
+            raise ValueError(f"{benchmark}: option {self.name!r} must be 0 or 1, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -233,6 +244,8 @@ class BenchmarkSpec:
                 f"valid: {', '.join(sorted(known)) or 'none'}"
             )
         values = {option.name: option.default for option in self.options} | given
+        for option in self.options:
+            option.check(self.name, values[option.name])
         return self.opener(values)
 
     def all_scopes(self) -> tuple[Scope, ...]:

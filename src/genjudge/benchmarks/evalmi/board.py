@@ -250,9 +250,11 @@ SPEC = BenchmarkSpec(
     submission=SubmissionForm((".csv",), "Per-image metric scores (CSV)", INSTRUCTIONS),
     options=(
         BoardOption("bench", "EvalMi-50K release folder or built dataset (default: the bundled sample)."),
-        BoardOption("official", "1 to correlate the official code's way (MOS cast to bfloat16).", "0"),
-        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000"),
-        BoardOption("seed", "Seed of the bootstrap.", "0"),
+        BoardOption(
+            "official", "1 to correlate the official code's way (MOS cast to bfloat16).", "0", "flag"
+        ),
+        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000", "integer"),
+        BoardOption("seed", "Seed of the bootstrap.", "0", "integer"),
     ),
     opener=open_board,
     scopes=SCOPES,

@@ -314,10 +314,13 @@ SPEC = BenchmarkSpec(
     options=(
         BoardOption("sota", "SoTA sheet (references/sota_result.xlsx; default: the bundled sample)."),
         BoardOption(
-            "official", "1 to score with the official code's rules instead of the corrected ones.", "0"
+            "official",
+            "1 to score with the official code's rules instead of the corrected ones.",
+            "0",
+            "flag",
         ),
-        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000"),
-        BoardOption("seed", "Seed of the bootstrap.", "0"),
+        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000", "integer"),
+        BoardOption("seed", "Seed of the bootstrap.", "0", "integer"),
     ),
     opener=open_board,
     scopes=(
