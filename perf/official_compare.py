@@ -1,6 +1,7 @@
 """Reproduce OpenING's official arena numbers and time genjudge against the official scripts.
 
-    python perf/official_compare.py [--mirror /work/.mirror/LanceZPF+OpenING/repo] [--repeat 20]
+    git clone https://github.com/LanceZPF/OpenING /tmp/OpenING
+    python perf/official_compare.py --mirror /tmp/OpenING [--repeat 20]
 
 The official repository (LanceZPF/OpenING, a bare git mirror) is read with ``git show`` into a
 temporary folder at run time; nothing from it is stored in this project. Then:
@@ -39,7 +40,6 @@ from genjudge.scoring.agreement import judge_agreement
 from genjudge.scoring.battles import prepare_battles
 from genjudge.scoring.winrate import win_rate_matrices, win_rates
 
-MIRROR = Path("/work/.mirror/LanceZPF+OpenING/repo")
 ARENA = "Interleaved_Arena"
 FILES = {
     "human": f"{ARENA}/judge_modelAB_results.json",
@@ -271,7 +271,7 @@ def time_both(workdir: Path, frames: dict, repeat: int) -> list[list[float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--mirror", type=Path, default=MIRROR, help="git clone (bare or not) of LanceZPF/OpenING"
+        "--mirror", type=Path, required=True, help="git clone (bare or not) of LanceZPF/OpenING"
     )
     parser.add_argument(
         "--repeat", type=int, default=20, help="interleaved timing rounds (median is reported)"
