@@ -285,7 +285,7 @@ class JudgesBoard:
 def agreement_chart(board: pd.DataFrame, title: str) -> Figure:
     """FDT agreement of every judge with its 95% interval, best on top; reference rows in grey."""
     table = board.sort_values("fdt", na_position="first")
-    figure = Figure(figsize=(7.0, max(2.5, 0.4 * len(table) + 1.2)), layout="constrained")
+    figure = Figure(figsize=(9.0, max(2.8, 0.4 * len(table) + 1.6)), layout="constrained")
     ax = figure.add_subplot()
     positions = range(len(table))
     fdt = table["fdt"].to_numpy(float) * 100
@@ -296,8 +296,8 @@ def agreement_chart(board: pd.DataFrame, title: str) -> Figure:
     ax.errorbar(fdt, positions, xerr=[fdt - lower, upper - fdt], fmt="none", ecolor="black", capsize=3)
     ax.set_yticks(list(positions), table["model"].tolist())
     ax.set_xlim(0, 100)
-    ax.set_xlabel("FDT agreement with people (%), 95% bootstrap interval; grey: reference rows")
-    ax.set_title(f"{title}: judge–human agreement")
+    ax.set_xlabel("FDT agreement with people (%)\nwhiskers: 95% bootstrap interval; grey: reference rows")
+    ax.set_title(f"{title}: judge–human agreement", loc="left")
     return figure
 
 
