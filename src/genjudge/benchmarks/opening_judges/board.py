@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -48,6 +49,7 @@ from genjudge.judges.protocol import PairwiseJudge
 from genjudge.scoring.vocabulary import AGREEMENT_NAMES
 from genjudge.submissions import SubmissionLimits
 
+TOP_CHARTED = 20
 SUBMITTED, OFFICIAL, COMPUTED = "submitted", "reference: official file", "reference: computed here"
 
 
@@ -283,8 +285,9 @@ class JudgesBoard:
 
 
 def agreement_chart(board: pd.DataFrame, title: str) -> Figure:
-    """FDT agreement of every judge with its 95% interval, best on top; reference rows in grey."""
-    table = board.sort_values("fdt", na_position="first")
+    """FDT agreement of the best ``TOP_CHARTED`` judges with their 95% intervals, best on top;
+    reference rows in grey."""
+    table = board.sort_values("fdt", ascending=False, na_position="last").head(TOP_CHARTED).iloc[::-1]
     figure = Figure(figsize=(9.0, max(2.8, 0.4 * len(table) + 1.6)), layout="constrained")
     ax = figure.add_subplot()
     positions = range(len(table))
@@ -293,7 +296,9 @@ def agreement_chart(board: pd.DataFrame, title: str) -> Figure:
     upper = table["fdt_upper"].to_numpy(float) * 100
     colours = ["tab:blue" if kind == SUBMITTED else "tab:gray" for kind in table["verdicts_of"]]
     ax.barh(positions, fdt, color=colours)
-    ax.errorbar(fdt, positions, xerr=[fdt - lower, upper - fdt], fmt="none", ecolor="black", capsize=3)
+    # A percentile interval may miss its point estimate by a hair; the whisker then has no length.
+    whiskers = [np.clip(fdt - lower, 0, None), np.clip(upper - fdt, 0, None)]
+    ax.errorbar(fdt, positions, xerr=whiskers, fmt="none", ecolor="black", capsize=3)
     ax.set_yticks(list(positions), table["model"].tolist())
     ax.set_xlim(0, 100)
     ax.set_xlabel("FDT agreement with people (%)\nwhiskers: 95% bootstrap interval; grey: reference rows")
