@@ -22,15 +22,12 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import sys
 from pathlib import Path
 
+from genjudge.benchmarks.opening import read_benchmark, read_model_outputs
+from genjudge.records import ModelOutput
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from genjudge.benchmarks.opening import read_benchmark, read_model_outputs  # noqa: E402
-from genjudge.records import ModelOutput  # noqa: E402
-
 SAMPLE = ROOT / "src" / "genjudge" / "samples" / "opening"
 OUT = SAMPLE / "Interleaved_Arena"
 QUALITY = {"Aurora-Interleave": 3, "Mosaic-Base": 2, "Quill-TextOnly": 1, "Drift-Gen": 0}
@@ -80,7 +77,8 @@ def length_verdict(first: ModelOutput, second: ModelOutput) -> str:
     return "A" if a > b else "B"
 
 
-def main() -> None:
+def write_sample(out: Path) -> list[Path]:
+    """Write both files into ``out``; return their paths."""
     rng = random.Random(12)
     uids = sorted(inst.total_uid for inst in read_benchmark(SAMPLE / "OpenING-benchmark", "test"))
     pairs = sampled_pairs(uids, rng)
@@ -94,11 +92,18 @@ def main() -> None:
         for first, second in ((a, b), (b, a)):
             verdict = length_verdict(outputs[first][uid], outputs[second][uid])
             judged.append(record(uid, first, second, verdict))
-    OUT.mkdir(exist_ok=True)
+    out.mkdir(exist_ok=True)
+    paths = []
     for name, records in (("judge", human), ("length-judge", judged)):
-        path = OUT / f"{name}_modelAB_results.json"
+        path = out / f"{name}_modelAB_results.json"
         path.write_text(json.dumps(records, indent=4) + "\n", encoding="utf-8")
-        print(f"wrote {len(records)} verdicts to {path.relative_to(ROOT)}")
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    for path in write_sample(OUT):
+        print(f"wrote {len(json.loads(path.read_text()))} verdicts to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -200,3 +200,11 @@ def test_uploading_the_official_judge_files_gives_the_papers_agreement(tmp_path)
     # The reference rows are the same files, so they carry the same numbers.
     assert rows.loc["IntJudge (official verdicts)", "fdt"] == rows.loc["IntJudge-upload", "fdt"]
     assert rows.loc["GPT-4o (official verdicts)", "fdt"] == gpt["fdt"]
+
+
+def test_the_shipped_sample_is_what_its_script_writes(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "scripts"))
+    from make_opening_judges_sample import write_sample
+
+    for path in write_sample(tmp_path):
+        assert path.read_bytes() == (sample_arena_dir() / path.name).read_bytes()
