@@ -2,7 +2,8 @@
 
 The embedded OpenING sample ships a small benchmark and the outputs of a few sample models; the
 embedded General-Level sample a small SoTA sheet and three models' result sheets; the embedded
-EvalMi-50K sample a few rated images and one metric's scores for them. Each sample
+EvalMi-50K sample a few rated images and one metric's scores for them; the Judges board's sample
+invented human votes on the OpenING sample and a length heuristic's verdicts on them. Each sample
 submission is uploaded exactly as a person would (validated like any upload), the worker evaluates
 them (OpenING battles with the configured judge, the offline reference judge by default;
 General-Level levels from the sheets) and the boards, their pictures and the leaderboard dataset
@@ -22,6 +23,7 @@ import pandas as pd
 from genjudge.benchmarks.evalmi.board import MetricsBoard
 from genjudge.benchmarks.general_level.board import GeneralLevelBoard
 from genjudge.benchmarks.opening.board import OpeningBoard
+from genjudge.benchmarks.opening_judges.board import JudgesBoard
 from genjudge.benchmarks.plugin import Board
 from genjudge.judges.protocol import PairwiseJudge
 from genjudge.leaderboard.board import BoardView
@@ -30,6 +32,7 @@ from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 
 OPENING_BOARD, GENERAL_LEVEL_BOARD, METRICS_BOARD = "opening-test", "general-level", "evalmi-metrics"
+JUDGES_BOARD = "opening-judges"
 
 
 @dataclass(frozen=True)
@@ -73,22 +76,26 @@ def _fresh(store_dir: Path) -> None:
 def demo_boards(judge: PairwiseJudge | None = None) -> dict[str, Board]:
     """The sample boards: OpenING's sample test split judged by ``judge`` (default: the offline
     reference judge), General-Level on the sample SoTA sheet, EvalMi-50K's Metrics board on the
-    sample ratings."""
+    sample ratings, and the Judges board on the sample's invented votes (``judge`` gives its
+    reference row)."""
     from genjudge.benchmarks.evalmi.ratings import load_ratings
     from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
     from genjudge.benchmarks.general_level.reference import read_reference
     from genjudge.benchmarks.general_level.sample import sample_reference_path
     from genjudge.benchmarks.opening import read_benchmark, sample_dir
+    from genjudge.benchmarks.opening_judges import load_human_verdicts
 
     if judge is None:
         from genjudge.judges import load_judge
 
         judge = load_judge("reference")
     instances = read_benchmark(sample_dir() / "OpenING-benchmark", "test")
+    human = load_human_verdicts()
     return {
         OPENING_BOARD: OpeningBoard(instances, judge, board_id=OPENING_BOARD),
         GENERAL_LEVEL_BOARD: GeneralLevelBoard(read_reference(sample_reference_path())),
         METRICS_BOARD: MetricsBoard(load_ratings(evalmi_sample())),
+        JUDGES_BOARD: JudgesBoard(human, unseen=human.default_unseen(), reference_judge=judge),
     }
 
 
@@ -99,6 +106,7 @@ def run_demo_board(
     from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
     from genjudge.benchmarks.general_level.sample import sample_results_paths
     from genjudge.benchmarks.opening.outputs import model_name_from_dir
+    from genjudge.benchmarks.opening_judges import sample_arena_dir
 
     boards = demo_boards(judge)
     _fresh(store_dir)
@@ -106,6 +114,7 @@ def run_demo_board(
     uploads = [(OPENING_BOARD, folder, model_name_from_dir(folder)) for folder in sample_submissions()]
     uploads += [(GENERAL_LEVEL_BOARD, path, path.stem) for path in sample_results_paths()]
     uploads += [(METRICS_BOARD, evalmi_sample() / "metric_scores.csv", "Sample-Metric")]
+    uploads += [(JUDGES_BOARD, sample_arena_dir() / "length-judge_modelAB_results.json", "Length-Heuristic")]
     submissions = []
     for board_id, source, model in uploads:
         result = store.submit(

@@ -20,7 +20,11 @@ def test_the_bundled_samples_make_both_boards(tmp_path):
     opening = demo.tables["opening-test"]
     assert sorted(opening["Model"]) == sorted(f.name.removesuffix("_output") for f in sample_submissions())
     assert (opening["Battles"] > 0).all()
-    assert [p.name for p in demo.charts] == ["opening-test-ratings.png", "opening-test-heatmap.png"]
+    assert [p.name for p in demo.charts] == [
+        "opening-test-ratings.png",
+        "opening-test-heatmap.png",
+        "opening-judges-agreement.png",
+    ]
 
     levels = demo.tables["general-level"]
     assert sorted(levels["Model"]) == sorted(p.stem for p in sample_results_paths())
@@ -30,6 +34,10 @@ def test_the_bundled_samples_make_both_boards(tmp_path):
     metrics = demo.tables["evalmi-metrics"]
     assert metrics["Model"].tolist() == ["Sample-Metric"]
     assert 0.5 < metrics["Perception SRCC"].iloc[0] <= 1
+
+    judges = demo.tables["opening-judges"].set_index("Model")
+    assert judges.loc["Length-Heuristic", "Row"] == "submitted"
+    assert judges.loc[f"Reference judge ({judge.judge_id})", "Row"] == "reference: computed here"
 
     judged = judge.items
     again = run_demo_board(tmp_path / "lb", judge=judge, progress=False)

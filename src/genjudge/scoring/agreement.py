@@ -14,6 +14,14 @@ With a list of unseen models, every variant is also split into pairs that involv
 unseen model ("unseen") and the rest ("seen"), plus the harmonic mean of the two, as the
 OpenING paper reports for IntJudge. Every pair that is not counted is counted somewhere in
 :attr:`Agreement.counts` — nothing is dropped silently.
+
+With ``bootstrap_rounds``, each group also gets percentile intervals from resampling its matched
+pairs with replacement. A pair enters a rate only through its (human outcome, judge outcome)
+cell, so a resample of n pairs is a multinomial draw of n over the 25 cells with the observed
+cell shares: drawing that is the same bootstrap, at a cost that does not grow with n.
+
+:func:`swap_consistency` measures a judge on its own: of the pairs it judged in both orders
+(A|B and B|A), the share whose verdict flips with the order, as a judge without position bias does.
 """
 
 from __future__ import annotations
@@ -58,6 +66,10 @@ class Agreement:
     ``harmonic_mean`` the seen and unseen pairs it summarises) and ``pairs_without_tie``
     (those left after dropping ties).
 
+    ``intervals`` (with ``bootstrap_rounds``) has the same groups and, per variant, the columns
+    ``<variant>_lower`` and ``<variant>_upper``: the percentile interval at ``confidence`` (NaN
+    where the group has no pair for that variant).
+
     ``counts`` says where every verdict went: ``human_verdicts``, ``judge_verdicts`` (rows
     given), ``human_duplicates_dropped``, ``judge_duplicates_dropped`` (earlier rows overridden
     by a later row with the same key, only with ``on_duplicate="last"``), ``matched``,
@@ -69,24 +81,29 @@ class Agreement:
     counts: dict[str, int]
     unseen_models: tuple[str, ...] = ()
     absent_unseen_models: tuple[str, ...] = field(default=())
+    intervals: pd.DataFrame | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Plain nested dict (JSON-ready: NaN becomes None)."""
-        agreement = {
-            str(group): {
-                column: (
-                    None if pd.isna(value) else (int(value) if column.startswith("pairs") else float(value))
-                )
-                for column, value in row.items()
-            }
-            for group, row in self.table.iterrows()
-        }
-        return {
-            "agreement": agreement,
+        out: dict[str, object] = {
+            "agreement": _records(self.table),
             "counts": dict(self.counts),
             "unseen_models": list(self.unseen_models),
             "absent_unseen_models": list(self.absent_unseen_models),
         }
+        if self.intervals is not None:
+            out["intervals"] = _records(self.intervals)
+        return out
+
+
+def _records(table: pd.DataFrame) -> dict[str, dict[str, float | int | None]]:
+    return {
+        str(group): {
+            column: None if pd.isna(value) else (int(value) if column.startswith("pairs") else float(value))
+            for column, value in row.items()
+        }
+        for group, row in table.iterrows()
+    }
 
 
 class _KeyTable:
@@ -158,12 +175,60 @@ def _harmonic_mean(x: float, y: float) -> float:
     return 2 * x * y / (x + y)
 
 
+def _rates(cells: np.ndarray) -> np.ndarray:
+    """Agreement of each variant from (…, 25) cell counts; NaN where a variant counts no pair."""
+    counted = cells @ _COUNTED
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counted > 0, (cells @ _AGREED) / np.maximum(counted, 1), np.nan)
+
+
+def _resampled_rates(cells: np.ndarray, rounds: int, rng: np.random.Generator) -> np.ndarray:
+    """(rounds, variants) agreement rates of bootstrap resamples of a group's pairs."""
+    n = int(cells.sum())
+    if n == 0:
+        return np.full((rounds, len(AGREEMENT_VARIANTS)), np.nan)
+    return _rates(rng.multinomial(n, cells / n, size=rounds))
+
+
+def _percentiles(draws: np.ndarray, confidence: float) -> np.ndarray:
+    """(variants, 2) central percentile intervals, NaN for a variant without any finite draw."""
+    tail = (1 - confidence) / 2 * 100
+    out = np.full((draws.shape[1], 2), np.nan)
+    for k in range(draws.shape[1]):
+        finite = draws[:, k][np.isfinite(draws[:, k])]
+        if finite.size:
+            out[k] = np.percentile(finite, [tail, 100 - tail])
+    return out
+
+
+def _intervals(
+    by_group: np.ndarray, names: list[str], rounds: int, seed: int, confidence: float
+) -> pd.DataFrame:
+    """Bootstrap intervals of every group (the harmonic mean from the paired seen/unseen draws)."""
+    rng = np.random.default_rng(seed)
+    draws = [_resampled_rates(cells, rounds, rng) for cells in by_group]
+    if "harmonic_mean" in names:
+        seen, unseen = draws[1], draws[2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            draws.append(np.where(seen + unseen > 0, 2 * seen * unseen / (seen + unseen), np.nan))
+    bounds = np.stack([_percentiles(d, confidence) for d in draws])  # (groups, variants, 2)
+    columns = {
+        f"{variant}_{end}": bounds[:, k, j]
+        for k, variant in enumerate(AGREEMENT_VARIANTS)
+        for j, end in enumerate(("lower", "upper"))
+    }
+    return pd.DataFrame(columns, index=pd.Index(names, dtype=object, name="group"))
+
+
 def judge_agreement(
     judge: pd.DataFrame | PreparedBattles,
     human: pd.DataFrame | PreparedBattles,
     *,
     unseen_models: Iterable[str] | None = None,
     on_duplicate: Literal["error", "last"] = "error",
+    bootstrap_rounds: int = 0,
+    seed: int = 0,
+    confidence: float = 0.95,
 ) -> Agreement:
     """Agreement of ``judge`` verdicts with ``human`` verdicts (both battles frames).
 
@@ -174,9 +239,16 @@ def judge_agreement(
 
     ``on_duplicate``: a pair judged twice in one set is an error by default; ``"last"`` keeps
     the last verdict, like the official script's dict, and counts the overridden rows.
+
+    ``bootstrap_rounds`` > 0 adds :attr:`Agreement.intervals`, seeded by ``seed`` (the ``all``
+    group is drawn first, so its interval does not depend on ``unseen_models``).
     """
     if on_duplicate not in ("error", "last"):
         raise ValueError(f"on_duplicate must be 'error' or 'last', got {on_duplicate!r}")
+    if bootstrap_rounds < 0:
+        raise ValueError(f"bootstrap_rounds must be 0 or more, got {bootstrap_rounds}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence}")
     human_columns = prepare_battles(human, name="human verdicts")
     judge_columns = prepare_battles(judge, name="judge verdicts")
     human_keys, judge_keys = _pair_keys(human_columns, judge_columns)
@@ -212,8 +284,7 @@ def judge_agreement(
     ).reshape(2, -1)
     by_group = np.vstack([tally.sum(axis=0), tally]) if unseen_models is not None else tally.sum(axis=0)[None]
     n_counted = by_group @ _COUNTED
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rates = np.where(n_counted > 0, (by_group @ _AGREED) / np.maximum(n_counted, 1), np.nan)
+    rates = _rates(by_group)
     pairs = by_group.sum(axis=1)
     pairs_without_tie = n_counted[:, 2]
     if unseen_models is not None:
@@ -230,6 +301,9 @@ def judge_agreement(
         },
         index=pd.Index(names, dtype=object, name="group"),
     )
+    intervals = (
+        _intervals(by_group, names, bootstrap_rounds, seed, confidence) if bootstrap_rounds > 0 else None
+    )
 
     counts = {
         "human_verdicts": len(human_columns),
@@ -241,4 +315,58 @@ def judge_agreement(
         "judge_only": len(judge_table.keys) - n_matched,
         "tie_pairs_dropped": n_matched - int(pairs_without_tie[0]),
     }
-    return Agreement(table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent)
+    return Agreement(
+        table=table, counts=counts, unseen_models=unseen, absent_unseen_models=absent, intervals=intervals
+    )
+
+
+# The FDT side of each outcome code (A, B, Tie(A), Tie(B), Tie), and that side once the two
+# models are shown the other way round.
+_FDT_SIDE = _CLASS_TABLE[:, 0]
+_SIDE_SWAPPED = np.array([1, 0, 2])
+
+
+@dataclass(frozen=True)
+class SwapConsistency:
+    """How a judge's verdicts behave when the two outputs trade places.
+
+    ``pairs`` is the number of (instance, model, model) pairs judged in both orders; ``consistent``
+    those whose B|A verdict favours the same model as the A|B one does (the force-dividing-tie
+    side: ``Tie(A)`` favours A; a plain ``Tie`` is consistent only with a plain ``Tie``).
+    """
+
+    pairs: int
+    consistent: int
+
+    @property
+    def rate(self) -> float:
+        """Share of consistent pairs; NaN when no pair was judged in both orders."""
+        return self.consistent / self.pairs if self.pairs else float("nan")
+
+
+def swap_consistency(verdicts: pd.DataFrame | PreparedBattles, *, name: str = "verdicts") -> SwapConsistency:
+    """Position-swap consistency of one judge's verdicts (a battles frame).
+
+    A pair shown in the same order twice is refused (naming the row): which of its verdicts to
+    compare would be a guess.
+    """
+    columns = prepare_battles(verdicts, name=name)
+    encoded = columns.encoded
+    (uid,), _ = factorize_text(columns.uid)
+    first, second = np.minimum(encoded.a, encoded.b), np.maximum(encoded.a, encoded.b)
+    m = max(encoded.n_models, 1)
+    unordered = (uid.astype(np.int64) * m + first) * m + second
+    shown_first = encoded.a < encoded.b
+    side = _FDT_SIDE[encoded.outcome]
+    side = np.where(shown_first, side, _SIDE_SWAPPED[side])  # as if model `first` were shown as A
+    repeated = _KeyTable(unordered * 2 + ~shown_first).overridden
+    if len(repeated):
+        raise ValueError(
+            f"{name}: {columns.row_label(int(repeated.min()))} is judged more than once in the same order"
+        )
+    forward_rows, backward_rows = np.flatnonzero(shown_first), np.flatnonzero(~shown_first)
+    if not len(forward_rows) or not len(backward_rows):
+        return SwapConsistency(pairs=0, consistent=0)
+    here, there = _KeyTable(unordered[forward_rows]).match(_KeyTable(unordered[backward_rows]))
+    agreed = side[forward_rows[here]] == side[backward_rows[there]]
+    return SwapConsistency(pairs=len(here), consistent=int(agreed.sum()))
