@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from genjudge.benchmarks.evalmi import (
@@ -333,6 +334,21 @@ def score(
 
 class PeerMetric(str, Enum):
     clip_score = "clip-score"
+    pyiqa = "pyiqa"
+
+
+def _peer_scores(name: PeerMetric, paths: list[Path], prompts: list[str], options: dict[str, Any]):
+    """The peer's scores for the image files (prompts are used by the text-image metrics)."""
+    if name is PeerMetric.clip_score:
+        from genjudge.clip_score import DEFAULT_CLIP_MODEL, clip_scores
+
+        model = options["weights"] or DEFAULT_CLIP_MODEL
+        return clip_scores([path.read_bytes() for path in paths], prompts, model), model
+    from genjudge.evalmi_peers.pyiqa_metric import load_pyiqa_metric, pyiqa_scores
+
+    model = load_pyiqa_metric(options["pyiqa_metric"], options["weights"], options["device"])
+    scores = pyiqa_scores(paths, model, batch_size=options["batch_size"])
+    return scores, f"{options['pyiqa_metric']}, {options['weights'] or 'pyiqa default weights'}"
 
 
 @app.command()
@@ -342,34 +358,40 @@ def metric(
         Path, typer.Option("--out", help="CSV to write, in the Metrics board's submission format.")
     ],
     bench: Annotated[
-        Path | None, typer.Option("--bench", help="EvalMi-50K release folder (default: the bundled sample).")
+        Path | None,
+        typer.Option(
+            "--bench",
+            help="EvalMi-50K release folder: rated images and their prompts (default: the bundled sample).",
+        ),
     ] = None,
-    model: Annotated[
-        str, typer.Option("--model", help="CLIP checkpoint: a local folder or a Hub id.")
-    ] = "openai/clip-vit-large-patch14",
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            "--model",
+            help="The peer's checkpoint: for clip-score a CLIP folder or Hub id (default "
+            "openai/clip-vit-large-patch14); for pyiqa the metric's .pth file (default: pyiqa downloads it).",
+        ),
+    ] = None,
+    pyiqa_metric: Annotated[
+        str, typer.Option("--pyiqa-metric", help="pyiqa's no-reference metric name (pyiqa.list_models()).")
+    ] = "musiq",
+    device: Annotated[str, typer.Option("--device", help="Torch device for the peer's model.")] = "cpu",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Images per forward pass.", min=1)] = 8,
 ) -> None:
     """Score every rated EvalMi-50K image with a peer metric, ready to submit to the Metrics board."""
-    from genjudge.benchmarks.evalmi.images import read_checked_image
     from genjudge.benchmarks.evalmi.release import read_release
-    from genjudge.clip_score import ClipModelNotFound, clip_scores
+    from genjudge.clip_score import ClipModelNotFound
+    from genjudge.evalmi_peers import PeerUnavailable, rated_image_paths, write_submission
 
+    options = {"weights": weights, "pyiqa_metric": pyiqa_metric, "device": device, "batch_size": batch_size}
     try:
         release = read_release(bench or sample_dir())
         prompts = {p.index: p.prompt for p in release.prompts}
-        missing = [r.image_name for r in release.ratings if not release.image_path(r).is_file()]
-        if missing:
-            raise EvalMiFormatError(
-                f"{len(missing)} rated image(s) are not in the release folder ({', '.join(missing[:3])} …); "
-                "a metric is ranked on every rated image",
-                file=release.images_dir,
-            )
-        images = [read_checked_image(release.image_path(r)) for r in release.ratings]
-        scores = clip_scores(images, [prompts[r.prompt_index] for r in release.ratings], model)
-    except (EvalMiFormatError, ClipModelNotFound) as exc:
-        errors.print(f"[bold red]Cannot run {name.value}[/]: {exc}", highlight=False)
+        paths = rated_image_paths(release)
+        scores, used = _peer_scores(name, paths, [prompts[r.prompt_index] for r in release.ratings], options)
+        write_submission(release, scores, out)
+    except (EvalMiFormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
+        errors.print(f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"image_name": [r.image_name for r in release.ratings], "score": scores}).to_csv(
-        out, index=False
-    )
-    console.print(f"Scored {len(scores)} images with {name.value} ({model}); wrote {out}")
+    console.print(f"Scored {len(scores)} images with {name.value} ({used}); wrote {out}")
