@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -31,6 +31,8 @@ from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.judge import parse_options
+from genjudge.evalmi_peers.pyiqa_metric import DEFAULT_PYIQA_METRIC
+from genjudge.evalmi_peers.run import PEERS
 from genjudge.judges.scoring_registry import scoring_judge_names
 from genjudge.scoring.correlation import CorrelationResult
 
@@ -332,23 +334,7 @@ def score(
     console.print(f"Wrote {out}")
 
 
-class PeerMetric(str, Enum):
-    clip_score = "clip-score"
-    pyiqa = "pyiqa"
-
-
-def _peer_scores(name: PeerMetric, paths: list[Path], prompts: list[str], options: dict[str, Any]):
-    """The peer's scores for the image files (prompts are used by the text-image metrics)."""
-    if name is PeerMetric.clip_score:
-        from genjudge.clip_score import DEFAULT_CLIP_MODEL, clip_scores
-
-        model = options["weights"] or DEFAULT_CLIP_MODEL
-        return clip_scores([path.read_bytes() for path in paths], prompts, model), model
-    from genjudge.evalmi_peers.pyiqa_metric import load_pyiqa_metric, pyiqa_scores
-
-    model = load_pyiqa_metric(options["pyiqa_metric"], options["weights"], options["device"])
-    scores = pyiqa_scores(paths, model, batch_size=options["batch_size"])
-    return scores, f"{options['pyiqa_metric']}, {options['weights'] or 'pyiqa default weights'}"
+PeerMetric = Enum("PeerMetric", {n.replace("-", "_"): n for n in PEERS}, type=str)
 
 
 @app.command()
@@ -375,21 +361,20 @@ def metric(
     ] = None,
     pyiqa_metric: Annotated[
         str, typer.Option("--pyiqa-metric", help="pyiqa's no-reference metric name (pyiqa.list_models()).")
-    ] = "musiq",
+    ] = DEFAULT_PYIQA_METRIC,
     device: Annotated[str, typer.Option("--device", help="Torch device for the peer's model.")] = "cpu",
     batch_size: Annotated[int, typer.Option("--batch-size", help="Images per forward pass.", min=1)] = 8,
 ) -> None:
     """Score every rated EvalMi-50K image with a peer metric, ready to submit to the Metrics board."""
     from genjudge.benchmarks.evalmi.release import read_release
     from genjudge.clip_score import ClipModelNotFound
-    from genjudge.evalmi_peers import PeerUnavailable, rated_image_paths, write_submission
+    from genjudge.evalmi_peers import PeerUnavailable, write_submission
+    from genjudge.evalmi_peers.run import PeerOptions, peer_scores
 
-    options = {"weights": weights, "pyiqa_metric": pyiqa_metric, "device": device, "batch_size": batch_size}
+    options = PeerOptions(weights=weights, pyiqa_metric=pyiqa_metric, device=device, batch_size=batch_size)
     try:
         release = read_release(bench or sample_dir())
-        prompts = {p.index: p.prompt for p in release.prompts}
-        paths = rated_image_paths(release)
-        scores, used = _peer_scores(name, paths, [prompts[r.prompt_index] for r in release.ratings], options)
+        scores, used = peer_scores(name.value, release, options)
         write_submission(release, scores, out)
     except (EvalMiFormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
         errors.print(f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}", highlight=False)
