@@ -53,3 +53,15 @@ def test_a_non_finite_score_is_refused_with_the_image_name(tmp_path):
     with pytest.raises(ValueError, match=f"1 non-finite score.*{release.ratings[3].image_name}"):
         write_submission(release, scores, out)
     assert not out.exists()
+
+
+def test_images_can_live_apart_from_the_release_sheets(tmp_path):
+    images = shutil.copytree(
+        sample_dir(), tmp_path / "images", ignore=shutil.ignore_patterns("MOS&QA", "prompts")
+    )
+    (images / "Echo-Gen" / "001.png").unlink()
+    result = runner.invoke(
+        app, ["evalmi", "metric", "clip-score", "--images", str(images), "--out", str(tmp_path / "x.csv")]
+    )
+    assert result.exit_code == 2
+    assert "(Echo-Gen/001.png" in " ".join(result.output.split())

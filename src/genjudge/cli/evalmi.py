@@ -347,8 +347,12 @@ def metric(
         Path | None,
         typer.Option(
             "--bench",
-            help="EvalMi-50K release folder: rated images and their prompts (default: the bundled sample).",
+            help="EvalMi-50K release folder: ratings, prompts and images (default: the bundled sample).",
         ),
+    ] = None,
+    images: Annotated[
+        Path | None,
+        typer.Option("--images", help="Folder holding `<generator>/<NNN>.png` (default: `--bench`)."),
     ] = None,
     weights: Annotated[
         str | None,
@@ -373,7 +377,7 @@ def metric(
 
     options = PeerOptions(weights=weights, pyiqa_metric=pyiqa_metric, device=device, batch_size=batch_size)
     try:
-        release = read_release(bench or sample_dir())
+        release = read_release(bench or sample_dir(), images)
         scores, used = peer_scores(name.value, release, options)
         write_submission(release, scores, out)
     except (EvalMiFormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
