@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from genjudge.evalmi_peers.errors import PeerUnavailable, not_installed
 
 DEFAULT_PYIQA_METRIC = "musiq"
-"""MUSIQ trained on KonIQ-10k: a multi-scale transformer, one of the IQA baselines LMM4LMM reports."""
+"""MUSIQ trained on KonIQ-10k: a multi-scale transformer, a widely used no-reference IQA baseline."""
 
 PYIQA_WEIGHTS_REPO = "chaofengc/IQA-PyTorch-Weights"
 """Where pyiqa fetches its checkpoints from."""
