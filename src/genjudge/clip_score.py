@@ -58,17 +58,25 @@ def _image(image: Any):
 
 
 def clip_scores(
-    images: Sequence[Any], prompts: Sequence[str], model: str = DEFAULT_CLIP_MODEL, *, batch_size: int = 16
+    images: Sequence[Any],
+    prompts: Sequence[str],
+    model: str = DEFAULT_CLIP_MODEL,
+    *,
+    batch_size: int = 16,
+    progress: bool = False,
 ) -> np.ndarray:
     """One CLIP score per (image, prompt); images are encoded bytes or H×W×C arrays."""
     import torch
+    from tqdm.auto import tqdm
 
     if len(images) != len(prompts):
         raise ValueError(f"got {len(images)} images but {len(prompts)} prompts")
     clip, processor = _components(model)
     scores: list[np.ndarray] = []
     with torch.no_grad():
-        for start in range(0, len(images), batch_size):
+        for start in tqdm(
+            range(0, len(images), batch_size), desc="CLIP score", unit="batch", disable=not progress
+        ):
             inputs = processor(
                 text=list(prompts[start : start + batch_size]),
                 images=[_image(image) for image in images[start : start + batch_size]],

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from genjudge.benchmarks.evalmi import (
@@ -30,6 +31,8 @@ from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.judge import parse_options
+from genjudge.evalmi_peers.pyiqa_metric import DEFAULT_PYIQA_METRIC
+from genjudge.evalmi_peers.run import PEERS
 from genjudge.judges.scoring_registry import scoring_judge_names
 from genjudge.scoring.correlation import CorrelationResult
 
@@ -331,8 +334,7 @@ def score(
     console.print(f"Wrote {out}")
 
 
-class PeerMetric(str, Enum):
-    clip_score = "clip-score"
+PeerMetric = Enum("PeerMetric", {n.replace("-", "_"): n for n in PEERS}, type=str)
 
 
 @app.command()
@@ -342,34 +344,43 @@ def metric(
         Path, typer.Option("--out", help="CSV to write, in the Metrics board's submission format.")
     ],
     bench: Annotated[
-        Path | None, typer.Option("--bench", help="EvalMi-50K release folder (default: the bundled sample).")
+        Path | None,
+        typer.Option(
+            "--bench",
+            help="EvalMi-50K release folder: ratings, prompts and images (default: the bundled sample).",
+        ),
     ] = None,
-    model: Annotated[
-        str, typer.Option("--model", help="CLIP checkpoint: a local folder or a Hub id.")
-    ] = "openai/clip-vit-large-patch14",
+    images: Annotated[
+        Path | None,
+        typer.Option("--images", help="Folder holding `<generator>/<NNN>.png` (default: `--bench`)."),
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            "--model",
+            help="The peer's checkpoint: for clip-score a CLIP folder or Hub id (default "
+            "openai/clip-vit-large-patch14); for pyiqa the metric's .pth file (default: pyiqa downloads it).",
+        ),
+    ] = None,
+    pyiqa_metric: Annotated[
+        str, typer.Option("--pyiqa-metric", help="pyiqa's no-reference metric name (pyiqa.list_models()).")
+    ] = DEFAULT_PYIQA_METRIC,
+    device: Annotated[str, typer.Option("--device", help="Torch device for the peer's model.")] = "cpu",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Images per forward pass.", min=1)] = 8,
 ) -> None:
     """Score every rated EvalMi-50K image with a peer metric, ready to submit to the Metrics board."""
-    from genjudge.benchmarks.evalmi.images import read_checked_image
     from genjudge.benchmarks.evalmi.release import read_release
-    from genjudge.clip_score import ClipModelNotFound, clip_scores
+    from genjudge.clip_score import ClipModelNotFound
+    from genjudge.evalmi_peers import PeerUnavailable, write_submission
+    from genjudge.evalmi_peers.run import PeerOptions, peer_scores
 
+    options = PeerOptions(weights=weights, pyiqa_metric=pyiqa_metric, device=device, batch_size=batch_size)
     try:
-        release = read_release(bench or sample_dir())
-        prompts = {p.index: p.prompt for p in release.prompts}
-        missing = [r.image_name for r in release.ratings if not release.image_path(r).is_file()]
-        if missing:
-            raise EvalMiFormatError(
-                f"{len(missing)} rated image(s) are not in the release folder ({', '.join(missing[:3])} …); "
-                "a metric is ranked on every rated image",
-                file=release.images_dir,
-            )
-        images = [read_checked_image(release.image_path(r)) for r in release.ratings]
-        scores = clip_scores(images, [prompts[r.prompt_index] for r in release.ratings], model)
-    except (EvalMiFormatError, ClipModelNotFound) as exc:
-        errors.print(f"[bold red]Cannot run {name.value}[/]: {exc}", highlight=False)
+        release = read_release(bench or sample_dir(), images)
+        scores, used = peer_scores(name.value, release, options)
+        write_submission(release, scores, out)
+    except (EvalMiFormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
+        errors.print(f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"image_name": [r.image_name for r in release.ratings], "score": scores}).to_csv(
-        out, index=False
-    )
-    console.print(f"Scored {len(scores)} images with {name.value} ({model}); wrote {out}")
+    console.print(f"Scored {len(scores)} images with {name.value} ({used}); wrote {out}")

@@ -139,9 +139,14 @@ INSTRUCTIONS = """**What to upload:** one CSV with your metric's score for each 
   and `correspondence`;
 - optionally `qa`: the metric's yes/no answers to the image's questions, in order, separated by `;`.
 
-Peer metrics as reference rows: `genjudge evalmi metric clip-score --model <CLIP folder> --out clip.csv`
-scores every rated image with CLIP score (download `openai/clip-vit-large-patch14` first) into
-exactly this format.
+Peer metrics as reference rows, each scoring every rated image into exactly this format:
+
+- CLIP score: `genjudge evalmi metric clip-score --weights <CLIP folder> --out clip.csv`
+  (download `openai/clip-vit-large-patch14` first);
+- pyiqa's no-reference models (MUSIQ, TOPIQ, CNNIQA, …; `pip install 'genjudge[pyiqa]'`):
+  `genjudge evalmi metric pyiqa --pyiqa-metric musiq --weights <metric .pth> --out musiq.csv`
+  (the checkpoint is in the Hub repo `chaofengc/IQA-PyTorch-Weights`, e.g.
+  `musiq_koniq_ckpt-e95806b9.pth`).
 
 Higher scores must mean better images. Every rated image needs a score; an unknown or repeated
 image name, a missing or non-numeric score, or a constant column is refused with its line."""
