@@ -1,7 +1,7 @@
 """ApiJudge over several chat-completions servers on 127.0.0.1, one of which dies during the run.
 
-Each server answers with a verdict fixed by the pair's id and counts, per pair, the requests it
-answered in full, so a verdict fetched twice (once from a dying server, again from another) shows.
+The servers (``support.chat_server``) answer with a verdict fixed by the pair's id and count the
+answers they sent per pair, so a verdict fetched twice would show.
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
-from collections import Counter
-from collections.abc import Callable
 
 import pytest
+from support.chat_server import LABELS, REPLIES, VerdictServer, completion, pair_id
 from typer.testing import CliRunner
 
 from genjudge.judges.api import ApiJudge, ApiRequestError
@@ -21,81 +19,6 @@ from genjudge.judges.endpoint_pool import AllEndpointsDown
 from genjudge.judges.protocol import PairwiseItem
 from genjudge.judges.runner import judge_pairs
 from genjudge.records import Step
-
-REPLIES = ("A is better", "B is better", "Tie(A is better)", "Tie(B is better)")
-LABELS = ("A", "B", "Tie(A)", "Tie(B)")
-
-
-def user_text(request: dict) -> str:
-    return "".join(part.get("text", "") for part in request["messages"][1]["content"])
-
-
-def pair_id(request: dict) -> int:
-    return int(re.search(r"question (\d+)", user_text(request)).group(1))
-
-
-def completion(text: str) -> tuple[int, bytes]:
-    body = {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]}
-    return 200, json.dumps(body).encode()
-
-
-class VerdictServer:
-    """A chat-completions server that can be killed: it stops accepting connections and drops
-    requests it has not answered yet, as a crashed vLLM process would."""
-
-    def __init__(self, delay: float = 0.01) -> None:
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.answered: Counter[str] = Counter()  # user prompt -> answers sent in full
-        self.dead = False
-        self.answered_when_killed: int | None = None
-        self.lock = threading.Lock()
-        self.delay = delay
-        self.respond: Callable[[dict], tuple[int, bytes]] = lambda request: completion(
-            REPLIES[pair_id(request) % 4]
-        )
-        self.after_answer: Callable[[VerdictServer], None] = lambda server: None
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                time.sleep(server.delay)
-                status, body = server.respond(request)
-                with server.lock:  # an answer is sent and counted in full, or not at all
-                    if server.dead:
-                        self.close_connection = True  # hang up without an answer
-                        return
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                    self.wfile.flush()
-                    if status == 200:
-                        server.answered[user_text(request)] += 1
-                server.after_answer(server)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-
-    def kill(self) -> None:
-        with self.lock:
-            if self.dead:
-                return
-            self.dead = True
-            self.answered_when_killed = sum(self.answered.values())
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def total(self) -> int:
-        with self.lock:
-            return sum(self.answered.values())
 
 
 @pytest.fixture
