@@ -187,3 +187,10 @@ def test_the_judge_command_spreads_pairs_over_two_endpoints_and_reports_each(ser
 
     clash = CliRunner().invoke(app, [*args, "--option", f"base_url={first.url}"])
     assert clash.exit_code == 2 and "not both" in clash.output
+
+    first.kill()
+    second.kill()
+    down = CliRunner().invoke(app, [*args, "--option", "max_retries=0"])
+    assert down.exit_code == 1, down.output
+    assert "all 2 endpoints are down" in down.output and "No verdict file was written" in down.output
+    assert down.output.count("(out)") == 2 and "Traceback" not in down.output
