@@ -187,6 +187,8 @@ def test_the_judge_command_spreads_pairs_over_two_endpoints_and_reports_each(ser
 
     clash = CliRunner().invoke(app, [*args, "--option", f"base_url={first.url}"])
     assert clash.exit_code == 2 and "not both" in clash.output
+    elsewhere = CliRunner().invoke(app, [*args, "--judge", "reference"])
+    assert elsewhere.exit_code == 2 and "only --judge api takes endpoints" in elsewhere.output
 
     first.kill()
     second.kill()

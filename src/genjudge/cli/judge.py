@@ -152,7 +152,7 @@ def pairs(
     try:
         judge_settings = parse_options(option or [])
         if endpoint:
-            judge_settings.update(endpoint_options(judge.value, judge_settings, endpoint))
+            judge_settings.update(_endpoint_options(judge.value, judge_settings, endpoint))
         check_options(judge.value, judge_settings)
         instances = read_benchmark(benchmark, split.value, allow_missing_images=allow_missing_images)
         by_model = _read_outputs(outputs, allow_missing_images)
@@ -181,7 +181,7 @@ def pairs(
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
 
 
-def endpoint_options(judge: str, settings: dict[str, Any], endpoints: list[str]) -> dict[str, Any]:
+def _endpoint_options(judge: str, settings: dict[str, Any], endpoints: list[str]) -> dict[str, Any]:
     """The judge options that ``--endpoint`` stands for; refused where they would clash or not apply."""
     if judge != "api":
         raise typer.BadParameter(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -100,7 +101,7 @@ class EndpointPool:
     ) -> None:
         if not urls:
             raise ValueError("at least one endpoint is needed")
-        repeated = sorted({url for url in urls if list(urls).count(url) > 1})
+        repeated = sorted(url for url, count in Counter(urls).items() if count > 1)
         if repeated:
             raise ValueError(f"endpoint(s) given more than once: {', '.join(repeated)}")
         if probe_interval < 0 or probe_interval_max < probe_interval:
