@@ -25,6 +25,7 @@ from genjudge.benchmarks.opening.pair_jobs import (
 )
 from genjudge.cli.console import make_console
 from genjudge.durable import atomic_write_json
+from genjudge.judges.endpoint_pool import EndpointStats
 from genjudge.judges.interleaved import win_rate_table
 from genjudge.judges.protocol import JudgeError
 from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_options, load_judge
@@ -102,6 +103,16 @@ def pairs(
     option: Annotated[
         list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help=OPTION_HELP)
     ] = None,
+    endpoint: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--endpoint",
+            metavar="URL",
+            help="`--judge api` only: an OpenAI-compatible API root serving the judge, e.g. "
+            "`http://gpu1:8000/v1`; repeat to spread the requests over several servers "
+            "(same as `--option base_urls=[...]`).",
+        ),
+    ] = None,
     split: Annotated[OpeningSplit, typer.Option(help="Benchmark split to judge.")] = DEFAULT_SPLIT,
     pairs_file: Annotated[
         Path | None,
@@ -140,6 +151,8 @@ def pairs(
     """Judge model pairs on an OpenING split and write verdicts as the official JSON list."""
     try:
         judge_settings = parse_options(option or [])
+        if endpoint:
+            judge_settings.update(_endpoint_options(judge.value, judge_settings, endpoint))
         check_options(judge.value, judge_settings)
         instances = read_benchmark(benchmark, split.value, allow_missing_images=allow_missing_images)
         by_model = _read_outputs(outputs, allow_missing_images)
@@ -161,8 +174,45 @@ def pairs(
     except (IncompleteRun, JudgeError) as err:
         console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
         raise typer.Exit(code=1) from err
+    finally:
+        if judge.value == "api":
+            console.print(endpoint_table(judge_impl.endpoint_stats()))
     atomic_write_json(out, verdict_records(battles, run.winners), indent=4)
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
+
+
+def _endpoint_options(judge: str, settings: dict[str, Any], endpoints: list[str]) -> dict[str, Any]:
+    """The judge options that ``--endpoint`` stands for; refused where they would clash or not apply."""
+    if judge != "api":
+        raise typer.BadParameter(
+            f"only --judge api takes endpoints, not --judge {judge}", param_hint="--endpoint"
+        )
+    given = sorted({"base_url", "base_urls"} & set(settings))
+    if given:
+        raise typer.BadParameter(
+            f"give the endpoints either as --endpoint or as --option {given[0]}=..., not both",
+            param_hint="--endpoint",
+        )
+    return {"base_urls": list(endpoints)}
+
+
+def endpoint_table(stats: list[EndpointStats]) -> Table:
+    """Per-endpoint counts of an API judge run: who served how much, and who failed."""
+    table = Table(title="API endpoints")
+    table.add_column("endpoint")
+    for column in ("served", "failures", "taken out"):
+        table.add_column(column, justify="right")
+    table.add_column("last error")
+    for row in stats:
+        state = "" if row.live else " (out)"
+        table.add_row(
+            escape(row.url) + state,
+            str(row.served),
+            str(row.failures),
+            str(row.taken_out),
+            escape(row.last_error or ""),
+        )
+    return table
 
 
 def _read_outputs(folders: list[Path], allow_missing_images: bool) -> dict[str, list[ModelOutput]]:

@@ -2,14 +2,19 @@
 
 It shows the same prompt as IntJudge (official OpenING layout; images as base64 JPEG data URLs,
 downscaled to ``image_max_side``) and reads the reply with ``genjudge.judges.parsing``. Like the
-official GPT-4o judge it asks for at most ``max_tokens=5`` tokens per verdict.
+official GPT-4o judge it asks for at most ``max_tokens=5`` tokens per verdict. With
+``top_logprobs`` set it also asks for token log-probabilities and reads verdict probabilities
+from them (``genjudge.judges.verdict_logprobs``); otherwise a verdict is certain of its label.
 
-Network behaviour: at most ``max_concurrency`` requests in flight; 408/409/429/5xx replies,
-timeouts, connection errors and malformed response bodies are retried up to ``max_retries``
-times with exponential backoff and jitter, honouring ``Retry-After``; other HTTP errors (a bad
-key, a wrong model name) stop the batch at once with ``ApiRequestError``. Items whose requests
-keep failing or whose replies name no verdict are reported together in ``PartialVerdicts``, with
-the verdicts that did come back.
+Network behaviour: at most ``max_concurrency`` requests in flight, over one or several endpoints
+(``base_urls``; ``genjudge.judges.endpoint_pool`` picks the least loaded and takes failing ones
+out). 408/409/429/5xx replies, timeouts, connection errors and malformed response bodies are
+retried up to ``max_retries`` times with exponential backoff and jitter, honouring
+``Retry-After``; a request whose endpoint failed (no connection, timeout, 5xx) moves at once to
+another live endpoint without using a retry. Other HTTP errors (a bad key, a wrong model name)
+stop the batch at once with ``ApiRequestError``, and so does ``AllEndpointsDown`` when every
+endpoint keeps failing. Items whose requests keep failing or whose replies name no verdict are
+reported together in ``PartialVerdicts``, with the verdicts that did come back.
 
 The API key is read from the environment variable named by ``api_key_env`` when the judge is
 created and is only ever put in the ``Authorization`` header: it is not stored in verdicts,
@@ -29,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -37,6 +43,7 @@ from urllib.parse import urlsplit
 import httpx
 from PIL import Image
 
+from genjudge.judges.endpoint_pool import EndpointPool, EndpointStats, Lease, Outcome
 from genjudge.judges.parsing import (
     OutputScores,
     ScoreReplyError,
@@ -51,13 +58,17 @@ from genjudge.judges.prompts import (
     pairwise_system_prompt,
     score_system_prompt,
 )
-from genjudge.judges.protocol import JudgeError, PairwiseItem, Verdict
+from genjudge.judges.protocol import JudgeError, PairwiseItem, PartialVerdicts, Verdict
+from genjudge.judges.verdict_logprobs import read_token_logprobs, verdict_probabilities
 from genjudge.records import Step
 from genjudge.redaction import redact
 
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+ENDPOINT_FAULT_STATUSES = frozenset({500, 502, 503, 504})
+"""Retried statuses that say the server is unwell (take it out), not that it is busy (429, 408, 409)."""
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_RETRY_AFTER = 600.0
 """Longest ``Retry-After`` honoured, in seconds, so a misbehaving server cannot park a run."""
 
@@ -78,6 +89,10 @@ class _Retryable(Exception):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class _EndpointFault(_Retryable):
+    """A failed attempt that is the endpoint's fault (no connection, timeout, 5xx)."""
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -135,19 +150,48 @@ def _reply_text(body: Any) -> str:
     return content
 
 
+@dataclass(frozen=True)
+class _VerdictReply:
+    """A verdict request's reply text, and the label probabilities its tokens gave (if asked for)."""
+
+    text: str
+    probabilities: dict[str, float] | None
+
+
+def _with_probabilities(verdict: Verdict | None, reply: _VerdictReply | Exception) -> Verdict | None:
+    """The text verdict with the token probabilities in place of one-hot, where there are some."""
+    if verdict is None or not isinstance(reply, _VerdictReply) or reply.probabilities is None:
+        return verdict
+    return replace(verdict, probabilities=reply.probabilities)
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base_url must be an http(s) URL such as https://api.openai.com/v1, not {url!r}")
+    return url.rstrip("/")
+
+
 class ApiJudge:
     """A pairwise judge (``PairwiseJudge`` protocol) and 7-criterion scorer over chat completions.
 
     Args:
-        base_url: the API root, e.g. ``https://api.openai.com/v1`` or ``http://localhost:8000/v1``.
+        base_url: the API root, e.g. ``https://api.openai.com/v1`` (the default) or
+            ``http://localhost:8000/v1``.
+        base_urls: several API roots serving the same model (e.g. one vLLM server per GPU),
+            instead of ``base_url``: requests go to the least loaded, failing ones are taken out
+            and probed again later, and the run goes on while one is up.
         model: the model name the endpoint serves (official: ``gpt-4o``).
         api_key_env: environment variable holding the key; unset means no ``Authorization`` header
             (fine for local servers).
-        max_concurrency: requests in flight at once.
+        max_concurrency: requests in flight at once, over all endpoints together.
         timeout: seconds per request.
         max_retries: retries per request after the first attempt.
         image_max_side: images are downscaled to this longer side (official: 512).
         max_tokens: reply budget for a verdict (official: 5).
+        top_logprobs: ask for this many alternatives per token (``logprobs``) and read verdict
+            probabilities from them; ``None`` asks for none and gives one-hot probabilities.
+            Servers cap it (OpenAI: 20; vLLM: its ``--max-logprobs``, 20 by default).
         score_max_tokens: reply budget for a 7-criterion score.
         temperature: sampling temperature (0 for repeatable verdicts; the official script used the
             API default).
@@ -158,11 +202,13 @@ class ApiJudge:
         revision: what identifies the served weights in the cache (default: ``model``; pass a dated
             snapshot name when the endpoint's model can change under the same name).
         backoff_base / backoff_max: exponential backoff bounds in seconds.
+        probe_interval / probe_interval_max: seconds a failing endpoint stays out before it is
+            probed again, doubling per failed probe up to the maximum.
     """
 
     def __init__(
         self,
-        base_url: str = "https://api.openai.com/v1",
+        base_url: str | None = None,
         model: str = "gpt-4o",
         api_key_env: str = "OPENAI_API_KEY",
         max_concurrency: int = 8,
@@ -170,6 +216,7 @@ class ApiJudge:
         max_retries: int = 5,
         image_max_side: int = 512,
         max_tokens: int = 5,
+        top_logprobs: int | None = None,
         score_max_tokens: int = 1024,
         temperature: float = 0.0,
         system_prompt_path: str | Path | None = None,
@@ -180,6 +227,9 @@ class ApiJudge:
         revision: str | None = None,
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
+        base_urls: Sequence[str] | None = None,
+        probe_interval: float = 5.0,
+        probe_interval_max: float = 120.0,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
@@ -187,12 +237,17 @@ class ApiJudge:
             raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
         if on_unparseable not in ("raise", "official"):
             raise ValueError(f"on_unparseable must be 'raise' or 'official', not {on_unparseable!r}")
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(
-                f"base_url must be an http(s) URL such as https://api.openai.com/v1, not {base_url!r}"
-            )
-        self.base_url = base_url.rstrip("/")
+        if top_logprobs is not None and top_logprobs < 1:
+            raise ValueError(f"top_logprobs must be at least 1 (or None for no logprobs), not {top_logprobs}")
+        if base_url is not None and base_urls is not None:
+            raise ValueError("pass base_url (one endpoint) or base_urls (several), not both")
+        if isinstance(base_urls, str):
+            raise ValueError(f"base_urls takes a list of URLs, not the single string {base_urls!r}")
+        urls = [base_url or DEFAULT_BASE_URL] if base_urls is None else list(base_urls)
+        self.base_urls = tuple(_check_url(url) for url in urls)
+        self._pool = EndpointPool(
+            self.base_urls, probe_interval=probe_interval, probe_interval_max=probe_interval_max
+        )
         self.model = model
         self.api_key_env = api_key_env
         self.max_concurrency = max_concurrency
@@ -200,6 +255,7 @@ class ApiJudge:
         self.max_retries = max_retries
         self.image_max_side = image_max_side
         self.max_tokens = max_tokens
+        self.top_logprobs = top_logprobs
         self.score_max_tokens = score_max_tokens
         self.temperature = temperature
         self.include_reference = include_reference
@@ -215,12 +271,15 @@ class ApiJudge:
         self.prompt_version = (
             pairwise_prompt_version(self.system_prompt, with_reference=include_reference)
             + f"/max_tokens={max_tokens}/t={temperature}/img={image_max_side}"
+            + ("" if top_logprobs is None else f"/top_logprobs={top_logprobs}")
         )
 
         self._api_key = os.environ.get(api_key_env) or None
         if self._api_key is None:
             logger.info(
-                "%s is not set: requests to %s go without an Authorization header", api_key_env, base_url
+                "%s is not set: requests to %s go without an Authorization header",
+                api_key_env,
+                ", ".join(self.base_urls),
             )
         self._client = httpx.Client(
             timeout=timeout,
@@ -228,9 +287,16 @@ class ApiJudge:
         )
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
+        self._warned_no_logprobs = False
 
     def __repr__(self) -> str:
-        return f"ApiJudge(base_url={self.base_url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
+        one = len(self.base_urls) == 1
+        where = f"base_url={self.base_urls[0]!r}" if one else f"base_urls={self.base_urls!r}"
+        return f"ApiJudge({where}, model={self.model!r}, api_key_env={self.api_key_env!r})"
+
+    def endpoint_stats(self) -> list[EndpointStats]:
+        """Requests served, failures and times taken out, per endpoint, since the judge was made."""
+        return self._pool.stats()
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -253,29 +319,30 @@ class ApiJudge:
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
 
-    def _attempt(self, payload: dict[str, Any]) -> str:
+    def _attempt(self, url: str, payload: dict[str, Any]) -> Any:
+        """One POST to one endpoint; the parsed JSON body, or the failure classified for retrying."""
         try:
-            response = self._client.post(
-                f"{self.base_url}/chat/completions", json=payload, headers=self._headers()
-            )
+            response = self._client.post(f"{url}/chat/completions", json=payload, headers=self._headers())
         except httpx.TimeoutException:
-            raise _Retryable(f"no answer within {self.timeout:g} s") from None
+            raise _EndpointFault(f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as err:
-            raise _Retryable(f"connection failed: {type(err).__name__}: {self._redact(str(err))}") from None
+            raise _EndpointFault(
+                f"connection failed: {type(err).__name__}: {self._redact(str(err))}"
+            ) from None
         if response.status_code in RETRY_STATUSES:
-            raise _Retryable(
+            fault = _EndpointFault if response.status_code in ENDPOINT_FAULT_STATUSES else _Retryable
+            raise fault(
                 f"HTTP {response.status_code}", _retry_after_seconds(response.headers.get("Retry-After"))
             )
         if response.status_code != 200:
             raise ApiRequestError(
-                f"HTTP {response.status_code} from {self.base_url}/chat/completions (model {self.model!r}): "
+                f"HTTP {response.status_code} from {url}/chat/completions (model {self.model!r}): "
                 f"{self._redact(response.text[:300])}"
             )
         try:
-            body = response.json()
+            return response.json()
         except ValueError:
             raise _Retryable("malformed response: body is not JSON") from None
-        return _reply_text(body)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -284,36 +351,97 @@ class ApiJudge:
         with self._jitter_lock:
             return ceiling / 2 + self._jitter.uniform(0, ceiling / 2)
 
-    def complete(self, messages: list[dict[str, Any]], max_tokens: int) -> str:
-        """One chat completion's reply text, retried on transient failures.
+    def _call(self, payload: dict[str, Any], read: Callable[[Any], T]) -> T:
+        """POST ``payload`` until an endpoint answers and ``read`` accepts the body.
 
-        Raises ``ApiRequestError`` for a refused request and ``RetriesExhausted`` when retries run out.
+        A failure that took its endpoint out moves the request to a live endpoint at once, free;
+        every other failure uses one of ``max_retries`` retries after a backoff.
         """
-        payload = {
+        retries = 0
+        while True:
+            lease = self._pool.acquire()
+            try:
+                result = self._attempt_on(lease, payload, read)
+            except _Retryable as failure:
+                moved = isinstance(failure, _EndpointFault) and self._pool.any_live(besides=lease.url)
+                if moved:
+                    logger.warning("%s: %s; sending the request to another endpoint", lease.url, failure)
+                    continue
+                if retries == self.max_retries:
+                    if isinstance(failure, _EndpointFault):
+                        raise self._pool.all_down_error(retries + 1) from None
+                    raise RetriesExhausted(
+                        f"gave up on {lease.url}/chat/completions after {retries + 1} attempts; "
+                        f"last failure: {failure}"
+                    ) from None
+                delay = self._delay(retries, failure.retry_after)
+                retries += 1
+                logger.warning(
+                    "%s: %s; retrying in %.2f s (attempt %d of %d)",
+                    lease.url,
+                    failure,
+                    delay,
+                    retries + 1,
+                    self.max_retries + 1,
+                )
+                time.sleep(delay)
+            else:
+                return result
+
+    def _attempt_on(self, lease: Lease, payload: dict[str, Any], read: Callable[[Any], T]) -> T:
+        """One attempt on the leased endpoint, telling the pool how it went whatever happens."""
+        outcome, error = Outcome.REQUEST_FAULT, "interrupted"
+        try:
+            result = read(self._attempt(lease.url, payload))
+            outcome, error = Outcome.ANSWERED, None
+            return result
+        except _EndpointFault as failure:
+            outcome, error = Outcome.ENDPOINT_FAULT, str(failure)
+            raise
+        except (_Retryable, ApiRequestError) as failure:
+            outcome, error = Outcome.REQUEST_FAULT, str(failure)
+            raise
+        finally:
+            self._pool.release(lease, outcome, error)
+
+    def _payload(self, messages: list[dict[str, Any]], max_tokens: int) -> dict[str, Any]:
+        return {
             "model": self.model,
             "messages": messages,
             "max_tokens": max_tokens,
             "temperature": self.temperature,
         }
-        for attempt in range(self.max_retries + 1):
-            try:
-                return self._redact(self._attempt(payload))
-            except _Retryable as failure:
-                if attempt == self.max_retries:
-                    raise RetriesExhausted(
-                        f"gave up on {self.base_url}/chat/completions after {attempt + 1} attempts; "
-                        f"last failure: {failure}"
-                    ) from None
-                delay = self._delay(attempt, failure.retry_after)
-                logger.warning(
-                    "%s; retrying in %.2f s (attempt %d of %d)",
-                    failure,
-                    delay,
-                    attempt + 2,
-                    self.max_retries + 1,
-                )
-                time.sleep(delay)
-        raise AssertionError("unreachable")
+
+    def complete(self, messages: list[dict[str, Any]], max_tokens: int) -> str:
+        """One chat completion's reply text, retried on transient failures.
+
+        Raises ``ApiRequestError`` for a refused request, ``RetriesExhausted`` when retries run
+        out and ``AllEndpointsDown`` when they ran out with every endpoint failing.
+        """
+        return self._redact(self._call(self._payload(messages, max_tokens), _reply_text))
+
+    def _verdict_reply(self, messages: list[dict[str, Any]]) -> _VerdictReply:
+        """A verdict request: the reply text and, with ``top_logprobs``, the probabilities its tokens give."""
+        payload = self._payload(messages, self.max_tokens)
+        if self.top_logprobs is None:
+            return _VerdictReply(self._redact(self._call(payload, _reply_text)), None)
+        payload |= {"logprobs": True, "top_logprobs": self.top_logprobs}
+
+        def read(body: Any) -> tuple[str, Any]:
+            text = _reply_text(body)  # checks that choices[0] is there
+            choice = body["choices"][0]
+            return text, choice.get("logprobs") if isinstance(choice, dict) else None
+
+        text, logprobs = self._call(payload, read)
+        tokens = read_token_logprobs(logprobs)
+        if tokens is None and not self._warned_no_logprobs:
+            self._warned_no_logprobs = True
+            logger.warning(
+                "the server sent no choices[0].logprobs.content although top_logprobs=%d was asked for; "
+                "verdicts are certain of their label (one-hot)",
+                self.top_logprobs,
+            )
+        return _VerdictReply(self._redact(text), None if tokens is None else verdict_probabilities(tokens))
 
     def _messages(self, prompt: JudgePrompt) -> list[dict[str, Any]]:
         return prompt.to_openai_messages(functools.partial(image_data_url, max_side=self.image_max_side))
@@ -351,10 +479,14 @@ class ApiJudge:
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in order (``PairwiseJudge`` protocol); see the module docstring for failures."""
         prompts = [self.prompt(item) for item in items]
-        replies = self._run_all(
-            [functools.partial(self.complete, self._messages(p), self.max_tokens) for p in prompts]
-        )
-        return verdicts_from_replies(items, replies, on_unparseable=self.on_unparseable, seed=self.seed)
+        replies = self._run_all([functools.partial(self._verdict_reply, self._messages(p)) for p in prompts])
+        texts = [reply if isinstance(reply, Exception) else reply.text for reply in replies]
+        try:
+            verdicts = verdicts_from_replies(items, texts, on_unparseable=self.on_unparseable, seed=self.seed)
+        except PartialVerdicts as partial:
+            kept = [_with_probabilities(v, r) for v, r in zip(partial.verdicts, replies, strict=True)]
+            raise PartialVerdicts(kept, partial.failures) from None
+        return [_with_probabilities(v, r) for v, r in zip(verdicts, replies, strict=True)]  # type: ignore[misc]
 
     # --- 7-criterion scores --------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from genjudge.judges.prompts import SCORE_CRITERIA
 from genjudge.judges.protocol import PairwiseItem, PartialVerdicts, Unparseable, Verdict
@@ -61,6 +62,27 @@ def parse_verdict(reply: str) -> VerdictLabel | Unparseable:
     if match := _SIDE.match(text):
         return "A" if match.group(1).upper() == "A" else "B"
     return Unparseable(raw=reply)
+
+
+def verdict_prefix(text: str) -> VerdictLabel | Literal["Tie"] | None:
+    """What the beginning of a reply already commits to, for reading verdicts token by token.
+
+    A full label once it is named, ``"Tie"`` for a tie whose lean is not named yet (including the
+    start of the word, such as ``"T"``: tokenizers may split it), else ``None``.
+
+    >>> verdict_prefix("Tie(")
+    'Tie'
+    >>> verdict_prefix("Tie(B")
+    'Tie(B)'
+    >>> verdict_prefix("**")
+    """
+    parsed = parse_verdict(text)
+    if not isinstance(parsed, Unparseable):
+        return parsed
+    tidy = _tidy(text).lower()
+    if tidy and (tidy.startswith("tie") or "tie".startswith(tidy)):
+        return "Tie"
+    return None
 
 
 def parse_verdict_official(reply: str, rng: random.Random) -> tuple[VerdictLabel, bool]:
