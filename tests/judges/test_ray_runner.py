@@ -93,9 +93,8 @@ def test_actors_give_the_in_process_verdicts_and_judge_only_what_the_cache_lacks
     cache = tmp_path / "verdicts.sqlite"
     judge_pairs(local_judge, items[:2], cache=cache, **settings)  # a run killed half-way
 
-    run = judge_pairs_on_ray(
-        JudgeSpec("intjudge", intjudge_options), items, cache=cache, actors=2, **settings
-    )
+    spec, identity = JudgeSpec("intjudge", intjudge_options), JudgeIdentity.of(local_judge)  # no probe
+    run = judge_pairs_on_ray(spec, items, cache=cache, actors=2, identity=identity, **settings)
 
     assert (run.n_cached, run.n_judged) == (4, 4)  # both orders of the two missing pairs, nothing else
     assert [pair.cached for pair in run] == [True, True, False, False]
@@ -114,42 +113,38 @@ def test_a_worker_whose_judge_differs_from_the_probed_one_refuses_to_start(intju
         _PairWorker(spec, other_weights, None)
 
 
-def test_judge_pairs_with_backend_ray_writes_the_default_backends_verdicts(
+def test_judge_pairs_with_backend_ray_fills_the_cache_the_default_backend_reads(
     ray_instance, intjudge_options, tmp_path
 ):
     sample = opening.sample_dir()
-    models = ["Aurora-Interleave", "Drift-Gen"]
-    args = ["judge", "pairs", "--benchmark", str(sample), "--judge", "intjudge", "--batch-size", "2"]
-    for model in models:
+    args = [
+        "judge",
+        "pairs",
+        "--benchmark",
+        str(sample),
+        "--judge",
+        "intjudge",
+        "--cache",
+        str(tmp_path / "c"),
+    ]
+    for model in ("Aurora-Interleave", "Drift-Gen"):
         args += ["--outputs", str(sample / "gen_outputs" / f"{model}_output")]
     args += [f"--option={key}={value}" for key, value in intjudge_options.items()]
-    cache = tmp_path / "verdicts.sqlite"
 
     on_ray = cli.invoke(
-        app,
-        [
-            *args,
-            "--backend",
-            "ray",
-            "--actors",
-            "1",
-            "--cache",
-            str(cache),
-            "--out",
-            str(tmp_path / "ray.json"),
-        ],
+        app, [*args, "--backend", "ray", "--actors", "1", "--out", str(tmp_path / "ray.json")]
     )
     assert on_ray.exit_code == 0, on_ray.output
+    judged = json.loads((tmp_path / "ray.json").read_text())
+    assert judged and {record["winner"] for record in judged} <= {"A", "B", "Tie(A)", "Tie(B)"}
+    assert f"{len(judged)} verdicts computed, 0 reused" in on_ray.output
+
     local = cli.invoke(app, [*args, "--out", str(tmp_path / "local.json")])
-    assert local.exit_code == 0, local.output
-    assert json.loads((tmp_path / "ray.json").read_text()) == json.loads(
-        (tmp_path / "local.json").read_text()
-    )
-    reused = cli.invoke(app, [*args, "--cache", str(cache), "--out", str(tmp_path / "again.json")])
-    assert "0 verdicts computed" in reused.output
+    assert f"0 verdicts computed, {len(judged)} reused" in local.output
+    assert json.loads((tmp_path / "local.json").read_text()) == judged
 
 
-def test_evalmi_score_with_backend_ray_writes_the_default_backends_scores(ray_instance, tmp_path):
+def test_evalmi_score_with_backend_ray_fills_the_cache_the_default_backend_reads(ray_instance, tmp_path):
     from support.random_internvl import save_random_checkpoint
 
     checkpoint = save_random_checkpoint(tmp_path / "tiny-lmm4lmm")
@@ -162,21 +157,19 @@ def test_evalmi_score_with_backend_ray_writes_the_default_backends_scores(ray_in
         str(images),
         "--judge",
         "lmm4lmm-qa",
-        "--option",
-        f"model={checkpoint}",
-        "--option",
-        "device=cpu",
-        "--batch-size",
-        "4",
+        "--cache",
+        str(tmp_path / "c"),
     ]
+    args += ["--option", f"model={checkpoint}", "--option", "device=cpu"]
 
     on_ray = cli.invoke(app, [*args, "--backend", "ray", "--out", str(tmp_path / "ray.csv")])
     assert on_ray.exit_code == 0, on_ray.output
+    scores = pd.read_csv(tmp_path / "ray.csv")
+    assert scores["question"].notna().all() and scores["p_yes"].between(0, 1).all()  # one row per question
+
     local = cli.invoke(app, [*args, "--out", str(tmp_path / "local.csv")])
-    assert local.exit_code == 0, local.output
-    pd.testing.assert_frame_equal(
-        pd.read_csv(tmp_path / "ray.csv"), pd.read_csv(tmp_path / "local.csv"), atol=1e-6
-    )
+    assert f"({len(scores)} rows from the cache)" in local.output
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "local.csv"), scores)
 
 
 def test_without_ray_the_cli_says_which_extra_to_install(monkeypatch, tmp_path):

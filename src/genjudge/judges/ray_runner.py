@@ -109,15 +109,18 @@ def connect(address: str | None = None) -> None:
 def probe_judge(spec: JudgeSpec, *, num_gpus: float | None = None) -> JudgeIdentity:
     """Build the judge once in a Ray task (with the actors' GPUs) and return its identity.
 
-    The task's worker process exits afterwards (``max_calls=1``), handing its GPU memory back
-    before the actors start. A judge that cannot be built raises the judge's own error here
+    With GPUs, the task's worker process exits afterwards, handing its GPU memory back before the
+    actors start. A judge that cannot be built raises the judge's own error here
     (e.g. ``JudgeModelNotFound`` saying what to download), not Ray's wrapper of it.
     """
     ray = import_ray()
     connect()
     if not spec.scoring:
         check_options(spec.name, spec.options)  # cheap: refuse a misspelt key before any task starts
-    describe = ray.remote(num_gpus=_gpus(ray, num_gpus), max_calls=1)(_describe)
+    gpus = _gpus(ray, num_gpus)
+    # On a GPU the worker must exit to free what CUDA's caching allocator holds; on CPU an idle
+    # worker holds only its imports, which the next probe reuses.
+    describe = ray.remote(num_gpus=gpus, max_calls=1 if gpus else 0)(_describe)
     try:
         return ray.get(describe.remote(spec))
     except ray.exceptions.RayTaskError as err:
