@@ -94,7 +94,7 @@ def test_actors_give_the_in_process_verdicts_and_judge_only_what_the_cache_lacks
     judge_pairs(local_judge, items[:2], cache=cache, **settings)  # a run killed half-way
 
     spec, identity = JudgeSpec("intjudge", intjudge_options), JudgeIdentity.of(local_judge)  # no probe
-    run = judge_pairs_on_ray(spec, items, cache=cache, actors=2, identity=identity, **settings)
+    run = judge_pairs_on_ray(spec, items, cache=cache, identity=identity, **settings)
 
     assert (run.n_cached, run.n_judged) == (4, 4)  # both orders of the two missing pairs, nothing else
     assert [pair.cached for pair in run] == [True, True, False, False]
@@ -142,6 +142,20 @@ def test_judge_pairs_with_backend_ray_fills_the_cache_the_default_backend_reads(
     local = cli.invoke(app, [*args, "--out", str(tmp_path / "local.json")])
     assert f"0 verdicts computed, {len(judged)} reused" in local.output
     assert json.loads((tmp_path / "local.json").read_text()) == judged
+
+    missing = [
+        *args,
+        "--backend",
+        "ray",
+        "--option",
+        f"model={tmp_path / 'nope'}",
+        "--out",
+        str(tmp_path / "x"),
+    ]
+    result = cli.invoke(app, missing)
+    assert (
+        result.exit_code == 2 and "does not exist" in result.output
+    )  # the judge's own error, from the probe
 
 
 def test_evalmi_score_with_backend_ray_fills_the_cache_the_default_backend_reads(ray_instance, tmp_path):
