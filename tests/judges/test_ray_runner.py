@@ -1,6 +1,7 @@
-"""Judging on a local Ray instance (2 CPUs, tiny random judges): the actor pool's verdicts and scores
-equal the in-process runners', a run resumes with only what the cache misses, and ``--backend ray``
-of the CLI writes the same files as the default backend.
+"""Judging on a local Ray instance (2 CPUs, tiny random judges): the actors' verdicts equal the
+in-process runner's, a run resumes with only what the cache misses, and ``--backend ray`` of
+``judge pairs`` and ``evalmi score`` fills the very cache (same keys, same values) that the default
+backend then reads.
 
 Each Ray run starts worker processes that import torch and build the judge, so the module keeps
 to three runs; the workers' identity check is tested in this process.
@@ -23,9 +24,9 @@ from genjudge.benchmarks import evalmi, opening
 from genjudge.cli import app
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.judges.ray_runner import JudgeIdentity, JudgeSpec, _PairWorker, judge_pairs_on_ray
+from genjudge.judges.ray_runner import JudgeIdentity, JudgeSpec, JudgeWorker, judge_pairs_on_ray
 from genjudge.judges.registry import load_judge
-from genjudge.judges.runner import judge_pairs, probabilities_of
+from genjudge.judges.runner import judge_as_shown, judge_pairs, probabilities_of
 from genjudge.records import Step
 
 ray = pytest.importorskip("ray", reason="the Ray backend needs `pip install 'genjudge[ray]'`")
@@ -110,7 +111,7 @@ def test_a_worker_whose_judge_differs_from_the_probed_one_refuses_to_start(intju
     identity = JudgeIdentity.of(local_judge)
     other_weights = JudgeIdentity(identity.judge_id, "local-sha256:0123456789abcdef", identity.prompt_version)
     with pytest.raises(RuntimeError, match="every node must hold the same checkpoint"):
-        _PairWorker(spec, other_weights, None)
+        JudgeWorker(spec, other_weights, None, judge_as_shown)
 
 
 def test_judge_pairs_with_backend_ray_fills_the_cache_the_default_backend_reads(

@@ -28,7 +28,7 @@ this module imports it only when a function here is called.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,7 @@ def judge_pairs_on_ray(
 
     def on_ray(items: Sequence[Any], jobs: Sequence[PairJob]) -> Iterator[JobVerdicts]:
         rows = [(job.digest, (items[job.index], job.swapped)) for job in jobs]
-        yield from _stream(_PairWorker, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
+        yield from _stream(judge_as_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
 
     return run_pair_jobs(
         identity, items, on_ray, cache=cache, max_image_side=max_image_side, swap=swap, progress=progress
@@ -182,22 +182,28 @@ def score_items_on_ray(
 
     def on_ray(items: Sequence[Any], jobs: Sequence[ScoreJob]) -> Iterator[JobScores]:
         rows = [(job.digest, items[job.index]) for job in jobs]
-        yield from _stream(_ScoreWorker, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
+        yield from _stream(score_as_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
 
     return run_score_jobs(
         identity, items, on_ray, cache=cache, max_image_side=max_image_side, progress=progress
     )
 
 
-class _Worker:
+ShownBatch = Callable[[Any, list[Any], int | None, int], list[tuple[Any, str | None]]]
+"""The runner function an actor calls on each batch: ``judge_as_shown`` or ``score_as_shown``."""
+
+
+class JudgeWorker:
     """One actor of the pool: builds the judge once, then turns batches of rows into outcomes.
 
-    A row is a job's digest, its position among the run's jobs and its payload (pickled); an
-    outcome row is the digest and the pickled (result, why-not) pair. Subclasses say what a
-    payload is and which runner function judges it.
+    A row is a job's digest, its position among the run's jobs and its payload (pickled: an
+    (item, swapped) pair for pairwise judges, an item for scoring judges); an outcome row is the
+    digest and the pickled (result, why-not) pair that ``judge_shown`` returned for it.
     """
 
-    def __init__(self, spec: JudgeSpec, expected: JudgeIdentity, max_image_side: int | None) -> None:
+    def __init__(
+        self, spec: JudgeSpec, expected: JudgeIdentity, max_image_side: int | None, judge_shown: ShownBatch
+    ) -> None:
         self.judge = spec.build()
         built = JudgeIdentity.of(self.judge)
         if built != expected:
@@ -206,31 +212,19 @@ class _Worker:
                 f"{expected}; every node must hold the same checkpoint (same files at the same path)"
             )
         self.max_image_side = max_image_side
+        self.judge_shown = judge_shown
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         payloads = [pickle.loads(blob) for blob in batch["payload"]]
-        outcomes = self.judge_payloads(payloads, int(batch["job"][0]))
+        outcomes = self.judge_shown(self.judge, payloads, self.max_image_side, int(batch["job"][0]))
         return {
             "digest": batch["digest"],
             "outcome": np.array([pickle.dumps(outcome) for outcome in outcomes], dtype=object),
         }
 
-    def judge_payloads(self, payloads: list[Any], offset: int) -> list[tuple[Any, str | None]]:
-        raise NotImplementedError
-
-
-class _PairWorker(_Worker):
-    def judge_payloads(self, payloads: list[Any], offset: int) -> list[tuple[Any, str | None]]:
-        return judge_as_shown(self.judge, payloads, self.max_image_side, offset)
-
-
-class _ScoreWorker(_Worker):
-    def judge_payloads(self, payloads: list[Any], offset: int) -> list[tuple[Any, str | None]]:
-        return score_as_shown(self.judge, payloads, self.max_image_side, offset)
-
 
 def _stream(
-    worker: type[_Worker],
+    judge_shown: ShownBatch,
     spec: JudgeSpec,
     identity: JudgeIdentity,
     max_image_side: int | None,
@@ -253,8 +247,8 @@ def _stream(
                 for position, (digest, payload) in enumerate(rows)
             ]
         ).map_batches(
-            worker,
-            fn_constructor_args=(spec, identity, max_image_side),
+            JudgeWorker,
+            fn_constructor_args=(spec, identity, max_image_side, judge_shown),
             batch_size=batch_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=actors),
