@@ -30,6 +30,7 @@ from genjudge.judges.runner import judge_as_shown, judge_pairs, probabilities_of
 from genjudge.records import Step
 
 ray = pytest.importorskip("ray", reason="the Ray backend needs `pip install 'genjudge[ray]'`")
+pytestmark = pytest.mark.slow  # each Ray run starts worker processes that import torch
 
 cli = CliRunner()
 
@@ -45,7 +46,7 @@ def ray_instance():
         log_to_driver=False,
         runtime_env={
             "env_vars": {
-                "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")]),
+                "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])),
                 "HF_HUB_OFFLINE": "1",
             }
         },
