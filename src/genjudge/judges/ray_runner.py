@@ -20,9 +20,10 @@ actor pool, and everything else stays where it was:
   (:func:`~genjudge.judges.runner.judge_as_shown`, :func:`~genjudge.judges.scoring_runner.score_as_shown`):
   swap, image cap and failure reporting are not reimplemented here.
 
-Items and results cross process boundaries pickled in one binary column: the objects arrive exactly
-as sent, which keeps verdict probabilities bit for bit. Ray is an optional extra (``genjudge[ray]``);
-this module imports it only when a function here is called.
+Items and results cross process boundaries pickled in one binary column, so they arrive exactly as
+sent; verdicts differ from an in-process run only as far as batch composition and thread counts
+change floating-point sums (about 1e-7 in the probabilities on CPU). Ray is an optional extra
+(``genjudge[ray]``); this module imports it only when a function here is called.
 """
 
 from __future__ import annotations
