@@ -244,3 +244,23 @@ def test_items_without_a_verdict_are_reported_and_only_they_are_retried(tmp_path
     run = judge_pairs(retry, items, cache=path, batch_size=3, progress=False)
     assert retry.judged == 1 and [pair.cached for pair in run] == [True, False, True]
     assert run.winners == ["A", "A", "B"]
+
+
+def test_batches_arriving_in_any_order_give_the_same_run(make_item, tmp_path):
+    """As from several Ray actors: the run is assembled by cache key, not by arrival order."""
+    from genjudge.judges.runner import judge_as_shown, run_pair_jobs
+
+    items = _items(make_item, 5)
+    judge = LongerTextJudge()
+
+    def last_batch_first(items, jobs):
+        batches = [jobs[start : start + 2] for start in range(0, len(jobs), 2)]
+        for batch in reversed(batches):
+            outcomes = judge_as_shown(judge, [(items[job.index], job.swapped) for job in batch], None, 0)
+            yield [(job.digest, *outcome) for job, outcome in zip(batch, outcomes, strict=True)]
+
+    shuffled = run_pair_jobs(
+        judge, items, last_batch_first, cache=tmp_path / "c.sqlite", swap=True, progress=False
+    )
+    in_order = judge_pairs(LongerTextJudge(), items, swap=True, progress=False)
+    assert shuffled.pairs == in_order.pairs and shuffled.n_judged == 10

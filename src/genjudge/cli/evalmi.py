@@ -30,7 +30,7 @@ from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
 from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
-from genjudge.cli.judge import parse_options
+from genjudge.cli.judge import ActorsOpt, Backend, BackendOpt, GpusPerActorOpt, RayAddressOpt, parse_options
 from genjudge.evalmi_peers.pyiqa_metric import DEFAULT_PYIQA_METRIC
 from genjudge.evalmi_peers.run import PEERS
 from genjudge.judges.scoring_registry import scoring_judge_names
@@ -287,21 +287,33 @@ def score(
     allow_partial: Annotated[
         bool, typer.Option("--allow-partial", help="Score the images present when some prompts have none.")
     ] = False,
+    backend: BackendOpt = Backend.local,
+    ray_address: RayAddressOpt = None,
+    actors: ActorsOpt = 1,
+    gpus_per_actor: GpusPerActorOpt = None,
 ) -> None:
     """Score a text-to-image model's generations for the EvalMi-50K prompts with LMM4LMM."""
     from genjudge.benchmarks.evalmi.generated import read_generations
     from genjudge.benchmarks.evalmi.release import read_release
     from genjudge.judges.protocol import JudgeError, JudgeModelNotFound
-    from genjudge.judges.scored_images import score_images
+    from genjudge.judges.scored_images import score_columns, scoring_items
     from genjudge.judges.scoring_registry import load_scoring_judge
+    from genjudge.judges.scoring_runner import score_items
 
     options = parse_options(option or [])
     try:
         generations = read_generations(
             images, read_release(bench or sample_dir()).prompts, allow_partial=allow_partial
         )
-        scorer = load_scoring_judge(judge.value, **options)
-    except (EvalMiFormatError, ValueError, JudgeError, JudgeModelNotFound) as exc:
+        if backend is Backend.ray:
+            from genjudge.judges import ray_runner
+
+            ray_runner.connect(ray_address)
+            spec = ray_runner.JudgeSpec(judge.value, options, scoring=True)
+            scorer = ray_runner.probe_judge(spec, num_gpus=gpus_per_actor)
+        else:
+            scorer = load_scoring_judge(judge.value, **options)
+    except (EvalMiFormatError, ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
         errors.print(f"[bold red]Cannot score[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
     rows = [
@@ -311,15 +323,24 @@ def score(
             enumerate(image.prompt.questions, start=1) if scorer.uses_question else [(None, None)]
         )
     ]
-    result = score_images(
-        scorer,
+    items = scoring_items(
         [image.data for image, _, _ in rows],
         [image.prompt.prompt for image, _, _ in rows],
         [question for _, _, question in rows] if scorer.uses_question else None,
-        cache=cache,
-        batch_size=batch_size,
-        progress=True,
     )
+    if backend is Backend.ray:
+        run = ray_runner.score_items_on_ray(
+            spec,
+            items,
+            cache=cache,
+            batch_size=batch_size,
+            actors=actors,
+            num_gpus=gpus_per_actor,
+            identity=scorer,
+        )
+    else:
+        run = score_items(scorer, items, cache=cache, batch_size=batch_size)
+    result = score_columns(run)
     table = {"image_name": [image.name for image, _, _ in rows]}
     if scorer.uses_question:
         table["question"] = [number for _, number, _ in rows]

@@ -55,6 +55,31 @@ class OutsideBattles(str, enum.Enum):
     skip = "skip"
 
 
+class Backend(str, enum.Enum):
+    """Where the judge runs: ``local`` in this process (one GPU), ``ray`` as actors on a Ray cluster."""
+
+    local = "local"
+    ray = "ray"
+
+
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(help="`local`: judge in this process; `ray`: actors on a Ray cluster (`genjudge[ray]`)."),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="Ray cluster to join (default: RAY_ADDRESS, a `ray start` cluster, or a new one).",
+    ),
+]
+ActorsOpt = Annotated[int, typer.Option(min=1, help="With --backend ray: judge actors (model copies).")]
+GpusPerActorOpt = Annotated[
+    float | None,
+    typer.Option(min=0, help="With --backend ray: GPUs per actor (default: 1 if the cluster has GPUs)."),
+]
+
+
 def _judge_help() -> str:
     return "Judge backend: " + "; ".join(f"`{name}`: {entry.description}" for name, entry in JUDGES.items())
 
@@ -147,6 +172,10 @@ def pairs(
     out: Annotated[Path, typer.Option(help="Verdict JSON (official format) to write.")] = Path(
         "verdicts.json"
     ),
+    backend: BackendOpt = Backend.local,
+    ray_address: RayAddressOpt = None,
+    actors: ActorsOpt = 1,
+    gpus_per_actor: GpusPerActorOpt = None,
 ) -> None:
     """Judge model pairs on an OpenING split and write verdicts as the official JSON list."""
     try:
@@ -161,16 +190,27 @@ def pairs(
         else:
             battles = _sample(instances, by_model, seed)
         items = build_items(instances, by_model, battles)
-        judge_impl = load_judge(judge.value, **judge_settings)
+        if backend is Backend.ray:
+            from genjudge.judges import ray_runner
+
+            ray_runner.connect(ray_address)
+            spec = ray_runner.JudgeSpec(judge.value, judge_settings)
+            identity = ray_runner.probe_judge(spec, num_gpus=gpus_per_actor)
+        else:
+            judge_impl = load_judge(judge.value, **judge_settings)
     # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
     except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err
 
+    settings: dict[str, Any] = {"cache": cache, "batch_size": batch_size, "max_image_side": max_image_side}
     try:
-        run = judge_pairs(
-            judge_impl, items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, swap=swap
-        )
+        if backend is Backend.ray:
+            run = ray_runner.judge_pairs_on_ray(
+                spec, items, swap=swap, actors=actors, num_gpus=gpus_per_actor, identity=identity, **settings
+            )
+        else:
+            run = judge_pairs(judge_impl, items, swap=swap, **settings)
     except (IncompleteRun, JudgeError) as err:
         console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
         raise typer.Exit(code=1) from err

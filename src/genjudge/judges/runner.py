@@ -16,9 +16,10 @@ cheap to repeat lives here:
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
@@ -149,6 +150,31 @@ def cap_image(data: bytes, max_side: int) -> bytes:
     return out.getvalue()
 
 
+class CacheIdentity(Protocol):
+    """What keys a judge's verdicts in the cache: every :class:`PairwiseJudge` has it, and so does
+    the description of a judge that lives in other processes (see ``genjudge.judges.ray_runner``)."""
+
+    judge_id: str
+    revision: str
+    prompt_version: str
+
+
+@dataclass(frozen=True)
+class PairJob:
+    """One verdict to compute: the item (its index in ``items``) and whether it is shown B|A."""
+
+    digest: str
+    index: int
+    swapped: bool
+
+
+JobVerdicts = list[tuple[str, Verdict | None, str | None]]
+"""One judged batch: per job its digest, the verdict (``None`` when the judge gave none) and why not."""
+
+VerdictBatches = Callable[[Sequence[PairwiseItem], Sequence[PairJob]], Iterable[JobVerdicts]]
+"""How a run's jobs get judged, batch by batch: in this process, or by actors on a Ray cluster."""
+
+
 def judge_pairs(
     judge: PairwiseJudge,
     items: Sequence[PairwiseItem],
@@ -166,21 +192,50 @@ def judge_pairs(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+
+    def in_process(items: Sequence[PairwiseItem], jobs: Sequence[PairJob]) -> Iterator[JobVerdicts]:
+        for start in range(0, len(jobs), batch_size):
+            batch = jobs[start : start + batch_size]
+            outcomes = judge_as_shown(
+                judge, [(items[job.index], job.swapped) for job in batch], max_image_side, start
+            )
+            yield [(job.digest, *outcome) for job, outcome in zip(batch, outcomes, strict=True)]
+
+    return run_pair_jobs(
+        judge, items, in_process, cache=cache, max_image_side=max_image_side, swap=swap, progress=progress
+    )
+
+
+def run_pair_jobs(
+    identity: CacheIdentity,
+    items: Sequence[PairwiseItem],
+    judge_jobs: VerdictBatches,
+    *,
+    cache: VerdictCache | str | Path | None = None,
+    max_image_side: int | None = None,
+    swap: bool = False,
+    progress: bool = True,
+) -> JudgeRun:
+    """The part of :func:`judge_pairs` that does not depend on where the judge runs.
+
+    Looks every (item, order shown) up in the cache, hands only the misses to ``judge_jobs``, stores
+    each batch it yields as it arrives (one transaction per batch), and assembles the run.
+    """
     if max_image_side is not None and max_image_side < 1:
         raise ValueError(f"max_image_side must be a positive number of pixels, got {max_image_side}")
     if isinstance(cache, (str, Path)):
         with VerdictCache(cache) as opened:
-            return judge_pairs(
-                judge,
+            return run_pair_jobs(
+                identity,
                 items,
+                judge_jobs,
                 cache=opened,
-                batch_size=batch_size,
                 max_image_side=max_image_side,
                 swap=swap,
                 progress=progress,
             )
 
-    keys = [_keys_for(judge, item, max_image_side, swap) for item in items]
+    keys = [_keys_for(identity, item, max_image_side, swap) for item in items]
     all_keys = [key for pair_keys in keys for key in pair_keys]
     known: dict[str, Verdict] = {}
     if cache is not None:
@@ -193,27 +248,23 @@ def judge_pairs(
             if key.digest not in known and key.digest not in pending:
                 pending[key.digest] = (index, swapped)
 
-    jobs = list(pending.items())
+    jobs = [PairJob(digest, index, swapped) for digest, (index, swapped) in pending.items()]
     failed: dict[str, str] = {}  # digest -> why the judge gave no verdict
     by_digest = {key.digest: key for key in all_keys}
     with tqdm(
         total=len(jobs),
-        desc=f"judging with {judge.judge_id}",
+        desc=f"judging with {identity.judge_id}",
         unit="verdict",
         disable=not progress,
         postfix={"cached": len(cached_digests)},
     ) as bar:
-        for start in range(0, len(jobs), batch_size):
-            batch = jobs[start : start + batch_size]
-            capper = _ImageCapper(max_image_side)  # per batch: repeated images are capped once
-            shown = [capper.item(items[index], swapped) for _, (index, swapped) in batch]
-            verdicts, reasons = _judge_batch(judge, shown, start)
-            done = [(digest, v) for (digest, _), v in zip(batch, verdicts, strict=True) if v is not None]
+        for outcomes in judge_jobs(items, jobs) if jobs else ():
+            done = [(digest, verdict) for digest, verdict, _ in outcomes if verdict is not None]
             if cache is not None and done:
                 cache.put_many([(by_digest[digest], verdict) for digest, verdict in done])
             known.update(done)
-            failed.update((digest, why) for (digest, _), why in zip(batch, reasons, strict=True) if why)
-            bar.update(len(batch))
+            failed.update((digest, why) for digest, _, why in outcomes if why)
+            bar.update(len(outcomes))
 
     if failed:
         failures = {
@@ -238,17 +289,31 @@ def judge_pairs(
         consistency = sum(bool(pair.consistent) for pair in pairs) / len(pairs)
     return JudgeRun(
         pairs=tuple(pairs),
-        judge_id=judge.judge_id,
-        revision=judge.revision,
-        prompt_version=judge.prompt_version,
+        judge_id=identity.judge_id,
+        revision=identity.revision,
+        prompt_version=identity.prompt_version,
         n_judged=len(jobs),
         n_cached=len(cached_digests),
         consistency_rate=consistency,
     )
 
 
+def judge_as_shown(
+    judge: PairwiseJudge,
+    shown: Sequence[tuple[PairwiseItem, bool]],
+    max_image_side: int | None,
+    offset: int,
+) -> list[tuple[Verdict | None, str | None]]:
+    """Judge one batch of (item, swapped): each item shown B|A where asked and its images capped
+    (each image once). Per item the verdict, or ``None`` and why the judge gave none; ``offset``
+    (the batch's first job number) only names jobs in error messages."""
+    capper = _ImageCapper(max_image_side)
+    verdicts, reasons = _judge_batch(judge, [capper.item(item, swapped) for item, swapped in shown], offset)
+    return list(zip(verdicts, reasons, strict=True))
+
+
 def _keys_for(
-    judge: PairwiseJudge, item: PairwiseItem, max_image_side: int | None, swap: bool
+    judge: CacheIdentity, item: PairwiseItem, max_image_side: int | None, swap: bool
 ) -> tuple[CacheKey, ...]:
     input_hash = content_hash(item.question)
     hash_a = content_hash(item.output_a)

@@ -14,7 +14,7 @@ from typing import Any
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.interleaved import _image_bytes
 from genjudge.judges.scoring_protocol import ScoringItem, ScoringJudge
-from genjudge.judges.scoring_runner import score_items
+from genjudge.judges.scoring_runner import ScoreRun, score_items
 
 
 def scoring_items(
@@ -55,6 +55,11 @@ def score_images(
     run = score_items(
         judge, items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, progress=progress
     )
+    return score_columns(run)
+
+
+def score_columns(run: ScoreRun) -> dict[str, Any]:
+    """A run as :func:`score_images` returns it, whichever runner (in process, Ray) produced it."""
     result: dict[str, Any] = {}
     for name in run.score_names:
         column = run.column(name)

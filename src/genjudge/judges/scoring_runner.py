@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from tqdm.auto import tqdm
 
@@ -62,11 +63,38 @@ class ScoreRun(Sequence[ScoredItem]):
         return [float(item.scores[name]) for item in self.items]
 
 
+class ScoringIdentity(Protocol):
+    """What keys a scoring judge's scores in the cache and shapes its run: every
+    :class:`ScoringJudge` has it, and so does the description of a judge in other processes."""
+
+    judge_id: str
+    revision: str
+    prompt_version: str
+    score_names: tuple[str, ...]
+    uses_prompt: bool
+    uses_question: bool
+
+
+@dataclass(frozen=True)
+class ScoreJob:
+    """One item to score: its cache digest and its index in ``items``."""
+
+    digest: str
+    index: int
+
+
+JobScores = list[tuple[str, Scores | None, str | None]]
+"""One scored batch: per job its digest, the scores (``None`` when the judge gave none) and why not."""
+
+ScoreBatches = Callable[[Sequence[ScoringItem], Sequence[ScoreJob]], Iterable[JobScores]]
+"""How a run's jobs get scored, batch by batch: in this process, or by actors on a Ray cluster."""
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def score_key(judge: ScoringJudge, item: ScoringItem, max_image_side: int | None = None) -> ScoreKey:
+def score_key(judge: ScoringIdentity, item: ScoringItem, max_image_side: int | None = None) -> ScoreKey:
     """The cache key of one item: not pairwise, so no order shown; the prompt and the question
     only count for judges that show them to the model."""
     question = item.question if judge.uses_question else None
@@ -98,66 +126,90 @@ def score_items(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+
+    def in_process(items: Sequence[ScoringItem], jobs: Sequence[ScoreJob]) -> Iterator[JobScores]:
+        for start in range(0, len(jobs), batch_size):
+            batch = jobs[start : start + batch_size]
+            outcomes = score_as_shown(judge, [items[job.index] for job in batch], max_image_side, start)
+            yield [(job.digest, *outcome) for job, outcome in zip(batch, outcomes, strict=True)]
+
+    return run_score_jobs(
+        judge, items, in_process, cache=cache, max_image_side=max_image_side, progress=progress
+    )
+
+
+def run_score_jobs(
+    identity: ScoringIdentity,
+    items: Sequence[ScoringItem],
+    score_jobs: ScoreBatches,
+    *,
+    cache: VerdictCache | str | Path | None = None,
+    max_image_side: int | None = None,
+    progress: bool = True,
+) -> ScoreRun:
+    """The part of :func:`score_items` that does not depend on where the judge runs: cache
+    look-ups, only the misses to ``score_jobs``, each yielded batch stored as it arrives."""
     if max_image_side is not None and max_image_side < 1:
         raise ValueError(f"max_image_side must be a positive number of pixels, got {max_image_side}")
-    if judge.uses_question:
+    if identity.uses_question:
         missing = [i for i, item in enumerate(items) if not item.question]
         if missing:
             raise ValueError(
-                f"judge {judge.judge_id!r} answers a question about each image, but items {missing[:5]} "
+                f"judge {identity.judge_id!r} answers a question about each image, but items {missing[:5]} "
                 "have no question"
             )
     if isinstance(cache, (str, Path)):
         with VerdictCache(cache) as opened:
-            return score_items(
-                judge,
-                items,
-                cache=opened,
-                batch_size=batch_size,
-                max_image_side=max_image_side,
-                progress=progress,
+            return run_score_jobs(
+                identity, items, score_jobs, cache=opened, max_image_side=max_image_side, progress=progress
             )
 
-    keys = [score_key(judge, item, max_image_side) for item in items]
+    keys = [score_key(identity, item, max_image_side) for item in items]
     known: dict[str, Scores] = dict(cache.get_scores(keys)) if cache is not None else {}
     cached_digests = set(known)
     pending: dict[str, int] = {}
     for index, key in enumerate(keys):
         if key.digest not in known and key.digest not in pending:
             pending[key.digest] = index
-    jobs = list(pending.items())
+    jobs = [ScoreJob(digest, index) for digest, index in pending.items()]
     by_digest = {key.digest: key for key in keys}
     failed: dict[str, str] = {}
     with tqdm(
         total=len(jobs),
-        desc=f"scoring with {judge.judge_id}",
+        desc=f"scoring with {identity.judge_id}",
         unit="image",
         disable=not progress,
         postfix={"cached": len(cached_digests)},
     ) as bar:
-        for start in range(0, len(jobs), batch_size):
-            batch = jobs[start : start + batch_size]
-            shown = [_capped(items[index], max_image_side) for _, index in batch]
-            scores, reasons = _score_batch(judge, shown, start)
-            done = [(digest, s) for (digest, _), s in zip(batch, scores, strict=True) if s is not None]
+        for outcomes in score_jobs(items, jobs) if jobs else ():
+            done = [(digest, scores) for digest, scores, _ in outcomes if scores is not None]
             if cache is not None and done:
-                cache.put_scores([(by_digest[digest], s) for digest, s in done])
+                cache.put_scores([(by_digest[digest], scores) for digest, scores in done])
             known.update(done)
-            failed.update((digest, why) for (digest, _), why in zip(batch, reasons, strict=True) if why)
-            bar.update(len(batch))
+            failed.update((digest, why) for digest, _, why in outcomes if why)
+            bar.update(len(outcomes))
 
     if failed:
         failures = {index: failed[key.digest] for index, key in enumerate(keys) if key.digest in failed}
         raise IncompleteRun(failures, len(items), cache is not None)
     return ScoreRun(
         items=tuple(ScoredItem(known[key.digest], key.digest in cached_digests) for key in keys),
-        judge_id=judge.judge_id,
-        revision=judge.revision,
-        prompt_version=judge.prompt_version,
-        score_names=tuple(judge.score_names),
+        judge_id=identity.judge_id,
+        revision=identity.revision,
+        prompt_version=identity.prompt_version,
+        score_names=tuple(identity.score_names),
         n_scored=len(jobs),
         n_cached=len(cached_digests),
     )
+
+
+def score_as_shown(
+    judge: ScoringJudge, items: Sequence[ScoringItem], max_image_side: int | None, offset: int
+) -> list[tuple[Scores | None, str | None]]:
+    """Score one batch with images capped; per item the scores, or ``None`` and why the judge
+    gave none. ``offset`` (the batch's first job number) only names jobs in error messages."""
+    scores, reasons = _score_batch(judge, [_capped(item, max_image_side) for item in items], offset)
+    return list(zip(scores, reasons, strict=True))
 
 
 def _capped(item: ScoringItem, max_side: int | None) -> ScoringItem:
