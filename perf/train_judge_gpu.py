@@ -135,7 +135,7 @@ def main() -> None:
         learning_rate=1e-4,
         lora_rank=args.lora_rank,
         lora_alpha=2 * args.lora_rank,
-        save_steps=10**9,
+        save_steps=10**9,  # only the final checkpoint, written after the last timed step
         bf16=on_gpu,
         gradient_checkpointing=args.gradient_checkpointing,
         progress=False,
@@ -145,7 +145,6 @@ def main() -> None:
     rows = make_rows(args)
     with tempfile.TemporaryDirectory() as out:
         trainer = make_trainer(network, inputs, rows, out, options, callbacks=[clock])
-        trainer.args.save_strategy = "no"
         if on_gpu:
             torch.cuda.reset_peak_memory_stats()
         trainer.train()

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from genjudge.cli import app
 from genjudge.judges.intjudge import IntJudge
 from genjudge.judges.prompts import VERDICT_STRINGS, pairwise_system_prompt
+from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.registry import load_judge
 from genjudge.training import build_training_set, load_split, write_training_repo
 from genjudge.training.evaluation import heldout_agreement
@@ -177,3 +178,25 @@ def test_a_killed_run_resumes_from_its_last_checkpoint_and_finishes(tmp_path, sy
     assert steps.steps == [3, 4, 5]  # the lost step 3 runs again, steps 1 and 2 do not
     assert result.global_step == 5 and len(result.losses) == 5  # the log comes back with the checkpoint
     assert (out / "adapter_model.safetensors").is_file()
+
+
+def test_merged_weights_judge_like_the_trained_network(tmp_path, synthetic_repo, synthetic_base):
+    options = TrainOptions(max_steps=2, learning_rate=1e-2, merge=True, progress=False, **FAST)
+    rows = load_split(synthetic_repo, "train")
+    result = train_judge(rows, str(synthetic_base), tmp_path / "judge", options)
+    rows = load_split(synthetic_repo, "test")[:6]
+    in_memory = IntJudge.from_components(result.network, result.inputs, revision="r").verdict_logprobs(
+        [row_item(row) for row in rows]
+    )
+    loaded = load_judge("intjudge", model=str(tmp_path / "judge"), device="cpu")
+
+    assert not (tmp_path / "judge" / "adapter_config.json").exists()
+    assert loaded.verdict_logprobs([row_item(row) for row in rows]).allclose(in_memory, atol=1e-4)
+
+
+def test_an_adapter_whose_base_is_gone_says_which_folder_is_missing(tmp_path):
+    (tmp_path / "adapter_config.json").write_text(
+        json.dumps({"peft_type": "LORA", "base_model_name_or_path": str(tmp_path / "gone")}), encoding="utf-8"
+    )
+    with pytest.raises(JudgeModelNotFound, match="gone' does not exist"):
+        load_judge("intjudge", model=str(tmp_path), device="cpu")
