@@ -191,3 +191,31 @@ def test_the_cli_refuses_missing_images_and_writes_nothing(tmp_path, sample_rele
     assert result.exit_code == 2
     assert "missing" in result.output and f"{uid}-o-0.jpg" in result.output
     assert not (tmp_path / "pairs").exists()
+
+
+def test_the_official_human_baseline_is_joined_with_the_gold_answer(sample_release, sample_verdicts):
+    _, instances, outputs = sample_release
+    records = _records(sample_verdicts)
+    for record in records:
+        for side in ("model_A", "model_B"):
+            if record[side]["name"] == "Mosaic-Base":
+                record[side]["name"] = "Human"
+    without_mosaic = {model: answers for model, answers in outputs.items() if model != "Mosaic-Base"}
+    training_set = build_training_set(
+        instances, without_mosaic, [_rewrite(sample_verdicts, records)], gold_rag=False, unseen_models=[]
+    )
+    gold = {i.total_uid: i.output_steps for i in instances}
+    with_human = [c for c in training_set.train + training_set.test if c.involves(frozenset({"Human"}))]
+
+    assert with_human
+    for pair in with_human:
+        assert (pair.steps_a if pair.model_a == "Human" else pair.steps_b) == gold[pair.uid]
+
+
+def test_collected_votes_join_the_official_verdicts(tmp_path, sample_release, sample_verdicts):
+    _, instances, outputs = sample_release
+    votes = _rewrite(tmp_path / "votes_modelAB_results.json", _records(sample_verdicts)[:5])
+    training_set = build_training_set(instances, outputs, [sample_verdicts, votes], gold_rag=False)
+    origins = {c.origin.split("#")[0] for c in training_set.train + training_set.test}
+
+    assert origins == {"judge_modelAB_results.json", "votes_modelAB_results.json"}

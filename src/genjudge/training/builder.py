@@ -5,9 +5,10 @@ folders (``read_model_outputs``) and verdict files in the Interleaved Arena resu
 (``judge_modelAB_results.json``: the official human verdicts, or votes collected and exported in
 the same shape). Every verdict must join: its ``data_id`` must be an instance of the split and both
 models must have an answer for it, otherwise the build stops naming the file, the record and the
-field. In OpenING the model called ``Human`` is the human-written gold answer, so a verdict naming
-``gold_model`` (default ``Human``) without an output folder for it is joined with the instance's
-gold answer.
+field. The official files list a model called ``Human`` among the baselines
+(``Interleaved_Arena/baseline_models.json``), which is taken to be the benchmark's human-written
+answers: a verdict naming ``gold_model`` (default ``Human``) is joined with the instance's gold
+answer unless an output folder for that model is given.
 
 The split (see :mod:`genjudge.training.holdout`):
 

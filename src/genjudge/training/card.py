@@ -108,8 +108,9 @@ dpo = load_dataset("path/to/this/folder", "dpo")     # prompt / chosen / rejecte
 {_sources(sources)}
 
 - **human**: a person's verdict, from an Interleaved Arena results file
-  (`judge_modelAB_results.json` shape: the official human verdicts, or exported votes). In OpenING
-  the model named `Human` is the human-written gold answer.
+  (`judge_modelAB_results.json` shape: the official human verdicts, or exported votes). Answers of
+  the official baseline `Human` are taken to be the instance's human-written gold answer unless an
+  output folder for it was given.
 - **rag-gold**: reference-augmented pairs: the instance's gold answer (model `gold-reference`)
   preferred over a seen model's plain answer, on training instances.
 - **rag-output**: reference-augmented pairs as in the OpenING paper: a model's answer generated with
