@@ -120,14 +120,14 @@ def test_the_model_card_reports_the_measured_agreement(trained):
 
     assert card.data.library_name == "peft" and card.data.base_model.endswith("tiny-qwen2-vl")
     assert results["Agreement with human verdicts (FDT, unseen)"] == round(100 * fdt_unseen, 2)
-    assert "--judge intjudge --option model=<this folder> --option system_prompt_path=" in card.text
+    options = "--option model=<this folder> --option system_prompt_path=<this folder>/system_prompt.txt"
+    assert f"--judge intjudge {options}" in card.text
 
 
 def test_the_saved_adapter_judges_through_the_registry_as_it_did_after_training(trained, synthetic_repo):
     out, record = trained
-    options = record["options"]
     judge = load_judge(
-        "intjudge", model=str(out), system_prompt_path=options["system_prompt_path"], device="cpu"
+        "intjudge", model=str(out), system_prompt_path=str(out / "system_prompt.txt"), device="cpu"
     )
     test_rows = load_split(synthetic_repo, "test")
     agreement = heldout_agreement(judge, test_rows, ["Noise-2"], progress=False)

@@ -22,7 +22,14 @@ from genjudge.scoring.agreement import Agreement
 from genjudge.training.evaluation import heldout_agreement
 from genjudge.training.model_card import render_model_card
 from genjudge.training.repo import load_split, read_holdout
-from genjudge.training.trainer import RECORD_FILE, TrainOptions, TrainResult, load_base, train_judge
+from genjudge.training.trainer import (
+    RECORD_FILE,
+    SYSTEM_PROMPT_FILE,
+    TrainOptions,
+    TrainResult,
+    load_base,
+    train_judge,
+)
 
 
 @dataclass
@@ -36,10 +43,11 @@ class RunReport:
 
 
 def judge_options(options: TrainOptions) -> dict[str, Any]:
-    """The ``--judge intjudge`` options the trained judge needs to see prompts as in training."""
+    """The ``--judge intjudge`` options the trained judge needs to see prompts as in training, for
+    the model card (the system prompt is the copy kept in the judge folder)."""
     settings: dict[str, Any] = {}
     if options.system_prompt_path is not None:
-        settings["system_prompt_path"] = options.system_prompt_path
+        settings["system_prompt_path"] = f"<this folder>/{SYSTEM_PROMPT_FILE}"
     if options.include_reference:
         settings["include_reference"] = True
     return settings
@@ -54,7 +62,13 @@ def _agreement(
     options: TrainOptions,
     batch_size: int,
 ) -> Agreement:
-    judge = IntJudge.from_components(network, inputs, revision=revision, **judge_options(options))
+    judge = IntJudge.from_components(
+        network,
+        inputs,
+        revision=revision,
+        system_prompt_path=options.system_prompt_path,
+        include_reference=options.include_reference,
+    )
     return heldout_agreement(judge, rows, unseen, batch_size=batch_size, progress=options.progress)
 
 

@@ -11,7 +11,8 @@ Layout of ``output_dir`` (which is then itself a judge folder for ``--judge intj
     adapter_config.json, adapter_model.safetensors   the LoRA adapter (base recorded by path or id)
       or config.json, model*.safetensors              merged weights, with ``merge=True``
     tokenizer*, preprocessor_config.json, chat_template.jinja
-    genjudge_training.json                             options, hold-out, loss history
+    system_prompt.txt                                  the system prompt, when not the built-in one
+    genjudge_training.json                             options, loss history, held-out agreement
     checkpoints/checkpoint-<step>/                     Trainer checkpoints, for resuming
 """
 
@@ -36,6 +37,7 @@ LORA_TARGETS = r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_p
 
 CHECKPOINTS = "checkpoints"
 RECORD_FILE = "genjudge_training.json"
+SYSTEM_PROMPT_FILE = "system_prompt.txt"
 
 
 @dataclass
@@ -195,6 +197,9 @@ def save_judge(
     inputs.image_processor.save_pretrained(output_dir)
     if inputs.chat_template:
         (output_dir / "chat_template.jinja").write_text(inputs.chat_template, encoding="utf-8")
+    if options.system_prompt_path is not None:
+        text = pairwise_system_prompt(options.system_prompt_path).text
+        (output_dir / SYSTEM_PROMPT_FILE).write_text(text, encoding="utf-8")
 
 
 def train_judge(
