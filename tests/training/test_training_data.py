@@ -219,3 +219,14 @@ def test_collected_votes_join_the_official_verdicts(tmp_path, sample_release, sa
     origins = {c.origin.split("#")[0] for c in training_set.train + training_set.test}
 
     assert origins == {"judge_modelAB_results.json", "votes_modelAB_results.json"}
+
+
+def test_an_empty_verdict_file_is_refused_and_nothing_is_written(tmp_path, sample_release):
+    root, _, _ = sample_release
+    empty = _rewrite(tmp_path / "judge_modelAB_results.json", [])
+    outputs = [f"--outputs={folder}" for folder in sorted((root / "gen_outputs").iterdir())]
+    result = _cli("--benchmark", root, *outputs, "--verdicts", empty, "--out", tmp_path / "pairs")
+
+    assert result.exit_code == 2
+    assert "judge_modelAB_results.json: the file holds no records" in result.output
+    assert not (tmp_path / "pairs").exists()
