@@ -31,7 +31,7 @@ def test_the_collator_trains_on_the_verdict_after_the_exact_prompt_the_backend_s
     write_training_repo(
         build_training_set(instances, outputs, [sample_verdicts]), tmp_path / "d", progress=False
     )
-    rows = load_split(tmp_path / "d", "train")[:3]
+    rows = load_split(tmp_path / "d", "train").select(range(3))
     network, inputs = load_base(str(save_base(tmp_path / "base")), TrainOptions())
     judge = IntJudge.from_components(network, inputs, revision="r")
     batch = VerdictCollator(inputs, pairwise_system_prompt(), include_reference=False)(rows)
@@ -184,7 +184,7 @@ def test_merged_weights_judge_like_the_trained_network(tmp_path, synthetic_repo,
     options = TrainOptions(max_steps=2, learning_rate=1e-2, merge=True, progress=False, **FAST)
     rows = load_split(synthetic_repo, "train")
     result = train_judge(rows, str(synthetic_base), tmp_path / "judge", options)
-    rows = load_split(synthetic_repo, "test")[:6]
+    rows = load_split(synthetic_repo, "test").select(range(6))
     in_memory = IntJudge.from_components(result.network, result.inputs, revision="r").verdict_logprobs(
         [row_item(row) for row in rows]
     )

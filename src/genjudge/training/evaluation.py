@@ -9,7 +9,7 @@ A pair voted on more than once counts with its last verdict (``on_duplicate="las
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -20,34 +20,30 @@ from genjudge.scoring.agreement import Agreement, judge_agreement
 from genjudge.training.examples import row_item
 
 
-def _battles(rows: Sequence[dict[str, Any]], winners: Iterable[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "uid": [row["uid"] for row in rows],
-            "model_a": [row["model_a"] for row in rows],
-            "model_b": [row["model_b"] for row in rows],
-            "winner": list(winners),
-        }
-    )
+def _battles(rows: Sequence[Mapping[str, Any]], winners: Iterable[str]) -> pd.DataFrame:
+    columns = ("uid", "model_a", "model_b")
+    return pd.DataFrame({**{name: [row[name] for row in rows] for name in columns}, "winner": list(winners)})
 
 
 def judge_verdicts(
-    judge: PairwiseJudge, rows: Sequence[dict[str, Any]], *, batch_size: int = 8, progress: bool = True
+    judge: PairwiseJudge, rows: Iterable[Mapping[str, Any]], *, batch_size: int = 8, progress: bool = True
 ) -> pd.DataFrame:
     """The judge's verdicts on the rows' pairs, as a battles frame."""
+    rows = list(rows)
     run = judge_pairs(judge, [row_item(row) for row in rows], batch_size=batch_size, progress=progress)
     return _battles(rows, run.winners)
 
 
 def heldout_agreement(
     judge: PairwiseJudge,
-    rows: Sequence[dict[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     unseen_models: Sequence[str],
     *,
     batch_size: int = 8,
     progress: bool = True,
 ) -> Agreement:
     """Agreement of ``judge`` with the human verdicts in ``rows`` (the ``test`` split)."""
+    rows = list(rows)
     human = _battles(rows, [row["winner"] for row in rows])
     verdicts = judge_verdicts(judge, rows, batch_size=batch_size, progress=progress)
     return judge_agreement(verdicts, human, unseen_models=unseen_models, on_duplicate="last")

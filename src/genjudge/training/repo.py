@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from datasets import Dataset, load_dataset
 from tqdm.auto import tqdm
 
 from genjudge.publish import ParquetShardWriter, atomic_directory
@@ -26,7 +26,7 @@ from genjudge.training.card import DPO_CONFIG, JUDGE_CONFIG, render_card
 from genjudge.training.dpo import dpo_rows
 from genjudge.training.errors import TrainingDataError
 from genjudge.training.holdout import Holdout
-from genjudge.training.schema import DPO_FEATURES, JUDGE_FEATURES
+from genjudge.training.schema import DPO_FEATURES, JUDGE_FEATURES, RAW_JUDGE_FEATURES
 
 HOLDOUT_FILE = "holdout.json"
 
@@ -90,18 +90,16 @@ def read_holdout(folder: str | Path) -> Holdout:
         raise TrainingDataError(f"unreadable hold-out file ({err})", file=path) from None
 
 
-def load_split(folder: str | Path, split: str) -> list[dict[str, Any]]:
-    """The rows of one split of the ``judge`` config, images as raw ``{"bytes", "path"}`` structs.
+def load_split(folder: str | Path, split: str) -> Dataset:
+    """One split of the ``judge`` config, its images as stored (``{"bytes", "path"}`` structs).
 
-    Read with ``datasets.load_dataset`` (the way users read the folder), in Arrow format so image
-    bytes stay as stored and are decoded only by the judge's image processor.
+    Read with ``datasets.load_dataset`` (the way users read the folder), so rows stream from the
+    Parquet files instead of sitting in memory, and image bytes are decoded only by the judge's
+    image processor.
     """
-    from datasets import load_dataset
-
     folder = Path(folder)
     read_holdout(folder)
-    dataset = load_dataset(str(folder), JUDGE_CONFIG, split=split)
-    rows = dataset.with_format("arrow")[:].to_pylist()
-    if not rows:
+    dataset = load_dataset(str(folder), JUDGE_CONFIG, split=split).cast(RAW_JUDGE_FEATURES)
+    if len(dataset) == 0:
         raise TrainingDataError(f"the {split} split of the judge config holds no pairs", file=folder)
-    return rows
+    return dataset

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from datasets import Dataset
 
 from genjudge.judges.intjudge import IntJudge
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
@@ -57,7 +58,7 @@ def _agreement(
     network: torch.nn.Module,
     inputs: QwenVLInputs,
     revision: str,
-    rows: list[dict[str, Any]],
+    rows: Dataset,
     unseen: Sequence[str],
     options: TrainOptions,
     batch_size: int,
@@ -129,7 +130,7 @@ def train_from_folder(
             after=after,
             before=before,
             holdout=holdout,
-            train_pairs=Counter(row["source"] for row in train_rows),
+            train_pairs=Counter(train_rows["source"]),
             judge_options=judge_options(options),
             adapter=not options.merge,
             steps=result.global_step,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasets import Features, List, Value
+from datasets import Features, Image, List, Value
 
 from genjudge.benchmarks.opening.schema import STEP, step_to_row
 from genjudge.judges.prompts import VERDICT_STRINGS
@@ -39,6 +39,14 @@ JUDGE_FEATURES = Features(
 )
 """One judge-training or held-out comparison. ``origin`` says where the row came from (verdict file
 and record, or the RAG rule); ``unseen`` marks held-out pairs that involve a held-out model."""
+
+RAW_STEP = {"text": Value("string"), "image": Image(decode=False)}
+
+RAW_JUDGE_FEATURES = Features(
+    {name: List(RAW_STEP) if isinstance(kind, List) else kind for name, kind in JUDGE_FEATURES.items()}
+)
+""":data:`JUDGE_FEATURES` with images left as stored (``{"bytes", "path"}``): the judge's image
+processor decodes them, so nothing is decoded twice or held as pixels."""
 
 DPO_FEATURES = Features(
     {

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from datasets import Dataset
 
 from genjudge.judges.intjudge import IntJudge
 from genjudge.judges.prompts import pairwise_system_prompt
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
 from genjudge.training.examples import VerdictCollator
-from genjudge.training.schema import swapped
+from genjudge.training.schema import RAW_JUDGE_FEATURES, swapped
 
 LORA_TARGETS = r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)"
 """LoRA goes on the language model's attention and MLP projections; the vision tower stays frozen."""
@@ -83,9 +84,19 @@ class TrainResult:
     resumed_from: str | None = None
 
 
-def training_rows(rows: Sequence[dict[str, Any]], *, swap_augment: bool) -> list[dict[str, Any]]:
-    """The rows the trainer sees: each pair, and with ``swap_augment`` also its swapped copy."""
-    return [*rows, *(swapped(row) for row in rows)] if swap_augment else list(rows)
+def training_dataset(rows: Dataset | Sequence[dict[str, Any]], *, swap_augment: bool) -> Dataset:
+    """The rows the trainer sees: each pair, and with ``swap_augment`` also its swapped copy.
+
+    ``rows`` is a split from :func:`~genjudge.training.repo.load_split` or rows of the same shape.
+    """
+    from datasets import concatenate_datasets
+
+    dataset = rows
+    if not isinstance(dataset, Dataset):
+        dataset = Dataset.from_list(list(rows), features=RAW_JUDGE_FEATURES)
+    if not swap_augment:
+        return dataset
+    return concatenate_datasets([dataset, dataset.map(swapped, features=RAW_JUDGE_FEATURES)])
 
 
 def load_base(
@@ -154,14 +165,13 @@ def _lora_config(options: TrainOptions) -> Any:
 def make_trainer(
     network: torch.nn.Module,
     inputs: QwenVLInputs,
-    rows: Sequence[dict[str, Any]],
+    rows: Dataset | Sequence[dict[str, Any]],
     output_dir: str | Path,
     options: TrainOptions,
     *,
     callbacks: Sequence[Any] = (),
 ) -> Any:
     """The ``SFTTrainer`` for ``rows`` (already-built training rows), with a fresh LoRA adapter."""
-    from datasets import Dataset
     from trl import SFTTrainer
 
     collator = VerdictCollator(
@@ -172,7 +182,7 @@ def make_trainer(
     return SFTTrainer(
         model=network,
         args=_sft_config(Path(output_dir), options),
-        train_dataset=Dataset.from_list(training_rows(rows, swap_augment=options.swap_augment)),
+        train_dataset=training_dataset(rows, swap_augment=options.swap_augment),
         data_collator=collator,
         processing_class=inputs.tokenizer,
         peft_config=_lora_config(options),
@@ -203,7 +213,7 @@ def save_judge(
 
 
 def train_judge(
-    rows: Sequence[dict[str, Any]],
+    rows: Dataset | Sequence[dict[str, Any]],
     base_model: str,
     output_dir: str | Path,
     options: TrainOptions,
