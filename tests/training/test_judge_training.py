@@ -200,3 +200,23 @@ def test_an_adapter_whose_base_is_gone_says_which_folder_is_missing(tmp_path):
     )
     with pytest.raises(JudgeModelNotFound, match="gone' does not exist"):
         load_judge("intjudge", model=str(tmp_path), device="cpu")
+
+
+def test_train_names_a_missing_base_checkpoint_folder(tmp_path, synthetic_repo):
+    result = CliRunner().invoke(
+        app,
+        [
+            "judge",
+            "train",
+            "--data",
+            str(synthetic_repo),
+            "--base-model",
+            str(tmp_path / "no-base"),
+            "--out",
+            str(tmp_path / "j"),
+        ],
+    )
+
+    assert result.exit_code == 2
+    assert "no-base' does not exist" in result.output
+    assert not (tmp_path / "j").exists()
