@@ -21,7 +21,14 @@ from genjudge.training.evaluation import heldout_agreement
 from genjudge.training.examples import IGNORE_INDEX, VerdictCollator, row_item
 from genjudge.training.trainer import TrainOptions, load_base, train_judge
 
-FAST = {"batch_size": 8, "gradient_accumulation": 1, "lora_rank": 8, "lora_alpha": 16, "lora_dropout": 0.0}
+FAST = {
+    "batch_size": 8,
+    "gradient_accumulation": 1,
+    "lora_rank": 8,
+    "lora_alpha": 16,
+    "lora_dropout": 0.0,
+    "logging_steps": 1,
+}
 
 
 def test_the_collator_trains_on_the_verdict_after_the_exact_prompt_the_backend_scores(
@@ -54,7 +61,12 @@ def test_a_few_steps_on_interleaved_pairs_bring_the_loss_down(tmp_path, sample_r
         build_training_set(instances, outputs, [sample_verdicts]), tmp_path / "d", progress=False
     )
     options = TrainOptions(
-        max_steps=4, batch_size=2, gradient_accumulation=1, learning_rate=5e-3, max_pixels=56 * 56
+        max_steps=4,
+        batch_size=2,
+        gradient_accumulation=1,
+        learning_rate=5e-3,
+        max_pixels=56 * 56,
+        logging_steps=1,
     )
     base = save_base(tmp_path / "base")
     result = train_judge(load_split(tmp_path / "d", "train"), str(base), tmp_path / "judge", options)
@@ -93,6 +105,8 @@ def trained(tmp_path_factory, synthetic_repo, synthetic_base, short_system_promp
             "16",
             "--save-steps",
             "1000",
+            "--logging-steps",
+            "1",
             "--system-prompt",
             str(short_system_prompt),
         ],

@@ -154,15 +154,15 @@ def train_data(
 
 def _agreement_table(before: Agreement | None, after: Agreement) -> Table:
     table = Table(title="Held-out agreement with human verdicts")
-    for column in ("pairs", "group", "FDT", "with tie", "without tie", "FDT before"):
+    for column in ("group", "pairs", "FDT", "with tie", "without tie", "FDT before"):
         table.add_column(column, justify="left" if column == "group" else "right")
     for group, row in after.table.iterrows():
         prior = "–"
         if before is not None and group in before.table.index:
             prior = f"{before.table.loc[group, 'fdt']:.1%}"
         table.add_row(
-            str(int(row["pairs"])),
             str(group),
+            str(int(row["pairs"])),
             f"{row['fdt']:.1%}",
             f"{row['with_tie']:.1%}",
             f"{row['without_tie']:.1%}",
@@ -188,6 +188,7 @@ def train(
     lora_rank: Annotated[int, typer.Option(min=1, help="LoRA rank.")] = 16,
     lora_alpha: Annotated[int, typer.Option(min=1, help="LoRA alpha.")] = 32,
     save_steps: Annotated[int, typer.Option(min=1, help="Checkpoint every this many optimiser steps.")] = 100,
+    logging_steps: Annotated[int, typer.Option(min=1, help="Log the loss every this many steps.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the adapter's initialisation and the data order.")] = 0,
     bf16: Annotated[bool, typer.Option("--bf16", help="Train in bfloat16 (GPU).")] = False,
     gradient_checkpointing: Annotated[
@@ -226,6 +227,7 @@ def train(
             lora_rank=lora_rank,
             lora_alpha=lora_alpha,
             save_steps=save_steps,
+            logging_steps=logging_steps,
             seed=seed,
             bf16=bf16,
             gradient_checkpointing=gradient_checkpointing,

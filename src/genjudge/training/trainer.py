@@ -68,7 +68,7 @@ class TrainOptions:
     system_prompt_path: str | None = None
     max_pixels: int | None = None
     merge: bool = False
-    logging_steps: int = 1
+    logging_steps: int = 10
     progress: bool = True
 
 
