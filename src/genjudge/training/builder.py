@@ -166,6 +166,7 @@ def build_training_set(
         seed=seed,
         test_instances=test_instances,
         unseen_models=unseen_models,
+        never_drawn=[gold_model] if gold_model else [],
     )
     held_out = set(holdout.test_instances)
     unseen = frozenset(holdout.unseen_models)

@@ -8,8 +8,9 @@ on exactly the same split.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,11 +33,11 @@ class Holdout:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Holdout:
+    def from_dict(cls, data: Mapping[str, Any]) -> Holdout:
         return cls(
-            tuple(data["test_instances"]),  # type: ignore[arg-type]
-            tuple(data["unseen_models"]),  # type: ignore[arg-type]
-            int(data["seed"]),  # type: ignore[arg-type]
+            tuple(str(uid) for uid in data["test_instances"]),
+            tuple(str(model) for model in data["unseen_models"]),
+            int(data["seed"]),
         )
 
 
@@ -49,11 +50,13 @@ def draw_holdout(
     seed: int,
     test_instances: Iterable[str] | None = None,
     unseen_models: Iterable[str] | None = None,
+    never_drawn: Iterable[str] = (),
 ) -> Holdout:
     """Hold out ``test_fraction`` of the human-judged instances and ``n_unseen_models`` of their models.
 
     Given lists win over drawing; names that no human verdict mentions are refused, since a typo
-    would otherwise hold out nothing.
+    would otherwise hold out nothing. Models in ``never_drawn`` (the gold answer's stand-in, whose
+    content RAG pairs train on anyway) are not drawn as unseen.
     """
     uids = sorted(set(judged_uids))
     models = sorted(set(judged_models))
@@ -81,10 +84,11 @@ def draw_holdout(
                 f"the verdicts name {', '.join(map(repr, models))}"
             )
     else:
-        if not 0 <= n_unseen_models < len(models):
+        candidates = [model for model in models if model not in set(never_drawn)]
+        if not 0 <= n_unseen_models < len(candidates):
             raise TrainingDataError(
-                f"cannot hold out {n_unseen_models} of the {len(models)} judged models; "
-                "at least one must stay seen"
+                f"cannot hold out {n_unseen_models} of the {len(candidates)} judged models that may be "
+                "drawn; at least one must stay seen"
             )
-        unseen = tuple(sorted(rng.choice(models, size=n_unseen_models, replace=False).tolist()))
+        unseen = tuple(sorted(rng.choice(candidates, size=n_unseen_models, replace=False).tolist()))
     return Holdout(chosen, unseen, seed)
