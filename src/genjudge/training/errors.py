@@ -11,8 +11,6 @@ class TrainingDataError(LocatedError):
     """Verdicts, outputs or a built training set cannot make a training set; the message names the
     file, the record (its position in the file and its ``data_id``) and the field when known."""
 
-    field_word = "field"
-
     def __init__(
         self,
         message: str,

@@ -16,11 +16,6 @@ from genjudge.benchmarks.opening.schema import STEP, step_to_row
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.records import Step
 
-SOURCES: tuple[str, ...] = ("human", "rag-gold", "rag-output")
-"""Where a pair's verdict comes from: a person (official Interleaved Arena file or a collected vote),
-the gold answer preferred over a plain output, or a gold-conditioned generation preferred over the
-same model's plain output (see :mod:`genjudge.training.rag`)."""
-
 JUDGE_FEATURES = Features(
     {
         "uid": Value("string"),
@@ -28,7 +23,7 @@ JUDGE_FEATURES = Features(
         "model_b": Value("string"),
         "winner": Value("string"),
         "target": Value("string"),
-        "source": Value("string"),
+        "source": Value("string"),  # human, rag-gold or rag-output (genjudge.training.rag)
         "origin": Value("string"),
         "unseen": Value("bool"),
         "input": List(STEP),
