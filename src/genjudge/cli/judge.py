@@ -23,6 +23,7 @@ from genjudge.benchmarks.opening.pair_jobs import (
     sort_battles,
     verdict_records,
 )
+from genjudge.cli import judge_train
 from genjudge.cli.console import make_console
 from genjudge.durable import atomic_write_json
 from genjudge.judges.endpoint_pool import EndpointStats
@@ -34,6 +35,7 @@ from genjudge.records import Instance, ModelOutput
 from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
+judge_train.register(app)
 console = make_console(stderr=True)
 
 OpeningSplit = enum.Enum("OpeningSplit", {split: split for split in SPLITS}, type=str)

@@ -150,6 +150,36 @@ def _processor_chat_template(source: str, hub_kwargs: dict[str, Any]) -> str | N
     return None
 
 
+def _load_network(
+    source: str, device: str, hub_kwargs: dict[str, Any], model_kwargs: dict[str, Any]
+) -> torch.nn.Module:
+    """The Qwen2-VL network of a checkpoint, or of a LoRA adapter folder merged into its base.
+
+    A folder with ``adapter_config.json`` (what ``genjudge judge train`` writes) names its base model;
+    the base is loaded as any checkpoint would be and the adapter merged in, so judging runs at the
+    base model's speed.
+    """
+    from transformers import Qwen2VLForConditionalGeneration
+
+    if not (Path(source) / "adapter_config.json").is_file():
+        return Qwen2VLForConditionalGeneration.from_pretrained(
+            source, device_map=device, **hub_kwargs, **model_kwargs
+        )
+    try:
+        from peft import PeftConfig, PeftModel
+    except ImportError as err:
+        raise ImportError(
+            f"{source} is a LoRA adapter; loading it needs peft: `pip install 'genjudge[train]'`"
+        ) from err
+    base = PeftConfig.from_pretrained(source).base_model_name_or_path
+    _check_local_folder(base)
+    base_kwargs = {k: v for k, v in hub_kwargs.items() if k == "local_files_only"}
+    network = Qwen2VLForConditionalGeneration.from_pretrained(
+        base, device_map=device, **base_kwargs, **model_kwargs
+    )
+    return PeftModel.from_pretrained(network, source).merge_and_unload()
+
+
 def length_groups(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
     """Indices grouped by ascending length so that rows x longest length stays within ``max_tokens``.
 
@@ -207,8 +237,6 @@ class IntJudge:
         seed: int = 0,
         max_batch_tokens: int | None = None,
     ) -> None:
-        from transformers import Qwen2VLForConditionalGeneration
-
         source = str(model)
         hub_kwargs: dict[str, Any] = {"revision": revision}
         if local_files_only is not None:
@@ -219,9 +247,7 @@ class IntJudge:
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         _check_local_folder(source)
         try:
-            network = Qwen2VLForConditionalGeneration.from_pretrained(
-                source, device_map=device, **hub_kwargs, **model_kwargs
-            )
+            network = _load_network(source, device, hub_kwargs, model_kwargs)
             inputs = _load_inputs(source, hub_kwargs, max_pixels)
         except (OSError, ValueError) as err:
             raise JudgeModelNotFound(_not_found_message(source, err)) from err
