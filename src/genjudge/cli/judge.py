@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from genjudge.benchmarks.opening import SPLITS, OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
 from genjudge.benchmarks.opening.pair_jobs import (
     Battle,
     BattleError,
@@ -25,6 +25,7 @@ from genjudge.benchmarks.opening.pair_jobs import (
 )
 from genjudge.cli import judge_train
 from genjudge.cli.console import make_console
+from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSplit, OutputsOpt
 from genjudge.durable import atomic_write_json
 from genjudge.judges.endpoint_pool import EndpointStats
 from genjudge.judges.interleaved import win_rate_table
@@ -38,10 +39,7 @@ app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no
 judge_train.register(app)
 console = make_console(stderr=True)
 
-OpeningSplit = enum.Enum("OpeningSplit", {split: split for split in SPLITS}, type=str)
-OpeningSplit.__doc__ = "The splits of the OpenING release, as a choice for --split."
 DEFAULT_JUDGE = JudgeName("reference")
-DEFAULT_SPLIT = OpeningSplit("test")
 
 
 class OutsideBattles(str, enum.Enum):
@@ -116,16 +114,8 @@ def parse_options(options: list[str]) -> dict[str, Any]:
 
 @app.command(epilog=_option_epilog())
 def pairs(
-    benchmark: Annotated[
-        Path,
-        typer.Option(help="OpenING release folder (holding `OpenING-benchmark/`, or that folder itself)."),
-    ],
-    outputs: Annotated[
-        list[Path],
-        typer.Option(
-            "--outputs", metavar="FOLDER", help="A `gen_outputs/<Model>_output/` folder; repeat per model."
-        ),
-    ],
+    benchmark: BenchmarkOpt,
+    outputs: OutputsOpt,
     judge: Annotated[JudgeName, typer.Option(help=_judge_help())] = DEFAULT_JUDGE,
     option: Annotated[
         list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help=OPTION_HELP)

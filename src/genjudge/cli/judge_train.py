@@ -6,7 +6,6 @@ needs nothing beyond genjudge, the fine-tuning needs the ``train`` extra.
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,9 +13,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from genjudge.benchmarks.opening import SPLITS, OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSplit, OutputsOpt
 from genjudge.records import ModelOutput
 from genjudge.scoring.agreement import Agreement
 from genjudge.training.builder import DEFAULT_GOLD_MODEL, build_training_set
@@ -24,10 +24,6 @@ from genjudge.training.errors import TrainingDataError
 from genjudge.training.repo import write_training_repo
 
 console = make_console(stderr=True)
-
-Split = enum.Enum("Split", {split: split for split in SPLITS}, type=str)
-Split.__doc__ = "The splits of the OpenING release, as a choice for --split."
-DEFAULT_SPLIT = Split("test")
 
 
 def _fail(err: BaseException) -> typer.Exit:
@@ -56,16 +52,8 @@ def _rag_outputs(specs: list[str], allow_missing_images: bool) -> dict[str, list
 
 
 def train_data(
-    benchmark: Annotated[
-        Path,
-        typer.Option(help="OpenING release folder (holding `OpenING-benchmark/`, or that folder itself)."),
-    ],
-    outputs: Annotated[
-        list[Path],
-        typer.Option(
-            "--outputs", metavar="FOLDER", help="A `gen_outputs/<Model>_output/` folder; repeat per model."
-        ),
-    ],
+    benchmark: BenchmarkOpt,
+    outputs: OutputsOpt,
     verdicts: Annotated[
         list[Path],
         typer.Option(
@@ -76,7 +64,7 @@ def train_data(
         ),
     ],
     out: Annotated[Path, typer.Option(help="Dataset folder to write (Parquet, card, `holdout.json`).")],
-    split: Annotated[Split, typer.Option(help="Benchmark split the verdicts are on.")] = DEFAULT_SPLIT,
+    split: Annotated[OpeningSplit, typer.Option(help="Benchmark split the verdicts are on.")] = DEFAULT_SPLIT,
     rag_outputs: Annotated[
         list[str] | None,
         typer.Option(
