@@ -155,3 +155,24 @@ def test_every_pair_voted_runs_out_politely(pool, ledger, clock):
     assert kinds == ["battle"] * 12 + ["control"] * 4  # controls fill in once the battles are done
     with pytest.raises(VoteRefused, match="every pair"):
         booth.next_ballot(voter)
+
+
+def test_one_ticket_sent_from_many_threads_at_once_counts_once(pool, ledger, clock):
+    from concurrent.futures import ThreadPoolExecutor
+
+    booth = battle_booth(pool, ledger, clock)
+    voter = booth.voter("impatient")
+    ballot = booth.next_ballot(voter)
+
+    def send(_: int) -> str:
+        try:
+            booth.cast(ballot.token, voter, "A")
+        except VoteRefused as exc:
+            return str(exc)
+        return "accepted"
+
+    with ThreadPoolExecutor(16) as threads:
+        outcomes = list(threads.map(send, range(16)))
+    assert outcomes.count("accepted") == 1
+    assert all("already used" in o for o in outcomes if o != "accepted")
+    assert len(ledger.rows()) == 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from genjudge.records import Step, content_hash
 from genjudge.verdicts import VERDICT_LABELS
@@ -93,6 +94,7 @@ class VoteBooth:
         self._rng = np.random.default_rng(seed)
         self._rng_lock = threading.Lock()
         self._live: tuple[tuple[int, int], LiveNumbers] | None = None
+        self._crowd: tuple[tuple[int, int], tuple[pd.DataFrame, list[tuple[str, str, str]]]] | None = None
 
     def voter(self, identity: str) -> str:
         """The salted hash stored for a login name or session id."""
@@ -108,7 +110,7 @@ class VoteBooth:
             raise VoteRefused("No pairs to vote on yet: the board needs at least two models.")
         rows = self.ledger.rows()
         voted = {r["pair_id"] for r in rows if r["voter"] == voter}
-        human = vote_battles(counted_votes(rows))
+        uncertainty, disputed = self._crowd_state(rows, pool)
 
         def done(uid: str, a: str, b: str) -> bool:
             return pair_id(pool.board, uid, a, b) in voted
@@ -116,8 +118,8 @@ class VoteBooth:
         with self._rng_lock:
             choice = choose_pair(
                 coverage=pool.coverage,
-                uncertainty=crowd_uncertainty(human, sorted(pool.outputs)),
-                disagreements=disagreements(human, pool.judge_battles),
+                uncertainty=uncertainty,
+                disagreements=disputed,
                 control_uids=pool.control_uids,
                 done=done,
                 rng=self._rng,
@@ -143,6 +145,19 @@ class VoteBooth:
         )
         prompt = pool.instances[choice.uid].input_steps
         return Ballot(token, choice.uid, prompt, steps[choice.left], steps[choice.right])
+
+    def _crowd_state(
+        self, rows: list[dict[str, Any]], pool: VotePool
+    ) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
+        """The crowd's rating uncertainty and the judge–crowd disagreements, refitted only when votes
+        arrived or the board changed since the last pair was issued."""
+        key = (len(rows), id(pool))
+        cached = self._crowd
+        if cached is None or cached[0] != key:
+            human = vote_battles(counted_votes(rows))
+            state = (crowd_uncertainty(human, sorted(pool.outputs)), disagreements(human, pool.judge_battles))
+            self._crowd = cached = (key, state)
+        return cached[1]
 
     # ---------------------------------------------------------------- votes
     def cast(self, token: str, voter: str, winner: str, reason: str = "") -> CastResult:
