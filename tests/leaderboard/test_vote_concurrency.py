@@ -13,24 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-from leaderboard_helpers import make_zip, opening_board, serving
-
-from genjudge.leaderboard.service import LeaderboardService
-from genjudge.leaderboard.store import LeaderboardStore
+from leaderboard_helpers import serving, voting_service
 
 VOTERS, VOTES_EACH = 50, 3
-
-
-def board_with_three_models(tmp_path, instances) -> LeaderboardService:
-    board = opening_board(instances)
-    store = LeaderboardStore(tmp_path / "lb", boards=[board])
-    for quality, model in ((1, "Alpha"), (3, "Beta"), (5, "Gamma")):
-        folder = tmp_path / model
-        folder.mkdir()
-        store.submit(make_zip(folder, model, quality), board, model_name=model)
-    service = LeaderboardService(store, {"opening": board})
-    service.worker.run_until_empty()
-    return service
 
 
 def call(http: httpx.Client, url: str, api: str, session: str, *data: Any) -> Any:
@@ -48,7 +33,7 @@ def call(http: httpx.Client, url: str, api: str, session: str, *data: Any) -> An
 
 
 def test_fifty_concurrent_voters_lose_no_vote_and_double_count_none(tmp_path, instances):
-    service = board_with_three_models(tmp_path, instances)
+    service = voting_service(tmp_path, instances, [(1, "Alpha"), (3, "Beta"), (5, "Gamma")])
     start = threading.Barrier(VOTERS)
 
     def voter(_: int) -> list[int]:

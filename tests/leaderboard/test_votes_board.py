@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import json
 
-from leaderboard_helpers import make_zip, opening_board
+from leaderboard_helpers import make_zip, voting_service
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.leaderboard.service import LeaderboardService
-from genjudge.leaderboard.store import LeaderboardStore
 from genjudge.leaderboard.vote_tab import steps_html
 from genjudge.records import Step
 from genjudge.votes.pair_choice import PairMix
-
-
-def service_with(tmp_path, instances, models) -> LeaderboardService:
-    board = opening_board(instances)
-    store = LeaderboardStore(tmp_path / "lb", boards=[board])
-    for quality, model in models:
-        folder = tmp_path / model
-        folder.mkdir()
-        store.submit(make_zip(folder, model, quality), board, model_name=model)
-    service = LeaderboardService(store, {"opening": board})
-    service.worker.run_until_empty()
-    return service
 
 
 def judge_verdict(pool, uid, left, right) -> str:
@@ -40,7 +26,7 @@ def judge_verdict(pool, uid, left, right) -> str:
 def test_votes_on_the_board_land_in_the_votes_config_and_agree_with_the_judge(tmp_path, instances):
     from datasets import load_dataset
 
-    service = service_with(tmp_path, instances, [(1, "Alpha"), (3, "Beta"), (5, "Gamma")])
+    service = voting_service(tmp_path, instances, [(1, "Alpha"), (3, "Beta"), (5, "Gamma")])
     booth = service.booths["opening"]
     booth.mix = PairMix(control_share=0.0, disagreement_share=0.0)
     pool = booth.pool()
@@ -72,7 +58,7 @@ def _shown_models(pool, ballot) -> tuple[str, str]:
 
 
 def test_a_new_member_joins_the_pool(tmp_path, instances):
-    service = service_with(tmp_path, instances, [(1, "Alpha"), (3, "Beta")])
+    service = voting_service(tmp_path, instances, [(1, "Alpha"), (3, "Beta")])
     assert sorted(service.booths["opening"].pool().outputs) == ["Alpha", "Beta"]
     folder = tmp_path / "Gamma"
     folder.mkdir()
@@ -82,7 +68,7 @@ def test_a_new_member_joins_the_pool(tmp_path, instances):
 
 
 def test_cli_shows_and_exports_votes_for_arena_report(tmp_path, instances):
-    service = service_with(tmp_path, instances, [(1, "Alpha"), (3, "Beta")])
+    service = voting_service(tmp_path, instances, [(1, "Alpha"), (3, "Beta")])
     booth = service.booths["opening"]
     booth.mix = PairMix(control_share=0.0, disagreement_share=0.0)
     for name in ("v1", "v2", "v3"):
