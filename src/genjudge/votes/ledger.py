@@ -19,7 +19,7 @@ from typing import Any
 from filelock import BaseFileLock
 
 from genjudge.durable import append_jsonl, repair_tail
-from genjudge.safe_json import loads
+from genjudge.safe_json import JSONInputError, loads
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.rate_limit import RateLimit
 
@@ -47,6 +47,10 @@ BATTLE, CONTROL = "battle", "control"
 FAILED_CONTROL = "failed_control"
 
 
+class VoteLedgerError(ValueError):
+    """The ledger file holds a line that is not a vote (edited by hand, or pulled from a bad repo)."""
+
+
 @dataclass
 class _Index:
     """What the checks need from the lines read so far."""
@@ -58,10 +62,11 @@ class _Index:
     offset: int = 0
 
     def add(self, row: dict[str, Any]) -> None:
+        nonce, voter, pair, when = row["vote_id"], row["voter"], row["pair_id"], float(row["voted_at"])
         self.rows.append(row)
-        self.nonces.add(row["vote_id"])
-        self.voted.add((row["voter"], row["pair_id"]))
-        self.times[row["voter"]].append(float(row["voted_at"]))
+        self.nonces.add(nonce)
+        self.voted.add((voter, pair))
+        self.times[voter].append(when)
 
 
 class VoteLedger:
@@ -95,7 +100,12 @@ class VoteLedger:
         end = data.rfind(b"\n")  # a line without its newline is still being written (or torn)
         for line in data[: end + 1].splitlines():
             if line.strip():
-                self._index.add(loads(line))
+                try:
+                    self._index.add(loads(line))
+                except (JSONInputError, KeyError, TypeError, ValueError) as exc:
+                    raise VoteLedgerError(
+                        f"{self.path}: vote {len(self._index.rows) + 1} is not a vote record ({exc})"
+                    ) from None
         self._index.offset += end + 1
         return self._index
 
@@ -103,12 +113,6 @@ class VoteLedger:
         """Every vote so far, oldest first."""
         with self.lock:
             return list(self._refresh().rows)
-
-    def voted_pairs(self, voter: str) -> set[str]:
-        """The pair ids ``voter`` has voted on."""
-        with self.lock:
-            index = self._refresh()
-            return {pair for who, pair in index.voted if who == voter}
 
     def append(self, row: dict[str, Any]) -> None:
         """Store ``row`` (a :data:`VOTE_FIELDS` record) unless it replays a ticket, repeats the voter's
