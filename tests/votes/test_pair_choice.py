@@ -45,6 +45,17 @@ def test_models_without_votes_keep_the_prior_and_votes_shrink_the_variance():
     assert frame.loc["a", "variance"] < PRIOR_VARIANCE / 10
 
 
+def test_ties_only_or_one_sided_votes_do_not_make_a_pair_look_settled():
+    ties = pd.DataFrame(
+        {"model_a": ["a"] * 3, "model_b": ["b"] * 3, "winner": ["Tie(A)", "Tie(B)", "Tie(A)"]}
+    )
+    one_sided = pd.DataFrame({"model_a": ["a"], "model_b": ["b"], "winner": ["A"]})
+    for battles in (ties, one_sided):
+        frame = crowd_uncertainty(battles, ["a", "b"])
+        assert frame["variance"].tolist() == [PRIOR_VARIANCE] * 2  # three votes say little
+        assert frame["rating"].tolist() == [1000.0, 1000.0]  # not a runaway fit
+
+
 def test_the_mix_follows_its_shares_and_a_seed_repeats_the_sequence():
     uncertainty = crowd_uncertainty(pd.DataFrame(columns=["model_a", "model_b", "winner"]), ["a", "b", "c"])
 

@@ -11,8 +11,9 @@ The rule (stated on the Vote tab too):
    the verdicts that matter for judge–human agreement.
 3. Otherwise **uncertainty sampling**: a pair of models is drawn with weight ∝ p(1−p)·(var_i + var_j),
    with p the current Bradley–Terry win probability of one over the other and var the variance of
-   each rating, both from the BT fit of the crowd's votes (sandwich standard errors; a model without
-   votes, or with an open interval, takes the prior variance, (200 rating points)²). p(1−p) is the
+   each rating, both from the BT fit of the crowd's votes (sandwich standard errors, see
+   :func:`crowd_uncertainty`; a model without votes, or with an open interval, takes rating 1000 and
+   the prior variance, (200 rating points)²). p(1−p) is the
    Fisher information one more vote carries about the rating difference and var_i + var_j that
    difference's current variance, so the weight orders pairs by the expected reduction of rating
    uncertainty, as LMArena's active sampling does. The instance is then drawn uniformly among those
@@ -79,18 +80,28 @@ class Choice:
 
 def crowd_uncertainty(battles: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
     """Rating and rating variance (rating points²) of every model in ``models`` from the crowd's
-    battles (``model_a``, ``model_b``, ``winner``); models without votes get 1000 and the prior."""
+    battles (``model_a``, ``model_b``, ``winner``).
+
+    The variance is the sandwich one, floored at what ``n`` battles can tell at best,
+    ``(400/ln 10)² · 4/n`` (the inverse Fisher information of ``n`` even battles; the sandwich alone
+    is 0 when every vote was a tie), and capped at the prior. A model without votes, or whose interval
+    is open (it never won or never lost, so its fitted rating runs off), keeps rating 1000 and the prior.
+    """
     frame = pd.DataFrame({"model": list(models), "rating": 1000.0, "variance": PRIOR_VARIANCE})
     if battles.empty:
         return frame
     state = BoardState()
     state.add(battles["model_a"].tolist(), battles["model_b"].tolist(), battles["winner"].tolist())
     ratings, _ = state.fit()
-    se = (ratings["rating_upper"] - ratings["rating_lower"]) / (2 * Z95)
-    variance = np.where(np.isfinite(se), np.minimum(se**2, PRIOR_VARIANCE), PRIOR_VARIANCE)
-    fitted = dict(zip(ratings["model"], zip(ratings["rating"], variance, strict=True), strict=True))
-    frame["rating"] = [float(fitted.get(m, (1000.0, 0))[0]) for m in frame["model"]]
-    frame["variance"] = [float(fitted.get(m, (0, PRIOR_VARIANCE))[1]) for m in frame["model"]]
+    se = (ratings["rating_upper"] - ratings["rating_lower"]).to_numpy() / (2 * Z95)
+    floor = (400.0 / np.log(10.0)) ** 2 * 4.0 / np.maximum(ratings["battles"].to_numpy(dtype=float), 1.0)
+    known = np.isfinite(se)
+    variance = np.where(known, np.minimum(np.maximum(se**2, floor), PRIOR_VARIANCE), PRIOR_VARIANCE)
+    rating = np.where(known, ratings["rating"].to_numpy(), 1000.0)
+    fitted = dict(zip(ratings["model"], zip(rating, variance, strict=True), strict=True))
+    prior = (1000.0, PRIOR_VARIANCE)
+    frame["rating"] = [float(fitted.get(m, prior)[0]) for m in frame["model"]]
+    frame["variance"] = [float(fitted.get(m, prior)[1]) for m in frame["model"]]
     return frame
 
 
