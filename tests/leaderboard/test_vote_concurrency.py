@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 from leaderboard_helpers import serving, voting_service
 
+from genjudge.votes.ledger import counted_votes
+
 VOTERS, VOTES_EACH = 50, 3
 
 
@@ -56,7 +58,11 @@ def test_fifty_concurrent_voters_lose_no_vote_and_double_count_none(tmp_path, in
         httpx.Client(timeout=120, limits=limits) as http,
         ThreadPoolExecutor(VOTERS) as pool,
     ):
+        empty = call(http, url, "vote_live_opening", "watcher")
         per_ticket = [n for accepted in pool.map(voter, range(VOTERS)) for n in accepted]
+        live = call(http, url, "vote_live_opening", "watcher")
+
+    assert empty["counted"] == 0 and {r["agreement"] for r in empty["agreement"]} == {None}
 
     assert per_ticket == [1] * (VOTERS * VOTES_EACH)  # each ticket counted exactly once
     rows = service.booths["opening"].ledger.rows()
@@ -66,3 +72,6 @@ def test_fifty_concurrent_voters_lose_no_vote_and_double_count_none(tmp_path, in
     assert len({r["voter"] for r in rows}) == VOTERS
     lines = (tmp_path / "lb" / "votes" / "opening" / "votes.jsonl").read_text().splitlines()
     assert len(lines) == len(rows)  # every accepted vote is a whole line on disk
+    counted = counted_votes(rows)  # some pairs were controls, failed by voters who always say A
+    assert live["votes"] == len(rows) and live["counted"] == len(counted)
+    assert sum(r["votes"] for r in live["win_rates"]) == 2 * len(counted)  # two models per vote

@@ -93,10 +93,20 @@ def _steps_json(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
     ]
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON records, NaN (no votes yet) as ``null``."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def _note(text: str, kind: str = "info") -> str:
     """A one-line message for the voter, escaped."""
     mark = {"ok": "✅", "refused": "❌", "info": "ℹ️"}[kind]
     return f'<p class="gj-vote-note">{mark} {html.escape(text)}</p>'
+
+
+def _side(side: str, model: str = "") -> str:
+    """The heading over one answer: the side, and once voted the model's name (escaped)."""
+    return f"<h3>{side}{' · ' + html.escape(model) if model else ''}</h3>"
 
 
 def oauth_configured() -> bool:
@@ -166,8 +176,8 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
             steps_html(ballot.prompt, "gj-prompt"),
             steps_html(ballot.left),
             steps_html(ballot.right),
-            "### A",
-            "### B",
+            _side("A"),
+            _side("B"),
             _note("Which answer is better? Pick one of the four buttons (or press 1–4)."),
             "",
         )
@@ -176,7 +186,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
         try:
             return ballot_view(booth.next_ballot(booth.voter(_identity(profile, request))))
         except VoteRefused as exc:
-            return "", "", "", "", "### A", "### B", _note(str(exc), "info"), ""
+            return "", "", "", "", _side("A"), _side("B"), _note(str(exc), "info"), ""
 
     def caster(label: str):
         def cast(token: str, reason: str, profile: gr.OAuthProfile | None, request: gr.Request):
@@ -195,8 +205,8 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
             return (
                 "",
                 _note(result.message + said + " Press N for the next pair.", "ok"),
-                (f"### A · {result.left}"),
-                f"### B · {result.right}",
+                _side("A", result.left),
+                _side("B", result.right),
             )
 
         return cast
@@ -222,10 +232,10 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
         prompt = gr.HTML(elem_id=f"{board_id}-vote-prompt")
         with gr.Row(elem_classes=["gj-vote-pair"]):
             with gr.Column():
-                head_a = gr.Markdown("### A", elem_id=f"{board_id}-vote-head-A")
+                head_a = gr.HTML(_side("A"), elem_id=f"{board_id}-vote-head-A")
                 left = gr.HTML(elem_id=f"{board_id}-vote-left")
             with gr.Column():
-                head_b = gr.Markdown("### B", elem_id=f"{board_id}-vote-head-B")
+                head_b = gr.HTML(_side("B"), elem_id=f"{board_id}-vote-head-B")
                 right = gr.HTML(elem_id=f"{board_id}-vote-right")
         with gr.Row(elem_classes=["gj-vote-buttons"]):
             buttons = {
@@ -288,8 +298,8 @@ def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
     def api_live() -> dict[str, Any]:
         numbers = booth.live()
         return {
-            "agreement": numbers.agreement.reset_index().to_dict("records"),
-            "win_rates": numbers.win_rates.to_dict("records"),
+            "agreement": _records(numbers.agreement.reset_index()),
+            "win_rates": _records(numbers.win_rates),
             "votes": numbers.votes,
             "counted": numbers.counted,
         }
