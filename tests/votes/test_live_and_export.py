@@ -97,3 +97,29 @@ def test_exported_votes_are_what_arena_report_scores(tmp_path):
     crowd = live_numbers(VOTES, JUDGE, rounds=10).win_rates.set_index("model")["crowd_fdt"]
     assert fdt == pytest.approx(crowd.to_dict())
     assert fdt == pytest.approx({"x": 0.25, "y": 0.5, "z": 1.0})
+
+
+def test_the_cell_bootstrap_matches_resampling_the_votes():
+    import numpy as np
+
+    from genjudge.votes.live import agreement_with_intervals
+
+    rng = np.random.default_rng(5)
+    labels = ["A", "B", "Tie(A)", "Tie(B)"]
+    judge = pd.DataFrame(
+        [(str(k), "x", "y", labels[k % 4]) for k in range(150)],
+        columns=["uid", "model_a", "model_b", "winner"],
+    )
+    human = judge.assign(
+        winner=[w if rng.random() < 0.6 else labels[rng.integers(4)] for w in judge["winner"]]
+    )
+    fast = agreement_with_intervals(human, judge, rounds=2000, seed=1)
+    keys = np.arange(150).astype(str)  # a resample repeats votes: give each draw its own key
+
+    def resampled(pick) -> list[float]:
+        table = judge_agreement(judge.iloc[pick].assign(uid=keys), human.iloc[pick].assign(uid=keys)).table
+        return [table.loc["all", v] for v in ("fdt", "with_tie", "without_tie")]
+
+    slow = np.array([resampled(rng.integers(150, size=150)) for _ in range(300)])
+    assert fast["lower"].to_numpy() == pytest.approx(np.nanpercentile(slow, 2.5, axis=0), abs=0.03)
+    assert fast["upper"].to_numpy() == pytest.approx(np.nanpercentile(slow, 97.5, axis=0), abs=0.03)

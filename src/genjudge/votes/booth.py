@@ -81,7 +81,7 @@ class VoteBooth:
         seed: int = 0,
         mix: PairMix | None = None,
         clock: Callable[[], float] = time.time,
-        bootstrap_rounds: int = 200,
+        bootstrap_rounds: int = 1000,
         ticket_ttl_seconds: float = DEFAULT_TTL_SECONDS,
     ) -> None:
         self.pool = pool

@@ -5,11 +5,12 @@ Agreement is :func:`genjudge.scoring.agreement.judge_agreement` itself, on the v
 judged: each vote is matched to the judge's verdict on the same instance and pair, turned to the
 judge's A/B order first (a vote on the pair shown the other way round names the other side), and
 counted once per vote (two people voting on one pair are two comparisons). The interval is a
-percentile bootstrap over votes.
+percentile bootstrap over votes (1,000 resamples by default).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,26 +65,50 @@ def aligned(human: pd.DataFrame, judge: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     return pd.DataFrame(human_rows, columns=columns), pd.DataFrame(judge_rows, columns=columns)
 
 
+@functools.cache
+def _cells() -> tuple[np.ndarray, np.ndarray]:
+    """For each (vote label, judge label) cell, flattened, and each variant: whether
+    :func:`judge_agreement` counts such a pair and whether it counts it as agreeing. Read off
+    ``judge_agreement`` itself on one-pair sets, so the variants' rules stay in one place."""
+    n = len(WINNER_LABELS)
+    counted = np.zeros((n * n, len(AGREEMENT_VARIANTS)))
+    agreed = np.zeros_like(counted)
+    for h, human_label in enumerate(WINNER_LABELS):
+        for j, judge_label in enumerate(WINNER_LABELS):
+            one = [
+                pd.DataFrame([("0", "a", "b", label)], columns=list(BATTLE_COLUMNS))
+                for label in (judge_label, human_label)
+            ]
+            row = judge_agreement(*one).table.loc["all"]
+            for k, variant in enumerate(AGREEMENT_VARIANTS):
+                counted[h * n + j, k] = row["pairs_without_tie"] if variant == "without_tie" else row["pairs"]
+                agreed[h * n + j, k] = 0.0 if np.isnan(row[variant]) else row[variant] * counted[h * n + j, k]
+    return counted, agreed
+
+
 def agreement_with_intervals(
-    human: pd.DataFrame, judge: pd.DataFrame, *, rounds: int = 200, seed: int = 0
+    human: pd.DataFrame, judge: pd.DataFrame, *, rounds: int = 1000, seed: int = 0
 ) -> pd.DataFrame:
     """FDT / with-tie / without-tie agreement of the judge with the votes, with 95% percentile
     bootstrap intervals over votes: one row per variant, columns ``agreement``, ``lower``, ``upper``,
-    ``pairs`` (votes counted in that variant). NaN where no vote is counted."""
+    ``pairs`` (votes counted in that variant). NaN where no vote is counted.
+
+    A resample of the votes only changes how many fall in each (vote label, judge label) cell, so the
+    bootstrap draws those counts (multinomially) instead of re-matching resampled frames."""
     votes, verdicts = aligned(human, judge)
     rows = {v: (np.nan, np.nan, np.nan, 0) for v in AGREEMENT_VARIANTS}
     if votes.empty:
         return _agreement_frame(rows)
     point = judge_agreement(verdicts, votes).table.loc["all"]
-    rng = np.random.default_rng(seed)
-    replicates = np.full((rounds, len(AGREEMENT_VARIANTS)), np.nan)
-    keys = np.arange(len(votes)).astype(str)
-    for r in range(rounds):
-        pick = rng.integers(len(votes), size=len(votes))
-        sample_votes = votes.iloc[pick].assign(uid=keys)
-        sample_verdicts = verdicts.iloc[pick].assign(uid=keys)
-        table = judge_agreement(sample_verdicts, sample_votes).table.loc["all"]
-        replicates[r] = [table[v] for v in AGREEMENT_VARIANTS]
+    n = len(WINNER_LABELS)
+    cell = (
+        votes["winner"].map(OUTCOME_CODES).to_numpy() * n + verdicts["winner"].map(OUTCOME_CODES).to_numpy()
+    )
+    tally = np.bincount(cell, minlength=n * n)
+    counted, agreed = _cells()
+    draws = np.random.default_rng(seed).multinomial(len(votes), tally / len(votes), size=rounds)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        replicates = (draws @ agreed) / (draws @ counted)
     for k, variant in enumerate(AGREEMENT_VARIANTS):
         column = replicates[:, k][np.isfinite(replicates[:, k])]
         low, high = np.percentile(column, [2.5, 97.5]) if len(column) else (np.nan, np.nan)
@@ -163,7 +188,7 @@ def live_numbers(
     judge: pd.DataFrame,
     *,
     include_flagged: bool = False,
-    rounds: int = 200,
+    rounds: int = 1000,
     seed: int = 0,
 ) -> LiveNumbers:
     """The live numbers from the ledger's ``rows`` and the board judge's battles."""
