@@ -23,7 +23,7 @@ from genjudge.records import Step, content_hash
 from genjudge.verdicts import VERDICT_LABELS
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.ledger import BATTLE, CONTROL, FAILED_CONTROL, VoteLedger, counted_votes
-from genjudge.votes.live import LiveNumbers, disagreements, live_numbers, vote_battles
+from genjudge.votes.live import LiveNumbers, disagreements, live_numbers, preferred_model, vote_battles
 from genjudge.votes.pair_choice import (
     CONTROL_BROKEN,
     CONTROL_GOLD,
@@ -179,8 +179,7 @@ class VoteBooth:
             gold_shown = ticket.hash_left if ticket.left == CONTROL_GOLD else ticket.hash_right
             if instance is None or gold_hash(instance) != gold_shown:
                 raise VoteRefused("Refused: this control pair is no longer on the board; ask for a new pair.")
-            preferred = ticket.left if winner in ("A", "Tie(A)") else ticket.right
-            if preferred == CONTROL_BROKEN:
+            if preferred_model(ticket.left, ticket.right, winner) == CONTROL_BROKEN:
                 flags.append(FAILED_CONTROL)
         elif (
             pool.current_hash(ticket.left, ticket.uid) != ticket.hash_left

@@ -143,8 +143,9 @@ def side_by_side_win_rates(human: pd.DataFrame, judge: pd.DataFrame) -> pd.DataF
     )
 
 
-def _preferred(model_a: str, model_b: str, winner: str) -> str | None:
-    """The model a verdict sides with under FDT (``None`` for a plain tie)."""
+def preferred_model(model_a: str, model_b: str, winner: str) -> str | None:
+    """The model a verdict sides with under FDT, a tie counting for the side it leans to (``None``
+    for a plain tie)."""
     side = _FDT_SIDE.get(winner)
     return None if side is None else (model_a, model_b)[side]
 
@@ -154,7 +155,7 @@ def disagreements(human: pd.DataFrame, judge: pd.DataFrame) -> list[tuple[str, s
     counts for it) prefers the other model than the judge; an even split is no majority."""
     tallies: dict[tuple[str, frozenset[str]], Counter[str]] = defaultdict(Counter)
     for uid, a, b, winner in human[list(BATTLE_COLUMNS)].itertuples(index=False):
-        preferred = _preferred(a, b, winner)
+        preferred = preferred_model(a, b, winner)
         if preferred is not None:
             tallies[(uid, frozenset((a, b)))][preferred] += 1
     out = []
@@ -166,7 +167,7 @@ def disagreements(human: pd.DataFrame, judge: pd.DataFrame) -> list[tuple[str, s
         if rest and rest[0][1] == n_top:
             continue
         judge_b = next(iter(pair - {judge_a}))
-        if top != _preferred(judge_a, judge_b, judge_winner):
+        if top != preferred_model(judge_a, judge_b, judge_winner):
             out.append((uid, judge_a, judge_b))
     return sorted(out)
 
