@@ -12,6 +12,9 @@ Space and CLI are written once against them:
   General-Level: a reference sheet). It turns an uploaded file into a :class:`Payload` (the
   validated submission, as an Arrow table the store keeps) and runs the benchmark's evaluate step
   on a :class:`Job`, returning an :class:`Evaluation` that the store publishes in one place.
+
+A benchmark whose pairs people can judge declares ``voting`` (:class:`VotingSpec`); its board then
+also offers a vote pool (:class:`VotingBoard`) and the Space shows it a Vote tab (``genjudge.votes``).
 """
 
 from __future__ import annotations
