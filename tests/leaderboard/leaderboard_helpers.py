@@ -184,3 +184,20 @@ def worker_for(store, instances: Sequence[Instance], judge=None, **options):
 
     board = opening_board(instances, judge, **options)
     return Worker(store, {board.board_id: board})
+
+
+def voting_service(tmp_path: Path, instances: Sequence[Instance], models: Sequence[tuple[int, str]]):
+    """A service over the tests' OpenING board with ``models`` ((quality, name) pairs) submitted and
+    judged: a board people can vote on."""
+    from genjudge.leaderboard.service import LeaderboardService
+    from genjudge.leaderboard.store import LeaderboardStore
+
+    board = opening_board(instances)
+    store = LeaderboardStore(tmp_path / "lb", boards=[board])
+    for quality, model in models:
+        folder = tmp_path / model
+        folder.mkdir()
+        store.submit(make_zip(folder, model, quality), board, model_name=model)
+    service = LeaderboardService(store, {"opening": board})
+    service.worker.run_until_empty()
+    return service

@@ -12,6 +12,9 @@ Space and CLI are written once against them:
   General-Level: a reference sheet). It turns an uploaded file into a :class:`Payload` (the
   validated submission, as an Arrow table the store keeps) and runs the benchmark's evaluate step
   on a :class:`Job`, returning an :class:`Evaluation` that the store publishes in one place.
+
+A benchmark whose pairs people can judge declares ``voting`` (:class:`VotingSpec`); its board then
+also offers a vote pool (:class:`VotingBoard`) and the Space shows it a Vote tab (``genjudge.votes``).
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pandas as pd
 import pyarrow as pa
 from matplotlib.figure import Figure
 
 from genjudge.submissions import SubmissionLimits
+
+if TYPE_CHECKING:
+    from genjudge.votes.pool import VotePool
 
 OptionKind = Literal["text", "integer", "flag"]
 
@@ -192,6 +198,14 @@ class Board(Protocol):
         ...
 
 
+class VotingBoard(Board, Protocol):
+    """A board whose spec has ``voting``: it offers its members' outputs for people to vote on."""
+
+    def vote_pool(self, data: BoardData) -> VotePool:
+        """The instances, the members' outputs and the board judge's verdicts on them."""
+        ...
+
+
 @dataclass(frozen=True)
 class ExportSpec:
     """A per-submission JSONL record the leaderboard dataset exposes as a config (e.g. ``verdicts``),
@@ -200,6 +214,26 @@ class ExportSpec:
     name: str
     fields: Mapping[str, str]
     help: str
+
+
+@dataclass(frozen=True)
+class BoardData:
+    """The read view a board gets of the store outside a job: its finished members (oldest first),
+    their stored payloads and what their jobs exported (``exported(name, submission_id)``)."""
+
+    members: tuple[Mapping[str, Any], ...]
+    payload: Callable[[str], pa.Table]
+    exported: Callable[[str, str], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class VotingSpec:
+    """A board people can vote on: the Space shows it a **Vote** tab. ``ledger`` is the dataset config
+    the votes are kept in (one append-only log per board) and ``about`` the Markdown that says how
+    pairs are chosen. A board whose spec has ``voting`` also implements :class:`VotingBoard`."""
+
+    ledger: ExportSpec
+    about: str
 
 
 @dataclass(frozen=True)
@@ -213,7 +247,8 @@ class BenchmarkSpec:
     ``columns`` are the benchmark's own result columns; every board also shows a ``Rank`` (the
     position in the ``sort`` order, ties sharing a rank), the model and its submission date and
     link. ``config_fields`` are what a results file records about how a submission was evaluated
-    (judge id, seed…) and ``result_extras`` the numbers it records beyond the columns.
+    (judge id, seed…) and ``result_extras`` the numbers it records beyond the columns. ``voting``
+    makes the board open to people's A/B votes (see :class:`VotingSpec`).
     """
 
     name: str
@@ -232,6 +267,7 @@ class BenchmarkSpec:
     scopes: tuple[Scope, ...] = ()
     config_fields: Mapping[str, str] = field(default_factory=dict)
     result_extras: Mapping[str, str] = field(default_factory=dict)
+    voting: VotingSpec | None = None
 
     def open(self, options: Mapping[str, str] | None = None) -> Board:
         """A board on this benchmark; unknown option names are refused with the valid ones listed."""

@@ -303,3 +303,66 @@ def options() -> None:
             typer.echo(
                 f"  {name}.{option.name}: {option.help}{default}  (env {option_variable(name, option.name)})"
             )
+
+
+votes_app = typer.Typer(help="People's A/B votes from the Space's Vote tab (the dataset's votes config).")
+app.add_typer(votes_app, name="votes")
+VoteBoardOpt = Annotated[str, typer.Option("--board", help="The board voted on, e.g. opening-test.")]
+
+
+def _vote_rows(store: Path | None, board: str):
+    """The votes of ``board`` in a leaderboard folder; a board without voting is a message."""
+    from genjudge.votes.ledger import VoteLedger
+
+    st = _read_store(store)
+    benchmarks = {r["benchmark"] for r in st.requests(board=board)}
+    voting = [load_spec(name).voting for name in benchmarks]
+    if not voting or voting[0] is None:
+        typer.echo(f"No votes: {board} is not a board people vote on (or nobody submitted to it).", err=True)
+        raise typer.Exit(1)
+    return VoteLedger(st.ledger_path(voting[0].ledger.name, board), st.lock).rows()
+
+
+@votes_app.command("show")
+def votes_show(
+    board: VoteBoardOpt,
+    last: Annotated[int, typer.Option(min=0, help="How many of the latest votes to list.")] = 10,
+    store: StoreOpt = None,
+) -> None:
+    """Count a board's votes and list the latest ones (voters appear as their salted hashes)."""
+    import datetime as dt
+
+    from genjudge.votes.ledger import counted_votes, failed_voters
+
+    rows = _vote_rows(store, board)
+    counted = counted_votes(rows)
+    controls = sum(r["kind"] != "battle" for r in rows)
+    typer.echo(
+        f"{board}: {len(rows)} vote(s), {len(counted)} counted; {controls} on control pairs; "
+        f"{len(failed_voters(rows))} voter(s) excluded for failing a control."
+    )
+    for row in rows[-last:] if last else []:
+        when = dt.datetime.fromtimestamp(row["voted_at"], dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        flags = f"  [{', '.join(row['flags'])}]" if row["flags"] else ""
+        reason = f"  “{row['reason']}”" if row["reason"] else ""
+        typer.echo(
+            f"{when}  {row['uid']}  A={row['model_a']}  B={row['model_b']}  {row['winner']:<6}  "
+            f"voter {row['voter'][:8]}{flags}{reason}"
+        )
+
+
+@votes_app.command("export")
+def votes_export(
+    board: VoteBoardOpt,
+    out: Annotated[Path, typer.Option("--out", help="The JSON file to write (judge_modelAB_results.json).")],
+    include_flagged: Annotated[
+        bool, typer.Option(help="Keep the votes of voters who failed a control pair.")
+    ] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Write a board's counted votes in the official Interleaved Arena results format, which
+    `genjudge arena report` reads (as the verdicts, or as --human)."""
+    from genjudge.votes.export import write_official
+
+    written = write_official(out, _vote_rows(store, board), include_flagged=include_flagged)
+    typer.echo(f"{written} vote(s) written to {out}")

@@ -15,7 +15,7 @@ from datasets import Features, Value
 from datasets.info import DatasetInfo, DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from genjudge.benchmarks.plugin import Board
+from genjudge.benchmarks.plugin import Board, ExportSpec
 
 REQUEST_FIELDS: dict[str, str] = {
     "submission_id": "string",
@@ -57,9 +57,15 @@ def result_features(boards: Sequence[Board]) -> Features:
     return Features({"config": _features(config), "results": results})
 
 
+def _exports(board: Board) -> tuple[ExportSpec, ...]:
+    """The dataset configs a board adds: its exports, and its vote ledger if people vote on it."""
+    voting = board.spec.voting
+    return (*board.spec.exports, *((voting.ledger,) if voting is not None else ()))
+
+
 def store_card(boards: Sequence[Board]) -> str:
     """README.md of a leaderboard folder serving ``boards``."""
-    exports = {export.name: export for board in boards for export in board.spec.exports}
+    exports = {export.name: export for board in boards for export in _exports(board)}
     configs = [
         {"config_name": "results", "data_files": [{"split": "train", "path": "results/*.json"}]},
         {"config_name": "requests", "data_files": [{"split": "train", "path": "requests/*.json"}]},

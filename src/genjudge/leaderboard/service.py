@@ -9,6 +9,8 @@ Configuration comes from the environment so the same code runs locally and as a 
 ``GENJUDGE_<BENCHMARK>_<OPTION>``  a board option, e.g. ``GENJUDGE_OPENING_SOURCE`` (an OpenING
                                  release folder), ``GENJUDGE_OPENING_SPLIT``, ``GENJUDGE_OPENING_JUDGE``;
                                  each benchmark's options are listed by ``genjudge leaderboard options``
+``GENJUDGE_VOTE_SECRET``         signs vote tickets and salts voter hashes (set it as a Space secret so
+                                 both survive restarts; otherwise one is kept in the folder's ``cache/``)
 """
 
 from __future__ import annotations
@@ -22,11 +24,16 @@ from pathlib import Path
 import pandas as pd
 
 from genjudge.benchmarks import benchmark_names, default_benchmark_names, load_spec
-from genjudge.benchmarks.plugin import BenchmarkSpec, Board
+from genjudge.benchmarks.plugin import BenchmarkSpec, Board, BoardData, VotingBoard
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.mirror import HubMirror
-from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
+from genjudge.leaderboard.store import FINISHED, LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
+from genjudge.votes.booth import VoteBooth
+from genjudge.votes.ledger import VoteLedger
+from genjudge.votes.pool import VotePool
+from genjudge.votes.rate_limit import RateLimit
+from genjudge.votes.secret import load_or_create_secret
 
 QUEUE_COLUMNS = {
     "model": "Model",
@@ -91,7 +98,13 @@ class LeaderboardService:
     """The running leaderboard: submissions in, a background worker, board views out."""
 
     def __init__(
-        self, store: LeaderboardStore, boards: Mapping[str, Board], *, about: str = "", progress: bool = False
+        self,
+        store: LeaderboardStore,
+        boards: Mapping[str, Board],
+        *,
+        about: str = "",
+        progress: bool = False,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.store = store
         self.boards = dict(boards)
@@ -102,6 +115,13 @@ class LeaderboardService:
         }
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pools: dict[str, tuple[tuple[str, ...], VotePool]] = {}
+        self._pool_lock = threading.Lock()
+        self.booths = {
+            board_id: self._booth(board_id, board, rate_limit)
+            for board_id, board in self.boards.items()
+            if board.spec.voting is not None
+        }
 
     @classmethod
     def from_config(cls, config: LeaderboardConfig, **options) -> LeaderboardService:
@@ -159,6 +179,36 @@ class LeaderboardService:
         scope: str | None = None,
     ) -> pd.DataFrame:
         return self.views[board_id].table(search, sort_by, descending, scope)
+
+    # ---------------------------------------------------------------- voting
+    def _booth(self, board_id: str, board: Board, rate_limit: RateLimit | None) -> VoteBooth:
+        voting = board.spec.voting
+        assert voting is not None
+        ledger = VoteLedger(
+            self.store.ledger_path(voting.ledger.name, board_id),
+            self.store.lock,
+            rate_limit=rate_limit,
+            publish=self.store.publish,
+        )
+        secret = load_or_create_secret(self.store.work_dir / "vote-secret")
+        return VoteBooth(lambda: self.vote_pool(board_id), ledger, secret)
+
+    def vote_pool(self, board_id: str) -> VotePool:
+        """What people vote on for a board: rebuilt when a submission finishes, else kept."""
+        board: VotingBoard = self.boards[board_id]  # type: ignore[assignment]
+        members = tuple(self.store.requests(status=FINISHED, board=board_id))
+        key = tuple(m["submission_id"] for m in members)
+        with self._pool_lock:
+            cached = self._pools.get(board_id)
+            if cached is None or cached[0] != key:
+                data = BoardData(
+                    members,
+                    self.store.read_payload,
+                    lambda name, sid: self.store.read_export(name, board_id, sid),
+                )
+                cached = (key, board.vote_pool(data))
+                self._pools[board_id] = cached
+            return cached[1]
 
     def chart(self, board_id: str, name: str) -> str | None:
         path = self.store.chart_path(board_id, name)

@@ -8,6 +8,7 @@ boards reproducible)::
     results/<submission_id>.json       {"config": {...}, "results": {<board>: {<metric>: ...}}}
     outputs/<submission_id>.parquet    the validated submission (never the uploaded file)
     <export>/<board>/<submission_id>.jsonl   what a job adds to the record (OpenING: verdicts)
+    votes/<board>/votes.jsonl          people's A/B votes on a board that takes them (append-only)
     board/<board>.parquet              the precomputed board the Space shows; pictures beside it
     cache/                             the boards' working files (verdict caches); not published
 
@@ -128,6 +129,10 @@ class LeaderboardStore:
     def export_path(self, name: str, board_id: str, sid: str) -> Path:
         return self.root / name / board_id / f"{sid}.jsonl"
 
+    def ledger_path(self, name: str, board_id: str) -> Path:
+        """A board's append-only log ``name`` (its votes): one file, in that config's folder."""
+        return self.root / name / board_id / f"{name}.jsonl"
+
     def board_path(self, board_id: str) -> Path:
         return self.root / "board" / f"{board_id}.parquet"
 
@@ -148,6 +153,10 @@ class LeaderboardStore:
     def _publish(self, paths: Sequence[str], message: str) -> None:
         if self.hub is not None:
             self.hub.push(self.root, paths, message)
+
+    def publish(self, path: Path, message: str) -> None:
+        """Push one file of the folder (a vote ledger written by its own writer) to the Hub mirror."""
+        self._publish([self._rel(path)], message)
 
     # ------------------------------------------------------------------ requests
     def request(self, sid: str) -> dict[str, Any] | None:

@@ -1,5 +1,6 @@
-"""The leaderboard's Gradio Blocks page: one tab per board (its table, pictures and Submit form),
-then the Queue and About tabs.
+"""The leaderboard's Gradio Blocks page: one tab per board (its table, pictures and Submit form, and
+a Vote tab where the board takes votes: :mod:`~genjudge.leaderboard.vote_tab`), then the Queue and
+About tabs.
 
 Only layout and formatting live here: what a board shows, how it sorts, what its Submit form
 accepts and the instructions beside it all come from the board's plug-in spec, and every callback
@@ -18,14 +19,19 @@ import gradio as gr
 from genjudge.benchmarks.plugin import Board, Scope
 from genjudge.leaderboard.board import display_labels
 from genjudge.leaderboard.service import LeaderboardService
+from genjudge.leaderboard.vote_tab import CSS as VOTE_CSS
+from genjudge.leaderboard.vote_tab import KEYS_JS, vote_tab
 from genjudge.submissions import SubmissionError
 
 # Headers stay on one line (the default wrapping broke them mid-word: "Ran k"), and long cells
 # such as a failure reason get room instead of one character's width.
-CSS = """
+CSS = (
+    """
 .gj-table th, .gj-table th * { white-space: nowrap !important; word-break: keep-all !important; }
 .gj-table td, .gj-table td * { word-break: normal !important; overflow-wrap: anywhere; }
 """
+    + VOTE_CSS
+)
 EMPTY_BOARD = "*No models on this board yet: the first finished submission will appear here.*"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|])")
 
@@ -44,8 +50,14 @@ def about_markdown(service: LeaderboardService) -> str:
     for board in service.boards.values():
         spec = board.spec
         columns = "\n".join(f"- **{c.label}**: {c.help}" for c in spec.columns)
+        votes = (
+            f"**Votes.** Its Vote tab collects people's A/B votes; the judge's agreement with them and the "
+            f"crowd's win rates are shown there as votes arrive. {spec.voting.about}\n\n"
+            if spec.voting is not None
+            else ""
+        )
         parts.append(
-            f"## {spec.title} (`{board.board_id}`)\n{spec.summary}\n\n{board.describe()}\n\n"
+            f"## {spec.title} (`{board.board_id}`)\n{spec.summary}\n\n{board.describe()}\n\n{votes}"
             f"**Order.** {spec.sort_note} **Rank** is the position in that order; models with equal numbers "
             f"share a rank.\n\n{columns}\n\n```bibtex\n{spec.citation}\n```"
         )
@@ -123,6 +135,8 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
             description = gr.Textbox(label="Description", lines=2)
             send = gr.Button("Submit", variant="primary", elem_id=f"{board_id}-submit-button")
             message = gr.Markdown(elem_id=f"{board_id}-submit-message")
+        if board_id in service.booths:
+            vote_tab(service.booths[board_id], board)
 
     inputs = [search, sort_by, descending, scope]
     outputs = [frame, empty, *charts]
@@ -185,6 +199,8 @@ def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> g
             with gr.Tab("About", id="about"):
                 gr.Markdown(about_markdown(service))
         gr.Button(visible=False).click(service.queue_table, None, queue_table, api_name="queue")
+        if service.booths:
+            app.load(None, None, None, js=KEYS_JS)
         timer = gr.Timer(refresh_seconds)
         timer.tick(service.queue_table, None, queue_table, api_name=False, show_progress="hidden")
     return app

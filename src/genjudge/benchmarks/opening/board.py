@@ -13,6 +13,10 @@ the official ``gen_outputs/<Model>_output/`` layout). Its evaluate step:
 
 The battles themselves are exported to the leaderboard dataset's ``verdicts`` config, from which
 the board statistics are rebuilt after a restart.
+
+The board also takes people's A/B votes (``SPEC.voting``): :meth:`OpeningBoard.vote_pool` offers the
+members' outputs and the judge's verdicts to :mod:`genjudge.votes`, and the votes are kept in the
+dataset's ``votes`` config.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.benchmarks.opening.submission import validate_submission
 from genjudge.benchmarks.plugin import (
     BenchmarkSpec,
+    BoardData,
     BoardOption,
     Column,
     ColumnKind,
@@ -39,6 +44,7 @@ from genjudge.benchmarks.plugin import (
     Payload,
     SortKey,
     SubmissionForm,
+    VotingSpec,
     json_values,
 )
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge
@@ -48,6 +54,9 @@ from genjudge.scoring.pairs import newcomer_pairs
 from genjudge.scoring.rating_columns import empty_ratings
 from genjudge.scoring.vocabulary import BOARD_WIN_RATE_NAMES, INTERVAL, RATING, RATING_LONG, interval_name
 from genjudge.submissions import SubmissionLimits
+from genjudge.votes.ledger import VOTE_FIELDS
+from genjudge.votes.pair_choice import RULE_SUMMARY
+from genjudge.votes.pool import BATTLE_COLUMNS, VotePool
 
 TOP_CHARTED = 20
 
@@ -120,6 +129,14 @@ VERDICT_EXPORT = ExportSpec(
     },
     "Every battle: instance, both models, content hashes of both outputs (in the order shown), judge "
     "id/revision/prompt version and verdict, so the board can be recomputed from scratch.",
+)
+
+VOTE_LEDGER = ExportSpec(
+    "votes",
+    VOTE_FIELDS,
+    "People's A/B votes from the Space's Vote tab: instance, the model shown left (A) and right (B) with "
+    "the content hashes of both outputs, the verdict (A, B, Tie(A), Tie(B)), the reason, the time, a salted "
+    "hash of the voter, whether it was a control pair and flags (failed_control).",
 )
 
 INSTRUCTIONS = """**What to upload:** one zip (or, from the CLI, a folder) with your model's outputs in the
@@ -225,10 +242,17 @@ class OpeningBoard:
         return Payload(outputs_table(submission.outputs), len(submission.outputs))
 
     # ---------------------------------------------------------------- evaluate
-    def _outputs_of(self, job: Job, sid: str) -> dict[str, ModelOutput]:
+    def _outputs_of(self, source: Job | BoardData, sid: str) -> dict[str, ModelOutput]:
         if sid not in self._outputs:
-            self._outputs[sid] = outputs_from_table(job.payload(sid))
+            self._outputs[sid] = outputs_from_table(source.payload(sid))
         return self._outputs[sid]
+
+    def vote_pool(self, data: BoardData) -> VotePool:
+        """The members' outputs and every verdict the judge gave on them, for the Vote tab."""
+        verdicts = [v for m in data.members for v in data.exported(VERDICT_EXPORT.name, m["submission_id"])]
+        judge = pd.DataFrame([[v[c] for c in BATTLE_COLUMNS] for v in verdicts], columns=list(BATTLE_COLUMNS))
+        outputs = {m["model"]: self._outputs_of(data, m["submission_id"]) for m in data.members}
+        return VotePool(self.board_id, self.instances, outputs, judge, f"`{self.judge.judge_id}`")
 
     def _statistics(self, job: Job) -> _Statistics:
         """Running statistics over the job's members: kept between jobs, rebuilt when they hold a
@@ -425,4 +449,5 @@ SPEC = BenchmarkSpec(
         "seed": "int64",
     },
     result_extras={"new_battles": "int64", "judged": "int64"},
+    voting=VotingSpec(VOTE_LEDGER, RULE_SUMMARY),
 )

@@ -1,0 +1,17 @@
+"""People's A/B votes on a board's pairs: the Interleaved Arena, served by the leaderboard.
+
+The pieces, each with one job:
+
+- :mod:`~genjudge.votes.tickets` signs the pair the server shows (HMAC), so a vote counts only for a
+  pair that was issued to that voter, once, before its ticket expires; :mod:`~genjudge.votes.secret`
+  keeps the server secret and turns a login or session into the salted voter hash that is stored;
+- :mod:`~genjudge.votes.ledger` keeps the votes as an append-only JSONL log in the leaderboard
+  dataset (the ``votes`` config) and refuses replays, second votes and bursts
+  (:mod:`~genjudge.votes.rate_limit`) under its lock;
+- :mod:`~genjudge.votes.pair_choice` picks the next pair (uncertainty sampling, judge–crowd
+  disagreements, control pairs), seeded and pure;
+- :mod:`~genjudge.votes.pool` is what a board offers for voting (instances, outputs, judge verdicts);
+- :mod:`~genjudge.votes.live` turns the votes into judge–human agreement and crowd win rates;
+- :mod:`~genjudge.votes.export` writes them in the official ``judge_modelAB_results.json`` shape;
+- :mod:`~genjudge.votes.booth` puts them together for the Space and the API.
+"""
