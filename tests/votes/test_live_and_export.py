@@ -123,3 +123,38 @@ def test_the_cell_bootstrap_matches_resampling_the_votes():
     slow = np.array([resampled(rng.integers(150, size=150)) for _ in range(300)])
     assert fast["lower"].to_numpy() == pytest.approx(np.nanpercentile(slow, 2.5, axis=0), abs=0.03)
     assert fast["upper"].to_numpy() == pytest.approx(np.nanpercentile(slow, 97.5, axis=0), abs=0.03)
+
+
+def test_a_majority_export_gives_each_pair_one_verdict_as_a_human_reference_file_has(tmp_path):
+    votes = [
+        vote("1", "y", "x", "B"),  # x wins, shown the other way round
+        vote("1", "x", "y", "A", voter="v2"),  # x wins
+        vote("1", "x", "y", "Tie(B)", voter="v4"),  # outvoted
+        vote("2", "x", "y", "A"),
+        vote("2", "y", "x", "Tie(B)", voter="v2"),  # one each: the latest vote settles it
+        vote("3", "z", "y", "Tie(A)"),
+    ]
+    records = official_records(votes, per_pair="majority")
+    assert [(r["data_id"], r["model_A"]["name"], r["model_B"]["name"], r["winner"]) for r in records] == [
+        ("1", "x", "y", "A"),
+        ("2", "x", "y", "Tie(A)"),
+        ("3", "y", "z", "Tie(B)"),
+    ]
+    assert len(official_records(votes)) == 6
+    path = tmp_path / "judge_modelAB_results.json"
+    write_official(path, votes, per_pair="majority")
+    result = CliRunner().invoke(
+        app,
+        [
+            "arena",
+            "report",
+            str(path),
+            "--human",
+            str(path),
+            "--bootstrap",
+            "0",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 0, result.output  # one verdict per pair: usable as --human

@@ -351,6 +351,13 @@ def votes_show(
         )
 
 
+class VotesPerPair(str, Enum):
+    """How many records a pair voted on by several people gets in an export."""
+
+    all = "all"
+    majority = "majority"
+
+
 @votes_app.command("export")
 def votes_export(
     board: VoteBoardOpt,
@@ -358,11 +365,19 @@ def votes_export(
     include_flagged: Annotated[
         bool, typer.Option(help="Keep the votes of voters who failed a control pair.")
     ] = False,
+    per_pair: Annotated[
+        VotesPerPair,
+        typer.Option(
+            help="`all`: every vote is a battle (for win rates); `majority`: one verdict per pair, its most "
+            "common (for `arena report --human`, the Judges board and `judge train-data`)."
+        ),
+    ] = VotesPerPair.all,
     store: StoreOpt = None,
 ) -> None:
     """Write a board's counted votes in the official Interleaved Arena results format, which
     `genjudge arena report` reads (as the verdicts, or as --human)."""
     from genjudge.votes.export import write_official
 
-    written = write_official(out, _vote_rows(store, board), include_flagged=include_flagged)
+    rows = _vote_rows(store, board)
+    written = write_official(out, rows, include_flagged=include_flagged, per_pair=per_pair.value)
     typer.echo(f"{written} vote(s) written to {out}")
