@@ -25,6 +25,7 @@ def test_demo_prints_the_board_and_writes_the_plots(tmp_path):
     assert "opening-test leaderboard (judge: reference-similarity/" in result.output
     assert "general-level leaderboard" in result.output
     assert "evalmi-metrics leaderboard" in result.output
+    assert "opening-judges leaderboard" in result.output
     for folder in sample_submissions():
         model = folder.name.removesuffix("_output")
         assert f"Queued {model}" in result.output
@@ -35,7 +36,7 @@ def test_demo_prints_the_board_and_writes_the_plots(tmp_path):
     again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0, again.output
     first = result.output.count("Queued")
-    assert first == len(sample_submissions()) + 3 + 1  # OpenING, General-Level and EvalMi samples
+    assert first == len(sample_submissions()) + 3 + 1 + 1  # OpenING, General-Level, EvalMi, Judges samples
     assert again.output.count("Queued") == first  # a fresh board, same models
 
 
