@@ -139,7 +139,7 @@ def _sft_config(output_dir: Path, options: TrainOptions) -> Any:
         seed=options.seed,
         data_seed=options.seed,
         bf16=options.bf16,
-        gradient_checkpointing=options.gradient_checkpointing,
+        activation_checkpointing=options.gradient_checkpointing,
         max_length=None,
         remove_unused_columns=False,
         dataset_kwargs={"skip_prepare_dataset": True},
