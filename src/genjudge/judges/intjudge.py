@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -317,15 +317,24 @@ class IntJudge:
         Prompts are sorted by length and run in groups of at most ``max_batch_tokens`` padded
         tokens, so little compute goes to padding and long prompts do not exhaust memory.
         """
-        encoded = [self.inputs.encode(self.prompt(item)) for item in items]
         result = torch.empty(len(items), len(VERDICT_LABELS))
-        for group in length_groups([len(e.input_ids) for e in encoded], self.max_batch_tokens):
-            batch = self.inputs.collate([encoded[i] for i in group])
+        for group, batch in self.padded_batches(items):
             scores = continuation_logprobs(
                 self.model, batch, self.verdict_token_ids, self.inputs.pad_token_id
             )
             result[group] = scores.cpu()
         return result
+
+    def padded_batches(
+        self, items: Sequence[PairwiseItem]
+    ) -> Iterator[tuple[list[int], dict[str, torch.Tensor]]]:
+        """The forward passes score mode runs over ``items``: (indices into ``items``, padded inputs) each.
+
+        Exposed so that a benchmark can time the bare prefill of exactly these batches.
+        """
+        encoded = [self.inputs.encode(self.prompt(item)) for item in items]
+        for group in length_groups([len(e.input_ids) for e in encoded], self.max_batch_tokens):
+            yield group, self.inputs.collate([encoded[i] for i in group])
 
     def _score(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         logprobs = self.verdict_logprobs(items)
