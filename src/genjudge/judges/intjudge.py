@@ -332,7 +332,7 @@ class IntJudge:
 
         Exposed so that a benchmark can time the bare prefill of exactly these batches.
         """
-        encoded = [self.inputs.encode(self.prompt(item)) for item in items]
+        encoded = self.inputs.encode_many([self.prompt(item) for item in items])
         for group in length_groups([len(e.input_ids) for e in encoded], self.max_batch_tokens):
             yield group, self.inputs.collate([encoded[i] for i in group])
 
