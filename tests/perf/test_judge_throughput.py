@@ -53,6 +53,7 @@ def test_one_round_runs_all_arms_on_the_same_pairs(bench):
         "speedup_over_official_verdict",
         "speedup_over_official_full",
         "genjudge_over_prefill",
+        "official_verdict_over_prefill",
     }
 
 
