@@ -4,8 +4,9 @@ Two ways to get a verdict:
 
 - ``mode="score"`` (default): one batched forward pass over the prompts; the verdict is the most
   likely of the four verdict strings (``A is better`` …), and their softmax over the summed token
-  log-probabilities gives the probabilities. No decoding, so it is many times faster than the
-  official script, which decodes up to 128 tokens per pair.
+  log-probabilities gives the probabilities. No decoding and no batch of one: the official script
+  decodes each pair alone until end-of-sequence (a few tokens after the verdict) or 128 tokens.
+  Both are bound by the prompt's prefill; ``perf/judge_throughput.py`` measures how close.
 - ``mode="generate"``: the official procedure, kept as a reference: greedy decoding of up to
   ``max_new_tokens`` tokens, one pair at a time, and the reply parsed by ``genjudge.judges.parsing``.
 
