@@ -15,6 +15,7 @@ import torch
 from PIL import Image
 from support.random_qwen_vl import save_random_checkpoint
 
+from genjudge.judges.continuations import continuation_logprobs
 from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound, length_groups
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
@@ -289,3 +290,25 @@ def test_the_benchmark_7b_architecture_has_qwen2_vl_7b_shapes():
     assert sum(p.numel() for p in model.parameters()) == 8_291_375_616  # the 8.29 B of Qwen2-VL-7B
     assert model.config.text_config.hidden_size == 3584
     assert model.config.vision_config.depth == 32
+
+
+def test_images_prepared_in_threads_give_the_inputs_and_verdicts_of_one_thread(judge, items):
+    """Score mode prepares a batch's images in several threads; the model must see the same tensors."""
+    prompts = [judge.prompt(item) for item in items]
+    one_thread = [judge.inputs.encode(prompt) for prompt in prompts]
+    threads = judge.inputs.encode_many(prompts, workers=3)
+    for alone, threaded in zip(one_thread, threads, strict=True):
+        assert alone.input_ids == threaded.input_ids
+        assert torch.equal(alone.pixel_values, threaded.pixel_values)
+        assert torch.equal(alone.image_grid_thw, threaded.image_grid_thw)
+
+    expected = torch.empty(len(items), len(VERDICT_LABELS))
+    for group in length_groups([len(e.input_ids) for e in one_thread], judge.max_batch_tokens):
+        batch = judge.inputs.collate([one_thread[i] for i in group])
+        expected[group] = continuation_logprobs(
+            judge.model, batch, judge.verdict_token_ids, judge.inputs.pad_token_id
+        )
+    assert torch.equal(judge.verdict_logprobs(items), expected)
+    assert [v.winner for v in judge.judge_batch(items)] == [
+        VERDICT_LABELS[int(i)] for i in expected.argmax(-1)
+    ]

@@ -4,8 +4,9 @@ Two ways to get a verdict:
 
 - ``mode="score"`` (default): one batched forward pass over the prompts; the verdict is the most
   likely of the four verdict strings (``A is better`` …), and their softmax over the summed token
-  log-probabilities gives the probabilities. No decoding, so it is many times faster than the
-  official script, which decodes up to 128 tokens per pair.
+  log-probabilities gives the probabilities. No decoding and no batch of one: the official script
+  decodes each pair alone until end-of-sequence (a few tokens after the verdict) or 128 tokens.
+  Both are bound by the prompt's prefill; ``perf/judge_throughput.py`` measures how close.
 - ``mode="generate"``: the official procedure, kept as a reference: greedy decoding of up to
   ``max_new_tokens`` tokens, one pair at a time, and the reply parsed by ``genjudge.judges.parsing``.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -343,15 +344,24 @@ class IntJudge:
         Prompts are sorted by length and run in groups of at most ``max_batch_tokens`` padded
         tokens, so little compute goes to padding and long prompts do not exhaust memory.
         """
-        encoded = [self.inputs.encode(self.prompt(item)) for item in items]
         result = torch.empty(len(items), len(VERDICT_LABELS))
-        for group in length_groups([len(e.input_ids) for e in encoded], self.max_batch_tokens):
-            batch = self.inputs.collate([encoded[i] for i in group])
+        for group, batch in self.padded_batches(items):
             scores = continuation_logprobs(
                 self.model, batch, self.verdict_token_ids, self.inputs.pad_token_id
             )
             result[group] = scores.cpu()
         return result
+
+    def padded_batches(
+        self, items: Sequence[PairwiseItem]
+    ) -> Iterator[tuple[list[int], dict[str, torch.Tensor]]]:
+        """The forward passes score mode runs over ``items``: (indices into ``items``, padded inputs) each.
+
+        Exposed so that a benchmark can time the bare prefill of exactly these batches.
+        """
+        encoded = self.inputs.encode_many([self.prompt(item) for item in items])
+        for group in length_groups([len(e.input_ids) for e in encoded], self.max_batch_tokens):
+            yield group, self.inputs.collate([encoded[i] for i in group])
 
     def _score(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         logprobs = self.verdict_logprobs(items)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -112,7 +113,24 @@ class QwenVLInputs:
 
     def encode(self, prompt: JudgePrompt) -> EncodedPrompt:
         """One prompt's token ids and image patches, unpadded."""
-        vision = self._images(prompt)
+        return self._tokenize(prompt, self._images(prompt))
+
+    def encode_many(self, prompts: Sequence[JudgePrompt], workers: int | None = None) -> list[EncodedPrompt]:
+        """``encode`` of each prompt, the prompts' images prepared in ``workers`` threads at once.
+
+        Decoding, resizing and patching an OpenING pair's images (numpy and Pillow work, which
+        releases the GIL) takes longer on one core than a GPU takes to judge the pair, so it is spread
+        over threads; default: as many as torch's intra-op threads. Tokenising stays in this thread
+        (a fast tokenizer must not be called from several threads at once).
+        """
+        workers = min(workers or torch.get_num_threads(), len(prompts))
+        if workers <= 1:
+            return [self.encode(prompt) for prompt in prompts]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            visions = list(pool.map(self._images, prompts))
+        return [self._tokenize(prompt, vision) for prompt, vision in zip(prompts, visions, strict=True)]
+
+    def _tokenize(self, prompt: JudgePrompt, vision: dict[str, torch.Tensor]) -> EncodedPrompt:
         text = self._expand_image_tokens(self.render(prompt), vision.get("image_grid_thw"))
         ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
         return EncodedPrompt(ids, vision.get("pixel_values"), vision.get("image_grid_thw"))
@@ -141,8 +159,8 @@ class QwenVLInputs:
         return batch
 
     def batch(self, prompts: Sequence[JudgePrompt]) -> dict[str, torch.Tensor]:
-        """``collate`` of ``encode`` of each prompt."""
-        return self.collate([self.encode(prompt) for prompt in prompts])
+        """``collate`` of ``encode_many`` of the prompts."""
+        return self.collate(self.encode_many(prompts))
 
     def token_ids(self, text: str) -> list[int]:
         """Token ids of a plain continuation text (no special tokens added)."""
