@@ -93,7 +93,6 @@ from genjudge.records import Step  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from support.random_qwen_vl import ARCHITECTURES, random_components  # noqa: E402
 
-MIRROR = Path("/work/.mirror/LanceZPF+OpenING/repo")
 OFFICIAL_SCRIPT = "IntJudge_judge_AB.py"
 OFFICIAL_GENERATE = re.compile(r"model\.generate\(\s*\*\*inputs\s*,\s*max_new_tokens\s*=\s*(\d+)\s*\)")
 ARMS = ("genjudge", "official_verdict", "official_full", "prefill")
@@ -434,7 +433,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--mirror", type=Path, default=MIRROR, help="git clone (bare or not) of LanceZPF/OpenING"
+        "--mirror", type=Path, required=True, help="git clone (bare or not) of LanceZPF/OpenING"
     )
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument(
