@@ -23,8 +23,10 @@ TAG_LIKE = re.compile(r"<[A-Za-z/][^<>\s]*>")
 
 def _walk(command, path=()):
     yield path, command
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
-        yield from _walk(sub, (*path, name))
+    if hasattr(command, "list_commands"):
+        context = typer.Context(command)
+        for name in sorted(command.list_commands(context)):
+            yield from _walk(command.get_command(context, name), (*path, name))
 
 
 COMMANDS = dict(_walk(typer.main.get_command(app)))

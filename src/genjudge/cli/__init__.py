@@ -1,31 +1,92 @@
 """The ``genjudge`` command. Each subcommand group lives in its own module of this package and
-only parses arguments, calls the library and formats output."""
+only parses arguments, calls the library and formats output; the root imports a module only when
+its subcommand is used (see :mod:`genjudge.cli.lazy`)."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 from genjudge import __version__
-from genjudge.cli import arena, data, demo, evalmi, general_level, judge, leaderboard, metrics
-from genjudge.cli.console import HELP_MARKUP, HelpGroup, use_help_pages
+from genjudge.cli.console import HELP_MARKUP, use_help_pages
+from genjudge.cli.lazy import Subcommand, lazy_group
+
+SUBCOMMANDS = (
+    Subcommand(
+        "demo",
+        "genjudge.cli.demo",
+        "demo",
+        "Build the bundled OpenING sample into a dataset repo, submit every benchmark's bundled sample "
+        "to a fresh local leaderboard, evaluate them offline and print the boards (`--serve` then opens "
+        "the Space).",
+    ),
+    Subcommand(
+        "install-metrics",
+        "genjudge.cli.metrics",
+        "install_metrics",
+        'Install genjudge\'s evaluate modules so `evaluate.load("<name>")` finds them from any directory.',
+    ),
+    Subcommand(
+        "arena",
+        "genjudge.cli.arena",
+        "app",
+        "Arena scoring: win rates, Bradley–Terry ratings, judge–human agreement.",
+    ),
+    Subcommand(
+        "data",
+        "genjudge.cli.data",
+        "app",
+        "Build benchmark datasets (Parquet + dataset card) and publish them.",
+    ),
+    Subcommand(
+        "leaderboard",
+        "genjudge.cli.leaderboard",
+        "app",
+        "The leaderboard: a local folder (default) or a Hub dataset repo, one board per benchmark.",
+    ),
+    Subcommand("judge", "genjudge.cli.judge", "app", "Judge pairs of model outputs with a pairwise judge."),
+    Subcommand(
+        "general-level",
+        "genjudge.cli.general_level",
+        "app",
+        "General-Level: Levels 2–5 of a multimodal generalist.",
+    ),
+    Subcommand(
+        "evalmi",
+        "genjudge.cli.evalmi",
+        "app",
+        "EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with human "
+        "opinion scores.",
+    ),
+)
 
 app = typer.Typer(
     name="genjudge",
-    help="Benchmark multimodal generation models and judge their outputs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=HELP_MARKUP,
-    cls=HelpGroup,
+    cls=lazy_group(SUBCOMMANDS),
 )
-app.add_typer(arena.app, name="arena")
-app.add_typer(data.app, name="data")
-app.add_typer(leaderboard.app, name="leaderboard")
-app.command("demo")(demo.demo)
-app.command("install-metrics")(metrics.install_metrics)
-app.add_typer(judge.app, name="judge")
-app.add_typer(general_level.app, name="general-level")
-app.add_typer(evalmi.app, name="evalmi")
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the installed genjudge version."
+        ),
+    ] = False,
+) -> None:
+    """Benchmark multimodal generation models and judge their outputs."""
 
 
 @app.command()

@@ -44,9 +44,9 @@ def demo(
     ] = False,
     port: Annotated[int, typer.Option(help="Port for --serve.")] = 7860,
 ) -> None:
-    """Build the bundled OpenING sample into a dataset repo, submit the bundled OpenING and
-    General-Level samples to a fresh local leaderboard, evaluate them offline and print the boards
-    (`--serve` then opens the Space)."""
+    """Build the bundled OpenING sample into a dataset repo, submit every benchmark's bundled sample
+    to a fresh local leaderboard, evaluate them offline and print the boards (`--serve` then opens
+    the Space)."""
     dataset_dir = out / "opening-dataset"
     console.rule("1. Build the embedded OpenING sample into a Hub-ready dataset folder")
     report = build_sample_dataset(dataset_dir)
