@@ -36,7 +36,9 @@ import tempfile
 import time
 from pathlib import Path
 
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from thread_pinning import THREAD_VARIABLES
+
 RATING_SYSTEMS = "fastchat/serve/monitor/rating_systems.py"
 
 

@@ -20,18 +20,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from thread_pinning import pin_from_argv
 
-def _pin_threads(argv: list[str]) -> str:
-    threads = "2"
-    if "--threads" in argv:
-        threads = argv[argv.index("--threads") + 1]
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = threads
-    return threads
-
-
-_THREADS = _pin_threads(sys.argv)
+_THREADS = pin_from_argv(2)
 
 import platform  # noqa: E402
 import statistics  # noqa: E402

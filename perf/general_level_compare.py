@@ -26,9 +26,13 @@ empty ``outcome/`` for its log); nothing from it is stored in this project. Then
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from thread_pinning import pin_threads, thread_settings
+
+pin_threads(1)
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
@@ -39,11 +43,9 @@ import platform  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -310,13 +312,7 @@ def main() -> int:
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}"
     )
-    print(
-        "threads: "
-        + ", ".join(
-            f"{name}={os.environ[name]}"
-            for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-        )
-    )
+    print("threads: " + thread_settings())
     with tempfile.TemporaryDirectory(prefix="general-level-official-") as folder:
         workdir = Path(folder)
         export_official(arguments.official_repo, workdir)

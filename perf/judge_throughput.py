@@ -47,51 +47,43 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def pin_threads(threads: int) -> None:
-    """Same thread settings for every arm, set before numpy/torch load their BLAS."""
-    for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from thread_pinning import THREAD_VARIABLES, pin_from_argv
 
 if __name__ == "__main__":
-    _early = argparse.ArgumentParser(add_help=False)
-    _early.add_argument("--threads", type=int, default=None)
-    pin_threads(_early.parse_known_args()[0].threads or min(os.cpu_count() or 1, 16))
+    pin_from_argv(min(os.cpu_count() or 1, 16))
 
-import contextlib  # noqa: E402
-import datetime  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+import contextlib
+import datetime
+import io
+import json
+import platform
+import random
+import re
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import transformers  # noqa: E402
-from PIL import Image  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+import numpy as np
+import torch
+import transformers
+from PIL import Image
+from tqdm import tqdm
 
-from genjudge.judges.intjudge import IntJudge  # noqa: E402
-from genjudge.judges.parsing import verdicts_from_replies  # noqa: E402
-from genjudge.judges.prompts import VERDICT_STRINGS  # noqa: E402
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem  # noqa: E402
-from genjudge.judges.qwen_vl_inputs import QwenVLInputs  # noqa: E402
-from genjudge.records import Step  # noqa: E402
+from genjudge.judges.intjudge import IntJudge
+from genjudge.judges.parsing import verdicts_from_replies
+from genjudge.judges.prompts import VERDICT_STRINGS
+from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem
+from genjudge.judges.qwen_vl_inputs import QwenVLInputs
+from genjudge.records import Step
 
 # The random-model builder is test support, not part of the installed library.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from support.random_qwen_vl import ARCHITECTURES, random_components  # noqa: E402
+from support.random_qwen_vl import ARCHITECTURES, random_components
 
 OFFICIAL_SCRIPT = "IntJudge_judge_AB.py"
 OFFICIAL_GENERATE = re.compile(r"model\.generate\(\s*\*\*inputs\s*,\s*max_new_tokens\s*=\s*(\d+)\s*\)")

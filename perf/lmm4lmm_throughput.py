@@ -25,39 +25,31 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def pin_threads(threads: int) -> None:
-    """Same thread settings for both arms, set before numpy/torch load their BLAS."""
-    for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from thread_pinning import THREAD_VARIABLES, pin_from_argv
 
 if __name__ == "__main__":
-    _early = argparse.ArgumentParser(add_help=False)
-    _early.add_argument("--threads", type=int, default=None)
-    pin_threads(_early.parse_known_args()[0].threads or min(os.cpu_count() or 1, 16))
+    pin_from_argv(min(os.cpu_count() or 1, 16))
 
-import io  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import io
+import json
+import platform
+import random
+import statistics
+import time
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+import torch
+from PIL import Image
 
-from genjudge.judges.lmm4lmm.head import READ_POSITION  # noqa: E402
-from genjudge.judges.lmm4lmm.judge import LMM4LMMJudge  # noqa: E402
-from genjudge.judges.scoring_protocol import ScoringItem  # noqa: E402
+from genjudge.judges.lmm4lmm.head import READ_POSITION
+from genjudge.judges.lmm4lmm.judge import LMM4LMMJudge
+from genjudge.judges.scoring_protocol import ScoringItem
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from support.random_internvl import ARCHITECTURES, random_components  # noqa: E402
+from support.random_internvl import ARCHITECTURES, random_components
 
 VOCABULARY = (
     "a photo of red blue green cat dog fox lighthouse city street at night in the snow under a tree "
