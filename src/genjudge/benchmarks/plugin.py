@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from genjudge.votes.pool import VotePool
 
 OptionKind = Literal["text", "integer", "flag"]
+OptionValue = str | int | bool
+"""An option as the opener receives it, converted by its :class:`BoardOption` kind."""
 
 
 class ColumnKind(str, Enum):
@@ -118,13 +120,18 @@ class BoardOption:
     default: str = ""
     kind: OptionKind = "text"
 
-    def check(self, benchmark: str, value: str) -> None:
-        """Refuse a value the opener could not use, naming the option (``"integer"``: digits,
-        ``"flag"``: ``0`` or ``1``)."""
-        if self.kind == "integer" and not value.strip().lstrip("-").isdigit():
-            raise ValueError(f"{benchmark}: option {self.name!r} must be an integer, got {value!r}")
-        if self.kind == "flag" and value not in ("0", "1"):
-            raise ValueError(f"{benchmark}: option {self.name!r} must be 0 or 1, got {value!r}")
+    def parse(self, benchmark: str, value: str) -> OptionValue:
+        """The value as the opener uses it (``"integer"``: an ``int``, ``"flag"``: ``0``/``1`` as a
+        ``bool``, ``"text"``: the string); a value of the wrong kind is refused naming the option."""
+        if self.kind == "integer":
+            if not value.strip().lstrip("-").isdigit():
+                raise ValueError(f"{benchmark}: option {self.name!r} must be an integer, got {value!r}")
+            return int(value)
+        if self.kind == "flag":
+            if value not in ("0", "1"):
+                raise ValueError(f"{benchmark}: option {self.name!r} must be 0 or 1, got {value!r}")
+            return value == "1"
+        return value
 
 
 @dataclass(frozen=True)
@@ -260,7 +267,7 @@ class BenchmarkSpec:
     sort_note: str
     submission: SubmissionForm
     options: tuple[BoardOption, ...]
-    opener: Callable[[Mapping[str, str]], Board]
+    opener: Callable[[Mapping[str, OptionValue]], Board]
     exports: tuple[ExportSpec, ...] = ()
     served_by_default: bool = True
     charts: tuple[tuple[str, str], ...] = ()
@@ -279,9 +286,8 @@ class BenchmarkSpec:
                 f"{self.name}: unknown option(s) {', '.join(unknown)}; "
                 f"valid: {', '.join(sorted(known)) or 'none'}"
             )
-        values = {option.name: option.default for option in self.options} | given
-        for option in self.options:
-            option.check(self.name, values[option.name])
+        raw = {option.name: option.default for option in self.options} | given
+        values = {option.name: option.parse(self.name, raw[option.name]) for option in self.options}
         return self.opener(values)
 
     def all_scopes(self) -> tuple[Scope, ...]:

@@ -30,6 +30,7 @@ from genjudge.benchmarks.plugin import (
     ColumnKind,
     Evaluation,
     Job,
+    OptionValue,
     Payload,
     Scope,
     SortKey,
@@ -228,14 +229,14 @@ class MetricsBoard:
         return Evaluation(pd.DataFrame([*rows, new]), results, config)
 
 
-def open_board(options: Mapping[str, str]) -> MetricsBoard:
+def open_board(options: Mapping[str, OptionValue]) -> MetricsBoard:
     """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
     source = options["bench"]
     return MetricsBoard(
         load_ratings(source or sample_dir()),
-        official=options["official"] == "1",
-        bootstrap=int(options["bootstrap"]),
-        seed=int(options["seed"]),
+        official=options["official"],
+        bootstrap=options["bootstrap"],
+        seed=options["seed"],
         source=source,
     )
 

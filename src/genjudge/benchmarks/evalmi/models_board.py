@@ -33,6 +33,7 @@ from genjudge.benchmarks.plugin import (
     ColumnKind,
     Evaluation,
     Job,
+    OptionValue,
     Payload,
     SortKey,
     SubmissionForm,
@@ -173,7 +174,7 @@ class ModelsBoard:
         return Evaluation(pd.DataFrame([*self._references(), *rows, new]), results, config)
 
 
-def open_board(options: Mapping[str, str]) -> ModelsBoard:
+def open_board(options: Mapping[str, OptionValue]) -> ModelsBoard:
     """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
     source = options["bench"]
     folder = Path(source) if source else sample_dir()

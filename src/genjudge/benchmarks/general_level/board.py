@@ -28,6 +28,7 @@ from genjudge.benchmarks.plugin import (
     ColumnKind,
     Evaluation,
     Job,
+    OptionValue,
     Payload,
     Scope,
     SortKey,
@@ -285,15 +286,15 @@ class GeneralLevelBoard:
         return Evaluation(board, results, config)
 
 
-def open_board(options: Mapping[str, str]) -> GeneralLevelBoard:
+def open_board(options: Mapping[str, OptionValue]) -> GeneralLevelBoard:
     """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
     source = options["sota"]
     reference = read_reference(source or sample_reference_path())
     return GeneralLevelBoard(
         reference,
-        official=options["official"] == "1",
-        bootstrap=int(options["bootstrap"]),
-        seed=int(options["seed"]),
+        official=options["official"],
+        bootstrap=options["bootstrap"],
+        seed=options["seed"],
         source=source,
     )
 

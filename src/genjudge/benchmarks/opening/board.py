@@ -41,6 +41,7 @@ from genjudge.benchmarks.plugin import (
     Evaluation,
     ExportSpec,
     Job,
+    OptionValue,
     Payload,
     SortKey,
     SubmissionForm,
@@ -390,7 +391,7 @@ def _heatmap(state: BoardState, board: pd.DataFrame, title: str) -> Figure:
     return win_rate_heatmap(state.head_to_head(models), variant="fdt", title=title)
 
 
-def open_board(options: Mapping[str, str]) -> OpeningBoard:
+def open_board(options: Mapping[str, OptionValue]) -> OpeningBoard:
     """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
     from genjudge.benchmarks.opening.release import read_benchmark
     from genjudge.benchmarks.opening.sample import sample_dir
@@ -399,13 +400,13 @@ def open_board(options: Mapping[str, str]) -> OpeningBoard:
     split = options["split"]
     source = options["source"]
     folder = Path(source) if source else sample_dir() / "OpenING-benchmark"
-    instances = read_benchmark(folder, split, allow_missing_images=options["allow_missing_images"] == "1")
+    instances = read_benchmark(folder, split, allow_missing_images=options["allow_missing_images"])
     return OpeningBoard(
         instances,
         load_judge(options["judge"]),
         board_id=f"opening-{split}",
-        seed=int(options["seed"]),
-        per_instance=int(options["per_instance"]),
+        seed=options["seed"],
+        per_instance=options["per_instance"],
         source=source,
     )
 

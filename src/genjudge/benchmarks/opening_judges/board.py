@@ -38,6 +38,7 @@ from genjudge.benchmarks.plugin import (
     ColumnKind,
     Evaluation,
     Job,
+    OptionValue,
     Payload,
     Scope,
     SortKey,
@@ -314,7 +315,7 @@ def _unseen(option: str, human: HumanVerdicts) -> tuple[str, ...]:
     return tuple(name.strip() for name in option.split(",") if name.strip())
 
 
-def open_board(options: Mapping[str, str]) -> JudgesBoard:
+def open_board(options: Mapping[str, OptionValue]) -> JudgesBoard:
     """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
     human = load_human_verdicts(options["human"])
     judge = None
@@ -325,8 +326,8 @@ def open_board(options: Mapping[str, str]) -> JudgesBoard:
     return JudgesBoard(
         human,
         unseen=_unseen(options["unseen"], human),
-        bootstrap=int(options["bootstrap"]),
-        seed=int(options["seed"]),
+        bootstrap=options["bootstrap"],
+        seed=options["seed"],
         reference_judge=judge,
     )
 
