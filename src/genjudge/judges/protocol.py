@@ -100,17 +100,22 @@ class Verdict:
     raw: str | None = None
 
 
-@runtime_checkable
-class PairwiseJudge(Protocol):
-    """What every pairwise backend provides.
+class CacheIdentity(Protocol):
+    """What keys a judge's verdicts in the cache: every :class:`PairwiseJudge` has it, and so does
+    the description of a judge that lives in other processes (see ``genjudge.judges.ray_runner``).
 
-    ``judge_id``, ``revision`` and ``prompt_version`` identify the verdicts for the cache: change
-    any of them and earlier verdicts no longer count.
+    ``judge_id``, ``revision`` and ``prompt_version`` identify the verdicts: change any of them and
+    earlier verdicts no longer count.
     """
 
     judge_id: str
     revision: str
     prompt_version: str
+
+
+@runtime_checkable
+class PairwiseJudge(CacheIdentity, Protocol):
+    """What every pairwise backend provides: a :class:`CacheIdentity` and the judging itself."""
 
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in the order given; one verdict per item."""

@@ -19,13 +19,19 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from genjudge.judges.cache import CacheKey, VerdictCache
-from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Verdict
+from genjudge.judges.protocol import (
+    VERDICT_LABELS,
+    CacheIdentity,
+    PairwiseItem,
+    PairwiseJudge,
+    PartialVerdicts,
+    Verdict,
+)
 from genjudge.records import Step, content_hash
 
 _SWAP_LABEL = {"A": "B", "B": "A", "Tie(A)": "Tie(B)", "Tie(B)": "Tie(A)"}
@@ -148,15 +154,6 @@ def cap_image(data: bytes, max_side: int) -> bytes:
     out = io.BytesIO()
     small.save(out, format=fmt)
     return out.getvalue()
-
-
-class CacheIdentity(Protocol):
-    """What keys a judge's verdicts in the cache: every :class:`PairwiseJudge` has it, and so does
-    the description of a judge that lives in other processes (see ``genjudge.judges.ray_runner``)."""
-
-    judge_id: str
-    revision: str
-    prompt_version: str
 
 
 @dataclass(frozen=True)

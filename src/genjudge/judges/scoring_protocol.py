@@ -46,9 +46,9 @@ class PartialScores(RuntimeError):
         super().__init__(f"{len(self.failures)} of {len(self.scores)} items got no scores ({shown}{more})")
 
 
-@runtime_checkable
-class ScoringJudge(Protocol):
-    """What every scoring backend provides.
+class ScoringIdentity(Protocol):
+    """What keys a scoring judge's scores in the cache and shapes its run: every
+    :class:`ScoringJudge` has it, and so does the description of a judge in other processes.
 
     ``judge_id``, ``revision`` and ``prompt_version`` identify the scores for the cache: change any
     of them and earlier scores no longer count. ``score_names`` lists the keys every returned
@@ -64,6 +64,11 @@ class ScoringJudge(Protocol):
     score_names: tuple[str, ...]
     uses_prompt: bool
     uses_question: bool
+
+
+@runtime_checkable
+class ScoringJudge(ScoringIdentity, Protocol):
+    """What every scoring backend provides: a :class:`ScoringIdentity` and the scoring itself."""
 
     def score_batch(self, items: Sequence[ScoringItem]) -> list[Scores]:
         """Score a batch in the order given; one mapping with every name in ``score_names`` per item."""

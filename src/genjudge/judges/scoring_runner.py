@@ -20,13 +20,12 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from tqdm.auto import tqdm
 
 from genjudge.judges.cache import ScoreKey, VerdictCache
 from genjudge.judges.runner import IncompleteRun, cap_image
-from genjudge.judges.scoring_protocol import PartialScores, Scores, ScoringItem, ScoringJudge
+from genjudge.judges.scoring_protocol import PartialScores, Scores, ScoringIdentity, ScoringItem, ScoringJudge
 
 
 @dataclass(frozen=True)
@@ -61,18 +60,6 @@ class ScoreRun(Sequence[ScoredItem]):
     def column(self, name: str) -> list[float]:
         """One score for every item, in input order (e.g. ``run.column("perception")``)."""
         return [float(item.scores[name]) for item in self.items]
-
-
-class ScoringIdentity(Protocol):
-    """What keys a scoring judge's scores in the cache and shapes its run: every
-    :class:`ScoringJudge` has it, and so does the description of a judge in other processes."""
-
-    judge_id: str
-    revision: str
-    prompt_version: str
-    score_names: tuple[str, ...]
-    uses_prompt: bool
-    uses_question: bool
 
 
 @dataclass(frozen=True)
