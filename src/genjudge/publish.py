@@ -150,3 +150,11 @@ def push_to_hub(
             folder_path=str(folder), repo_id=repo_id, repo_type="dataset", commit_message=commit_message
         )
     return str(getattr(commit, "commit_url", commit))
+
+
+def size_category(n: int) -> str:
+    """The Hub's ``size_categories`` tag for a dataset of ``n`` rows (what its search filters on)."""
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
+        if n < limit:
+            return label
+    return "100K<n<1M"

@@ -16,6 +16,7 @@ from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
 from genjudge.benchmarks.evalmi.release import PromptMismatch
+from genjudge.publish import size_category
 
 CITATION = """@inproceedings{wang2025lmm4lmm,
   title     = {LMM4LMM: Benchmarking and Evaluating Large-multimodal Image Generation with LMMs},
@@ -60,7 +61,7 @@ def card_data(facts: CardFacts) -> DatasetCardData:
         language=["en"],
         task_categories=["text-to-image", "image-text-to-text"],
         tags=["benchmark", "image-quality-assessment", "text-to-image", "mos", "evaluation", "genjudge"],
-        size_categories=[_size_category(sum(images.splits.values()))],
+        size_categories=[size_category(sum(images.splits.values()))],
         configs=[
             {
                 "config_name": config.name,
@@ -80,13 +81,6 @@ def card_data(facts: CardFacts) -> DatasetCardData:
         infos[config.name] = DatasetInfo(features=config.features, splits=splits, config_name=config.name)
     DatasetInfosDict(infos).to_dataset_card_data(data)
     return data
-
-
-def _size_category(n: int) -> str:
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
-            return label
-    return "100K<n<1M"
 
 
 def _config_table(facts: CardFacts) -> str:

@@ -10,6 +10,7 @@ from huggingface_hub import DatasetCardData
 from genjudge.benchmarks.general_bench.answers import ANSWER_FIELDS
 from genjudge.benchmarks.general_bench.metric_table import markdown_table
 from genjudge.benchmarks.general_bench.schema import FEATURES
+from genjudge.publish import size_category
 
 SPLIT = "test"
 HOMEPAGE = "https://generalist.top/"
@@ -39,7 +40,7 @@ def card_data(
         language=["en"],
         task_categories=["any-to-any"],
         tags=["benchmark", "multimodal", "general-level", "evaluation", "genjudge"],
-        size_categories=[_size_category(sum(known))] if known else None,
+        size_categories=[size_category(sum(known))] if known else None,
         configs=[
             {"config_name": config, "data_files": [{"split": SPLIT, "path": f"data/{config}-*"}]}
             for config in config_sizes
@@ -53,13 +54,6 @@ def card_data(
         infos[config] = DatasetInfo(features=FEATURES, splits=splits or None)
     DatasetInfosDict(infos).to_dataset_card_data(data)
     return data
-
-
-def _size_category(n: int) -> str:
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
-            return label
-    return "100K<n<1M"
 
 
 FIELDS = (

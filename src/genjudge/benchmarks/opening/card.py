@@ -15,6 +15,7 @@ from huggingface_hub import DatasetCardData
 from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.benchmarks.opening.schema import FEATURES
 from genjudge.benchmarks.opening.taxonomy import meta_topics, subtasks
+from genjudge.publish import size_category
 
 HOMEPAGE = "https://opening-benchmark.github.io/"
 SOURCE_REPO = "https://github.com/LanceZPF/OpenING"
@@ -32,7 +33,7 @@ def card_data(split_sizes: dict[str, int], split_bytes: dict[str, int] | None = 
         language=["en"],
         task_categories=["any-to-any", "image-text-to-text", "text-to-image"],
         tags=["benchmark", "interleaved-image-text", "multimodal", "evaluation", "genjudge"],
-        size_categories=[_size_category(sum(split_sizes.values()))],
+        size_categories=[size_category(sum(split_sizes.values()))],
         configs=[
             {
                 "config_name": "default",
@@ -47,13 +48,6 @@ def card_data(split_sizes: dict[str, int], split_bytes: dict[str, int] | None = 
         data
     )
     return data
-
-
-def _size_category(n: int) -> str:
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
-            return label
-    return "100K<n<1M"
 
 
 def taxonomy_table() -> str:
