@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import torch
 from PIL import Image
 
+from genjudge.judges.left_padding import left_padded
 from genjudge.judges.prompts import JudgePrompt
 
 IMAGE_TOKEN = "<|image_pad|>"
@@ -141,12 +142,7 @@ class QwenVLInputs:
         Keys: ``input_ids``, ``attention_mask``, ``mm_token_type_ids`` and, when any prompt has
         images, ``pixel_values`` and ``image_grid_thw`` (images in prompt order).
         """
-        longest = max(len(item.input_ids) for item in encoded)
-        input_ids = torch.full((len(encoded), longest), self.pad_token_id, dtype=torch.long)
-        attention_mask = torch.zeros((len(encoded), longest), dtype=torch.long)
-        for row, item in enumerate(encoded):
-            input_ids[row, longest - len(item.input_ids) :] = torch.tensor(item.input_ids)
-            attention_mask[row, longest - len(item.input_ids) :] = 1
+        input_ids, attention_mask = left_padded([item.input_ids for item in encoded], self.pad_token_id)
         batch = {
             "input_ids": input_ids,
             "attention_mask": attention_mask,

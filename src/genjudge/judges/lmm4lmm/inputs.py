@@ -29,6 +29,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from genjudge.judges.left_padding import left_padded
+
 TILE = 448
 MAX_TILES = 6
 RESIZE_TO = (1024, 1024)
@@ -143,12 +145,7 @@ class InternVLInputs:
         self, rows: Sequence[Encoded], device: torch.device | str, dtype: torch.dtype
     ) -> dict[str, torch.Tensor]:
         """Left-padded ``input_ids``/``attention_mask``/``position_ids`` and all rows' tiles."""
-        width = max(len(row.input_ids) for row in rows)
-        ids = torch.full((len(rows), width), self.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for index, row in enumerate(rows):
-            ids[index, width - len(row.input_ids) :] = torch.tensor(row.input_ids)
-            mask[index, width - len(row.input_ids) :] = 1
+        ids, mask = left_padded([row.input_ids for row in rows], self.pad_token_id)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         pixels = torch.from_numpy(np.concatenate([row.pixel_values for row in rows]))
         return {
