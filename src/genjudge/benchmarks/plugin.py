@@ -20,7 +20,7 @@ also offers a vote pool (:class:`VotingBoard`) and the Space shows it a Vote tab
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -348,8 +348,3 @@ def json_values(row: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, 
         else:
             out[name] = int(number) if dtype == "int64" else number
     return out
-
-
-def column_keys(columns: Sequence[Column]) -> list[str]:
-    """The stored field names of ``columns``, in order."""
-    return [name for column in columns for name in column.stored_keys]
