@@ -52,8 +52,12 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from genjudge.benchmarks.general_level import read_reference, read_results  # noqa: E402
-from genjudge.benchmarks.general_level.synthetic import synthetic_values  # noqa: E402
-from genjudge.benchmarks.general_level.writer import write_results_workbook  # noqa: E402
+
+# The sample writers are test support, not part of the installed library.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.general_level_synthetic import synthetic_values  # noqa: E402
+from support.general_level_writer import write_results_workbook  # noqa: E402
+
 from genjudge.scoring.general_level import (  # noqa: E402
     MODALITIES,
     SHEETS,

@@ -74,12 +74,12 @@ import transformers
 from PIL import Image
 from tqdm import tqdm
 
+from genjudge.core.records import Step
 from genjudge.judges.intjudge import IntJudge
 from genjudge.judges.parsing import verdicts_from_replies
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
-from genjudge.records import Step
 
 # The random-model builder is test support, not part of the installed library.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from genjudge.benchmarks.opening_arena import read_verdicts
+from genjudge.benchmarks.opening.arena import read_verdicts
 from genjudge.scoring.agreement import judge_agreement
 from genjudge.scoring.battles import prepare_battles
 from genjudge.scoring.winrate import win_rate_matrices, win_rates

@@ -4,7 +4,7 @@ Usage: PYTHONPATH=src python scripts/make_evalmi_sample.py   (or with genjudge i
 
 The sample follows the official layout exactly (MOS&QA/AIGI2025_MOS_yn.xlsx, MOS&QA/question.xlsx,
 prompts/prompt_tasks.jsonl, <generator>/<NNN>.png, data/{train,test}_AIGI_{mos1,mos2,qa}_fold_1.jsonl)
-through genjudge.benchmarks.evalmi.layout. Prompts, questions and pictures are written and drawn
+through support.evalmi_layout. Prompts, questions and pictures are written and drawn
 here; nothing is copied from the release. One prompt keeps the release's best-known irregularity:
 two sub-questions in one sheet cell.
 
@@ -20,12 +20,16 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from genjudge.benchmarks.evalmi.layout import MosEntry, PromptEntry, sort_like_release, write_release
+# The sample writers are test support, not part of the installed library.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.evalmi_layout import MosEntry, PromptEntry, sort_like_release, write_release
+
 from genjudge.benchmarks.evalmi.names import image_name
 
 ROOT = Path(__file__).resolve().parents[1]

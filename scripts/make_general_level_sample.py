@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from genjudge.benchmarks.general_level.synthetic import synthetic_reference, synthetic_values
-from genjudge.benchmarks.general_level.writer import write_reference_workbook, write_results_workbook
+# The sample writers are test support, not part of the installed library.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.general_level_synthetic import synthetic_reference, synthetic_values
+from support.general_level_writer import write_reference_workbook, write_results_workbook
+
 from genjudge.scoring.general_level import MODALITIES
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "genjudge" / "samples" / "general_level"

@@ -25,7 +25,7 @@ import random
 from pathlib import Path
 
 from genjudge.benchmarks.opening import read_benchmark, read_model_outputs
-from genjudge.records import ModelOutput
+from genjudge.core.records import ModelOutput
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "src" / "genjudge" / "samples" / "opening"

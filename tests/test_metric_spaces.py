@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from genjudge.metric_space import card_text, compute_json
+from genjudge.evaluate_glue.metric_space import card_text, compute_json
 
 METRICS = Path(__file__).resolve().parents[1] / "metrics"
 MODULES = sorted(p for p in METRICS.iterdir() if (p / f"{p.name}.py").is_file())
@@ -40,7 +40,7 @@ def test_requirements_install_genjudge_with_gradio(folder):
 def test_the_space_page_runs_the_module_and_reports_bad_json():
     import evaluate
 
-    from genjudge.metric_space import build_metric_space
+    from genjudge.evaluate_glue.metric_space import build_metric_space
 
     module = evaluate.load(str(METRICS / "opening_winrate"))
     example = {"model_a": ["x", "y"], "model_b": ["y", "x"], "winner": ["A", "A"]}

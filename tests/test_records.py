@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from genjudge.records import ModelOutput, Step, content_hash
+from genjudge.core.records import ModelOutput, Step, content_hash
 
 
 def _png(color: str) -> bytes:

@@ -27,15 +27,15 @@ from typing import ClassVar
 
 import datasets
 
-from genjudge.benchmarks.general_bench import (
+from genjudge.benchmarks.general_level.bench import (
     FEATURES,
     ReferenceIndex,
     find_tasks,
     read_annotation,
     read_reference_sheet,
 )
-from genjudge.benchmarks.general_bench.card import CITATION, HOMEPAGE, OFFICIAL_TASKS, SPLIT
-from genjudge.benchmarks.general_bench.rows import MediaTally, task_rows
+from genjudge.benchmarks.general_level.bench.card import CITATION, HOMEPAGE, OFFICIAL_TASKS, SPLIT
+from genjudge.benchmarks.general_level.bench.rows import MediaTally, task_rows
 
 _VERSION = datasets.Version("1.0.0")
 _DESCRIPTION = (

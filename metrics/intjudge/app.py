@@ -4,7 +4,7 @@ from pathlib import Path
 
 import evaluate
 
-from genjudge.metric_space import build_metric_space
+from genjudge.evaluate_glue.metric_space import build_metric_space
 
 HERE = Path(__file__).parent
 EXAMPLE = {

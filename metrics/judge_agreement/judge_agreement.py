@@ -2,7 +2,7 @@
 
 import evaluate
 
-from genjudge.metrics_support import battles_frame, opening_info
+from genjudge.evaluate_glue.support import battles_frame, opening_info
 from genjudge.scoring.agreement import judge_agreement
 
 _DESCRIPTION = """\

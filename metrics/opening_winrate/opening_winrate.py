@@ -2,7 +2,7 @@
 
 import evaluate
 
-from genjudge.metrics_support import battles_frame, opening_info, ratings_payload, win_rates_payload
+from genjudge.evaluate_glue.support import battles_frame, opening_info, ratings_payload, win_rates_payload
 from genjudge.scoring.bradley_terry import fit_bradley_terry
 from genjudge.scoring.winrate import win_rates
 

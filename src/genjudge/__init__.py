@@ -5,7 +5,7 @@ scoring functions turn those into rankings, and thin adapters (``evaluate`` modu
 the Space, the Hub) show them. See ``DESIGN.md`` in the project for the map.
 """
 
-from genjudge.records import Instance, ModelOutput, Step
+from genjudge.core.records import Instance, ModelOutput, Step
 
 __version__ = "0.1.0"
 __all__ = ["Instance", "ModelOutput", "Step", "__version__"]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from genjudge.arena_plots import rating_chart, win_rate_heatmap
+from genjudge.charts.arena import rating_chart, win_rate_heatmap
 from genjudge.scoring.bradley_terry import fit_bradley_terry
 from genjudge.scoring.winrate import win_rate_matrix
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from genjudge.benchmarks.opening_arena import ArenaFormatError, read_gpt_scores, read_pairs, read_verdicts
+from genjudge.benchmarks.opening.arena import ArenaFormatError, read_gpt_scores, read_pairs, read_verdicts
 
 
 def test_read_verdicts_gives_a_battles_frame(arena_dir):

@@ -18,7 +18,8 @@ from PIL import Image
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-from genjudge.benchmarks.evalmi.layout import MosEntry, PromptEntry, sort_like_release, write_release
+from support.evalmi_layout import MosEntry, PromptEntry, sort_like_release, write_release
+
 from genjudge.benchmarks.evalmi.names import image_name
 
 GENERATORS = ("DALLE3", "sd_v2-1", "LlamaGen_256")

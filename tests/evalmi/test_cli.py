@@ -11,8 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from genjudge.benchmarks.evalmi import sample_dir
+from genjudge.benchmarks.evalmi.cli import build_dataset
 from genjudge.cli import app
-from genjudge.cli.evalmi import build_dataset
 
 runner = CliRunner()
 

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.benchmarks.evalmi import sample_dir
+from genjudge.benchmarks.evalmi.peers import rated_image_paths, write_submission
 from genjudge.benchmarks.evalmi.release import read_release
 from genjudge.cli import app
-from genjudge.evalmi_peers import rated_image_paths, write_submission
 
 runner = CliRunner()
 

@@ -66,7 +66,7 @@ def test_pyiqa_writes_a_metric_submission_that_the_board_ranks(tmp_path, random_
 def test_batched_scores_equal_pyiqa_called_on_each_image(random_cnniqa):
     import pyiqa
 
-    from genjudge.evalmi_peers.pyiqa_metric import load_pyiqa_metric, pyiqa_scores
+    from genjudge.benchmarks.evalmi.peers.pyiqa_metric import load_pyiqa_metric, pyiqa_scores
 
     paths = sorted((sample_dir() / "Aurora-XL").glob("*.png"))[:5]
     model = load_pyiqa_metric("cnniqa", random_cnniqa)

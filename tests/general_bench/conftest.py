@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from genjudge.cli import general_bench as general_bench_cli
+from genjudge.benchmarks.general_level.bench import cli as general_bench_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"

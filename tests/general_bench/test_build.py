@@ -10,8 +10,8 @@ import datasets
 import pytest
 from datasets import Image, List
 
-from genjudge.benchmarks.general_bench import GeneralBenchFormatError, build_repo
-from genjudge.benchmarks.general_bench.card import template_files
+from genjudge.benchmarks.general_level.bench import GeneralBenchFormatError, build_repo
+from genjudge.benchmarks.general_level.bench.card import template_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"

@@ -8,7 +8,7 @@ from pathlib import Path
 import datasets
 from openpyxl import load_workbook
 
-from genjudge.hub_errors import HubError
+from genjudge.hub.errors import HubError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"
@@ -115,7 +115,7 @@ def test_answer_field_names_the_reference_where_the_output_is_ambiguous(cli, rel
 def test_push_to_hub_uploads_after_building(cli, tmp_path, monkeypatch):
     pushed = []
     monkeypatch.setattr(
-        "genjudge.publish.push_to_hub",
+        "genjudge.hub.publish.push_to_hub",
         lambda folder, repo_id, token=None: pushed.append((folder, repo_id)) or "https://hub/commit",
     )
     out = tmp_path / "repo"
@@ -128,7 +128,7 @@ def test_a_failed_upload_is_explained_and_keeps_the_folder(cli, tmp_path, monkey
     def offline(folder, repo_id, token=None):
         raise HubError("could not upload to me/general-bench: offline mode is enabled")
 
-    monkeypatch.setattr("genjudge.publish.push_to_hub", offline)
+    monkeypatch.setattr("genjudge.hub.publish.push_to_hub", offline)
     out = tmp_path / "repo"
     result = cli("build", "--source", RELEASE, "--out", out, "--push-to-hub", "me/general-bench")
     assert result.exit_code == 3

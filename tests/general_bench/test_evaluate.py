@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from genjudge.benchmarks.general_bench import (
+from genjudge.benchmarks.general_level.bench import (
     EvaluationOptions,
     GeneralBenchFormatError,
     ReferenceIndex,
@@ -17,7 +17,7 @@ from genjudge.benchmarks.general_bench import (
     read_reference_sheet,
     write_result_sheet,
 )
-from genjudge.benchmarks.general_bench.reference_sheet import SHEETS
+from genjudge.benchmarks.general_level.bench.reference_sheet import SHEETS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"
@@ -138,7 +138,7 @@ def test_predictions_next_to_the_annotations_are_the_default(release_copy):
 
 
 def test_oversized_prediction_files_are_refused_unread(predictions_copy, monkeypatch):
-    from genjudge.benchmarks.general_bench import predictions
+    from genjudge.benchmarks.general_level.bench import predictions
 
     monkeypatch.setattr(predictions, "MAX_PREDICTION_BYTES", 10)
     with pytest.raises(GeneralBenchFormatError, match=r"prediction.json: file is over the 0 MiB limit"):

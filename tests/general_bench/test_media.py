@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genjudge.benchmarks.general_bench.media import TaskMediaIndex, find_record_media, media_kind
+from genjudge.benchmarks.general_level.bench.media import TaskMediaIndex, find_record_media, media_kind
 
 RELEASE = Path(__file__).parent / "fixtures" / "General-Bench-Openset"
 

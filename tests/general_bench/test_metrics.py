@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from genjudge.benchmarks.general_bench import (
+from genjudge.benchmarks.general_level.bench import (
     METRICS,
     MetricUnavailableError,
     coverage,
@@ -16,8 +16,8 @@ from genjudge.benchmarks.general_bench import (
     markdown_table,
     read_reference_sheet,
 )
-from genjudge.benchmarks.general_bench import media_metrics as mm
-from genjudge.benchmarks.general_bench import metric_functions as mf
+from genjudge.benchmarks.general_level.bench import media_metrics as mm
+from genjudge.benchmarks.general_level.bench import metric_functions as mf
 
 SOTA = Path(__file__).parent / "fixtures" / "sota_result.xlsx"
 

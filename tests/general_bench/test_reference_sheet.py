@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from genjudge.benchmarks.general_bench import GeneralBenchFormatError, ReferenceIndex, read_reference_sheet
+from genjudge.benchmarks.general_level.bench import (
+    GeneralBenchFormatError,
+    ReferenceIndex,
+    read_reference_sheet,
+)
 
 SOTA = Path(__file__).parent / "fixtures" / "sota_result.xlsx"
 

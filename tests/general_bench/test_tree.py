@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.benchmarks.general_bench import GeneralBenchFormatError, find_tasks, read_annotation
+from genjudge.benchmarks.general_level.bench import GeneralBenchFormatError, find_tasks, read_annotation
 
 RELEASE = Path(__file__).parent / "fixtures" / "General-Bench-Openset"
 

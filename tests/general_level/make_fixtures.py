@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python tests/general_level/make_fixtures.py
 
-``sota.xlsx`` is :func:`~genjudge.benchmarks.general_level.synthetic.synthetic_reference` in the
+``sota.xlsx`` is :func:`~support.general_level_synthetic.synthetic_reference` in the
 official layout; each results workbook is one model drawn around it. The official ranker's
 printed numbers for these exact files are pinned in ``test_official_numbers.py`` (obtained with
 ``perf/general_level_compare.py``); regenerate only together with those numbers.
@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from support.general_level_synthetic import synthetic_reference, synthetic_values
+from support.general_level_writer import write_reference_workbook, write_results_workbook
 
-from genjudge.benchmarks.general_level.synthetic import synthetic_reference, synthetic_values
-from genjudge.benchmarks.general_level.writer import write_reference_workbook, write_results_workbook
 from genjudge.scoring.general_level import MODALITIES
 
 FIXTURES = Path(__file__).parent / "fixtures"

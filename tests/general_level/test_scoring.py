@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from support.general_level_synthetic import synthetic_values
 
-from genjudge.benchmarks.general_level.synthetic import synthetic_values
 from genjudge.scoring.general_level import (
     SHEETS,
     GeneralLevelFormatError,

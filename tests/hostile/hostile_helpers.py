@@ -19,7 +19,7 @@ from pathlib import Path
 from leaderboard.leaderboard_helpers import UIDS, jpeg, make_instances, output_record
 
 import genjudge
-from genjudge.records import Instance
+from genjudge.core.records import Instance
 
 SECRET = "hf_SecretTokenThatMustNeverBeShown0123"
 

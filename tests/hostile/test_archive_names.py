@@ -11,7 +11,7 @@ from hostile.hostile_helpers import UIDS, good_members, instances, write_zip, zi
 
 from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs
 from genjudge.benchmarks.opening.submission import validate_submission
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.uploads import SubmissionError
 
 
 @pytest.fixture

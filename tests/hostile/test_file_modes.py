@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.durable import append_jsonl, atomic_write_json
+from genjudge.hub.publish import atomic_directory
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.publish import atomic_directory
+from genjudge.safe_io.durable import append_jsonl, atomic_write_json
 
 
 @pytest.fixture

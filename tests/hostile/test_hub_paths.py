@@ -19,11 +19,11 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
 from genjudge.benchmarks.opening import sample_dir
-from genjudge.hub_errors import HubError
+from genjudge.hub.errors import HubError
+from genjudge.hub.publish import push_to_hub
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.publish import push_to_hub
-from genjudge.redaction import redact
+from genjudge.safe_io.redaction import redact
 
 ECHO = f"403 Forbidden: request headers were {{'Authorization': 'Bearer {SECRET}'}}"
 

@@ -2,7 +2,7 @@
 
 Deep nesting ends in RecursionError inside ``json``, an integer of thousands of digits in Python's
 int/str conversion limit, and a line that is not UTF-8 in UnicodeDecodeError; each is one
-``genjudge.safe_json.JSONInputError`` here, and each reader turns it into its own located error.
+``genjudge.safe_io.bounded_json.JSONInputError`` here, and each reader turns it into its own located error.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from hostile.hostile_helpers import UIDS, good_members, instances, write_zip
 
-from genjudge import safe_json
 from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, sample_dir
 from genjudge.benchmarks.opening.repo import build_repo
 from genjudge.benchmarks.opening.submission import validate_submission
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io import bounded_json as safe_json
+from genjudge.safe_io.uploads import SubmissionError
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
 HUGE_INT = b'{"data_id": ' + b"7" * 5_000 + b"}"
@@ -90,7 +90,7 @@ def test_a_release_line_past_the_limits_stops_the_build_at_that_line(tmp_path: P
 
 
 def test_the_leaderboard_files_are_read_with_the_same_bounds(tmp_path: Path) -> None:
-    from genjudge.durable import read_json, read_jsonl
+    from genjudge.safe_io.durable import read_json, read_jsonl
 
     (tmp_path / "request.json").write_bytes(DEEP)
     with pytest.raises(safe_json.JSONInputError, match=r"request\.json: nested"):

@@ -12,7 +12,7 @@ from leaderboard.leaderboard_helpers import opening_board, write_submission_fold
 
 from genjudge.benchmarks.opening.submission import validate_submission
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.submissions import SubmissionError, submission_id_of
+from genjudge.safe_io.uploads import SubmissionError, submission_id_of
 
 
 def submit(store: LeaderboardStore, source: Path):

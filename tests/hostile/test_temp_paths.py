@@ -12,7 +12,7 @@ from hostile.hostile_helpers import UIDS, good_members, instances, write_zip
 from leaderboard.leaderboard_helpers import output_record
 
 from genjudge.benchmarks.opening.submission import validate_submission
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.uploads import SubmissionError
 
 
 def record_with_image(path: str | int) -> bytes:

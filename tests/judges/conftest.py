@@ -8,8 +8,8 @@ import os
 import pytest
 from PIL import Image
 
+from genjudge.core.records import Step
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.records import Step
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_EVALUATE_OFFLINE", "1")

@@ -14,11 +14,11 @@ import pytest
 from support.chat_server import LABELS, REPLIES, VerdictServer, completion, pair_id
 from typer.testing import CliRunner
 
+from genjudge.core.records import Step
 from genjudge.judges.api import ApiJudge, ApiRequestError
 from genjudge.judges.endpoint_pool import AllEndpointsDown
 from genjudge.judges.protocol import PairwiseItem
 from genjudge.judges.runner import judge_pairs
-from genjudge.records import Step
 
 
 @pytest.fixture

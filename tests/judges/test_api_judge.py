@@ -20,11 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from PIL import Image
 
+from genjudge.core.records import Step
 from genjudge.judges.api import ApiJudge, ApiRequestError, RetriesExhausted, _retry_after_seconds
 from genjudge.judges.parsing import ScoreReplyError
 from genjudge.judges.prompts import SCORE_CRITERIA
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
-from genjudge.records import Step
 
 SECRET = "sk-test-0123456789-SECRET-abcdef"
 

@@ -15,11 +15,11 @@ import torch
 from PIL import Image
 from support.random_qwen_vl import save_random_checkpoint
 
+from genjudge.core.records import Step
 from genjudge.judges.continuations import continuation_logprobs
 from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound, length_groups
 from genjudge.judges.prompts import VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
-from genjudge.records import Step
 
 
 def png(seed: int, width: int = 60, height: int = 90) -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.metrics_install import available_modules, install_metrics, metric_sources
+from genjudge.evaluate_glue.install import available_modules, install_metrics, metric_sources
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from genjudge.core.records import Step
 from genjudge.judges.prompts import (
     PAIRWISE_SYSTEM_PROMPT,
     PROMPT_VERSION,
@@ -15,7 +16,6 @@ from genjudge.judges.prompts import (
     pairwise_prompt_version,
     pairwise_system_prompt,
 )
-from genjudge.records import Step
 
 IMG = [f"image-{k}".encode() for k in range(10)]
 

@@ -22,12 +22,12 @@ from typer.testing import CliRunner
 import genjudge
 from genjudge.benchmarks import evalmi, opening
 from genjudge.cli import app
+from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem
 from genjudge.judges.ray_runner import JudgeIdentity, JudgeSpec, JudgeWorker, judge_pairs_on_ray
 from genjudge.judges.registry import load_judge
 from genjudge.judges.runner import judge_as_shown, judge_pairs, probabilities_of
-from genjudge.records import Step
 
 ray = pytest.importorskip("ray", reason="the Ray backend needs `pip install 'genjudge[ray]'`")
 pytestmark = pytest.mark.slow  # each Ray run starts worker processes that import torch

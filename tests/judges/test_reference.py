@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
+from genjudge.core.records import Step
 from genjudge.judges.embedder import MINILM_SHA256, EmbedderUnavailable, packaged_minilm_dir
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem
 from genjudge.judges.reference import ReferenceSimilarityJudge
-from genjudge.records import Step
 
 GOLD = "Preheat the oven, mix flour, sugar and eggs, then bake the cake for thirty minutes."
 CLOSE = "Mix the flour with sugar and eggs, heat the oven and bake the cake for about half an hour."

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from genjudge.core.records import Step
 from genjudge.judges import load_judge
 from genjudge.judges.protocol import PairwiseItem, Verdict
 from genjudge.judges.reward import RewardGroup, group_rewards, pairwise_rewards
-from genjudge.records import Step
 
 
 class LengthJudge:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import pytest
 from PIL import Image
 
+from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PartialVerdicts, Verdict
 from genjudge.judges.runner import IncompleteRun, cap_image, combine_swapped, judge_pairs, swap_verdict
-from genjudge.records import Step
 
 
 class LongerTextJudge:

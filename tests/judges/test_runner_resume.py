@@ -26,7 +26,7 @@ SCRIPT = (
     import json, sys, time
     from genjudge.judges.protocol import PairwiseItem, Verdict
     from genjudge.judges.runner import judge_pairs
-    from genjudge.records import Step
+    from genjudge.core.records import Step
 
     cache_path, calls_path, out_path = sys.argv[1:4]
 

@@ -10,11 +10,11 @@ import math
 import pytest
 from support.chat_server import VerdictServer, completion, pair_id
 
+from genjudge.core.records import Step
 from genjudge.judges.api import ApiJudge
 from genjudge.judges.protocol import PairwiseItem
 from genjudge.judges.runner import judge_pairs
 from genjudge.judges.verdict_logprobs import TokenLogprobs, read_token_logprobs, verdict_probabilities
-from genjudge.records import Step
 
 
 def token(text: str, **alternatives: float) -> dict:

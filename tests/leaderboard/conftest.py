@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from leaderboard_helpers import WordCountJudge, make_instances
 
-from genjudge.records import Instance
+from genjudge.core.records import Instance
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from genjudge.core.records import Instance, Step
 from genjudge.judges.protocol import PairwiseItem, Verdict
-from genjudge.records import Instance, Step
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

@@ -15,9 +15,9 @@ import pytest
 from leaderboard_helpers import opening_board, serving, zip_folder
 
 from genjudge.benchmarks.general_level.sample import sample_results_paths
+from genjudge.demo.boards import run_demo_board, sample_submissions
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
-from genjudge.sample_boards import run_demo_board, sample_submissions
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

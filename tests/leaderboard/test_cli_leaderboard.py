@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.sample_boards import sample_submissions
+from genjudge.demo.boards import sample_submissions
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ import pytest
 from leaderboard_helpers import WordCountJudge
 
 from genjudge.benchmarks.general_level.sample import sample_results_paths
+from genjudge.demo.boards import run_demo_board, sample_submissions
 from genjudge.leaderboard.store import FINISHED
-from genjudge.sample_boards import run_demo_board, sample_submissions
 
 
 def test_the_bundled_samples_make_both_boards(tmp_path):

@@ -14,7 +14,7 @@ from leaderboard_helpers import connect_when_serving, free_port, zip_folder
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.sample_boards import sample_submissions
+from genjudge.demo.boards import sample_submissions
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -13,8 +13,8 @@ from genjudge.benchmarks.general_level.sample import sample_reference_path, samp
 from genjudge.leaderboard.board import BoardView, competition_rank
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore
 from genjudge.leaderboard.worker import Worker
+from genjudge.safe_io.uploads import SubmissionError
 from genjudge.scoring.general_level import score_general_level
-from genjudge.submissions import SubmissionError
 
 
 @pytest.fixture

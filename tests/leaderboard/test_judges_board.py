@@ -14,15 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.benchmarks import default_benchmark_names, load_spec
-from genjudge.benchmarks.opening_judges import load_human_verdicts, sample_arena_dir
-from genjudge.benchmarks.opening_judges.board import SPEC, JudgesBoard
+from genjudge.benchmarks.opening.judges_board import load_human_verdicts, sample_arena_dir
+from genjudge.benchmarks.opening.judges_board.board import SPEC, JudgesBoard
 from genjudge.cli import app
-from genjudge.hub_errors import HubError
+from genjudge.hub.errors import HubError
 from genjudge.judges.reference import ReferenceSimilarityJudge
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore
 from genjudge.leaderboard.worker import Worker
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.uploads import SubmissionError
 
 HUMAN = sample_arena_dir() / "judge_modelAB_results.json"
 LENGTH_JUDGE = sample_arena_dir() / "length-judge_modelAB_results.json"

@@ -10,8 +10,8 @@ import json
 from leaderboard_helpers import serving
 from test_browser import browser, click_tab, pytestmark, screenshot, wait_until  # noqa: F401
 
-from genjudge.benchmarks.opening_judges import load_human_verdicts, sample_arena_dir
-from genjudge.benchmarks.opening_judges.board import JudgesBoard
+from genjudge.benchmarks.opening.judges_board import load_human_verdicts, sample_arena_dir
+from genjudge.benchmarks.opening.judges_board.board import JudgesBoard
 from genjudge.judges.reference import ReferenceSimilarityJudge
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore

@@ -14,7 +14,7 @@ from genjudge.benchmarks.evalmi.submission import read_metric_submission
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore
 from genjudge.leaderboard.worker import Worker
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.uploads import SubmissionError
 
 SCORES = sample_dir() / "metric_scores.csv"
 

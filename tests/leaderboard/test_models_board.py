@@ -12,7 +12,7 @@ from genjudge.benchmarks.evalmi import sample_dir
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.store import FINISHED, LeaderboardStore
 from genjudge.leaderboard.worker import Worker
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.uploads import SubmissionError
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 from leaderboard_helpers import make_zip, opening_board, worker_for
 
 from genjudge.benchmarks.opening.board import outputs_from_table
-from genjudge.durable import append_jsonl, read_jsonl, repair_tail
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.store import FINISHED, PENDING, RUNNING, LeaderboardStore
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.durable import append_jsonl, read_jsonl, repair_tail
+from genjudge.safe_io.uploads import SubmissionError
 
 
 def submit(store, tmp_path, instances, model, quality=1, **kwargs):

@@ -14,7 +14,7 @@ from leaderboard_helpers import UIDS, jpeg, make_zip, output_record, write_submi
 from PIL import Image
 
 from genjudge.benchmarks.opening.submission import validate_submission
-from genjudge.submissions import SubmissionError, SubmissionLimits, submission_id_of
+from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, submission_id_of
 
 
 def good_members(model: str = "m") -> dict[str, bytes]:

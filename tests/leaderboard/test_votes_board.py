@@ -9,8 +9,8 @@ from leaderboard_helpers import make_zip, voting_service
 from typer.testing import CliRunner
 
 from genjudge.cli import app
+from genjudge.core.records import Step
 from genjudge.leaderboard.vote_tab import steps_html
-from genjudge.records import Step
 from genjudge.votes.pair_choice import PairMix
 
 

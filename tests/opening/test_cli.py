@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.hub_errors import HubError
+from genjudge.hub.errors import HubError
 
 runner = CliRunner()
 
@@ -57,7 +57,7 @@ def test_push_to_hub_option_uploads_after_building(
 ) -> None:
     pushed = []
     monkeypatch.setattr(
-        "genjudge.publish.push_to_hub",
+        "genjudge.hub.publish.push_to_hub",
         lambda folder, repo_id, token=None: pushed.append((folder, repo_id)) or "url",
     )
     out = tmp_path / "repo"
@@ -81,7 +81,7 @@ def test_failed_upload_is_explained_and_keeps_the_folder(
     def offline(folder, repo_id, token=None):
         raise HubError("could not upload (OfflineModeIsEnabled: offline mode is enabled)")
 
-    monkeypatch.setattr("genjudge.publish.push_to_hub", offline)
+    monkeypatch.setattr("genjudge.hub.publish.push_to_hub", offline)
     out = tmp_path / "repo"
     args = ["data", "build", "opening", "--source", str(release), "--out", str(out), "--push-to-hub", "me/x"]
     result = runner.invoke(app, args)

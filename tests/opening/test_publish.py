@@ -13,7 +13,7 @@ from huggingface_hub import DatasetCard, HfApi
 from genjudge.benchmarks.opening import sample_dir, subtasks
 from genjudge.benchmarks.opening.card import template_files
 from genjudge.benchmarks.opening.repo import build_repo
-from genjudge.publish import ParquetShardWriter, atomic_directory, push_to_hub
+from genjudge.hub.publish import ParquetShardWriter, atomic_directory, push_to_hub
 
 DATASET_SCRIPTS = Path(__file__).resolve().parents[2] / "dataset_scripts" / "opening"
 

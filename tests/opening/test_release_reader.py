@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from genjudge.benchmarks.opening import meta_topics, read_benchmark, read_model_outputs, sample_dir, subtasks
-from genjudge.records import Instance
+from genjudge.core.records import Instance
 
 
 def test_source_may_be_the_release_folder_or_its_parent() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from genjudge.records import Instance, ModelOutput, Step
+from genjudge.core.records import Instance, ModelOutput, Step
 
 GOOD_WORDS = ("sun", "tree", "river", "stone", "cloud", "bird", "field", "road")
 BAD_WORDS = ("zap", "qux", "blip", "vex", "glorp", "snark", "frob", "wug")

@@ -82,7 +82,7 @@ def test_a_pair_never_issued_is_refused(pool, ledger, clock):
 def test_changed_outputs_void_the_ticket(pool, ledger, clock):
     from dataclasses import replace
 
-    from genjudge.records import ModelOutput, Step
+    from genjudge.core.records import ModelOutput, Step
 
     current = {"pool": pool}
     booth = VoteBooth(lambda: current["pool"], ledger, SECRET, clock=clock, mix=NO_CONTROLS)

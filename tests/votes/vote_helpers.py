@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from genjudge.records import Instance, ModelOutput, Step
+from genjudge.core.records import Instance, ModelOutput, Step
 from genjudge.votes.pool import VotePool
 
 UIDS = ("0101001", "0101002", "0302005", "1502046")

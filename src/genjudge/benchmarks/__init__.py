@@ -18,7 +18,7 @@ _PLUGINS = {
     "general-level": "genjudge.benchmarks.general_level.board",
     "evalmi-metrics": "genjudge.benchmarks.evalmi.board",
     "evalmi-models": "genjudge.benchmarks.evalmi.models_board",
-    "opening-judges": "genjudge.benchmarks.opening_judges.board",
+    "opening-judges": "genjudge.benchmarks.opening.judges_board.board",
 }
 
 

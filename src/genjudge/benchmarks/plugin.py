@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 from matplotlib.figure import Figure
 
-from genjudge.submissions import SubmissionLimits
+from genjudge.safe_io.uploads import SubmissionLimits
 
 if TYPE_CHECKING:
     from genjudge.votes.pool import VotePool

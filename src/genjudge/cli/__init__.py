@@ -48,13 +48,13 @@ SUBCOMMANDS = (
     Subcommand("judge", "genjudge.cli.judge", "app", "Judge pairs of model outputs with a pairwise judge."),
     Subcommand(
         "general-level",
-        "genjudge.cli.general_level",
+        "genjudge.benchmarks.general_level.cli",
         "app",
         "General-Level: Levels 2–5 of a multimodal generalist.",
     ),
     Subcommand(
         "evalmi",
-        "genjudge.cli.evalmi",
+        "genjudge.benchmarks.evalmi.cli",
         "app",
         "EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with human "
         "opinion scores.",

@@ -16,8 +16,8 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from genjudge.arena_plots import rating_chart, win_rate_heatmap
-from genjudge.benchmarks.opening_arena import ArenaFormatError, read_verdicts
+from genjudge.benchmarks.opening.arena import ArenaFormatError, read_verdicts
+from genjudge.charts.arena import rating_chart, win_rate_heatmap
 from genjudge.cli.console import make_console
 from genjudge.scoring.agreement import Agreement, judge_agreement
 from genjudge.scoring.battles import prepare_battles

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from genjudge.benchmarks.evalmi import cli as evalmi
+from genjudge.benchmarks.general_level.bench import cli as general_bench
 from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
-from genjudge.cli import evalmi, general_bench
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 

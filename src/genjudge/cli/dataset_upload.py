@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from genjudge import publish
-from genjudge.hub_errors import HubError
+from genjudge.hub import publish
+from genjudge.hub.errors import HubError
 
 PushOpt = Annotated[
     str | None,

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from genjudge.cli.console import make_console
 from genjudge.cli.leaderboard import print_board
-from genjudge.sample_boards import run_demo_board
-from genjudge.sample_dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
+from genjudge.demo.boards import run_demo_board
+from genjudge.demo.dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
 
 console = make_console()
 

@@ -26,13 +26,13 @@ from genjudge.benchmarks.opening.pair_jobs import (
 from genjudge.cli import judge_train
 from genjudge.cli.console import make_console
 from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSplit, OutputsOpt
-from genjudge.durable import atomic_write_json
+from genjudge.core.records import Instance, ModelOutput
 from genjudge.judges.endpoint_pool import EndpointStats
 from genjudge.judges.interleaved import win_rate_table
 from genjudge.judges.protocol import JudgeError
 from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_options, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs
-from genjudge.records import Instance, ModelOutput
+from genjudge.safe_io.durable import atomic_write_json
 from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)

@@ -17,7 +17,7 @@ from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSplit, OutputsOpt
-from genjudge.records import ModelOutput
+from genjudge.core.records import ModelOutput
 from genjudge.scoring.agreement import Agreement
 from genjudge.training.builder import DEFAULT_GOLD_MODEL, build_training_set
 from genjudge.training.errors import TrainingDataError

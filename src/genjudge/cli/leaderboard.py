@@ -100,7 +100,7 @@ def _config(
 
 def _open_store(config, boards):
     """The store of ``config`` serving ``boards``; a Hub repo that cannot be reached is a message."""
-    from genjudge.hub_errors import HubError
+    from genjudge.hub.errors import HubError
 
     try:
         return config.open_store(list(boards.values()))
@@ -197,7 +197,7 @@ def submit(
     option: BoardOptionsOpt = None,
 ) -> None:
     """Validate a submission and queue it (--run also processes the queue now)."""
-    from genjudge.submissions import SubmissionError
+    from genjudge.safe_io.uploads import SubmissionError
 
     config = _config(store, repo, [benchmark], option)
     boards = _open_boards(config)
@@ -214,7 +214,7 @@ def submit(
 
 
 def _work(st, boards) -> None:
-    from genjudge.hub_errors import HubError
+    from genjudge.hub.errors import HubError
     from genjudge.leaderboard.worker import Worker
 
     for sid in Worker(st, boards, progress=True).run_until_empty():

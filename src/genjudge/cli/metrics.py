@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from genjudge.metrics_install import available_modules, metric_sources
-from genjudge.metrics_install import install_metrics as install
+from genjudge.evaluate_glue.install import available_modules, metric_sources
+from genjudge.evaluate_glue.install import install_metrics as install
 
 
 def _names_help() -> str:

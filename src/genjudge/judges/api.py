@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 import httpx
 from PIL import Image
 
+from genjudge.core.records import Step
 from genjudge.judges.endpoint_pool import EndpointPool, EndpointStats, Lease, Outcome
 from genjudge.judges.parsing import (
     OutputScores,
@@ -60,8 +61,7 @@ from genjudge.judges.prompts import (
 )
 from genjudge.judges.protocol import JudgeError, PairwiseItem, PartialVerdicts, Verdict
 from genjudge.judges.verdict_logprobs import read_token_logprobs, verdict_probabilities
-from genjudge.records import Step
-from genjudge.redaction import redact
+from genjudge.safe_io.redaction import redact
 
 logger = logging.getLogger(__name__)
 

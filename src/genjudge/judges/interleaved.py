@@ -19,11 +19,11 @@ from typing import Any
 import pandas as pd
 from PIL import Image
 
+from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge
 from genjudge.judges.registry import judge_names
 from genjudge.judges.runner import judge_pairs, probabilities_of
-from genjudge.records import Step
 from genjudge.scoring.winrate import VARIANTS, win_rates
 
 

@@ -26,10 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from genjudge.core.records import content_hash
+from genjudge.core.verdicts import VERDICT_LABELS, VerdictLabel
 from genjudge.judges.prompts import SCORE_CRITERIA
 from genjudge.judges.protocol import PairwiseItem, PartialVerdicts, Unparseable, Verdict
-from genjudge.records import content_hash
-from genjudge.verdicts import VERDICT_LABELS, VerdictLabel
 
 _DECORATION = " \t\r\n\"'`*_“”‘’[]"
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from genjudge.core.records import Step
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.records import Step
 
 PROMPT_VERSION = "opening-pairwise-v1"
 """Version of the built-in pairwise prompt (layout + genjudge's instruction text)."""

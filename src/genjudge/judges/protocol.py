@@ -1,6 +1,6 @@
 """The pairwise-judge protocol every backend implements.
 
-OpenING verdicts are one of four labels (defined once, in :mod:`genjudge.verdicts`): a side wins
+OpenING verdicts are one of four labels (defined once, in :mod:`genjudge.core.verdicts`): a side wins
 outright, or the two are tied with a lean to one side (``Tie(A)``/``Tie(B)``). Keeping the lean
 lets every win-rate variant (force-dividing tie, with tie, without tie) be computed from the same
 stored verdicts.
@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from genjudge.records import Step
-from genjudge.verdicts import VERDICT_LABELS, VerdictLabel
+from genjudge.core.records import Step
+from genjudge.core.verdicts import VERDICT_LABELS, VerdictLabel
 
 __all__ = [
     "VERDICT_LABELS",

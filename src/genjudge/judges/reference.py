@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from genjudge.core.records import Step
 from genjudge.judges.embedder import (
     MINILM_SHA256,
     EmbedderUnavailable,
@@ -46,7 +47,6 @@ from genjudge.judges.embedder import (
     load_minilm,
 )
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, Verdict
-from genjudge.records import Step
 
 _MARKER = re.compile(r"</?(?:BEGIN|END|image|IMG_\d+)>", re.IGNORECASE)
 _SCORING_VERSION = "1"

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, Verdict
 from genjudge.judges.runner import judge_pairs, probabilities_of
-from genjudge.records import Step
 
 Steps = Sequence[Step] | str
 

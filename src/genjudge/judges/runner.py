@@ -23,6 +23,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
+from genjudge.core.records import Step, content_hash
 from genjudge.judges.cache import CacheKey, VerdictCache
 from genjudge.judges.protocol import (
     VERDICT_LABELS,
@@ -32,7 +33,6 @@ from genjudge.judges.protocol import (
     PartialVerdicts,
     Verdict,
 )
-from genjudge.records import Step, content_hash
 
 _SWAP_LABEL = {"A": "B", "B": "A", "Tie(A)": "Tie(B)", "Tie(B)": "Tie(A)"}
 

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from genjudge.core.verdicts import VERDICT_LABELS
 from genjudge.judges.parsing import parse_verdict, verdict_prefix
 from genjudge.judges.protocol import Unparseable
-from genjudge.verdicts import VERDICT_LABELS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ token would end up. The retry property is the same: a failed commit keeps its pa
 with the next one.
 
 The token comes from the environment and is only ever handed to ``huggingface_hub``: it is not
-stored on the object's repr, written to a file, or left in any message (see :mod:`genjudge.redaction`).
+stored on the object's repr, written to a file, or left in any message (see
+:mod:`genjudge.safe_io.redaction`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from genjudge.hub_errors import HubError, hub_call
+from genjudge.hub.errors import HubError, hub_call
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class HubMirror:
     def pull(self, local_dir: Path) -> None:
         """Fetch the repo's current files into ``local_dir`` (the board as last published).
 
-        Raises :class:`~genjudge.hub_errors.HubError` when the repo cannot be downloaded.
+        Raises :class:`~genjudge.hub.errors.HubError` when the repo cannot be downloaded.
         """
         from huggingface_hub import snapshot_download
 
@@ -118,7 +119,7 @@ class HubMirror:
     def flush(self) -> bool:
         """Commit everything queued now, as one commit; ``False`` when there was nothing to commit.
 
-        Raises :class:`~genjudge.hub_errors.HubError` when the commit fails; the paths stay queued.
+        Raises :class:`~genjudge.hub.errors.HubError` when the commit fails; the paths stay queued.
         """
         with self._committing:
             with self._state:

@@ -39,7 +39,9 @@ import pyarrow.parquet as pq
 from filelock import FileLock
 
 from genjudge.benchmarks.plugin import Board, Evaluation, Payload
-from genjudge.durable import (
+from genjudge.leaderboard.card import store_card
+from genjudge.leaderboard.mirror import HubMirror
+from genjudge.safe_io.durable import (
     atomic_target,
     atomic_write_bytes,
     atomic_write_json,
@@ -47,9 +49,7 @@ from genjudge.durable import (
     read_jsonl,
     repair_tail,
 )
-from genjudge.leaderboard.card import store_card
-from genjudge.leaderboard.mirror import HubMirror
-from genjudge.submissions import (
+from genjudge.safe_io.uploads import (
     SubmissionLimits,
     check_link,
     check_model_name,

@@ -21,7 +21,7 @@ from genjudge.leaderboard.board import display_labels
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.vote_tab import CSS as VOTE_CSS
 from genjudge.leaderboard.vote_tab import KEYS_JS, vote_tab
-from genjudge.submissions import SubmissionError
+from genjudge.safe_io.uploads import SubmissionError
 
 # Headers stay on one line (the default wrapping broke them mid-word: "Ran k"), and long cells
 # such as a failure reason get room instead of one character's width.

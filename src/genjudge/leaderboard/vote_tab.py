@@ -19,7 +19,7 @@ import gradio as gr
 import pandas as pd
 
 from genjudge.benchmarks.plugin import Board
-from genjudge.records import Step
+from genjudge.core.records import Step
 from genjudge.votes.booth import Ballot, VoteBooth
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.live import LiveNumbers

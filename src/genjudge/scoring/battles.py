@@ -3,7 +3,7 @@
 A battles frame has one row per judged pair: ``uid`` (the instance), ``model_a`` and
 ``model_b`` (the order shown) and ``winner``, one of OpenING's four labels ``A``, ``B``,
 ``Tie(A)``, ``Tie(B)`` or a plain ``Tie`` (judges that cannot lean, e.g. some human raters);
-the labels and their outcome codes are defined once in :mod:`genjudge.verdicts`.
+the labels and their outcome codes are defined once in :mod:`genjudge.core.verdicts`.
 
 How a plain ``Tie`` counts, decided once here so every function agrees:
 
@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from genjudge.verdicts import OUTCOME_CODES, WINNER_LABELS
+from genjudge.core.verdicts import OUTCOME_CODES, WINNER_LABELS
 
 BATTLE_COLUMNS: tuple[str, ...] = ("uid", "model_a", "model_b", "winner")
 

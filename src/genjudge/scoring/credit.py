@@ -2,10 +2,10 @@
 
 Win rates (:mod:`genjudge.scoring.winrate`, the arena report) and the board's running statistics
 (:mod:`genjudge.scoring.incremental`) both read these tables, so the two cannot disagree on
-what a tie is worth. Outcome codes are those of :mod:`genjudge.verdicts`; the win-rate tables
+what a tie is worth. Outcome codes are those of :mod:`genjudge.core.verdicts`; the win-rate tables
 are indexed by the outcome *from the model's own point of view* (0 = won outright, 1 = lost
 outright, 2 = tie leaning to itself, 3 = tie leaning to the other side, 4 = plain tie), which is
-the battle's code for side A and :data:`~genjudge.verdicts.AS_SEEN_BY_B` of it for side B.
+the battle's code for side A and :data:`~genjudge.core.verdicts.AS_SEEN_BY_B` of it for side B.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from genjudge.verdicts import AS_SEEN_BY_B
+from genjudge.core.verdicts import AS_SEEN_BY_B
 
 Variant = Literal["fdt", "with_tie_0", "with_tie_05", "without_tie"]
 VARIANTS: tuple[Variant, ...] = ("fdt", "with_tie_0", "with_tie_05", "without_tie")

@@ -29,11 +29,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from genjudge.core.verdicts import OUTCOME_CODES
 from genjudge.scoring.bt_core import PairTotals, fit_strengths, rank_by_intervals
 from genjudge.scoring.bt_intervals import Z95, sandwich_errors
 from genjudge.scoring.credit import BT_SCORE_A, COUNTED, CREDIT, SEEN_BY_B, VARIANTS
 from genjudge.scoring.rating_columns import RATING_COLUMNS
-from genjudge.verdicts import OUTCOME_CODES
 
 INIT_RATING, SCALE, ALPHA = 1000.0, 400.0, float(np.log(10.0))
 # The variants the board shows, as columns of the credit tables: fdt, with tie (ties earn 0), without tie.

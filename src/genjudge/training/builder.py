@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from genjudge.benchmarks.opening_arena import ArenaFormatError, read_verdicts
-from genjudge.records import Instance, ModelOutput, Step
+from genjudge.benchmarks.opening.arena import ArenaFormatError, read_verdicts
+from genjudge.core.records import Instance, ModelOutput, Step
 from genjudge.training.comparisons import Comparison
 from genjudge.training.errors import TrainingDataError
 from genjudge.training.holdout import Holdout, draw_holdout

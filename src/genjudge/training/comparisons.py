@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from genjudge.records import Instance, Step
+from genjudge.core.records import Instance, Step
 from genjudge.training.schema import steps_to_rows, target_text
 
 

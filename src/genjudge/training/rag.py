@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from genjudge.records import Instance, ModelOutput
+from genjudge.core.records import Instance, ModelOutput
 from genjudge.training.comparisons import Comparison
 
 GOLD_MODEL = "gold-reference"

@@ -7,7 +7,7 @@
     <out>/judge/data/{train,test}-00000-of-00001.parquet
     <out>/dpo/data/train-00000-of-00001.parquet
 
-The folder is written all or nothing (:func:`genjudge.publish.atomic_directory`), and
+The folder is written all or nothing (:func:`genjudge.hub.publish.atomic_directory`), and
 ``load_dataset(<out>)`` / ``load_dataset(<out>, "dpo")`` read it.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from datasets import Dataset, load_dataset
 from tqdm.auto import tqdm
 
-from genjudge.publish import ParquetShardWriter, atomic_directory
+from genjudge.hub.publish import ParquetShardWriter, atomic_directory
 from genjudge.training.builder import TrainingSet
 from genjudge.training.card import DPO_CONFIG, JUDGE_CONFIG, render_card
 from genjudge.training.dpo import dpo_rows

@@ -13,8 +13,8 @@ from typing import Any
 from datasets import Features, Image, List, Value
 
 from genjudge.benchmarks.opening.schema import STEP, step_to_row
+from genjudge.core.records import Step
 from genjudge.judges.prompts import VERDICT_STRINGS
-from genjudge.records import Step
 
 JUDGE_FEATURES = Features(
     {

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from genjudge.records import Step, content_hash
-from genjudge.verdicts import VERDICT_LABELS
+from genjudge.core.records import Step, content_hash
+from genjudge.core.verdicts import VERDICT_LABELS
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.ledger import BATTLE, CONTROL, FAILED_CONTROL, VoteLedger, counted_votes
 from genjudge.votes.live import LiveNumbers, disagreements, live_numbers, preferred_model, vote_battles

@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from genjudge.durable import atomic_write_bytes
-from genjudge.verdicts import AS_SEEN_BY_B, OUTCOME_CODES, WINNER_LABELS
+from genjudge.core.verdicts import AS_SEEN_BY_B, OUTCOME_CODES, WINNER_LABELS
+from genjudge.safe_io.durable import atomic_write_bytes
 from genjudge.votes.ledger import counted_votes
 
 PerPair = Literal["all", "majority"]

@@ -18,8 +18,8 @@ from typing import Any
 
 from filelock import BaseFileLock
 
-from genjudge.durable import append_jsonl, repair_tail
-from genjudge.safe_json import JSONInputError, loads
+from genjudge.safe_io.bounded_json import JSONInputError, loads
+from genjudge.safe_io.durable import append_jsonl, repair_tail
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.rate_limit import RateLimit
 

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from genjudge.core.verdicts import AS_SEEN_BY_B, OUTCOME_CODES, WINNER_LABELS
 from genjudge.scoring.agreement import AGREEMENT_VARIANTS, judge_agreement
 from genjudge.scoring.winrate import win_rates
-from genjudge.verdicts import AS_SEEN_BY_B, OUTCOME_CODES, WINNER_LABELS
 from genjudge.votes.ledger import BATTLE, counted_votes, failed_voters
 from genjudge.votes.pool import BATTLE_COLUMNS
 

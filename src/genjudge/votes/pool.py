@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from genjudge.records import Instance, ModelOutput, Step, content_hash
+from genjudge.core.records import Instance, ModelOutput, Step, content_hash
 
 BATTLE_COLUMNS = ("uid", "model_a", "model_b", "winner")
 

@@ -38,8 +38,8 @@ from genjudge.benchmarks.plugin import (
     SubmissionRows,
     json_values,
 )
+from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
 from genjudge.scoring.correlation import CorrelationError
-from genjudge.submissions import SubmissionError, SubmissionLimits
 
 STATISTICS = {"srcc": "SRCC", "plcc": "PLCC", "krcc": "KRCC"}
 

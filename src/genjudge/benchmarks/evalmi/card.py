@@ -16,7 +16,7 @@ from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
 from genjudge.benchmarks.evalmi.release import PromptMismatch
-from genjudge.publish import size_category
+from genjudge.hub.publish import size_category
 
 CITATION = """@inproceedings{wang2025lmm4lmm,
   title     = {LMM4LMM: Benchmarking and Evaluating Large-multimodal Image Generation with LMMs},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genjudge.located_error import LocatedError
+from genjudge.safe_io.located_error import LocatedError
 
 
 class EvalMiFormatError(LocatedError):

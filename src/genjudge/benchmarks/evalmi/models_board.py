@@ -40,7 +40,7 @@ from genjudge.benchmarks.plugin import (
     SubmissionRows,
     json_values,
 )
-from genjudge.submissions import SubmissionError, SubmissionLimits, check_source, copy_folder, extract_zip
+from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, check_source, copy_folder, extract_zip
 
 DIMENSIONS = {"perception": "mos_perception", "correspondence": "mos_correspondence"}
 JUDGED, RATED = "LMM4LMM", "people (MOS)"

@@ -1,6 +1,6 @@
 """Figures for a metric's evaluation: prediction vs MOS, and generators ranked both ways.
 
-matplotlib's object API (``Figure``, no pyplot state), as in :mod:`genjudge.arena_plots`, so the
+matplotlib's object API (``Figure``, no pyplot state), as in :mod:`genjudge.charts.arena`, so the
 CLI and the Space can draw on headless machines. Save with ``figure.savefig(path)``.
 """
 

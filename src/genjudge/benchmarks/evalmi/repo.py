@@ -1,6 +1,6 @@
 """Build a Hub-ready EvalMi-50K dataset repository from the official release layout.
 
-Output (all or nothing, see :func:`genjudge.publish.atomic_directory`)::
+Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
 
     <out>/README.md                                        card: configs + dataset_info.features
     <out>/eval.yaml                                        Hub benchmark registration
@@ -27,7 +27,7 @@ from genjudge.benchmarks.evalmi.schema import (
     image_to_row,
     prompt_to_row,
 )
-from genjudge.publish import ParquetShardWriter, atomic_directory
+from genjudge.hub.publish import ParquetShardWriter, atomic_directory
 
 BENCH_SPLIT = "test"
 

@@ -36,6 +36,7 @@ from genjudge.benchmarks.plugin import (
     SubmissionRows,
     json_values,
 )
+from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
 from genjudge.scoring.general_level import (
     MODALITIES,
     GeneralLevelFormatError,
@@ -44,7 +45,6 @@ from genjudge.scoring.general_level import (
     Results,
     score_general_level,
 )
-from genjudge.submissions import SubmissionError, SubmissionLimits
 
 LEVELS = ("level_2", "level_3", "level_4", "level_5")
 

@@ -1,6 +1,6 @@
 """Figures for a General-Level result: where the model stands against the specialists.
 
-matplotlib's object API (``Figure``, no ``pyplot`` state), as in :mod:`genjudge.arena_plots`, so
+matplotlib's object API (``Figure``, no ``pyplot`` state), as in :mod:`genjudge.charts.arena`, so
 the CLI and the Space can draw on headless machines. Save with ``figure.savefig(path)``.
 """
 

@@ -2,9 +2,9 @@
 
 Public interface shared with the other parts of genjudge:
 
-- :func:`read_benchmark` -- one split of the official release as :class:`~genjudge.records.Instance`
+- :func:`read_benchmark` -- one split of the official release as :class:`~genjudge.core.records.Instance`
 - :func:`read_model_outputs` -- one ``gen_outputs/<Model>_output/`` folder as
-  :class:`~genjudge.records.ModelOutput`
+  :class:`~genjudge.core.records.ModelOutput`
 - :class:`OpeningFormatError` -- every format problem, naming file, line/uid and field
 - :func:`sample_dir` -- the embedded sample release
 - :data:`FEATURES` -- the ``datasets`` schema of a built dataset

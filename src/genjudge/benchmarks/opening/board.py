@@ -48,13 +48,13 @@ from genjudge.benchmarks.plugin import (
     VotingSpec,
     json_values,
 )
+from genjudge.core.records import Instance, ModelOutput, Step
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge
-from genjudge.records import Instance, ModelOutput, Step
+from genjudge.safe_io.uploads import SubmissionLimits
 from genjudge.scoring.incremental import BoardState
 from genjudge.scoring.pairs import newcomer_pairs
 from genjudge.scoring.rating_columns import empty_ratings
 from genjudge.scoring.vocabulary import BOARD_WIN_RATE_NAMES, INTERVAL, RATING, RATING_LONG, interval_name
-from genjudge.submissions import SubmissionLimits
 from genjudge.votes.ledger import VOTE_FIELDS
 from genjudge.votes.pair_choice import RULE_SUMMARY
 from genjudge.votes.pool import BATTLE_COLUMNS, VotePool
@@ -371,7 +371,7 @@ def _charted(board: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ratings_chart(board: pd.DataFrame, title: str) -> Figure:
-    from genjudge.arena_plots import rating_chart
+    from genjudge.charts.arena import rating_chart
 
     top = _charted(board)
     if top.empty:
@@ -383,7 +383,7 @@ def _ratings_chart(board: pd.DataFrame, title: str) -> Figure:
 
 
 def _heatmap(state: BoardState, board: pd.DataFrame, title: str) -> Figure:
-    from genjudge.arena_plots import win_rate_heatmap
+    from genjudge.charts.arena import win_rate_heatmap
 
     models = _charted(board)["model"].tolist()
     if len(models) < 2 or state.n_battles == 0:

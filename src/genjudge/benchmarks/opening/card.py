@@ -15,7 +15,7 @@ from huggingface_hub import DatasetCardData
 from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.benchmarks.opening.schema import FEATURES
 from genjudge.benchmarks.opening.taxonomy import meta_topics, subtasks
-from genjudge.publish import size_category
+from genjudge.hub.publish import size_category
 
 HOMEPAGE = "https://opening-benchmark.github.io/"
 SOURCE_REPO = "https://github.com/LanceZPF/OpenING"

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, UnidentifiedImageError
 
 from genjudge.benchmarks.opening.errors import OpeningFormatError
-from genjudge.path_limits import path_problem
+from genjudge.safe_io.path_limits import path_problem
 
 MAX_IMAGE_PIXELS = 64_000_000
 """Largest image (width x height) accepted; larger ones are treated as decompression bombs."""

@@ -27,8 +27,8 @@ from genjudge.benchmarks.opening.release import (
     parse_steps,
 )
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid
-from genjudge.records import ModelOutput
-from genjudge.safe_json import JSONInputError, loads
+from genjudge.core.records import ModelOutput
+from genjudge.safe_io.bounded_json import JSONInputError, loads
 
 OUTPUT_SUFFIX = "_output"
 OUTPUT_EXTENSIONS = (".json", ".jsonl")

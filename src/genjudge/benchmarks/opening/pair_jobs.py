@@ -15,9 +15,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from genjudge.benchmarks.opening_arena import PAIR_COLUMNS, ArenaFormatError, read_pairs
+from genjudge.benchmarks.opening.arena import PAIR_COLUMNS, ArenaFormatError, read_pairs
+from genjudge.core.records import Instance, ModelOutput
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.records import Instance, ModelOutput
 
 
 class BattleError(ValueError):

@@ -23,8 +23,8 @@ from typing import Any
 from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.images import FolderResolver, read_verified_image, relative_image_path
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid, subtask_index
-from genjudge.records import Instance, Step
-from genjudge.safe_json import JSONInputError, loads
+from genjudge.core.records import Instance, Step
+from genjudge.safe_io.bounded_json import JSONInputError, loads
 
 ImageLocator = Callable[[str, dict[str, Any]], tuple[Path, str]]
 """Maps an image path from JSON (and the error context) to (file on disk, provenance path)."""

@@ -1,6 +1,6 @@
 """Build a Hub-ready OpenING dataset repository from the official release layout.
 
-Output (all or nothing, see :func:`genjudge.publish.atomic_directory`)::
+Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
 
     <out>/README.md                                 dataset card with configs + dataset_info.features
     <out>/eval.yaml                                 Hub benchmark registration
@@ -27,7 +27,7 @@ from genjudge.benchmarks.opening.release import (
     split_file,
 )
 from genjudge.benchmarks.opening.schema import FEATURES, instance_to_row
-from genjudge.publish import ParquetShardWriter, atomic_directory
+from genjudge.hub.publish import ParquetShardWriter, atomic_directory
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from datasets import Features, Image, List, Value
 
-from genjudge.records import Instance, Step
+from genjudge.core.records import Instance, Step
 
 STEP = {"text": Value("string"), "image": Image()}
 

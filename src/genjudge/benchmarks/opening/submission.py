@@ -3,7 +3,7 @@
 ``ModelOutput`` records.
 
 The archive, its member names, images and the submitter's metadata are checked by the generic
-:mod:`genjudge.submissions`; this module checks the records: UTF-8 JSON in the OpenING schema, ids
+:mod:`genjudge.safe_io.uploads`; this module checks the records: UTF-8 JSON in the OpenING schema, ids
 that exist in the benchmark, every instance present exactly once, bounded steps and texts.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.outputs import read_model_outputs
 from genjudge.benchmarks.opening.release import MissingImagesError
-from genjudge.records import Instance, ModelOutput
-from genjudge.submissions import (
+from genjudge.core.records import Instance, ModelOutput
+from genjudge.safe_io.uploads import (
     IMAGE_SUFFIXES,
     JSON_SUFFIXES,
     SAFE_PART_RE,

@@ -1,0 +1,407 @@
+"""``genjudge evalmi``: how well a metric's per-image scores agree with the EvalMi-50K humans.
+
+Also holds :func:`build_dataset`, the ``genjudge data build evalmi-50k`` command (mounted by the
+data command group). Both only parse options, call :mod:`genjudge.benchmarks.evalmi` and print.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from genjudge.benchmarks.evalmi import (
+    EvalMiFormatError,
+    MetricEvaluation,
+    evaluate_metric,
+    evaluation_to_json,
+    load_ratings,
+    read_metric_submission,
+    sample_dir,
+)
+from genjudge.benchmarks.evalmi.metric_scoring import GROUPINGS
+from genjudge.benchmarks.evalmi.peers.pyiqa_metric import DEFAULT_PYIQA_METRIC
+from genjudge.benchmarks.evalmi.peers.run import PEERS
+from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
+from genjudge.benchmarks.evalmi.repo import build_repo
+from genjudge.cli.console import make_console
+from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.cli.judge import ActorsOpt, Backend, BackendOpt, GpusPerActorOpt, RayAddressOpt, parse_options
+from genjudge.judges.scoring_registry import scoring_judge_names
+from genjudge.scoring.correlation import CorrelationResult
+
+app = typer.Typer(
+    help="EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with "
+    "human opinion scores.",
+    no_args_is_help=True,
+)
+ScoringJudgeName = Enum("ScoringJudgeName", {n.replace("-", "_"): n for n in scoring_judge_names()}, type=str)
+DEFAULT_SCORING_JUDGE = ScoringJudgeName("lmm4lmm-perception")
+console = make_console()
+errors = make_console(stderr=True, soft_wrap=True)
+
+
+def _interval(result: CorrelationResult, name: str) -> str:
+    value = getattr(result, name)
+    if value is None:
+        return "-"
+    if name in result.intervals:
+        low, high = result.intervals[name]
+        return f"{value:.4f} [{low:.4f}, {high:.4f}]"
+    return f"{value:.4f}"
+
+
+def dimension_table(evaluation: MetricEvaluation) -> Table:
+    """One row per MOS dimension: the four statistics with their intervals."""
+    mode = "official (MOS as bfloat16)" if evaluation.official else "full precision"
+    table = Table(title=f"Agreement with human MOS, {evaluation.images:,} images, {mode}")
+    table.add_column("dimension")
+    table.add_column("score column")
+    for header in ("SRCC", "PLCC (raw)", "KRCC", "PLCC (4-param logistic)", "model-level SRCC"):
+        table.add_column(header, justify="right")
+    for name, result in evaluation.dimensions.items():
+        overall = result.overall
+        model = result.model_level
+        model_text = f"{model.srcc:.4f}"
+        if model.interval is not None:
+            model_text += f" [{model.interval[0]:.4f}, {model.interval[1]:.4f}]"
+        table.add_row(
+            name,
+            result.score_column,
+            *(_interval(overall, s) for s in ("srcc", "plcc", "krcc", "plcc_logistic")),
+            model_text,
+        )
+    if evaluation.qa is not None:
+        qa = evaluation.qa
+        text = f"{qa.accuracy:.4f}" + (
+            f" [{qa.interval[0]:.4f}, {qa.interval[1]:.4f}]" if qa.interval else ""
+        )
+        table.caption = f"QA accuracy: {text} over {qa.n:,} answers"
+    return table
+
+
+def generator_table(evaluation: MetricEvaluation, dimension: str) -> Table:
+    """Per generator: mean metric score and mean MOS with both ranks, and the SRCC within it."""
+    result = evaluation.dimensions[dimension]
+    within = result.groups.get("generator", {})
+    table = Table(title=f"Generators, {dimension} (rank 1 = best)")
+    for header, justify in (
+        ("generator", "left"),
+        ("images", "right"),
+        ("mean MOS", "right"),
+        ("human rank", "right"),
+        ("mean score", "right"),
+        ("metric rank", "right"),
+        ("SRCC within", "right"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in result.model_level.table.itertuples(index=False):
+        inside = within.get(row.generator)
+        table.add_row(
+            row.generator,
+            f"{row.images:,}",
+            f"{row.mos_mean:.2f}",
+            str(row.mos_rank),
+            f"{row.metric_mean:.4g}",
+            str(row.metric_rank),
+            _interval(inside, "srcc") if inside is not None else "-",
+        )
+    return table
+
+
+def group_table(evaluation: MetricEvaluation, dimension: str, grouping: str) -> Table:
+    table = Table(title=f"SRCC / PLCC within each {grouping}, {dimension}")
+    for header, justify in ((grouping, "left"), ("images", "right"), ("SRCC", "right"), ("PLCC", "right")):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for key, result in evaluation.dimensions[dimension].groups[grouping].items():
+        table.add_row(key, f"{result.n:,}", _interval(result, "srcc"), _interval(result, "plcc"))
+    return table
+
+
+@app.command()
+def report(
+    scores: Annotated[
+        Path, typer.Option("--scores", help="Metric submission CSV: image_name + score column(s).")
+    ],
+    bench: Annotated[
+        Path | None,
+        typer.Option(
+            "--bench",
+            help="EvalMi-50K release folder (with MOS&QA/) or a folder built by `genjudge data build "
+            "evalmi-50k`. Default: the embedded sample.",
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every number to this JSON file.")
+    ] = None,
+    plots: Annotated[
+        Path | None, typer.Option("--plots", help="Folder for the scatter and ranking plots (PNG).")
+    ] = None,
+    official: Annotated[
+        bool, typer.Option("--official", help="Reproduce the official evaluation: MOS cast to bfloat16.")
+    ] = False,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap rounds (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help=f"Also break down by: {', '.join(GROUPINGS)} (repeatable)."),
+    ] = None,
+    lower_is_better: Annotated[
+        bool, typer.Option("--lower-is-better", help="The metric's low scores mean good images.")
+    ] = False,
+    allow_partial: Annotated[
+        bool, typer.Option("--allow-partial", help="Score only the images the CSV has instead of refusing.")
+    ] = False,
+    krcc_interval: Annotated[
+        bool, typer.Option("--krcc-interval/--no-krcc-interval", help="Bootstrap KRCC too (slower).")
+    ] = True,
+) -> None:
+    """Per-dimension and per-generator agreement tables, optional JSON and plots."""
+    groupings = tuple(dict.fromkeys(["generator", *(by or [])]))
+    try:
+        ratings = load_ratings(bench or sample_dir())
+        submission = read_metric_submission(scores, ratings, allow_partial=allow_partial)
+        evaluation = evaluate_metric(
+            submission,
+            ratings,
+            official=official,
+            bootstrap_rounds=bootstrap,
+            seed=seed,
+            groupings=groupings,
+            higher_is_better=not lower_is_better,
+            krcc_interval=krcc_interval,
+        )
+    except (EvalMiFormatError, ValueError) as exc:
+        errors.print(f"[bold red]EvalMi-50K input error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if submission.missing:
+        errors.print(
+            f"[yellow]{len(submission.missing):,} benchmark images have no score and are left out[/]"
+        )
+    console.print(dimension_table(evaluation))
+    for dimension in evaluation.dimensions:
+        console.print(generator_table(evaluation, dimension))
+        for grouping in groupings[1:]:
+            console.print(group_table(evaluation, dimension, grouping))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(evaluation_to_json(evaluation), indent=2), encoding="utf-8")
+        console.print(f"[green]Wrote[/] {json_out}")
+    if plots is not None:
+        plots.mkdir(parents=True, exist_ok=True)
+        for dimension in evaluation.dimensions:
+            for kind, figure in (
+                ("scatter", scatter_figure(evaluation, dimension)),
+                ("ranking", ranking_figure(evaluation, dimension)),
+            ):
+                path = plots / f"{dimension}_{kind}.png"
+                figure.savefig(path, dpi=120)
+                console.print(f"[green]Wrote[/] {path}")
+
+
+def build_dataset(
+    source: Annotated[
+        Path,
+        typer.Option("--source", help="Release folder holding MOS&QA/, prompts/ and (optionally) data/."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Dataset repository folder to write.")],
+    images: Annotated[
+        Path | None,
+        typer.Option("--images", help="Folder holding `<generator>/<NNN>.png` (default: `--source`)."),
+    ] = None,
+    push_to_hub_repo: PushOpt = None,
+    overwrite: OverwriteOpt = False,
+    require_images: Annotated[
+        bool, typer.Option("--require-images", help="Refuse to build when any rated image is missing.")
+    ] = False,
+    token: TokenOpt = None,
+) -> None:
+    """Convert the EvalMi-50K release into Parquet shards, a README.md card and eval.yaml."""
+    try:
+        report = build_repo(
+            source, out, images_dir=images, overwrite=overwrite, require_images=require_images
+        )
+    except EvalMiFormatError as exc:
+        errors.print(f"[bold red]EvalMi-50K format error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except (FileExistsError, FileNotFoundError) as exc:
+        errors.print(f"[bold red]Error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    sizes = "; ".join(
+        f"{name}: " + ", ".join(f"{split}={count:,}" for split, count in splits.items())
+        for name, splits in report.configs.items()
+    )
+    errors.print(
+        f"[green]Wrote[/] {report.out_dir}: {sizes}; "
+        f"{report.images:,} images ({report.image_bytes / 1e6:.1f} MB)",
+        highlight=False,
+    )
+    release = report.release
+    if release is not None and release.shared_cells:
+        errors.print(f"Split two questions sharing one cell in {len(release.shared_cells)} prompt(s).")
+    if release is not None:
+        for mismatch in release.prompt_mismatches:
+            errors.print(
+                f"Prompt {mismatch.index} differs between question.xlsx and prompt_tasks.jsonl; "
+                "the sheet's text is used (see the card)."
+            )
+    if report.missing_images:
+        errors.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
+    if push_to_hub_repo:
+        upload_built(report.out_dir, push_to_hub_repo, token, errors)
+
+
+@app.command()
+def score(
+    images: Annotated[
+        Path, typer.Option("--images", help="Folder of one model's generations, `<NNN>.png` per prompt.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV to write: one row per image (per question for QA).")
+    ],
+    judge: Annotated[
+        ScoringJudgeName, typer.Option("--judge", help="The scoring judge.")
+    ] = DEFAULT_SCORING_JUDGE,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            metavar="KEY=VALUE",
+            help="A judge option: model (a local checkpoint folder or Hub id), device, dtype, revision.",
+        ),
+    ] = None,
+    bench: Annotated[
+        Path | None, typer.Option("--bench", help="EvalMi-50K release folder (default: the bundled sample).")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="SQLite score cache: a rerun scores only what is new.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Images per forward pass.", min=1)] = 8,
+    allow_partial: Annotated[
+        bool, typer.Option("--allow-partial", help="Score the images present when some prompts have none.")
+    ] = False,
+    backend: BackendOpt = Backend.local,
+    ray_address: RayAddressOpt = None,
+    actors: ActorsOpt = 1,
+    gpus_per_actor: GpusPerActorOpt = None,
+) -> None:
+    """Score a text-to-image model's generations for the EvalMi-50K prompts with LMM4LMM."""
+    from genjudge.benchmarks.evalmi.generated import read_generations
+    from genjudge.benchmarks.evalmi.release import read_release
+    from genjudge.judges.protocol import JudgeError, JudgeModelNotFound
+    from genjudge.judges.scored_images import score_columns, scoring_items
+    from genjudge.judges.scoring_registry import load_scoring_judge
+    from genjudge.judges.scoring_runner import score_items
+
+    options = parse_options(option or [])
+    try:
+        generations = read_generations(
+            images, read_release(bench or sample_dir()).prompts, allow_partial=allow_partial
+        )
+        if backend is Backend.ray:
+            from genjudge.judges import ray_runner
+
+            ray_runner.connect(ray_address)
+            spec = ray_runner.JudgeSpec(judge.value, options, scoring=True)
+            scorer = ray_runner.probe_judge(spec, num_gpus=gpus_per_actor)
+        else:
+            scorer = load_scoring_judge(judge.value, **options)
+    except (EvalMiFormatError, ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
+        errors.print(f"[bold red]Cannot score[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    rows = [
+        (image, question_number, question)
+        for image in generations
+        for question_number, question in (
+            enumerate(image.prompt.questions, start=1) if scorer.uses_question else [(None, None)]
+        )
+    ]
+    items = scoring_items(
+        [image.data for image, _, _ in rows],
+        [image.prompt.prompt for image, _, _ in rows],
+        [question for _, _, question in rows] if scorer.uses_question else None,
+    )
+    if backend is Backend.ray:
+        run = ray_runner.score_items_on_ray(
+            spec,
+            items,
+            cache=cache,
+            batch_size=batch_size,
+            actors=actors,
+            num_gpus=gpus_per_actor,
+            identity=scorer,
+        )
+    else:
+        run = score_items(scorer, items, cache=cache, batch_size=batch_size)
+    result = score_columns(run)
+    table = {"image_name": [image.name for image, _, _ in rows]}
+    if scorer.uses_question:
+        table["question"] = [number for _, number, _ in rows]
+    table |= {name: result[name] for name in scorer.score_names}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(table).to_csv(out, index=False)
+    means = ", ".join(f"{name} {result[f'mean_{name}']:.3f}" for name in scorer.score_names)
+    cached = sum(result["cached"])
+    console.print(
+        f"Scored {len(generations)} images with {result['judge']} ({cached} rows from the cache): {means}"
+    )
+    console.print(f"Wrote {out}")
+
+
+PeerMetric = Enum("PeerMetric", {n.replace("-", "_"): n for n in PEERS}, type=str)
+
+
+@app.command()
+def metric(
+    name: Annotated[PeerMetric, typer.Argument(help="The peer metric to run on the EvalMi-50K images.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV to write, in the Metrics board's submission format.")
+    ],
+    bench: Annotated[
+        Path | None,
+        typer.Option(
+            "--bench",
+            help="EvalMi-50K release folder: ratings, prompts and images (default: the bundled sample).",
+        ),
+    ] = None,
+    images: Annotated[
+        Path | None,
+        typer.Option("--images", help="Folder holding `<generator>/<NNN>.png` (default: `--bench`)."),
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            "--model",
+            help="The peer's checkpoint: for clip-score a CLIP folder or Hub id (default "
+            "openai/clip-vit-large-patch14); for pyiqa the metric's .pth file (default: pyiqa downloads it).",
+        ),
+    ] = None,
+    pyiqa_metric: Annotated[
+        str, typer.Option("--pyiqa-metric", help="pyiqa's no-reference metric name (pyiqa.list_models()).")
+    ] = DEFAULT_PYIQA_METRIC,
+    device: Annotated[str, typer.Option("--device", help="Torch device for the peer's model.")] = "cpu",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Images per forward pass.", min=1)] = 8,
+) -> None:
+    """Score every rated EvalMi-50K image with a peer metric, ready to submit to the Metrics board."""
+    from genjudge.benchmarks.evalmi.peers import PeerUnavailable, write_submission
+    from genjudge.benchmarks.evalmi.peers.run import PeerOptions, peer_scores
+    from genjudge.benchmarks.evalmi.release import read_release
+    from genjudge.judges.clip_score import ClipModelNotFound
+
+    options = PeerOptions(weights=weights, pyiqa_metric=pyiqa_metric, device=device, batch_size=batch_size)
+    try:
+        release = read_release(bench or sample_dir(), images)
+        scores, used = peer_scores(name.value, release, options)
+        write_submission(release, scores, out)
+    except (EvalMiFormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
+        errors.print(f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"Scored {len(scores)} images with {name.value} ({used}); wrote {out}")

@@ -1,0 +1,1 @@
+"""Figures that several benchmarks draw (ratings with intervals, head-to-head win rates)."""

@@ -1,0 +1,1 @@
+"""``genjudge demo``: every benchmark's bundled sample, end to end, offline."""
