@@ -15,7 +15,8 @@ import pytest
 from leaderboard_helpers import opening_board, serving, zip_folder
 
 from genjudge.benchmarks.general_level.sample import sample_results_paths
-from genjudge.demo.boards import run_demo_board, sample_submissions
+from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
+from genjudge.demo.boards import run_demo_board
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
 from genjudge.cli import app
-from genjudge.demo.boards import sample_submissions
 
 runner = CliRunner()
 

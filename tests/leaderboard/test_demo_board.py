@@ -7,7 +7,8 @@ import pytest
 from leaderboard_helpers import WordCountJudge
 
 from genjudge.benchmarks.general_level.sample import sample_results_paths
-from genjudge.demo.boards import run_demo_board, sample_submissions
+from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
+from genjudge.demo.boards import run_demo_board
 from genjudge.leaderboard.store import FINISHED
 
 

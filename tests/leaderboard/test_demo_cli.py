@@ -13,8 +13,8 @@ import pytest
 from leaderboard_helpers import connect_when_serving, free_port, zip_folder
 from typer.testing import CliRunner
 
+from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
 from genjudge.cli import app
-from genjudge.demo.boards import sample_submissions
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -1,6 +1,7 @@
-"""The ``genjudge`` command. Each subcommand group lives in its own module of this package and
-only parses arguments, calls the library and formats output; the root imports a module only when
-its subcommand is used (see :mod:`genjudge.cli.lazy`)."""
+"""The ``genjudge`` command. Each generic subcommand group lives in its own module of this package,
+and each registered benchmark may add a group of its own (its ``cli`` section, see
+:mod:`genjudge.benchmarks.sections`); a group only parses arguments, calls the library and formats
+output, and the root imports a group's module only when it is used (see :mod:`genjudge.cli.lazy`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 
 from genjudge import __version__
+from genjudge.benchmarks import registered_benchmarks
 from genjudge.cli.console import HELP_MARKUP, use_help_pages
 from genjudge.cli.lazy import Subcommand, lazy_group
 
@@ -46,20 +48,17 @@ SUBCOMMANDS = (
         "The leaderboard: a local folder (default) or a Hub dataset repo, one board per benchmark.",
     ),
     Subcommand("judge", "genjudge.cli.judge", "app", "Judge pairs of model outputs with a pairwise judge."),
-    Subcommand(
-        "general-level",
-        "genjudge.benchmarks.general_level.cli",
-        "app",
-        "General-Level: Levels 2–5 of a multimodal generalist.",
-    ),
-    Subcommand(
-        "evalmi",
-        "genjudge.benchmarks.evalmi.cli",
-        "app",
-        "EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with human "
-        "opinion scores.",
-    ),
 )
+
+
+def benchmark_subcommands() -> tuple[Subcommand, ...]:
+    """The command groups the registered benchmarks add (their ``cli`` sections)."""
+    return tuple(
+        Subcommand(section.name, section.target.module, section.target.attribute, section.summary)
+        for benchmark in registered_benchmarks()
+        if (section := benchmark.cli) is not None
+    )
+
 
 app = typer.Typer(
     name="genjudge",
@@ -67,7 +66,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=HELP_MARKUP,
-    cls=lazy_group(SUBCOMMANDS),
+    cls=lazy_group(SUBCOMMANDS + benchmark_subcommands()),
 )
 
 

@@ -1,62 +1,35 @@
-"""``genjudge data``: turn an official benchmark release into a Hub-ready dataset repository."""
+"""``genjudge data``: turn an official benchmark release into a Hub-ready dataset repository.
+
+``data build <name>`` has one subcommand per registered benchmark that declares a ``dataset``
+section; each is imported only when it runs, so building OpenING never loads General-Bench's metric
+libraries."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
-from genjudge.benchmarks.evalmi import cli as evalmi
-from genjudge.benchmarks.general_level.bench import cli as general_bench
-from genjudge.benchmarks.opening import OpeningFormatError
-from genjudge.benchmarks.opening.repo import build_repo
-from genjudge.cli.console import make_console
-from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.benchmarks import registered_benchmarks
+from genjudge.cli.console import HELP_MARKUP
+from genjudge.cli.lazy import Subcommand, lazy_group
+
+BUILD_HELP = (
+    "Convert an official benchmark release into a Hub-ready dataset repository; one subcommand per benchmark."
+)
+
+
+def build_subcommands() -> tuple[Subcommand, ...]:
+    """One ``data build`` subcommand per benchmark with a dataset section."""
+    return tuple(
+        Subcommand(section.name, section.target.module, section.target.attribute, section.summary)
+        for benchmark in registered_benchmarks()
+        if (section := benchmark.dataset) is not None
+    )
+
 
 app = typer.Typer(
     help="Build benchmark datasets (Parquet + dataset card) and publish them.", no_args_is_help=True
 )
 build_app = typer.Typer(
-    help="Convert an official benchmark release into a Hub-ready dataset repository; one subcommand "
-    "per benchmark.",
-    no_args_is_help=True,
+    help=BUILD_HELP, no_args_is_help=True, rich_markup_mode=HELP_MARKUP, cls=lazy_group(build_subcommands())
 )
 app.add_typer(build_app, name="build")
-build_app.command("general-bench")(general_bench.build)
-build_app.command("evalmi-50k")(evalmi.build_dataset)
-console = make_console(stderr=True)
-
-
-@build_app.command("opening")
-def build_opening(
-    source: Annotated[
-        Path, typer.Option("--source", help="Folder containing OpenING-benchmark/ (or that folder).")
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Dataset repository folder to write.")],
-    push_to_hub_repo: PushOpt = None,
-    overwrite: OverwriteOpt = False,
-    allow_missing_images: Annotated[
-        bool,
-        typer.Option(
-            "--allow-missing-images", help="Store images missing from the release as null (and count them)."
-        ),
-    ] = False,
-    token: TokenOpt = None,
-) -> None:
-    """Convert an OpenING release into Parquet shards, README.md card and eval.yaml."""
-    try:
-        report = build_repo(source, out, overwrite=overwrite, allow_missing_images=allow_missing_images)
-    except OpeningFormatError as exc:
-        console.print(f"[bold red]OpenING format error[/]: {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    except FileExistsError as exc:
-        console.print(f"[bold red]Error[/]: {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    sizes = ", ".join(f"{split}={count}" for split, count in report.split_sizes.items())
-    megabytes = report.image_bytes / 1e6
-    console.print(f"[green]Wrote[/] {report.out_dir}: {sizes}; {report.images} images ({megabytes:.1f} MB)")
-    if report.missing_images:
-        console.print(f"[yellow]{report.missing_images.summary()}[/]\nThey are stored as null images.")
-    if push_to_hub_repo:
-        upload_built(report.out_dir, push_to_hub_repo, token, console)

@@ -11,7 +11,7 @@ from rich.table import Table
 from genjudge.cli.console import make_console
 from genjudge.cli.leaderboard import print_board
 from genjudge.demo.boards import run_demo_board
-from genjudge.demo.dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
+from genjudge.demo.dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, sample_datasets
 
 console = make_console()
 
@@ -20,14 +20,11 @@ def show_summary(summary: DatasetSummary) -> None:
     """Print what ``load_dataset`` returned for the built folder."""
     sizes = ", ".join(f"{split}: {count}" for split, count in summary.split_sizes.items())
     console.print(f"load_dataset({str(summary.folder)!r}) -> splits {sizes}")
-    table = Table(title=f"{summary.example_uid} · {summary.example_task}", show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("side")
-    table.add_column("text")
-    table.add_column("image")
-    for number, step in enumerate(summary.example_steps, start=1):
-        size = "—" if step.image_size is None else f"{step.image_size[0]}x{step.image_size[1]}"
-        table.add_row(str(number), step.side, step.text, size)
+    table = Table(title=f"{summary.name}: one row", show_lines=False)
+    table.add_column("field")
+    table.add_column("value")
+    for field, value in summary.example:
+        table.add_row(field, value)
     console.print(table)
 
 
@@ -36,9 +33,17 @@ def demo(
         Path,
         typer.Option(
             "--out",
-            help="Folder for the demo's outputs (its opening-dataset/ and leaderboard/ are replaced).",
+            help="Folder for the demo's outputs (its *-dataset/ folders and leaderboard/ are replaced).",
         ),
     ] = DEFAULT_DEMO_DIR,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--benchmark",
+            "-b",
+            help="Run only this benchmark's samples (a benchmark or board name; repeatable). Default: all.",
+        ),
+    ] = None,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Then serve the leaderboard Space on 127.0.0.1.")
     ] = False,
@@ -47,15 +52,23 @@ def demo(
     """Build the bundled OpenING sample into a dataset repo, submit every benchmark's bundled sample
     to a fresh local leaderboard, evaluate them offline and print the boards (`--serve` then opens
     the Space)."""
-    dataset_dir = out / "opening-dataset"
-    console.rule("1. Build the embedded OpenING sample into a Hub-ready dataset folder")
-    report = build_sample_dataset(dataset_dir)
-    shards = [shard for split_shards in report.shards.values() for shard in split_shards]
-    console.print(f"Wrote {dataset_dir}: README.md, eval.yaml, {', '.join(shards)}")
-    console.rule("2. Load it back with datasets.load_dataset")
-    show_summary(summarize_dataset(dataset_dir))
-    console.rule("3. Submit the bundled samples to a local leaderboard and evaluate them")
-    demo_board = run_demo_board(out / "leaderboard")
+    from genjudge.demo.dataset import summarize_dataset
+
+    chosen = tuple(only or ())
+    try:
+        datasets = sample_datasets(chosen)
+        for section in datasets:
+            folder = out / f"{section.name}-dataset"
+            console.rule(f"Build the bundled {section.name} sample into a Hub-ready dataset folder")
+            build_sample_dataset(section, folder)
+            console.print(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+            console.rule("Load it back with datasets.load_dataset")
+            show_summary(summarize_dataset(section.name, folder))
+        console.rule("Submit the bundled samples to a local leaderboard and evaluate them")
+        demo_board = run_demo_board(out / "leaderboard", only=chosen)
+    except (ValueError, FileExistsError) as exc:
+        console.print(f"[bold red]Error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
     for board_id, model, result in demo_board.submissions:
         console.print(f"{model} ({board_id}): {result.message}")
     for board_id, table in demo_board.tables.items():
@@ -69,5 +82,5 @@ def demo(
     if serve:
         from genjudge.leaderboard.ui import launch
 
-        console.rule("4. Serve the leaderboard Space")
+        console.rule("Serve the leaderboard Space")
         launch(demo_board.service(), host="127.0.0.1", port=port)

@@ -1,38 +1,33 @@
-"""The leaderboard part of ``genjudge demo``: the bundled samples of every benchmark, end to end, offline.
+"""The leaderboard part of ``genjudge demo``: every registered benchmark's bundled samples, end to end,
+offline.
 
-The embedded OpenING sample ships a small benchmark and the outputs of a few sample models; the
-embedded General-Level sample a small SoTA sheet and three models' result sheets; the embedded
-EvalMi-50K sample a few rated images and one metric's scores for them; the Judges board's sample
-invented human votes on the OpenING sample and a length heuristic's verdicts on them. Each sample
-submission is uploaded exactly as a person would (validated like any upload), the worker evaluates
-them (OpenING battles with the configured judge, the offline reference judge by default;
-General-Level levels from the sheets) and the boards, their pictures and the leaderboard dataset
-land in one local folder. A previous demo board there is replaced (models submitted to it by hand,
-e.g. through ``--serve``, are gone), so the boards show exactly the bundled models; the verdict
-cache is kept, so a rerun judges nothing again.
+Each benchmark's ``demo`` sections (:class:`~genjudge.benchmarks.sections.DemoSection`) name a board
+on its bundled sample data and the bundled submissions for it. Each sample submission is uploaded
+exactly as a person would (validated like any upload), the worker evaluates them (OpenING battles
+with the demo's pairwise judge, the offline reference judge by default; General-Level levels from
+the sheets; and so on) and the boards, their pictures and the leaderboard dataset land in one local
+folder. A previous demo board there is replaced (models submitted to it by hand, e.g. through
+``--serve``, are gone), so the boards show exactly the bundled models; the verdict cache is kept,
+so a rerun judges nothing again.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from genjudge.benchmarks.evalmi.board import MetricsBoard
-from genjudge.benchmarks.general_level.board import GeneralLevelBoard
-from genjudge.benchmarks.opening.board import OpeningBoard
-from genjudge.benchmarks.opening.judges_board.board import JudgesBoard
+from genjudge.benchmarks import registered_benchmarks
 from genjudge.benchmarks.plugin import Board
+from genjudge.benchmarks.sections import DemoContext, DemoSection
 from genjudge.judges.protocol import PairwiseJudge
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
-
-OPENING_BOARD, GENERAL_LEVEL_BOARD, METRICS_BOARD = "opening-test", "general-level", "evalmi-metrics"
-JUDGES_BOARD = "opening-judges"
 
 
 @dataclass(frozen=True)
@@ -48,13 +43,6 @@ class DemoBoard:
     def service(self) -> LeaderboardService:
         """The same boards as a running Space would serve them (for ``--serve``)."""
         return LeaderboardService(self.store, self.boards)
-
-
-def sample_submissions() -> list[Path]:
-    """The bundled OpenING sample models' output folders (``gen_outputs/<Model>_output``)."""
-    from genjudge.benchmarks.opening import sample_dir
-
-    return sorted(p for p in (sample_dir() / "gen_outputs").iterdir() if p.is_dir())
 
 
 def _fresh(store_dir: Path) -> None:
@@ -73,54 +61,59 @@ def _fresh(store_dir: Path) -> None:
             entry.unlink()
 
 
-def demo_boards(judge: PairwiseJudge | None = None) -> dict[str, Board]:
-    """The sample boards: OpenING's sample test split judged by ``judge`` (default: the offline
-    reference judge), General-Level on the sample SoTA sheet, EvalMi-50K's Metrics board on the
-    sample ratings, and the Judges board on the sample's invented votes (``judge`` gives its
-    reference row)."""
-    from genjudge.benchmarks.evalmi.ratings import load_ratings
-    from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
-    from genjudge.benchmarks.general_level.reference import read_reference
-    from genjudge.benchmarks.general_level.sample import sample_reference_path
-    from genjudge.benchmarks.opening import read_benchmark, sample_dir
-    from genjudge.benchmarks.opening.judges_board import load_human_verdicts
-
-    if judge is None:
-        from genjudge.judges import load_judge
-
-        judge = load_judge("reference")
-    instances = read_benchmark(sample_dir() / "OpenING-benchmark", "test")
-    human = load_human_verdicts()
-    return {
-        OPENING_BOARD: OpeningBoard(instances, judge, board_id=OPENING_BOARD),
-        GENERAL_LEVEL_BOARD: GeneralLevelBoard(read_reference(sample_reference_path())),
-        METRICS_BOARD: MetricsBoard(load_ratings(evalmi_sample())),
-        JUDGES_BOARD: JudgesBoard(human, unseen=human.default_unseen(), reference_judge=judge),
+def demo_sections(only: Sequence[str] = ()) -> list[DemoSection]:
+    """The demo sections of every registered benchmark, or of the benchmarks named in ``only``
+    (benchmark or board names); an unknown name is refused with the known ones listed."""
+    benchmarks = registered_benchmarks()
+    known = {benchmark.name for benchmark in benchmarks} | {
+        section.board_id for benchmark in benchmarks for section in benchmark.demo
     }
+    unknown = sorted(set(only) - known)
+    if unknown:
+        raise ValueError(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return [
+        section
+        for benchmark in benchmarks
+        for section in benchmark.demo
+        if not only or benchmark.name in only or section.board_id in only
+    ]
+
+
+def _shared_judge(judge: PairwiseJudge | None) -> DemoContext:
+    """One pairwise judge for every board that judges pairs, built on first use."""
+    built: list[PairwiseJudge] = [judge] if judge is not None else []
+
+    def factory() -> PairwiseJudge:
+        if not built:
+            from genjudge.judges import load_judge
+
+            built.append(load_judge("reference"))
+        return built[0]
+
+    return DemoContext(factory)
 
 
 def run_demo_board(
-    store_dir: Path, *, judge: PairwiseJudge | None = None, progress: bool = True
+    store_dir: Path,
+    *,
+    judge: PairwiseJudge | None = None,
+    progress: bool = True,
+    only: Sequence[str] = (),
 ) -> DemoBoard:
-    """Submit every bundled sample to a fresh local leaderboard at ``store_dir`` and evaluate them."""
-    from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
-    from genjudge.benchmarks.general_level.sample import sample_results_paths
-    from genjudge.benchmarks.opening.judges_board import sample_arena_dir
-    from genjudge.benchmarks.opening.outputs import model_name_from_dir
-
-    boards = demo_boards(judge)
+    """Submit the bundled samples (of every benchmark, or of those in ``only``) to a fresh local
+    leaderboard at ``store_dir`` and evaluate them."""
+    sections = demo_sections(only)
+    context = _shared_judge(judge)
+    boards = {section.board_id: section.open(context) for section in sections}
     _fresh(store_dir)
     store = LeaderboardStore(store_dir, boards=list(boards.values()))
-    uploads = [(OPENING_BOARD, folder, model_name_from_dir(folder)) for folder in sample_submissions()]
-    uploads += [(GENERAL_LEVEL_BOARD, path, path.stem) for path in sample_results_paths()]
-    uploads += [(METRICS_BOARD, evalmi_sample() / "metric_scores.csv", "Sample-Metric")]
-    uploads += [(JUDGES_BOARD, sample_arena_dir() / "length-judge_modelAB_results.json", "Length-Heuristic")]
     submissions = []
-    for board_id, source, model in uploads:
-        result = store.submit(
-            source, boards[board_id], model_name=model, description="bundled sample submission"
-        )
-        submissions.append((board_id, model, result))
+    for section in sections:
+        for source, model in section.sample_uploads():
+            result = store.submit(
+                source, boards[section.board_id], model_name=model, description="bundled sample submission"
+            )
+            submissions.append((section.board_id, model, result))
     Worker(store, boards, progress=progress).run_until_empty()
     charts = [
         path

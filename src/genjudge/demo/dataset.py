@@ -1,77 +1,81 @@
-"""The steps of ``genjudge demo``, kept in the library so later features (judging, leaderboard) can
-extend the same flow, and so tests can run them without the CLI.
-
-Step 1 builds the embedded OpenING sample into a dataset repository folder; step 2 loads it back
-with ``load_dataset`` and summarises what a user gets.
-"""
+"""The dataset part of ``genjudge demo``: each benchmark's bundled sample release built into a
+Hub-ready dataset folder, then loaded back with ``load_dataset`` exactly as a user would, and one
+row spelled out field by field (nested steps and images included)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from datasets import DatasetDict, load_dataset
+from PIL import Image
 
-from genjudge.benchmarks.opening import sample_dir
-from genjudge.benchmarks.opening.repo import BuildReport, build_repo
+from genjudge.benchmarks import registered_benchmarks
+from genjudge.benchmarks.sections import DatasetSection
 
 DEFAULT_DEMO_DIR = Path("genjudge-demo")
-
-
-@dataclass(frozen=True)
-class StepSummary:
-    """One step of an instance as the demo shows it."""
-
-    side: str
-    text: str
-    image_size: tuple[int, int] | None
+TEXT_PREVIEW = 80
 
 
 @dataclass(frozen=True)
 class DatasetSummary:
-    """What ``load_dataset`` returned: split sizes and one instance spelled out step by step."""
+    """What ``load_dataset`` returned: split sizes and one row as (field path, shown value) lines."""
 
+    name: str
     folder: Path
     split_sizes: dict[str, int]
-    example_uid: str
-    example_task: str
-    example_steps: list[StepSummary]
+    example: list[tuple[str, str]]
 
 
-def build_sample_dataset(
-    out_dir: str | Path, *, overwrite: bool = True, progress: bool = True
-) -> BuildReport:
-    """Build the embedded sample release into a Hub-ready dataset folder."""
-    return build_repo(sample_dir(), out_dir, overwrite=overwrite, progress=progress)
+def sample_datasets(only: Sequence[str] = ()) -> list[DatasetSection]:
+    """The dataset sections that can build a bundled sample (of the benchmarks in ``only``, if given)."""
+    return [
+        benchmark.dataset
+        for benchmark in registered_benchmarks()
+        if benchmark.dataset is not None
+        and benchmark.dataset.sample is not None
+        and (not only or benchmark.name in only or benchmark.dataset.name in only)
+    ]
 
 
-def _image_count(row: dict) -> int:
-    return sum(step["image"] is not None for side in ("input", "output") for step in row[side])
+def build_sample_dataset(section: DatasetSection, out_dir: Path) -> Path:
+    """Build ``section``'s bundled sample into ``out_dir`` (replacing it)."""
+    if section.sample is None:
+        raise ValueError(f"{section.name} bundles no sample release")
+    section.sample.load()(out_dir)
+    return out_dir
 
 
-def summarize_dataset(folder: str | Path, *, split: str = "test", index: int | None = None) -> DatasetSummary:
-    """Load the folder with ``load_dataset`` (as any user would) and describe one instance.
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Image.Image):
+        return f"image {value.size[0]}x{value.size[1]}"
+    text = str(value)
+    return text if len(text) <= TEXT_PREVIEW else text[: TEXT_PREVIEW - 1] + "…"
 
-    Without ``index`` the instance with the most images is shown, since it best shows how
-    texts and images interleave.
-    """
+
+def _flatten(path: str, value: Any) -> list[tuple[str, str]]:
+    """Nested lists and dicts as one line per leaf, so interleaved steps read in order."""
+    if isinstance(value, dict):
+        return [line for key, item in value.items() for line in _flatten(f"{path}.{key}", item)]
+    if isinstance(value, list) and value and all(isinstance(item, dict | list) for item in value):
+        return [line for index, item in enumerate(value) for line in _flatten(f"{path}[{index}]", item)]
+    return [(path, _shown(value))]
+
+
+def summarize_dataset(name: str, folder: Path) -> DatasetSummary:
+    """Load ``folder`` with ``load_dataset`` and describe its first row of the last split."""
     dataset = load_dataset(str(folder))
     if not isinstance(dataset, DatasetDict):
         raise TypeError(f"{folder} did not load as a DatasetDict")
-    rows = dataset[split]
-    if index is None:
-        counts = [_image_count(row) for row in rows]
-        index = counts.index(max(counts))
-    row = rows[index]
-    steps = [
-        StepSummary(side, step["text"], None if step["image"] is None else step["image"].size)
-        for side in ("input", "output")
-        for step in row[side]
-    ]
+    split = list(dataset)[-1]
+    row = dataset[split][0]
     return DatasetSummary(
-        folder=Path(folder),
-        split_sizes={name: ds.num_rows for name, ds in dataset.items()},
-        example_uid=row["total_uid"],
-        example_task=f"{row['meta_task_name']} / {row['subtask_name']}",
-        example_steps=steps,
+        name=name,
+        folder=folder,
+        split_sizes={split_name: part.num_rows for split_name, part in dataset.items()},
+        example=[line for key, value in row.items() for line in _flatten(key, value)],
     )

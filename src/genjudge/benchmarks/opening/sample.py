@@ -19,3 +19,8 @@ def sample_dir() -> Path:
             "scripts/make_opening_sample.py"
         )
     return path
+
+
+def sample_output_dirs() -> list[Path]:
+    """The bundled sample models' output folders (``gen_outputs/<Model>_output``)."""
+    return sorted(folder for folder in (sample_dir() / "gen_outputs").iterdir() if folder.is_dir())

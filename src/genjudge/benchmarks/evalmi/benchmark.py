@@ -1,0 +1,36 @@
+"""EvalMi-50K's plug-in (its generators board and its metrics board): see
+:mod:`genjudge.benchmarks.sections`.
+
+Registered in genjudge's ``pyproject.toml`` under the ``genjudge.benchmarks`` entry-point group.
+"""
+
+from genjudge.benchmarks.sections import Benchmark, CommandSection, DatasetSection, DemoSection, Ref
+
+BENCHMARK = Benchmark(
+    name="evalmi-50k",
+    title="EvalMi-50K",
+    position=30,
+    boards={
+        "evalmi-metrics": Ref("genjudge.benchmarks.evalmi.board:SPEC"),
+        "evalmi-models": Ref("genjudge.benchmarks.evalmi.models_board:SPEC"),
+    },
+    dataset=DatasetSection(
+        "evalmi-50k",
+        Ref("genjudge.benchmarks.evalmi.cli:build_dataset"),
+        "Convert the EvalMi-50K release into Parquet shards, a README.md card and eval.yaml.",
+    ),
+    cli=CommandSection(
+        "evalmi",
+        Ref("genjudge.benchmarks.evalmi.cli:app"),
+        "EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with human "
+        "opinion scores.",
+    ),
+    demo=(
+        DemoSection(
+            "evalmi-metrics",
+            Ref("genjudge.benchmarks.evalmi.demo:demo_board"),
+            Ref("genjudge.benchmarks.evalmi.demo:demo_uploads"),
+        ),
+    ),
+    modules=("mos_correlation", "lmm4lmm"),
+)

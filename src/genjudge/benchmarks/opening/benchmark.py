@@ -1,0 +1,35 @@
+"""OpenING's plug-in: what the package adds to genjudge (see :mod:`genjudge.benchmarks.sections`).
+
+Registered in genjudge's ``pyproject.toml`` under the ``genjudge.benchmarks`` entry-point group.
+"""
+
+from genjudge.benchmarks.sections import Benchmark, DatasetSection, DemoSection, Ref
+
+BENCHMARK = Benchmark(
+    name="opening",
+    title="OpenING",
+    position=10,
+    boards={
+        "opening": Ref("genjudge.benchmarks.opening.board:SPEC"),
+        "opening-judges": Ref("genjudge.benchmarks.opening.judges_board.board:SPEC"),
+    },
+    dataset=DatasetSection(
+        "opening",
+        Ref("genjudge.benchmarks.opening.dataset_command:build_opening"),
+        "Convert an OpenING release into Parquet shards, README.md card and eval.yaml.",
+        sample=Ref("genjudge.benchmarks.opening.dataset_command:build_sample"),
+    ),
+    demo=(
+        DemoSection(
+            "opening-test",
+            Ref("genjudge.benchmarks.opening.demo:demo_board"),
+            Ref("genjudge.benchmarks.opening.demo:demo_uploads"),
+        ),
+        DemoSection(
+            "opening-judges",
+            Ref("genjudge.benchmarks.opening.demo:judges_demo_board"),
+            Ref("genjudge.benchmarks.opening.demo:judges_demo_uploads"),
+        ),
+    ),
+    modules=("intjudge", "opening_winrate", "judge_agreement"),
+)
