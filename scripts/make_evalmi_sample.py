@@ -1,4 +1,4 @@
-"""Write the embedded EvalMi-50K sample to src/genjudge/samples/evalmi/ (deterministic).
+"""Write the embedded EvalMi-50K sample to src/genjudge/benchmarks/evalmi/sample_data/ (deterministic).
 
 Usage: PYTHONPATH=src python scripts/make_evalmi_sample.py   (or with genjudge installed)
 
@@ -33,7 +33,7 @@ from support.evalmi_layout import MosEntry, PromptEntry, sort_like_release, writ
 from genjudge.benchmarks.evalmi.names import image_name
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "genjudge" / "samples" / "evalmi"
+OUT = ROOT / "src" / "genjudge" / "benchmarks" / "evalmi" / "sample_data"
 SIZE = 24
 Q = "Answer yes or no."
 

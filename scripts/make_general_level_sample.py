@@ -1,4 +1,5 @@
-"""Write the embedded General-Level sample to src/genjudge/samples/general_level/ (deterministic).
+"""Write the embedded General-Level sample to src/genjudge/benchmarks/general_level/sample_data/
+(deterministic).
 
 Usage: PYTHONPATH=src python scripts/make_general_level_sample.py
 
@@ -26,7 +27,9 @@ from support.general_level_writer import write_reference_workbook, write_results
 
 from genjudge.scoring.general_level import MODALITIES
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "genjudge" / "samples" / "general_level"
+OUT = (
+    Path(__file__).resolve().parents[1] / "src" / "genjudge" / "benchmarks" / "general_level" / "sample_data"
+)
 
 
 def _records(reference, values: np.ndarray) -> list[dict]:

@@ -1,5 +1,5 @@
-"""Write the Judges board's sample verdict files to src/genjudge/samples/opening/Interleaved_Arena/
-(deterministic).
+"""Write the Judges board's sample verdict files to
+src/genjudge/benchmarks/opening/sample_data/Interleaved_Arena/ (deterministic).
 
 Usage: PYTHONPATH=src python scripts/make_opening_judges_sample.py
 
@@ -28,7 +28,7 @@ from genjudge.benchmarks.opening import read_benchmark, read_model_outputs
 from genjudge.core.records import ModelOutput
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "genjudge" / "samples" / "opening"
+SAMPLE = ROOT / "src" / "genjudge" / "benchmarks" / "opening" / "sample_data"
 OUT = SAMPLE / "Interleaved_Arena"
 QUALITY = {"Aurora-Interleave": 3, "Mosaic-Base": 2, "Quill-TextOnly": 1, "Drift-Gen": 0}
 TIE_CHANCE = {1: 0.5, 2: 0.25, 3: 0.1}  # by quality gap: close models often tie

@@ -13,6 +13,7 @@ from genjudge import __version__
 from genjudge.benchmarks import registered_benchmarks
 from genjudge.cli.console import HELP_MARKUP, use_help_pages
 from genjudge.cli.lazy import Subcommand, lazy_group
+from genjudge.cli.missing_extra import missing_extra_message
 
 SUBCOMMANDS = (
     Subcommand(
@@ -98,4 +99,13 @@ use_help_pages(app)
 
 
 def main() -> None:
-    app()
+    """The console script: a command that reaches a library of an extra that is not installed says
+    which extra to install (exit code 3) instead of ending in a traceback."""
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        typer.echo(f"Error: {message}", err=True)
+        raise SystemExit(3) from None

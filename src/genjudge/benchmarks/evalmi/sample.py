@@ -13,7 +13,7 @@ def sample_dir() -> Path:
     only the layout follows the official release. ``metric_scores.csv`` beside them is a metric
     submission for it.
     """
-    path = Path(str(resources.files("genjudge").joinpath("samples", "evalmi")))
+    path = Path(str(resources.files("genjudge.benchmarks.evalmi").joinpath("sample_data")))
     if not (path / "MOS&QA").is_dir():
         raise FileNotFoundError(
             f"the embedded EvalMi-50K sample is missing from {path}; reinstall genjudge or run "

@@ -1,4 +1,4 @@
-"""The embedded General-Level sample (``genjudge/samples/general_level``), made by
+"""The embedded General-Level sample (``genjudge/benchmarks/general_level/sample_data``), made by
 ``scripts/make_general_level_sample.py``: a tiny invented SoTA sheet and three fictional models in
 the three accepted results formats, for the offline demo, the Space and examples."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 def sample_folder() -> Path:
     """The folder holding ``reference.xlsx`` and the sample models' result files."""
-    return Path(str(resources.files("genjudge").joinpath("samples", "general_level")))
+    return Path(str(resources.files("genjudge.benchmarks.general_level").joinpath("sample_data")))
 
 
 def sample_reference_path() -> Path:

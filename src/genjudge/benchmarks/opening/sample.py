@@ -12,7 +12,7 @@ def sample_dir() -> Path:
     The texts and images are original (written and drawn by ``scripts/make_opening_sample.py``);
     only the layout and the task ids/names follow the official release.
     """
-    path = Path(str(resources.files("genjudge").joinpath("samples", "opening")))
+    path = Path(str(resources.files("genjudge.benchmarks.opening").joinpath("sample_data")))
     if not (path / "OpenING-benchmark").is_dir():
         raise FileNotFoundError(
             f"the embedded OpenING sample is missing from {path}; reinstall genjudge or run "

@@ -20,13 +20,12 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from sklearn.exceptions import UndefinedMetricWarning
 
 from genjudge.benchmarks.general_level.bench import answers as an
+from genjudge.benchmarks.general_level.bench import metric_functions as mf
 from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.media import TaskMediaIndex
 from genjudge.benchmarks.general_level.bench.media_metrics import DEFAULT_CLIP_MODEL
-from genjudge.benchmarks.general_level.bench.metric_functions import micro_f1, roc_auc
 from genjudge.benchmarks.general_level.bench.metric_table import MetricSpec, find_metric
 from genjudge.benchmarks.general_level.bench.predictions import (
     TaskPredictions,
@@ -143,6 +142,8 @@ def score_task(
         pred, ref = converter.convert(preds.by_id[rid], record, pred_at, ref_at)
         predictions.append(pred)
         references.append(ref)
+    from sklearn.exceptions import UndefinedMetricWarning
+
     try:
         with warnings.catch_warnings():  # an undefined metric is reported below as an error instead
             warnings.simplefilter("ignore", UndefinedMetricWarning)
@@ -163,7 +164,7 @@ def score_task(
 
 def _compute(spec: MetricSpec, predictions: list, references: list, preds: TaskPredictions, options) -> float:
     if spec.kind == "text_or_set" and any(isinstance(p, list) for p in predictions):
-        return micro_f1(predictions, references)
+        return mf.micro_f1(predictions, references)
     if spec.kind == "auc":
         tracks = {isinstance(p, np.ndarray) for p in predictions}
         if len(tracks) > 1:
@@ -171,7 +172,7 @@ def _compute(spec: MetricSpec, predictions: list, references: list, preds: TaskP
                 "mixes per-frame boxes and single scores", file=preds.file, field="prediction"
             )
         if tracks == {False}:
-            return roc_auc(predictions, references)
+            return mf.roc_auc(predictions, references)
     if spec.kind == "prompt_image":
         return spec.function(predictions, references, model=options.clip_model)
     return spec.function(predictions, references)

@@ -83,7 +83,7 @@ class HumanVerdicts:
 
 def sample_arena_dir() -> Path:
     """The bundled sample's ``Interleaved_Arena`` folder (invented votes, a heuristic judge's verdicts)."""
-    return Path(str(resources.files("genjudge").joinpath("samples", "opening", ARENA_FOLDER)))
+    return Path(str(resources.files("genjudge.benchmarks.opening").joinpath("sample_data", ARENA_FOLDER)))
 
 
 def _human_file_in(folder: Path) -> Path | None:
