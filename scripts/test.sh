@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start 2: the whole test suite (lint + pytest). Fails when no test ran.
+# Quick start 2: the whole test suite (lint + pytest, then the core-only install check).
+# Fails when no test ran.
 GENJUDGE_EXTRAS="all,dev"
 source "$(dirname "$0")/_env.sh"
 # The browser tests drive Debian's headless Chromium (browser builds cannot be downloaded here).
@@ -20,4 +21,8 @@ if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: failing on purpose" >&2
   exit 1
 fi
-exit "$status"
+if [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+# The base install (no extras) in an environment of its own.
+exec bash scripts/core_check.sh
