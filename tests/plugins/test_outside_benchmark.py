@@ -120,3 +120,21 @@ def test_the_demo_runs_the_toy_sample(toy_installed, tmp_path):
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "toy-spelling leaderboard" in demo.stdout
     assert "Mirror-Model" in demo.stdout
+
+
+def test_each_bundled_benchmark_declares_modules_that_ship_and_install_by_benchmark(tmp_path):
+    from typer.testing import CliRunner
+
+    from genjudge.cli import app
+    from genjudge.evaluate_glue.install import available_modules, metric_sources
+
+    shipped = set(available_modules(metric_sources()))
+    declared = [module for benchmark in registered_benchmarks() for module in benchmark.modules]
+    assert set(declared) == shipped and len(declared) == len(shipped)  # each module has one owner
+    result = CliRunner().invoke(
+        app, ["install-metrics", "--benchmark", "general-level", "--modules-cache", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "installed general_level" in result.output and "installed intjudge" not in result.output
+    refused = CliRunner().invoke(app, ["install-metrics", "--benchmark", "nope"])
+    assert refused.exit_code == 2 and "unknown benchmark(s) nope" in refused.output

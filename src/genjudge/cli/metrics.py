@@ -7,8 +7,18 @@ from typing import Annotated
 
 import typer
 
+from genjudge.benchmarks import registered_benchmarks
 from genjudge.evaluate_glue.install import available_modules, metric_sources
 from genjudge.evaluate_glue.install import install_metrics as install
+
+
+def modules_of(benchmarks: list[str] | tuple[str, ...]) -> list[str]:
+    """The evaluate modules the named benchmarks declare (their ``modules`` section)."""
+    registered = {benchmark.name: benchmark for benchmark in registered_benchmarks()}
+    unknown = sorted(set(benchmarks) - set(registered))
+    if unknown:
+        raise ValueError(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(registered)}")
+    return [module for name in benchmarks for module in registered[name].modules]
 
 
 def _names_help() -> str:
@@ -29,10 +39,15 @@ def install_metrics(
         Path | None,
         typer.Option(help="evaluate's dynamic-modules folder (default: $HF_MODULES_CACHE/evaluate_modules)."),
     ] = None,
+    benchmarks: Annotated[
+        list[str] | None,
+        typer.Option("--benchmark", "-b", help="Install the modules of this benchmark (repeatable)."),
+    ] = None,
 ) -> None:
     """Install genjudge's evaluate modules so `evaluate.load("<name>")` finds them from any directory."""
     try:
-        installed = install(names or None, source=source, modules_cache=modules_cache)
+        wanted = [*(names or ()), *modules_of(benchmarks or ())]
+        installed = install(wanted or None, source=source, modules_cache=modules_cache)
     except (FileNotFoundError, ValueError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(code=2) from err
