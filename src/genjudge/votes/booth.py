@@ -180,6 +180,8 @@ class VoteBooth:
                 mix=self.mix,
             )
             if choice is None:
+                if full:
+                    raise VoteRefused("Every pair left to you has all the votes it takes: thank you!")
                 raise VoteRefused("You have voted on every pair of this board: thank you!")
             if choice.rule == CONTROL_PAIR:
                 gold = pool.instances[choice.uid].output_steps
