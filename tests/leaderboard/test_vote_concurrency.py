@@ -1,7 +1,8 @@
 """Fifty voters at once over HTTP on loopback, each its own session on the Space's public API
 (``/gradio_api/call/vote_*``, plain HTTP), each replaying every ticket after its vote: no vote is
 lost and none is counted twice. (Gradio streams one session's results on one channel, so a voter's
-two requests at the same instant are tested in-process, in ``tests/votes/test_booth.py``.)"""
+two requests at the same instant are tested in-process, in ``tests/votes/test_booth.py``. All fifty
+come from one loopback address, so the address limit is raised here; ``test_vote_blind.py`` tests it.)"""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import httpx
 from leaderboard_helpers import serving, voting_service
 
 from genjudge.votes.ledger import counted_votes
+from genjudge.votes.policy import VotePolicy
+from genjudge.votes.rate_limit import RateLimit
 
 VOTERS, VOTES_EACH = 50, 3
 
@@ -36,6 +39,7 @@ def call(http: httpx.Client, url: str, api: str, session: str, *data: Any) -> An
 
 def test_fifty_concurrent_voters_lose_no_vote_and_double_count_none(tmp_path, instances):
     service = voting_service(tmp_path, instances, [(1, "Alpha"), (3, "Beta"), (5, "Gamma")])
+    service.booths["opening"].policy = VotePolicy(address_limit=RateLimit(VOTERS * VOTES_EACH, 60))
     start = threading.Barrier(VOTERS)
 
     def voter(_: int) -> list[int]:

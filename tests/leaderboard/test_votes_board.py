@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from leaderboard_helpers import make_zip, voting_service
+from leaderboard_helpers import jpeg, make_zip, voting_service
 from typer.testing import CliRunner
 
 from genjudge.cli import app
@@ -101,6 +101,7 @@ def test_cli_shows_and_exports_votes_for_arena_report(tmp_path, instances):
 
 
 def test_outputs_are_escaped_and_images_inlined_on_the_page():
-    page = steps_html((Step("<b>bold</b> & more", b"\x89PNG\r\n\x1a\nrest"), Step("")))
+    page = steps_html((Step("<b>bold</b> & more", jpeg()), Step(""), Step("x", b"\x89PNG\r\n\x1a\nrest")))
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in page and "<b>" not in page
-    assert 'src="data:image/png;base64,' in page and "(no text)" in page
+    assert page.count('src="data:image/png;base64,') == 1 and "(no text)" in page
+    assert "cannot be shown" in page  # bytes that are no image are not sent at all

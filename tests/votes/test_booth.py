@@ -45,7 +45,7 @@ def test_replays_second_votes_and_bad_labels_are_refused_and_store_nothing(pool,
     before = ledger.path.read_bytes()
     with pytest.raises(VoteRefused, match="already used"):
         booth.cast(ballot.token, voter, "B")
-    again, _ = booth.signer.issue(  # a fresh ticket for the same pair, the other way round
+    again, _ = booth.desk.issue(  # a fresh ticket for the same pair, the other way round
         board="opening",
         uid=ballot.uid,
         left=booth.ledger.rows()[0]["model_b"],

@@ -310,17 +310,30 @@ app.add_typer(votes_app, name="votes")
 VoteBoardOpt = Annotated[str, typer.Option("--board", help="The board voted on, e.g. opening-test.")]
 
 
-def _vote_rows(store: Path | None, board: str):
-    """The votes of ``board`` in a leaderboard folder; a board without voting is a message."""
-    from genjudge.votes.ledger import VoteLedger
-
+def _vote_ledger(store: Path | None, board: str):
+    """The store and the vote ledger's path of ``board``; a board without voting is a message."""
     st = _read_store(store)
     benchmarks = {r["benchmark"] for r in st.requests(board=board)}
     voting = [load_spec(name).voting for name in benchmarks]
     if not voting or voting[0] is None:
         typer.echo(f"No votes: {board} is not a board people vote on (or nobody submitted to it).", err=True)
         raise typer.Exit(1)
-    return VoteLedger(st.ledger_path(voting[0].ledger.name, board), st.lock).rows()
+    return st, st.ledger_path(voting[0].ledger.name, board)
+
+
+def _vote_rows(store: Path | None, board: str):
+    """The votes of ``board``; a damaged ledger is one line naming the file and line, exit 1."""
+    from genjudge.votes.ledger import VoteLedger, VoteLedgerError
+
+    st, path = _vote_ledger(store, board)
+    try:
+        return VoteLedger(path, st.lock).rows()
+    except VoteLedgerError as exc:
+        typer.echo(
+            f"Error: {exc}. `genjudge leaderboard votes check --board {board}` says how to repair it.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
 
 
 @votes_app.command("show")
@@ -329,10 +342,12 @@ def votes_show(
     last: Annotated[int, typer.Option(min=0, help="How many of the latest votes to list.")] = 10,
     store: StoreOpt = None,
 ) -> None:
-    """Count a board's votes and list the latest ones (voters appear as their salted hashes)."""
+    """Count a board's votes and list the latest ones (voters appear as their salted hashes; anything
+    a terminal would act on in a reason is shown escaped)."""
     import datetime as dt
 
     from genjudge.votes.ledger import counted_votes, failed_voters
+    from genjudge.votes.reason import terminal_safe
 
     rows = _vote_rows(store, board)
     counted = counted_votes(rows)
@@ -346,9 +361,55 @@ def votes_show(
         flags = f"  [{', '.join(row['flags'])}]" if row["flags"] else ""
         reason = f"  “{row['reason']}”" if row["reason"] else ""
         typer.echo(
-            f"{when}  {row['uid']}  A={row['model_a']}  B={row['model_b']}  {row['winner']:<6}  "
-            f"voter {row['voter'][:8]}{flags}{reason}"
+            terminal_safe(
+                f"{when}  {row['uid']}  A={row['model_a']}  B={row['model_b']}  {row['winner']:<6}  "
+                f"voter {row['voter'][:8]}{flags}{reason}"
+            )
         )
+
+
+@votes_app.command("check")
+def votes_check(
+    board: VoteBoardOpt,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Move the damaged lines to the store's cache/quarantine/ and keep every good line as it is.",
+        ),
+    ] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Check a board's vote ledger line by line (the Space stops voting while a line is damaged) and
+    say how to repair it; exit 1 while it is damaged."""
+    from genjudge.votes.reason import terminal_safe
+    from genjudge.votes.repair import check_ledger, quarantine_damaged
+
+    st, path = _vote_ledger(store, board)
+    quarantine = st.work_dir / "quarantine"
+    check, moved = quarantine_damaged(path, st.lock, quarantine) if repair else (check_ledger(path), None)
+    for line in check.damaged:
+        typer.echo(terminal_safe(f"{path}: line {line.line}: {line.problem}"))
+    if check.missing_newline:
+        typer.echo(f"{path}: the last line is a vote without its newline" + (": added." if repair else "."))
+    if check.ok:
+        typer.echo(f"{path}: {check.votes} vote(s), every line readable.")
+    elif repair:
+        lines = ", ".join(str(d.line) for d in check.damaged)
+        typer.echo(
+            f"Repaired: {len(check.damaged)} damaged line(s) moved"
+            + (f" to {moved} (line {lines})" if moved else "")
+            + f"; {check.votes} vote(s) kept as they were. Voting resumes with the next call."
+        )
+    else:
+        typer.echo(
+            f"{len(check.damaged) + check.missing_newline} problem(s): voting on {board} is stopped until "
+            "they are repaired. Restore each damaged line from an earlier copy (the Hub dataset keeps every "
+            f"version of {'/'.join(path.parts[-3:])}) or delete it, or run "
+            f"`genjudge leaderboard votes check --board {board} --repair` to move the damaged lines to "
+            f"{quarantine} and keep every other line as it is."
+        )
+        raise typer.Exit(1)
 
 
 class VotesPerPair(str, Enum):

@@ -3,8 +3,12 @@
 Layout and formatting only: which pair is shown, what counts and what is refused are decided by
 the board's :class:`~genjudge.votes.booth.VoteBooth`. The voter is the Hugging Face login where the
 Space has OAuth (``gr.LoginButton``), else the browser session; only a salted hash of either is
-stored. Everything a voter or a model wrote is HTML-escaped before it is shown. Keys 1–4 vote
-(A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a text box.
+stored, and the board's policy may require the login. Votes are also limited per client address,
+taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). Before a
+vote nothing sent names the models, their order or the pair's kind: the ticket is an opaque id and
+images go out as their pixels only. Everything a voter or a model wrote is HTML-escaped before it is
+shown. Keys 1–4 vote (A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a
+text box.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import pandas as pd
 
 from genjudge.benchmarks.plugin import Board
 from genjudge.core.records import Step
+from genjudge.votes.blind import pixels_only
 from genjudge.votes.booth import Ballot, VoteBooth
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.live import LiveNumbers
+from genjudge.votes.policy import VotePolicy
 
 BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("A", "A", "A is better · 1"),
@@ -64,33 +70,33 @@ KEYS_JS = """
 }
 """
 
-_IMAGE_TYPES = ((b"\xff\xd8", "image/jpeg"), (b"\x89PNG", "image/png"), (b"GIF8", "image/gif"))
 
-
-def _mime(data: bytes) -> str:
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return next((mime for magic, mime in _IMAGE_TYPES if data.startswith(magic)), "application/octet-stream")
+def _shown_image(step: Step) -> str | None:
+    """A step's image as sent before the vote: base64 of a PNG of its pixels (no name, no metadata),
+    ``None`` when it has none or it does not decode."""
+    bare = None if step.image is None else pixels_only(step.image)
+    return None if bare is None else base64.b64encode(bare).decode()
 
 
 def steps_html(steps: tuple[Step, ...], css_class: str = "gj-output") -> str:
-    """Interleaved steps as HTML: each text escaped, each image inline (a data URI)."""
+    """Interleaved steps as HTML: each text escaped, each image inline (a PNG data URI, pixels only)."""
     parts = []
     for step in steps:
         text = html.escape(step.text) if step.text.strip() else "<em>(no text)</em>"
         image = ""
         if step.image is not None:
-            encoded = base64.b64encode(step.image).decode()
-            image = f'<img alt="image" src="data:{_mime(step.image)};base64,{encoded}">'
+            encoded = _shown_image(step)
+            image = (
+                f'<img alt="image" src="data:image/png;base64,{encoded}">'
+                if encoded
+                else "<em>(an image that cannot be shown)</em>"
+            )
         parts.append(f'<div class="gj-step">{text}{image}</div>')
     return f'<div class="{css_class}">{"".join(parts) or "<em>(empty answer)</em>"}</div>'
 
 
 def _steps_json(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
-    return [
-        {"text": s.text, "image": None if s.image is None else base64.b64encode(s.image).decode()}
-        for s in steps
-    ]
+    return [{"text": s.text, "image": _shown_image(s)} for s in steps]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -120,6 +126,20 @@ def _identity(profile: gr.OAuthProfile | None, request: gr.Request | None) -> st
         return f"hf:{profile.username}"
     session = getattr(request, "session_hash", None) if request is not None else None
     return f"session:{session}" if session else ""
+
+
+def client_address(policy: VotePolicy, request: gr.Request | None) -> str:
+    """The address a request's votes are limited by (see :meth:`VotePolicy.client_address`)."""
+    if request is None:
+        return ""
+    client = getattr(request, "client", None)
+    peer = getattr(client, "host", None) if client is not None else None
+    headers = getattr(request, "headers", None) or {}
+    if hasattr(headers, "getlist"):
+        forwarded = headers.getlist("x-forwarded-for")
+    else:  # a request gradio pickled keeps its headers as a plain mapping
+        forwarded = [str(v) for k, v in headers.items() if str(k).lower() == "x-forwarded-for"]
+    return policy.client_address(peer, forwarded)
 
 
 def agreement_table(numbers: LiveNumbers) -> pd.DataFrame:
@@ -184,7 +204,8 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
 
     def next_pair(profile: gr.OAuthProfile | None, request: gr.Request) -> tuple[Any, ...]:
         try:
-            return ballot_view(booth.next_ballot(booth.voter(_identity(profile, request))))
+            voter = booth.voter(_identity(profile, request))
+            return ballot_view(booth.next_ballot(voter, client_address(booth.policy, request)))
         except VoteRefused as exc:
             return "", "", "", "", _side("A"), _side("B"), _note(str(exc), "info"), ""
 
@@ -198,7 +219,8 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
                     gr.skip(),
                 )
             try:
-                result = booth.cast(token, booth.voter(_identity(profile, request)), label, reason)
+                voter = booth.voter(_identity(profile, request))
+                result = booth.cast(token, voter, label, reason, client_address(booth.policy, request))
             except VoteRefused as exc:
                 return token, _note(str(exc), "refused"), gr.skip(), gr.skip()
             said = f" Your reason: “{result.row['reason']}”." if result.row["reason"] else ""
@@ -212,7 +234,10 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
         return cast
 
     def live() -> tuple[pd.DataFrame, pd.DataFrame, str]:
-        numbers = booth.live()
+        try:
+            numbers = booth.live()
+        except VoteRefused as exc:  # the ledger cannot be read: say so where the numbers go
+            return pd.DataFrame(), pd.DataFrame(), str(exc)
         return (
             agreement_table(numbers),
             win_rate_table(numbers),
@@ -226,7 +251,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
             "Keys: **1** A · **2** tie leaning A · **3** tie leaning B · **4** B · **N** next pair.\n\n"
             f"{voting.about}"
         )
-        if oauth_configured():
+        if oauth_configured() or booth.policy.require_login:
             gr.LoginButton()
         token = gr.State("")
         prompt = gr.HTML(elem_id=f"{board_id}-vote-prompt")
@@ -272,11 +297,14 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
 
 def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
     """``vote_next_<board>``, ``vote_cast_<board>`` and ``vote_live_<board>`` for scripts and tests; the
-    voter is the client's session (a ``gradio_client.Client`` keeps one)."""
+    voter is the login when the request carries one, else the client's session (a
+    ``gradio_client.Client`` keeps one). A pair comes as its ticket (an opaque id), the instance and
+    the two answers, nothing else."""
 
-    def api_next(request: gr.Request) -> dict[str, Any]:
+    def api_next(profile: gr.OAuthProfile | None, request: gr.Request) -> dict[str, Any]:
         try:
-            ballot = booth.next_ballot(booth.voter(_identity(None, request)))
+            voter = booth.voter(_identity(profile, request))
+            ballot = booth.next_ballot(voter, client_address(booth.policy, request))
         except VoteRefused as exc:
             return {"ok": False, "message": str(exc)}
         return {
@@ -288,16 +316,23 @@ def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
             "B": _steps_json(ballot.right),
         }
 
-    def api_cast(ticket: str, winner: str, reason: str, request: gr.Request) -> dict[str, Any]:
+    def api_cast(
+        ticket: str, winner: str, reason: str, profile: gr.OAuthProfile | None, request: gr.Request
+    ) -> dict[str, Any]:
         try:
-            result = booth.cast(ticket, booth.voter(_identity(None, request)), winner, reason)
+            voter = booth.voter(_identity(profile, request))
+            result = booth.cast(ticket, voter, winner, reason, client_address(booth.policy, request))
         except VoteRefused as exc:
             return {"ok": False, "message": str(exc)}
         return {"ok": True, "message": result.message, "A": result.left, "B": result.right}
 
     def api_live() -> dict[str, Any]:
-        numbers = booth.live()
+        try:
+            numbers = booth.live()
+        except VoteRefused as exc:
+            return {"ok": False, "message": str(exc)}
         return {
+            "ok": True,
             "agreement": _records(numbers.agreement.reset_index()),
             "win_rates": _records(numbers.win_rates),
             "votes": numbers.votes,

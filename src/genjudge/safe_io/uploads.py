@@ -45,6 +45,11 @@ IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "MPO"})
 JUNK_PARTS = frozenset({"__MACOSX", ".DS_Store", "Thumbs.db"})
 MODEL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-]*$")
 SAFE_PART_RE = re.compile(r"^[A-Za-z0-9._+\- ]+$")
+CONTROL_CHARACTERS_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+"""What free text may not hold: C0 controls but tab and newline (ESC starts a terminal escape), DEL,
+C1 controls, and the bidi marks and overrides that make text read in another order than stored."""
 _CHUNK = 1 << 16
 
 
@@ -184,7 +189,7 @@ def check_short_text(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise SubmissionError(f"is {len(value)} characters long (at most {limit})", field=field)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    if CONTROL_CHARACTERS_RE.search(value):
         raise SubmissionError("contains control characters", field=field)
     return value
 

@@ -1,8 +1,9 @@
-"""The server secret that signs tickets and salts voter hashes.
+"""The server secret that salts voter hashes.
 
-On a Space it should come from the ``GENJUDGE_VOTE_SECRET`` secret, so tickets and voter hashes
-survive a restart (the leaderboard folder's ``cache/`` is not published, and a Space's disk is not
-kept). Without it a random secret is made once and kept in the given file, readable only by its owner.
+On a Space it should come from the ``GENJUDGE_VOTE_SECRET`` secret, so voter hashes (and with them
+one vote per voter per pair) survive a restart (the leaderboard folder's ``cache/`` is not published,
+and a Space's disk is not kept). Without it a random secret is made once and kept in the given file,
+readable only by its owner.
 """
 
 from __future__ import annotations

@@ -1,33 +1,36 @@
-"""Signed tickets: the proof that the server showed this pair, in this order, to this voter.
+"""Tickets: the proof that the server showed this pair, in this order, to this voter.
 
-A ticket is ``<payload>.<signature>``, both URL-safe base64: the payload is the JSON of a
-:class:`Ticket` and the signature its HMAC-SHA256 under the server's secret. Nothing about issued
-tickets is kept on the server: the signature proves a ticket was issued, its expiry bounds how long
-it counts, and its ``nonce`` (stored with the vote) lets the ledger refuse a second use.
+What a ticket stands for (the models, their order, whether it is a control pair) is exactly what
+the voter must not learn before voting, so it never leaves the server: the voter gets an opaque
+random id (144 bits from :mod:`secrets`) and the :class:`TicketDesk` keeps what it stands for in
+memory. An id nobody was given cannot be guessed; one kept past its expiry, used once already, or
+handed to another voter is refused. The desk holds a bounded number of tickets (per voter, per client
+address and in all; the oldest go first) and forgets each at its expiry, and a restart forgets them
+all: a voter then asks for a new pair. One process serves a board's votes (as a Space does).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
-import json
+import re
 import secrets
+import threading
 import time
-from dataclasses import asdict, dataclass
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
 
 from genjudge.votes.errors import VoteRefused
 
 DEFAULT_TTL_SECONDS = 30 * 60
-_FIELDS = ("board", "uid", "left", "right", "hash_left", "hash_right", "kind", "voter", "expires", "nonce")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
 
 
 @dataclass(frozen=True)
 class Ticket:
     """One issued pair: which instance, which model was shown left (A) and right (B), the content
     hashes of both outputs as shown, whether it is a ``battle`` or a ``control`` pair, the voter
-    (salted hash) it was issued to, its expiry (Unix seconds) and a random nonce."""
+    (salted hash) it was issued to, its expiry (Unix seconds) and a random nonce (the vote's id)."""
 
     board: str
     uid: str
@@ -52,25 +55,27 @@ def pair_id(board: str, uid: str, model_a: str, model_b: str) -> str:
     return hashlib.sha256("\x00".join((board, uid, low, high)).encode()).hexdigest()[:20]
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+@dataclass
+class _Held:
+    ticket: Ticket
+    holders: tuple[str, ...]
+    used: bool = False
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+@dataclass
+class TicketDesk:
+    """Issues tickets as opaque ids and answers what an id stands for. ``max_tickets`` bounds the
+    tickets held in all, ``max_per_holder`` the unused ones of one voter or one client address (a
+    client asking for pairs in a loop pushes out only its own)."""
 
-
-class TicketSigner:
-    """Issues and checks tickets with one secret (keep it across restarts: see ``secret.py``)."""
-
-    def __init__(self, secret: bytes, *, ttl_seconds: float = DEFAULT_TTL_SECONDS) -> None:
-        if len(secret) < 16:
-            raise ValueError("the ticket secret must be at least 16 bytes")
-        self._secret = secret
-        self.ttl_seconds = ttl_seconds
-
-    def _sign(self, payload: bytes) -> bytes:
-        return hmac.new(self._secret, b"genjudge-vote-ticket\x00" + payload, hashlib.sha256).digest()
+    ttl_seconds: float = DEFAULT_TTL_SECONDS
+    max_tickets: int = 50_000
+    max_per_holder: int = 200
+    _held: OrderedDict[str, _Held] = field(default_factory=OrderedDict, init=False, repr=False)
+    _by_holder: dict[str, OrderedDict[str, None]] = field(
+        default_factory=lambda: defaultdict(OrderedDict), init=False, repr=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def issue(
         self,
@@ -83,9 +88,10 @@ class TicketSigner:
         hash_right: str,
         kind: str,
         voter: str,
+        address: str = "",
         now: float | None = None,
     ) -> tuple[str, Ticket]:
-        """A fresh ticket for the pair as shown, and its token for the voter to send back."""
+        """A fresh ticket for the pair as shown, and the id the voter sends back with the vote."""
         issued = time.time() if now is None else now
         ticket = Ticket(
             board,
@@ -99,27 +105,68 @@ class TicketSigner:
             issued + self.ttl_seconds,
             secrets.token_hex(12),
         )
-        payload = json.dumps(asdict(ticket), sort_keys=True, separators=(",", ":")).encode()
-        return f"{_b64(payload)}.{_b64(self._sign(payload))}", ticket
+        token = secrets.token_urlsafe(18)
+        holders = tuple(h for h in (f"voter:{voter}", f"address:{address}" if address else "") if h)
+        with self._lock:
+            self._expire(issued)
+            for holder in holders:
+                mine = self._by_holder[holder]
+                while len(mine) >= self.max_per_holder:
+                    self._drop(next(iter(mine)))
+            while len(self._held) >= self.max_tickets:
+                self._drop(next(iter(self._held)))
+            self._held[token] = _Held(ticket, holders)
+            for holder in holders:
+                self._by_holder[holder][token] = None
+        return token, ticket
 
     def verify(self, token: str, *, voter: str, now: float | None = None) -> Ticket:
-        """The ticket ``token`` stands for, if this server signed it for ``voter`` and it has not
+        """The ticket ``token`` stands for, if it was issued here to ``voter``, is unused and has not
         expired; otherwise :class:`VoteRefused` saying which check failed."""
-        if not isinstance(token, str) or token.count(".") != 1 or len(token) > 4096:
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
             raise VoteRefused("Refused: this vote carries no valid ticket; ask for a pair first.")
-        body, signature = token.split(".")
-        try:
-            payload, given = _unb64(body), _unb64(signature)
-        except (binascii.Error, ValueError):
-            raise VoteRefused("Refused: the ticket is malformed; ask for a new pair.") from None
-        if not hmac.compare_digest(given, self._sign(payload)):
+        with self._lock:
+            held = self._held.get(token)
+        if held is None:
             raise VoteRefused(
-                "Refused: the ticket's signature is not this server's; the pair was not issued here."
+                "Refused: this ticket was not issued here, or it has expired or the server restarted "
+                "since; ask for a new pair."
             )
-        fields = json.loads(payload)
-        ticket = Ticket(**{name: fields[name] for name in _FIELDS})
-        if not hmac.compare_digest(ticket.voter, voter):
+        if not hmac.compare_digest(held.ticket.voter, voter):
             raise VoteRefused("Refused: this pair was issued to another voter.")
-        if (time.time() if now is None else now) > ticket.expires:
+        if held.used:
+            raise VoteRefused("Refused: this ticket was already used; a vote counts once.")
+        if (time.time() if now is None else now) > held.ticket.expires:
             raise VoteRefused("Refused: the ticket has expired (nothing was stored); ask for a new pair.")
-        return ticket
+        return held.ticket
+
+    def mark_used(self, token: str) -> None:
+        """The vote on ``token`` was stored: a second use is refused until the ticket expires. It no
+        longer counts against its holders' bounds (they hold only the pairs still to vote on)."""
+        with self._lock:
+            held = self._held.get(token)
+            if held is not None:
+                held.used = True
+                self._release(token, held.holders)
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def _expire(self, now: float) -> None:
+        """Forget tickets past their expiry (issued in order with one lifetime: the oldest first)."""
+        while self._held:
+            token, held = next(iter(self._held.items()))
+            if held.ticket.expires >= now:
+                break
+            self._drop(token)
+
+    def _drop(self, token: str) -> None:
+        self._release(token, self._held.pop(token).holders)
+
+    def _release(self, token: str, holders: tuple[str, ...]) -> None:
+        for holder in holders:
+            mine = self._by_holder.get(holder)
+            if mine is not None:
+                mine.pop(token, None)
+                if not mine:
+                    del self._by_holder[holder]
