@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from genjudge.cli.console import make_console
+from genjudge.cli.console import ResultColumn, ResultTable, make_console, print_table
 from genjudge.cli.leaderboard import print_board
 from genjudge.sample_boards import run_demo_board
 from genjudge.sample_dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, summarize_dataset
@@ -20,15 +19,22 @@ def show_summary(summary: DatasetSummary) -> None:
     """Print what ``load_dataset`` returned for the built folder."""
     sizes = ", ".join(f"{split}: {count}" for split, count in summary.split_sizes.items())
     console.print(f"load_dataset({str(summary.folder)!r}) -> splits {sizes}")
-    table = Table(title=f"{summary.example_uid} · {summary.example_task}", show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("side")
-    table.add_column("text")
-    table.add_column("image")
-    for number, step in enumerate(summary.example_steps, start=1):
-        size = "—" if step.image_size is None else f"{step.image_size[0]}x{step.image_size[1]}"
-        table.add_row(str(number), step.side, step.text, size)
-    console.print(table)
+    columns = [
+        ResultColumn("#", "count"),
+        ResultColumn("side"),
+        ResultColumn("text"),
+        ResultColumn("image", "count"),
+    ]
+    rows = [
+        [
+            number,
+            step.side,
+            step.text,
+            None if step.image_size is None else f"{step.image_size[0]}x{step.image_size[1]}",
+        ]
+        for number, step in enumerate(summary.example_steps, start=1)
+    ]
+    print_table(ResultTable(f"{summary.example_uid} · {summary.example_task}", columns, rows))
 
 
 def demo(

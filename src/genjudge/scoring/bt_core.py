@@ -357,6 +357,13 @@ few battles cover less than they claim: the numbers are shown, but marked as res
 little data. The rank does not change: it follows the interval, which is already wide."""
 
 
+PROVISIONAL_RULE = (
+    f"fewer than {MIN_BATTLES} battles, or a 95% interval open on one side (never lost or never won): "
+    "numbers resting on little data"
+)
+"""When a row is provisional, in words (for captions and cards)."""
+
+
 def is_provisional(battles: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """Rows resting on little data: fewer than :data:`MIN_BATTLES` battles, or an interval open on
     one side (a model that never lost or never won, whose rating only marks a direction)."""
