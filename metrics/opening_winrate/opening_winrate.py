@@ -33,8 +33,11 @@ Args:
 Returns:
     win_rates (`dict`): model -> {"fdt", "with_tie_0", "with_tie_05", "without_tie" (fractions,
         None where a model has no counted battle), "battles"}.
-    ratings (`dict`): model -> {"rating", "lower", "upper" (the 95% interval), "rank"}, best model
-        first.
+    ratings (`dict`): model -> {"rating", "lower", "upper" (the 95% interval, which holds the
+        rating), "rank", "provisional"}, best model first. "provisional" is true for a model with
+        fewer than 30 battles or an interval open on one side (it never lost or never won): its
+        numbers rest on little data. An open interval is no evidence either way, so such a model
+        neither outranks nor is outranked by anyone.
 
 Examples:
     >>> winrate = evaluate.load("opening_winrate")  # doctest: +SKIP
@@ -50,6 +53,9 @@ Examples:
     0.8333333333333334
     >>> list(results["ratings"])
     ['x', 'z', 'y']
+    >>> x = results["ratings"]["x"]
+    >>> x["lower"] <= x["rating"] <= x["upper"], x["rank"], x["provisional"]
+    (True, 1, True)
 """
 
 
@@ -85,4 +91,7 @@ class OpeningWinrate(evaluate.Metric):
             anchor_rating=anchor_rating,
             interval=interval,
         )
-        return {"win_rates": win_rates_payload(rates), "ratings": ratings_payload(ratings)}
+        payload = ratings_payload(ratings)
+        for row in ratings.itertuples(index=False):
+            payload[str(row.model)]["provisional"] = bool(row.provisional)
+        return {"win_rates": win_rates_payload(rates), "ratings": payload}

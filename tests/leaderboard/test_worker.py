@@ -52,7 +52,9 @@ def test_each_new_model_judges_only_its_own_pairs(tmp_path, instances):
     board = store.read_board("opening")
     assert board["model"].tolist() == ["C", "B", "A"]  # more words win with this judge
     assert board["rank"].tolist() == [1, 2, 3]
-    assert board["bt_rank"].tolist() == [1, 2, 3]
+    # C won every battle and A lost every one: neither has a finite rating, so no interval separates
+    # them and the BT ranks are shared (ranks need evidence, not point estimates)
+    assert board["bt_rank"].tolist() == [1, 1, 1]
     assert board.set_index("model")["battles"].to_dict() == {"C": 8, "B": 8, "A": 8}
     assert {r["status"] for r in store.requests()} == {FINISHED}
 

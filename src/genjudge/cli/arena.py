@@ -7,21 +7,20 @@ shows the result as a terminal table, CSV/JSON files and PNG plots.
 from __future__ import annotations
 
 import json
-import math
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from genjudge.benchmarks.opening.arena import ArenaFormatError, read_verdicts
 from genjudge.charts.arena import rating_chart, win_rate_heatmap
-from genjudge.cli.console import make_console
+from genjudge.cli.console import FormatOption, OutputFormat, Report, ResultColumn, ResultTable, make_console
 from genjudge.scoring.agreement import Agreement, judge_agreement
 from genjudge.scoring.battles import prepare_battles
 from genjudge.scoring.bradley_terry import fit_bradley_terry
+from genjudge.scoring.bt_core import PROVISIONAL_RULE
 from genjudge.scoring.vocabulary import (
     AGREEMENT_NAMES,
     BATTLES,
@@ -42,8 +41,10 @@ from genjudge.scoring.winrate import VARIANTS, win_rate_matrices, win_rates
 app = typer.Typer(
     help="Arena scoring: win rates, Bradley–Terry ratings, judge–human agreement.", no_args_is_help=True
 )
-console = make_console()
 errors = make_console(stderr=True, soft_wrap=True)
+
+
+PROVISIONAL = "provisional"
 
 
 class OnDuplicate(str, Enum):
@@ -58,70 +59,71 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _percent(value: float) -> str:
-    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2%}"
-
-
-def _ratings_table(rates: pd.DataFrame, ratings: pd.DataFrame, bootstrap: int, sort: SortOrder) -> Table:
-    """One row per model, sorted by ``sort``; the caption says the order and how ranks are counted."""
+def _ratings_table(
+    rates: pd.DataFrame, ratings: pd.DataFrame, bootstrap: int, sort: SortOrder
+) -> ResultTable:
+    """One row per model, sorted by ``sort``; the caption says the order, how ranks are counted and
+    which rows are provisional."""
     method = ratings.attrs.get("interval_method", IntervalMethod.bootstrap.value)
     has_interval = method == IntervalMethod.sandwich.value or bootstrap > 0
-    table = Table(title="Models (win rates as OpenING defines them; BT = Bradley–Terry, Elo scale)")
-    headers = (
-        RANK,
-        "model",
-        RATING,
-        interval_name(method),
-        *(WIN_RATE_NAMES[v] for v in VARIANTS),
-        TIES,
-        BATTLES,
-    )
-    for header in headers:
-        table.add_column(header, justify="left" if header == "model" else "right", no_wrap=True)
+    columns = [
+        ResultColumn(RANK, "count"),
+        ResultColumn("model"),
+        ResultColumn(RATING, "number", 0),
+        ResultColumn(interval_name(method), "interval", 0),
+        *(ResultColumn(WIN_RATE_NAMES[v], "percent") for v in VARIANTS),
+        ResultColumn(TIES, "percent"),
+        ResultColumn(BATTLES, "count"),
+        ResultColumn(PROVISIONAL, "flag"),
+    ]
     by_model = ratings.set_index("model")
     order = rates.index if sort is SortOrder.fdt else by_model.index
+    rows = []
     for model in order:
         rate, row = rates.loc[model], by_model.loc[model]
         ties = rate["ties_lean_self"] + rate["ties_lean_other"] + rate["ties_plain"]
-        table.add_row(
-            str(int(row["rank"])),
-            str(model),
-            f"{row['rating']:.0f}",
-            f"{row['lower']:.0f}–{row['upper']:.0f}" if has_interval else "—",
-            *(_percent(rate[variant]) for variant in VARIANTS),
-            _percent(ties / rate["battles"]),
-            str(int(rate["battles"])),
+        rows.append(
+            [
+                int(row["rank"]),
+                str(model),
+                row["rating"],
+                (row["lower"], row["upper"]) if has_interval else None,
+                *(rate[variant] for variant in VARIANTS),
+                ties / rate["battles"],
+                int(rate["battles"]),
+                bool(row["provisional"]),
+            ]
         )
     meanings = "; ".join(f"{WIN_RATE_NAMES[v]}: {WIN_RATE_MEANINGS[v]}" for v in VARIANTS)
-    table.caption = (
+    caption = (
         f"sorted by {SORT_NAMES[sort]}"
         + (" (the official OpenING order)" if sort is SortOrder.fdt else "")
-        + f". Rank, from the {interval_name(method)} of the BT rating: {RANK_RULE}. Win rates: {meanings}."
+        + f". Rank, from the {interval_name(method)} of the BT rating: {RANK_RULE}. Win rates: {meanings}. "
+        + f"{PROVISIONAL}: {PROVISIONAL_RULE}."
     )
-    return table
+    return ResultTable(
+        "Models (win rates as OpenING defines them; BT = Bradley–Terry, Elo scale)", columns, rows, caption
+    )
 
 
-def _agreement_table(result: Agreement) -> Table:
-    table = Table(title="Judge–human agreement")
-    for header in ("pairs", *AGREEMENT_NAMES.values(), "pairs without tie"):
-        table.add_column(header, justify="right")
-    table.columns[0].justify = "left"
-    for row in result.table.itertuples():
-        table.add_row(
-            f"{row.Index} ({row.pairs})",
-            _percent(row.fdt),
-            _percent(row.with_tie),
-            _percent(row.without_tie),
-            str(row.pairs_without_tie),
-        )
+def _agreement_table(result: Agreement) -> ResultTable:
+    columns = [
+        ResultColumn("pairs"),
+        *(ResultColumn(name, "percent") for name in AGREEMENT_NAMES.values()),
+        ResultColumn("pairs without tie", "count"),
+    ]
+    rows = [
+        [f"{row.Index} ({row.pairs})", row.fdt, row.with_tie, row.without_tie, row.pairs_without_tie]
+        for row in result.table.itertuples()
+    ]
     counts = result.counts
-    table.caption = (
+    caption = (
         f"matched {counts['matched']} pairs; only in judge file {counts['judge_only']}, "
         f"only in human file {counts['human_only']}; ties dropped for 'without tie' "
         f"{counts['tie_pairs_dropped']}; duplicates dropped judge {counts['judge_duplicates_dropped']}, "
         f"human {counts['human_duplicates_dropped']}"
     )
-    return table
+    return ResultTable("Judge–human agreement", columns, rows, caption)
 
 
 def _read(path: Path, what: str) -> pd.DataFrame:
@@ -159,6 +161,7 @@ def report(
         OnDuplicate,
         typer.Option(help="a pair judged twice: refuse it ('error') or keep the last (the official script)"),
     ] = OnDuplicate.error,
+    output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Score the battles in VERDICTS; with --human, also the judge's agreement with humans."""
     unseen_models = [name.strip() for name in unseen.split(",") if name.strip()] if unseen else None
@@ -192,14 +195,15 @@ def report(
     except ValueError as error:
         raise _fail(str(error)) from None
 
-    console.print(_ratings_table(rates, ratings, bootstrap, sort))
+    shown = Report(output_format)
+    shown.table(_ratings_table(rates, ratings, bootstrap, sort))
     if ratings.attrs.get("unbounded_models"):
         errors.print(
             f"[yellow]warning:[/] {ratings.attrs['unbounded_models']} never won or never lost: "
             "their Bradley–Terry ratings are not finite estimates, only their direction is meaningful"
         )
     if agreement is not None:
-        console.print(_agreement_table(agreement))
+        shown.table(_agreement_table(agreement))
         if agreement.absent_unseen_models:
             errors.print(
                 f"[yellow]warning:[/] --unseen model(s) {list(agreement.absent_unseen_models)} "
@@ -214,12 +218,13 @@ def report(
             agreement,
             settings={"bootstrap": bootstrap, "seed": seed, "interval": interval.value, "sort": sort.value},
         )
-        console.print(f"results written to {out}")
+        shown.line(f"results written to {out}")
     if plots is not None:
         plots.mkdir(parents=True, exist_ok=True)
         win_rate_heatmap(matrices["fdt"], variant="fdt").savefig(plots / "win_rate_heatmap.png", dpi=120)
         rating_chart(ratings).savefig(plots / "ratings.png", dpi=120)
-        console.print(f"plots written to {plots}")
+        shown.line(f"plots written to {plots}")
+    shown.close()
 
 
 def _write_results(out, rates, ratings, matrices, agreement, settings) -> None:

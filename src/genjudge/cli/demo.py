@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from genjudge.cli.console import make_console
+from genjudge.cli.console import ResultColumn, ResultTable, make_console, print_table
 from genjudge.cli.leaderboard import print_board
 from genjudge.demo.boards import run_demo_board
 from genjudge.demo.dataset import DEFAULT_DEMO_DIR, DatasetSummary, build_sample_dataset, sample_datasets
@@ -20,12 +19,9 @@ def show_summary(summary: DatasetSummary) -> None:
     """Print what ``load_dataset`` returned for the built folder."""
     sizes = ", ".join(f"{split}: {count}" for split, count in summary.split_sizes.items())
     console.print(f"load_dataset({str(summary.folder)!r}) -> splits {sizes}")
-    table = Table(title=f"{summary.name}: one row", show_lines=False)
-    table.add_column("field")
-    table.add_column("value")
-    for field, value in summary.example:
-        table.add_row(field, value)
-    console.print(table)
+    columns = [ResultColumn("field", "fixed"), ResultColumn("value")]
+    rows = [[field, value] for field, value in summary.example]
+    print_table(ResultTable(f"{summary.name}: one row", columns, rows))
 
 
 def demo(

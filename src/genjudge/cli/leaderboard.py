@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from genjudge.benchmarks import benchmark_names, load_spec
+from genjudge.cli.console import FormatOption, OutputFormat
 
 app = typer.Typer(
     help="The leaderboard: a local folder (default) or a Hub dataset repo, one board per benchmark.",
@@ -131,33 +132,59 @@ def _read_store(store: Path | None):
         raise typer.Exit(1) from None
 
 
-def print_board(table, title: str, spec, note: str = "") -> None:
-    """Render a board table (as built by ``BoardView.table``) in the terminal with the spec's short
-    headers, without the link column when no model has a link."""
-    from rich.table import Table
+def print_board(table, title: str, spec, note: str = "", output_format: str = "table") -> None:
+    """Print a board table (as built by ``BoardView.table``) with the spec's short headers, without
+    the link column when no model has a link; numbers with their column's decimals, never cut.
 
-    from genjudge.cli.console import make_console
+    A row is provisional when an interval of it is open (∞: a model that never lost or never won)
+    or, on a board that counts battles, it rests on fewer than ``MIN_BATTLES`` of them.
+    """
+    import numpy as np
 
+    from genjudge.benchmarks.plugin import ColumnKind
+    from genjudge.cli.console import Report, ResultColumn, ResultTable
+    from genjudge.scoring.bt_core import MIN_BATTLES, PROVISIONAL_RULE
+
+    by_label = {c.label: c for c in spec.columns}
     short = {"Rank": "#", "Model": "Model", "Submitted": "Date", "Link": "Link"}
     short |= {c.label: c.short or c.label for c in spec.columns}
-    left = {
-        "Model",
-        "Link",
-        "Submitted",
-        *(c.label for c in spec.columns if c.kind.value in ("interval", "text")),
+    kinds = {
+        ColumnKind.RANK: "count",
+        ColumnKind.COUNT: "count",
+        ColumnKind.NUMBER: "number",
+        ColumnKind.PERCENT: "number",
+        ColumnKind.INTERVAL: "interval",
     }
-    columns = [c for c in table.columns if c != "Link" or table[c].astype(bool).any()]
-    out = Table(title=title, caption=note or None)
-    for column in columns:
-        out.add_column(
-            short.get(column, str(column)),
-            justify="left" if column in left else "right",
-            overflow="fold",
-            no_wrap=column == "Model",
+    labels = [c for c in table.columns if c != "Link" or table[c].astype(bool).any()]
+    columns = []
+    for label in labels:
+        column = by_label.get(label)
+        kind = {"Rank": "count", "Submitted": "fixed"}.get(label) or (
+            kinds.get(column.kind) if column else None
         )
-    for row in table[columns].itertuples(index=False):
-        out.add_row(*("" if str(v) == "nan" else str(v) for v in row))
-    make_console().print(out)
+        kind = kind or "text"
+        columns.append(ResultColumn(short.get(label, str(label)), kind, column.digits if column else 0))
+    provisional = np.zeros(len(table), dtype=bool)
+    for column in spec.columns:
+        if column.label not in table.columns:
+            continue
+        if column.kind is ColumnKind.INTERVAL:
+            provisional |= table[column.label].astype(str).str.contains("∞", regex=False).to_numpy()
+        elif column.key == "battles":
+            provisional |= table[column.label].to_numpy() < MIN_BATTLES
+    if provisional.any():
+        columns.append(ResultColumn("provisional", "flag"))
+        note = f"{note} Provisional: {PROVISIONAL_RULE}.".strip()
+    rows = [
+        [
+            *(None if isinstance(v, float) and np.isnan(v) else v for v in row),
+            *([flag] if provisional.any() else []),
+        ]
+        for row, flag in zip(table[labels].itertuples(index=False), provisional, strict=True)
+    ]
+    shown = Report(output_format)
+    shown.table(ResultTable(title, columns, rows, note))
+    shown.close()
 
 
 @app.command()
@@ -266,6 +293,7 @@ def show(
     ] = None,
     search: Annotated[str, typer.Option(help="Only models whose name contains this.")] = "",
     store: StoreOpt = None,
+    output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Print a board, in its benchmark's default order."""
     from genjudge.leaderboard.board import BoardView
@@ -287,7 +315,7 @@ def show(
     frame = st.read_board(board)
     spec = load_spec(str(frame["benchmark"].iloc[0]))
     table = BoardView(st, board, spec).table(search)
-    print_board(table, f"{board} leaderboard", spec, spec.sort_note)
+    print_board(table, f"{board} leaderboard", spec, spec.sort_note, output_format)
 
 
 @app.command()

@@ -4,7 +4,8 @@ Follows FastChat's current ``rating_systems.py``: the likelihood is written over
 counts of each model pair, ties count as half a win for each side (the lean of
 ``Tie(A)``/``Tie(B)`` is ignored), and the default 95% interval comes from a multinomial
 bootstrap of the battles. Rank is 1 + the number of models whose lower bound is above this
-model's upper bound, so models whose intervals overlap share a rank.
+model's upper bound, so models whose intervals overlap share a rank; an interval open on one
+side counts as open on both (:func:`~genjudge.scoring.bt_core.rank_by_intervals`).
 
 Ratings are ``init_rating + scale * theta`` where ``P(i beats j) = 1 / (1 + base ** (theta_j -
 theta_i))``; with ``scale=400, base=10`` a 400-point gap means 10:1 odds. Without an anchor the
@@ -23,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from genjudge.scoring.battles import PreparedBattles, encode_battles
-from genjudge.scoring.bt_core import fit_strengths, pair_totals, rank_by_intervals
+from genjudge.scoring.bt_core import (
+    MIN_BATTLES,
+    fit_strengths,
+    is_provisional,
+    pair_totals,
+    rank_by_intervals,
+)
 from genjudge.scoring.bt_intervals import Z95, bootstrap_strengths, sandwich_errors
 from genjudge.scoring.credit import BT_SCORE_A
 from genjudge.scoring.vocabulary import IntervalMethod
@@ -51,8 +58,10 @@ def fit_bradley_terry(
 
     Returns one row per model, sorted by rating (highest first), with columns ``model``,
     ``rating`` (the maximum-likelihood estimate), ``lower``/``upper`` (the 95% interval;
-    infinite on the open side for a model that never lost or never won), ``rank`` and
-    ``battles``. ``interval="bootstrap"`` (default) takes the 2.5% / 97.5% quantiles of
+    infinite on the open side for a model that never lost or never won), ``rank``,
+    ``battles`` and ``provisional`` (fewer than :data:`~genjudge.scoring.bt_core.MIN_BATTLES`
+    battles or an open interval: see :func:`~genjudge.scoring.bt_core.is_provisional`).
+    ``interval="bootstrap"`` (default) takes the 2.5% / 97.5% quantiles of
     ``bootstrap_rounds`` refits on battles resampled with replacement (``bootstrap_rounds=0``:
     the interval collapses to the rating and rank is 1 + the number of strictly higher-rated
     models); ``interval="sandwich"`` uses ±1.96 robust standard errors instead and ignores
@@ -60,7 +69,7 @@ def fit_bradley_terry(
     the estimate is then accurate far below it. ``progress`` shows a progress bar over the
     bootstrap rounds.
 
-    The frame's ``attrs`` records the settings (``interval_method`` among them),
+    The frame's ``attrs`` records the settings (``interval_method`` and ``min_battles`` among them),
     ``bootstrap_unconverged`` (replicates that hit the iteration cap) and ``unbounded_models``
     (models that never won or never lost, counting ties as half: their maximum-likelihood rating
     is infinite, so theirs only marks a direction).
@@ -88,6 +97,7 @@ def fit_bradley_terry(
     alpha = float(np.log(base))
     pairs, index = pair_totals(encoded.a, encoded.b, BT_SCORE_A[encoded.outcome], encoded.n_models)
     theta = fit_strengths(pairs, alpha=alpha, tol=tol).theta[0]
+    never_lost, never_won = pairs.open_sides()
 
     ratings = init_rating + scale * theta
     unconverged = 0
@@ -103,7 +113,7 @@ def fit_bradley_terry(
             tol=max(tol, _BOOTSTRAP_TOL),
             progress=progress,
         )
-        boot_ratings = init_rating + scale * boot_theta
+        boot_ratings = init_rating + scale * _align(boot_theta, theta, ~(never_lost | never_won))
     else:
         boot_ratings = ratings[None, :]
     if anchor is not None:
@@ -120,13 +130,9 @@ def fit_bradley_terry(
         lower, upper = ratings.copy(), ratings.copy()
     per_model = pairs.played().astype(np.int64)
     # A model that never won (or never lost) has no finite maximum-likelihood rating: the fit
-    # only stops because the likelihood gets flat, so its number and its bootstrap quantiles are
-    # arbitrary (the "interval" can even miss the estimate). Its interval is open on that side.
-    never_lost, never_won = pairs.open_sides()
+    # only stops where the ridge holds it, so its interval is open on that side.
     upper = np.where(never_lost, np.inf, upper)
-    lower = np.where(never_lost, np.minimum(lower, ratings), lower)
     lower = np.where(never_won, -np.inf, lower)
-    upper = np.where(never_won, np.maximum(upper, ratings), upper)
     rank = rank_by_intervals(lower, upper)
     unbounded = [str(model) for model in models[never_lost | never_won]]
 
@@ -139,9 +145,11 @@ def fit_bradley_terry(
             "upper": upper[order],
             "rank": rank[order],
             "battles": per_model[order],
+            "provisional": is_provisional(per_model, lower, upper)[order],
         }
     )
     table.attrs.update(
+        min_battles=MIN_BATTLES,
         bootstrap_rounds=bootstrap_rounds,
         seed=seed,
         anchor=anchor,
@@ -154,3 +162,18 @@ def fit_bradley_terry(
         unbounded_models=unbounded,
     )
     return table
+
+
+def _align(replicates: np.ndarray, theta: np.ndarray, identified: np.ndarray) -> np.ndarray:
+    """Bootstrap strengths shifted so that the models the data identify average as in the estimate.
+
+    Strengths are only defined up to a common shift; the estimate fixes it by their mean over all
+    models. A model with no finite rating lands wherever the ridge holds it, and that spot moves
+    from replicate to replicate with its battle count, dragging every other model's replicate
+    along: the quantiles then describe another centre than the estimate. Fixing the shift on the
+    identified models (all of them when none is open) keeps each interval about its own rating.
+    """
+    if not identified.any() or identified.all():
+        return replicates
+    shift = theta[identified].mean() - replicates[:, identified].mean(axis=1, keepdims=True)
+    return replicates + shift

@@ -145,12 +145,18 @@ def negative_log_likelihood(diff: np.ndarray, count: np.ndarray, score_sum: np.n
 @dataclass(frozen=True)
 class NewtonResult:
     """``theta`` (rows, models), centred per row; iterations run; rows that hit the iteration cap;
-    rows that stopped on a flat likelihood instead of a small step (no finite optimum)."""
+    ``flat``: per row, whether it stopped on a flat likelihood instead of a small step (no finite
+    optimum), or ``None`` where no row did."""
 
     theta: np.ndarray
     iterations: int
     unconverged: int
-    unbounded: int = 0
+    flat: np.ndarray | None = None
+
+    @property
+    def unbounded(self) -> int:
+        """How many rows have no finite optimum."""
+        return 0 if self.flat is None else int(self.flat.sum())
 
 
 def newton_fit(
@@ -216,9 +222,7 @@ def newton_fit(
         flat_rows[rows[flat & ~small]] = True
         active[rows[small | flat | worse]] = False
     theta -= theta.mean(axis=1, keepdims=True)
-    return NewtonResult(
-        theta=theta, iterations=iterations, unconverged=int(active.sum()), unbounded=int(flat_rows.sum())
-    )
+    return NewtonResult(theta=theta, iterations=iterations, unconverged=int(active.sum()), flat=flat_rows)
 
 
 def chord_fit(
@@ -230,6 +234,7 @@ def chord_fit(
     alpha: float,
     tol: float,
     incidence: sparse.csr_array | None = None,
+    ridge: float = 0.0,
 ) -> NewtonResult:
     """:func:`newton_fit` for rows that are small perturbations of the data fitted at ``theta_hat``.
 
@@ -238,7 +243,8 @@ def chord_fit(
     (the chord method: one inverse for all rows, each step a matrix product instead of a solve);
     the steps still converge to each row's own optimum, only linearly instead of quadratically.
     A row whose steps do not shrink at least twofold each time (a resample that left a model
-    without a loss, say) is refitted by :func:`newton_fit` instead.
+    without a loss, say) is refitted by :func:`newton_fit` instead. ``ridge`` is
+    :func:`newton_fit`'s: the same penalty for every row.
     """
     incidence = pairs.incidence() if incidence is None else incidence
     n = pairs.n_models
@@ -247,7 +253,7 @@ def chord_fit(
     p = expit(alpha * (theta_hat[low] - theta_hat[high]))
     curvature = alpha**2 * pairs.count / scale * p * (1.0 - p)
     inverse = np.linalg.inv(
-        laplacian(n, low, high, curvature[None, :])[0] + np.ones((n, n)) / n + _RIDGE * np.eye(n)
+        laplacian(n, low, high, curvature[None, :])[0] + np.ones((n, n)) / n + (_RIDGE + ridge) * np.eye(n)
     )
     rows = len(count)
     # Columns are replicates: each pair's numbers sit together, so the two sparse products
@@ -266,7 +272,10 @@ def chord_fit(
         expit(residual, out=residual)
         residual *= count_t
         residual -= score_t
-        step = inverse @ (incidence_t @ residual)
+        gradient = incidence_t @ residual
+        if ridge:
+            gradient += (ridge / alpha) * theta
+        step = inverse @ gradient
         step *= -alpha
         size = np.abs(step).max(axis=0)
         # Converged columns keep stepping (it only refines them); columns whose steps stopped
@@ -281,6 +290,7 @@ def chord_fit(
     theta = np.ascontiguousarray(theta.T)
     fallback |= active
     unconverged = 0
+    flat = np.zeros(rows, dtype=bool)
     if fallback.any():
         refit = newton_fit(
             pairs,
@@ -290,12 +300,31 @@ def chord_fit(
             alpha=alpha,
             tol=tol,
             incidence=incidence,
+            ridge=ridge,
         )
         theta[fallback] = refit.theta
         iterations += refit.iterations
         unconverged = refit.unconverged
+        if refit.flat is not None:
+            flat[fallback] = refit.flat
     theta -= theta.mean(axis=1, keepdims=True)
-    return NewtonResult(theta=theta, iterations=iterations, unconverged=unconverged)
+    return NewtonResult(theta=theta, iterations=iterations, unconverged=unconverged, flat=flat)
+
+
+def open_rows(pairs: PairTotals, count: np.ndarray, score_sum: np.ndarray) -> np.ndarray:
+    """Per row of ``count``/``score_sum`` (shape (rows, pairs)): does some model that played in it
+    never lose or never win (ties counting half)? Such a row has no finite maximum-likelihood
+    strengths (:meth:`PairTotals.open_sides` for the data itself)."""
+    shape = (len(pairs.low), pairs.n_models)
+    positions = np.arange(len(pairs.low))
+    at_low = sparse.csr_array((np.ones(len(pairs.low)), (positions, pairs.low)), shape=shape)
+    at_high = sparse.csr_array((np.ones(len(pairs.low)), (positions, pairs.high)), shape=shape)
+    played = (at_low.T @ count.T + at_high.T @ count.T).T
+    points = (at_low.T @ score_sum.T + at_high.T @ (count - score_sum).T).T
+    rounding = 1e-9 * played
+    never_lost = np.abs(played - points) <= rounding
+    never_won = points <= rounding
+    return ((played > 0) & (never_lost | never_won)).any(axis=1)
 
 
 def fit_strengths(
@@ -319,10 +348,41 @@ def fit_strengths(
     return fitted
 
 
-def rank_by_intervals(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """1 + the number of models whose lower bound is above this model's upper bound.
+MIN_BATTLES = 30
+"""Below this many battles a model's row is provisional.
 
-    Models whose intervals overlap share a rank, so ranks can repeat (1, 1, 3).
+With fewer than 30 battles the 95% interval of a win rate is wider than ±18 points (1.96 ·
+√(¼/30)), and intervals built on a normal approximation (the sandwich) or on resampling so
+few battles cover less than they claim: the numbers are shown, but marked as resting on
+little data. The rank does not change: it follows the interval, which is already wide."""
+
+
+PROVISIONAL_RULE = (
+    f"fewer than {MIN_BATTLES} battles, or a 95% interval open on one side (never lost or never won): "
+    "numbers resting on little data"
+)
+"""When a row is provisional, in words (for captions and cards)."""
+
+
+def is_provisional(battles: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Rows resting on little data: fewer than :data:`MIN_BATTLES` battles, or an interval open on
+    one side (a model that never lost or never won, whose rating only marks a direction)."""
+    battles = np.asarray(battles)
+    return (battles < MIN_BATTLES) | ~np.isfinite(lower) | ~np.isfinite(upper)
+
+
+def rank_by_intervals(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """1 + the number of models whose lower bound is above this model's upper bound (FastChat's rule).
+
+    Models whose intervals overlap share a rank, so ranks can repeat (1, 1, 3). An interval open
+    on one side belongs to a model that never lost (or never won): its closed side is only where
+    the fit stopped, not evidence, so for ranking it counts as open on both sides. Such a model
+    neither outranks nor is outranked by anyone: after one won battle it shares rank 1 instead
+    of pushing every other model down.
     """
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    unbounded = ~np.isfinite(lower) | ~np.isfinite(upper)
+    lower = np.where(unbounded, -np.inf, lower)
+    upper = np.where(unbounded, np.inf, upper)
     above = len(lower) - np.searchsorted(np.sort(lower), upper, side="right")
     return 1 + above

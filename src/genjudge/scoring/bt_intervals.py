@@ -19,7 +19,14 @@ import numpy as np
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from genjudge.scoring.bt_core import PairIndex, PairTotals, chord_fit, laplacian
+from genjudge.scoring.bt_core import (
+    UNBOUNDED_RIDGE,
+    PairIndex,
+    PairTotals,
+    chord_fit,
+    laplacian,
+    open_rows,
+)
 
 Z95 = 1.959963984540054
 """The two-sided 95% normal quantile."""
@@ -77,6 +84,12 @@ def bootstrap_strengths(
     (threads; default: the CPUs this process may use). Each replicate is solved to ``tol`` (in
     strength units; 1e-7 is 4e-5 rating points on the Elo scale, far below the bootstrap's own
     sampling noise).
+
+    Each replicate is fitted by the estimator that gave ``theta``
+    (:func:`~genjudge.scoring.bt_core.fit_strengths`): the plain maximum likelihood, or, where a
+    model of the replicate never lost or never won, the same small ridge. Fitting every replicate
+    without it, as before, put the replicates of such data around another centre than the
+    estimate, so a 95% interval could lie wholly above its own rating.
     """
     n_pairs, n_models = len(pairs.low), pairs.n_models
     workers = workers or len(os.sched_getaffinity(0))
@@ -90,8 +103,7 @@ def bootstrap_strengths(
         count, score_sum = np.empty((size, n_pairs)), np.empty((size, n_pairs))
         for row in range(size):
             resampler.draw(np.random.default_rng(streams[start + row]), count[row], score_sum[row])
-        fitted = chord_fit(pairs, theta, count, score_sum, alpha=alpha, tol=tol, incidence=incidence)
-        return fitted.theta, fitted.unconverged
+        return _fit_replicates(pairs, theta, count, score_sum, alpha=alpha, tol=tol, incidence=incidence)
 
     results, unconverged = [], 0
     with (
@@ -105,6 +117,39 @@ def bootstrap_strengths(
     return np.concatenate(results), unconverged
 
 
+def _fit_replicates(
+    pairs: PairTotals,
+    theta: np.ndarray,
+    count: np.ndarray,
+    score_sum: np.ndarray,
+    *,
+    alpha: float,
+    tol: float,
+    incidence,
+) -> tuple[np.ndarray, int]:
+    """:func:`~genjudge.scoring.bt_core.fit_strengths` for many replicates at once: open rows (and
+    rows whose plain fit found no finite optimum) with the ridge, the others without."""
+    fitted = np.empty((len(count), pairs.n_models))
+    unconverged = 0
+    ridged = open_rows(pairs, count, score_sum)
+    plain = np.flatnonzero(~ridged)
+    if len(plain):
+        result = chord_fit(
+            pairs, theta, count[plain], score_sum[plain], alpha=alpha, tol=tol, incidence=incidence
+        )
+        fitted[plain] = result.theta
+        unconverged += result.unconverged
+        if result.flat is not None:
+            ridged[plain[result.flat]] = True
+    rows = np.flatnonzero(ridged)
+    if len(rows):
+        arguments = (pairs, theta, count[rows], score_sum[rows])
+        result = chord_fit(*arguments, alpha=alpha, tol=tol, incidence=incidence, ridge=UNBOUNDED_RIDGE)
+        fitted[rows] = result.theta
+        unconverged += result.unconverged
+    return fitted, unconverged
+
+
 def sandwich_errors(pairs: PairTotals, theta: np.ndarray, *, alpha: float) -> np.ndarray:
     """Sandwich (robust) standard errors of the strengths, sqrt(diag(H⁻¹ J H⁻¹)) over all battles.
 
@@ -112,6 +157,11 @@ def sandwich_errors(pairs: PairTotals, theta: np.ndarray, *, alpha: float) -> np
     from the per-pair sums of scores and squared scores. With ties scored as half-wins the plain
     inverse Fisher information overstates the variance; the sandwich estimates what a
     multinomial bootstrap of the battles would, at the cost of one inverse.
+
+    The errors are those of each strength against the mean of the models the data identify (that
+    played and neither never lost nor never won), the shift the bootstrap fixes too: a model with
+    no finite rating has next to no curvature, and centring on it as well would spread its
+    near-infinite variance over every other model's interval.
     """
     n = pairs.n_models
     p = expit(alpha * (theta[pairs.low] - theta[pairs.high]))
@@ -122,5 +172,13 @@ def sandwich_errors(pairs: PairTotals, theta: np.ndarray, *, alpha: float) -> np
     # The likelihood is flat along "all ratings shift together": fix that direction.
     gauge = np.ones_like(hessian) / n
     inverse = np.linalg.inv(hessian + gauge) - gauge
-    variance = np.einsum("ij,ji->i", inverse @ outer, inverse)
+    half = inverse @ outer
+    variance = np.einsum("ij,ji->i", half, inverse)
+    never_lost, never_won = pairs.open_sides()
+    identified = (pairs.played() > 0) & ~never_lost & ~never_won
+    if identified.any() and not identified.all():
+        # Var(θ_i − w·θ) = C_ii − 2 (C w)_i + wᵀ C w, with C = inverse · outer · inverse.
+        weights = identified / identified.sum()
+        spread = half @ (inverse @ weights)
+        variance = variance - 2.0 * spread + weights @ spread
     return np.sqrt(np.clip(variance, 0.0, None))

@@ -14,7 +14,6 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from genjudge.benchmarks.evalmi import (
     EvalMiFormatError,
@@ -30,7 +29,7 @@ from genjudge.benchmarks.evalmi.peers.pyiqa_metric import DEFAULT_PYIQA_METRIC
 from genjudge.benchmarks.evalmi.peers.run import PEERS
 from genjudge.benchmarks.evalmi.plots import ranking_figure, scatter_figure
 from genjudge.benchmarks.evalmi.repo import build_repo
-from genjudge.cli.console import make_console
+from genjudge.cli.console import FormatOption, OutputFormat, Report, ResultColumn, ResultTable, make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.judge import ActorsOpt, Backend, BackendOpt, GpusPerActorOpt, RayAddressOpt, parse_options
 from genjudge.judges.scoring_registry import scoring_judge_names
@@ -48,80 +47,94 @@ errors = make_console(stderr=True, soft_wrap=True)
 
 
 def _interval(result: CorrelationResult, name: str) -> str:
+    """A statistic with its 95% interval, always four decimals: ``0.1234 [0.1000, 0.1500]``."""
     value = getattr(result, name)
     if value is None:
-        return "-"
+        return "—"
     if name in result.intervals:
         low, high = result.intervals[name]
         return f"{value:.4f} [{low:.4f}, {high:.4f}]"
     return f"{value:.4f}"
 
 
-def dimension_table(evaluation: MetricEvaluation) -> Table:
+def dimension_table(evaluation: MetricEvaluation) -> ResultTable:
     """One row per MOS dimension: the four statistics with their intervals."""
     mode = "official (MOS as bfloat16)" if evaluation.official else "full precision"
-    table = Table(title=f"Agreement with human MOS, {evaluation.images:,} images, {mode}")
-    table.add_column("dimension")
-    table.add_column("score column")
-    for header in ("SRCC", "PLCC (raw)", "KRCC", "PLCC (4-param logistic)", "model-level SRCC"):
-        table.add_column(header, justify="right")
+    columns = [
+        ResultColumn("dimension"),
+        ResultColumn("score column"),
+        *(
+            ResultColumn(header, "number")
+            for header in ("SRCC", "PLCC (raw)", "KRCC", "PLCC (4-param logistic)", "model-level SRCC")
+        ),
+    ]
+    rows = []
     for name, result in evaluation.dimensions.items():
-        overall = result.overall
         model = result.model_level
         model_text = f"{model.srcc:.4f}"
         if model.interval is not None:
             model_text += f" [{model.interval[0]:.4f}, {model.interval[1]:.4f}]"
-        table.add_row(
-            name,
-            result.score_column,
-            *(_interval(overall, s) for s in ("srcc", "plcc", "krcc", "plcc_logistic")),
-            model_text,
+        rows.append(
+            [
+                name,
+                result.score_column,
+                *(_interval(result.overall, s) for s in ("srcc", "plcc", "krcc", "plcc_logistic")),
+                model_text,
+            ]
         )
+    caption = ""
     if evaluation.qa is not None:
         qa = evaluation.qa
         text = f"{qa.accuracy:.4f}" + (
             f" [{qa.interval[0]:.4f}, {qa.interval[1]:.4f}]" if qa.interval else ""
         )
-        table.caption = f"QA accuracy: {text} over {qa.n:,} answers"
-    return table
+        caption = f"QA accuracy: {text} over {qa.n:,} answers"
+    title = f"Agreement with human MOS, {evaluation.images:,} images, {mode}"
+    return ResultTable(title, columns, rows, caption)
 
 
-def generator_table(evaluation: MetricEvaluation, dimension: str) -> Table:
+def generator_table(evaluation: MetricEvaluation, dimension: str) -> ResultTable:
     """Per generator: mean metric score and mean MOS with both ranks, and the SRCC within it."""
     result = evaluation.dimensions[dimension]
     within = result.groups.get("generator", {})
-    table = Table(title=f"Generators, {dimension} (rank 1 = best)")
-    for header, justify in (
-        ("generator", "left"),
-        ("images", "right"),
-        ("mean MOS", "right"),
-        ("human rank", "right"),
-        ("mean score", "right"),
-        ("metric rank", "right"),
-        ("SRCC within", "right"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    columns = [
+        ResultColumn("generator"),
+        ResultColumn("images", "count"),
+        ResultColumn("mean MOS", "number"),
+        ResultColumn("human rank", "count"),
+        ResultColumn("mean score", "number", 4),
+        ResultColumn("metric rank", "count"),
+        ResultColumn("SRCC within", "number"),
+    ]
+    rows = []
     for row in result.model_level.table.itertuples(index=False):
         inside = within.get(row.generator)
-        table.add_row(
-            row.generator,
-            f"{row.images:,}",
-            f"{row.mos_mean:.2f}",
-            str(row.mos_rank),
-            f"{row.metric_mean:.4g}",
-            str(row.metric_rank),
-            _interval(inside, "srcc") if inside is not None else "-",
+        rows.append(
+            [
+                row.generator,
+                row.images,
+                row.mos_mean,
+                row.mos_rank,
+                row.metric_mean,
+                row.metric_rank,
+                _interval(inside, "srcc") if inside is not None else "—",
+            ]
         )
-    return table
+    return ResultTable(f"Generators, {dimension} (rank 1 = best)", columns, rows)
 
 
-def group_table(evaluation: MetricEvaluation, dimension: str, grouping: str) -> Table:
-    table = Table(title=f"SRCC / PLCC within each {grouping}, {dimension}")
-    for header, justify in ((grouping, "left"), ("images", "right"), ("SRCC", "right"), ("PLCC", "right")):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
-    for key, result in evaluation.dimensions[dimension].groups[grouping].items():
-        table.add_row(key, f"{result.n:,}", _interval(result, "srcc"), _interval(result, "plcc"))
-    return table
+def group_table(evaluation: MetricEvaluation, dimension: str, grouping: str) -> ResultTable:
+    columns = [
+        ResultColumn(grouping),
+        ResultColumn("images", "count"),
+        ResultColumn("SRCC", "number"),
+        ResultColumn("PLCC", "number"),
+    ]
+    rows = [
+        [key, result.n, _interval(result, "srcc"), _interval(result, "plcc")]
+        for key, result in evaluation.dimensions[dimension].groups[grouping].items()
+    ]
+    return ResultTable(f"SRCC / PLCC within each {grouping}, {dimension}", columns, rows)
 
 
 @app.command()
@@ -161,6 +174,7 @@ def report(
     krcc_interval: Annotated[
         bool, typer.Option("--krcc-interval/--no-krcc-interval", help="Bootstrap KRCC too (slower).")
     ] = True,
+    output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Per-dimension and per-generator agreement tables, optional JSON and plots."""
     groupings = tuple(dict.fromkeys(["generator", *(by or [])]))
@@ -184,15 +198,16 @@ def report(
         errors.print(
             f"[yellow]{len(submission.missing):,} benchmark images have no score and are left out[/]"
         )
-    console.print(dimension_table(evaluation))
+    shown = Report(output_format)
+    shown.table(dimension_table(evaluation))
     for dimension in evaluation.dimensions:
-        console.print(generator_table(evaluation, dimension))
+        shown.table(generator_table(evaluation, dimension))
         for grouping in groupings[1:]:
-            console.print(group_table(evaluation, dimension, grouping))
+            shown.table(group_table(evaluation, dimension, grouping))
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(evaluation_to_json(evaluation), indent=2), encoding="utf-8")
-        console.print(f"[green]Wrote[/] {json_out}")
+        shown.line(f"Wrote {json_out}")
     if plots is not None:
         plots.mkdir(parents=True, exist_ok=True)
         for dimension in evaluation.dimensions:
@@ -202,7 +217,8 @@ def report(
             ):
                 path = plots / f"{dimension}_{kind}.png"
                 figure.savefig(path, dpi=120)
-                console.print(f"[green]Wrote[/] {path}")
+                shown.line(f"Wrote {path}")
+    shown.close()
 
 
 def build_dataset(
