@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 import typer
+from typer.testing import CliRunner
 
 from genjudge.benchmarks.general_level.sample import sample_reference_path, sample_results_paths
 from genjudge.benchmarks.opening.judges_board import sample_arena_dir
@@ -28,24 +28,22 @@ def genjudge(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-def command_paths(group: click.Group, ctx: click.Context, prefix: tuple[str, ...] = ()) -> list[tuple]:
-    """Every command path under ``group`` (lazy groups included: listing them loads them)."""
+def command_paths(command, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path under ``command`` (lazy groups included: listing them loads them)."""
     paths = []
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        path = (*prefix, name)
-        paths.append(path)
-        if isinstance(command, click.Group):
-            paths += command_paths(command, click.Context(command, parent=ctx, info_name=name), path)
+    if hasattr(command, "list_commands"):
+        context = typer.Context(command)
+        for name in command.list_commands(context):
+            path = (*prefix, name)
+            paths += [path, *command_paths(command.get_command(context, name), path)]
     return paths
 
 
 def test_every_help_page_works():
-    root = typer.main.get_command(app)
-    paths = command_paths(root, click.Context(root, info_name="genjudge"))
+    paths = command_paths(typer.main.get_command(app))
     assert {("data", "build", "opening"), ("general-level", "score"), ("arena", "report")} <= set(paths)
     for path in paths:
-        shown = typer.testing.CliRunner().invoke(app, [*path, "--help"])
+        shown = CliRunner().invoke(app, [*path, "--help"])
         assert shown.exit_code == 0, f"genjudge {' '.join(path)} --help: {shown.output}{shown.exception!r}"
         assert "Usage" in shown.output
 
