@@ -51,6 +51,7 @@ from genjudge.judges.parsing import (
     verdicts_from_replies,
 )
 from genjudge.judges.prompts import (
+    BuiltinPrompt,
     JudgePrompt,
     build_score_prompt,
     item_prompt,
@@ -195,6 +196,8 @@ class ApiJudge:
         score_max_tokens: reply budget for a 7-criterion score.
         temperature: sampling temperature (0 for repeatable verdicts; the official script used the
             API default).
+        system_prompt: the built-in pairwise system message, ``"genjudge"`` (default) or
+            ``"intjudge"`` (the official IntJudge sentence).
         system_prompt_path / score_system_prompt_path: files with the official (or any) prompts.
         include_reference: show the gold reference to the judge.
         on_unparseable: ``"raise"`` reports replies naming no verdict; ``"official"`` leans.
@@ -219,6 +222,7 @@ class ApiJudge:
         top_logprobs: int | None = None,
         score_max_tokens: int = 1024,
         temperature: float = 0.0,
+        system_prompt: BuiltinPrompt = "genjudge",
         system_prompt_path: str | Path | None = None,
         score_system_prompt_path: str | Path | None = None,
         include_reference: bool = False,
@@ -263,7 +267,7 @@ class ApiJudge:
         self.seed = seed
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
-        self.system_prompt = pairwise_system_prompt(system_prompt_path)
+        self.system_prompt = pairwise_system_prompt(system_prompt_path, builtin=system_prompt)
         self.score_prompt = score_system_prompt(score_system_prompt_path)
 
         self.judge_id = f"api:{model}" + ("-official-lean" if on_unparseable == "official" else "")
