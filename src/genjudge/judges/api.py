@@ -200,7 +200,8 @@ class ApiJudge:
             ``"intjudge"`` (the official IntJudge sentence).
         system_prompt_path / score_system_prompt_path: files with the official (or any) prompts.
         include_reference: show the gold reference to the judge.
-        on_unparseable: ``"raise"`` reports replies naming no verdict; ``"official"`` leans.
+        on_unparseable: ``"raise"`` reports replies naming no verdict; ``"official"`` reads every
+            reply with the official rule (first character first), as ``GPT_judge_AB.py`` does.
         seed: seeds the official rule's random side, per item.
         revision: what identifies the served weights in the cache (default: ``model``; pass a dated
             snapshot name when the endpoint's model can change under the same name).

@@ -219,7 +219,7 @@ class IntJudge:
         max_pixels: cap on pixels per image before patching (default: the checkpoint's setting).
         include_reference: show the gold reference (``PairwiseItem.reference``) to the judge.
         on_unparseable: ``generate`` mode only: ``"raise"`` reports replies naming no verdict
-            (``PartialVerdicts``); ``"official"`` applies the official leaning rule.
+            (``PartialVerdicts``); ``"official"`` reads every reply with the official rule.
         seed: seeds the official rule's random side, per item.
         max_batch_tokens: score mode runs at most this many (padded) prompt tokens per forward pass;
             default 32768 on a GPU, 4096 on CPU (where bigger batches measured slower per pair).

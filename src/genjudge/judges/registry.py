@@ -37,7 +37,7 @@ _JUDGING_OPTIONS = {
     "system_prompt": "built-in system message: 'intjudge' (official IntJudge sentence) or 'genjudge'",
     "system_prompt_path": "text file with the system prompt to use (e.g. the official one)",
     "include_reference": "show the gold reference answer to the judge (true/false)",
-    "on_unparseable": "reply naming no verdict: 'raise' reports it, 'official' leans as the official script",
+    "on_unparseable": "'raise' reports replies naming no verdict; 'official' reads all as OpenING does",
     "seed": "seed of the official rule's random side, per item",
 }
 
