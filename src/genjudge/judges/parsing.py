@@ -186,7 +186,7 @@ def verdicts_from_replies(
 # --- 7-criterion scores -------------------------------------------------------------------------
 
 SCORE_RANGE = (0, 10)
-"""Accepted score range: the official scoring prompt asks for 0-10; genjudge's own asks for 1-10."""
+"""Accepted score range: 0-10, the scale both the official and genjudge's scoring prompts ask for."""
 
 
 @dataclass(frozen=True)

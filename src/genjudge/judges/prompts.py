@@ -9,7 +9,9 @@ checkpoint was fine-tuned on it and its verdicts depend on it:
 - ``<BEGIN>`` is removed from input texts and ``<image>`` from all texts; texts are stripped;
 - every step that has an image gets `` <IMG_k></IMG_k>`` appended to its text and the image placed
   right after it, with ``k`` counting images from 0 across the input, answer A and answer B;
-- the user message ends with a line asking for one of the four verdict strings.
+- the user message ends with the request line of the official script being followed: IntJudge's
+  asks for one of the four verdict strings (``VERDICT_REQUEST``), the GPT judge's asks which model
+  is better (``GPT_VERDICT_REQUEST``), the GPT scorer's asks for the JSON (``SCORE_REQUEST``).
 
 Two built-in system messages (``BUILTIN_PAIRWISE_PROMPTS``):
 
@@ -43,8 +45,9 @@ PROMPT_VERSION = "opening-pairwise-v1"
 INTJUDGE_PROMPT_VERSION = "opening-pairwise-intjudge-v1"
 """Version of the pairwise prompt with the official IntJudge system message (same layout)."""
 
-SCORE_PROMPT_VERSION = "opening-score-v1"
-"""Version of the built-in 7-criterion scoring prompt."""
+SCORE_PROMPT_VERSION = "opening-score-v2"
+"""Version of the built-in 7-criterion scoring prompt (v2: the 0-10 scale and request line of
+``GPT_score_A.py``)."""
 
 VERDICT_STRINGS: dict[str, str] = {
     "A": "A is better",
@@ -57,7 +60,14 @@ VERDICT_STRINGS: dict[str, str] = {
 VERDICT_REQUEST = (
     '\nPlease directly output "A is better" or "B is better" or "Tie(A is better)" or "Tie(B is better)": \n'
 )
-"""The last line of the pairwise user message: the answer format the fine-tuned judge was trained on."""
+"""The last line of IntJudge's pairwise user message (``IntJudge_judge_AB.py``): the answer format
+the fine-tuned judge was trained on."""
+
+GPT_VERDICT_REQUEST = "\nPlease only output which model is better: "
+"""The last line of the GPT judge's pairwise user message (``GPT_judge_AB.py``)."""
+
+VERDICT_REQUESTS: dict[str, str] = {"intjudge": VERDICT_REQUEST, "gpt": GPT_VERDICT_REQUEST}
+"""The pairwise request lines by the official script they come from."""
 
 SCORE_CRITERIA: tuple[str, ...] = (
     "Correctness",
@@ -123,8 +133,9 @@ is introduced by OUTPUT:.
 Images are numbered 0, 1, 2, ... in order of appearance across the request and the answer. The tag \
 pair <IMG_i></IMG_i> stands right before image number i.
 
-Rate the answer on each of these criteria, the first ones most important, with an integer from 1 \
-(very poor) to 10 (excellent) and a short justification:
+Rate the answer on each of these criteria, the first ones most important, with an integer from 0 \
+to 10 and a short justification. 0-2: serious failings; 3-5: noticeable problems; 6-8: good, \
+with room to improve; 9-10: excellent.
 """
     + _CRITERIA_GUIDE
     + """
@@ -135,7 +146,40 @@ Reply with one JSON object and nothing else, shaped like this:
 """
 )
 
-SCORE_REQUEST = "\nReply with the JSON object only: "
+SCORE_REQUEST = "\nPlease only output the json result: "
+"""The last line of the scoring user message, as ``GPT_score_A.py`` ends it."""
+
+SCORE_FUNCTION_NAME = "evaluate_multimodal_content"
+
+
+def _criterion_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"Score": {"type": "integer"}, "Justification": {"type": "string"}},
+        "required": ["Score", "Justification"],
+    }
+
+
+SCORE_FUNCTION: dict[str, Any] = {
+    "name": SCORE_FUNCTION_NAME,
+    "description": "Evaluate the quality of interleaved image-text content based on specific criteria",
+    "parameters": {
+        "type": "object",
+        "properties": {criterion: _criterion_schema() for criterion in SCORE_CRITERIA},
+        "required": list(SCORE_CRITERIA),
+    },
+}
+"""The function ``GPT_score_A.py`` forces the model to call: one Score/Justification object per
+criterion. Function calling makes the reply valid JSON of this shape instead of asking for it."""
+
+
+def score_tools_request() -> dict[str, Any]:
+    """The request fields that force a call of ``SCORE_FUNCTION``, in the current ``tools`` form
+    (the official script uses the older, equivalent ``functions``/``function_call`` fields)."""
+    return {
+        "tools": [{"type": "function", "function": SCORE_FUNCTION}],
+        "tool_choice": {"type": "function", "function": {"name": SCORE_FUNCTION_NAME}},
+    }
 
 
 @dataclass(frozen=True)
@@ -334,8 +378,9 @@ def build_pairwise_prompt(
     *,
     reference: Sequence[Step] | None = None,
     system: SystemPrompt | None = None,
+    request: str = VERDICT_REQUEST,
 ) -> JudgePrompt:
-    """The pairwise judge prompt for one comparison, in the official layout.
+    """The pairwise judge prompt for one comparison, in the official layout, ending with ``request``.
 
     With ``reference`` the gold answer is shown after the request as ``\\n<REFERENCE>: ...`` (its
     images numbered in sequence) and ``REFERENCE_NOTE`` is added to the system message. The official
@@ -352,11 +397,13 @@ def build_pairwise_prompt(
         system_text += REFERENCE_NOTE
     parts += _section(output_a, counter, header="<OUTPUT_A>: ", empty_header="\n<OUTPUT_A>:")
     parts += _section(output_b, counter, header="\n<OUTPUT_B>: ", empty_header="\n<OUTPUT_B>:")
-    parts.append(VERDICT_REQUEST)
+    parts.append(request)
     return JudgePrompt(system=system_text, parts=tuple(parts))
 
 
-def item_prompt(item: PairwiseItem, *, system: SystemPrompt, include_reference: bool) -> JudgePrompt:
+def item_prompt(
+    item: PairwiseItem, *, system: SystemPrompt, include_reference: bool, request: str = VERDICT_REQUEST
+) -> JudgePrompt:
     """The pairwise prompt for one ``PairwiseItem``, as every prompt-based backend shows it.
 
     A judge configured to see the reference refuses an item without one rather than silently
@@ -370,6 +417,7 @@ def item_prompt(item: PairwiseItem, *, system: SystemPrompt, include_reference: 
         item.output_b,
         reference=item.reference if include_reference else None,
         system=system,
+        request=request,
     )
 
 

@@ -94,6 +94,8 @@ JUDGES: dict[str, JudgeEntry] = {
             "score_max_tokens": "reply budget for a 7-criterion score",
             "temperature": "sampling temperature (0 for repeatable verdicts)",
             "score_system_prompt_path": "text file with the system prompt for 7-criterion scores",
+            "verdict_request": "last line of a pairwise request: 'gpt' (GPT_judge_AB.py) or 'intjudge'",
+            "score_function_calling": "score through the official function schema (tools); false: JSON text",
             "revision": "what identifies the served weights in the cache (default: model)",
             "backoff_base": "first retry delay in seconds (doubles per retry)",
             "backoff_max": "longest retry delay in seconds",
