@@ -37,9 +37,9 @@ def score(sota_file, results_file, official, bootstrap_rounds):
     sota_path = sota_file or str(sample_reference_path())
     results_path = results_file or str(sample_results_paths()[0])
     try:
-        reference = read_reference(sota_path)
+        reference = read_reference(sota_path, official=official)
         result = score_general_level(
-            read_results(results_path, reference),
+            read_results(results_path, reference, official=official),
             reference,
             official=official,
             bootstrap=int(bootstrap_rounds),

@@ -81,10 +81,11 @@ class GeneralLevel(evaluate.Metric):
 
     def _compute(self, sheet, task, score, reference, model="model", bootstrap_rounds=1000, seed=0):
         records = [{"sheet": s, "task": t, "score": v} for s, t, v in zip(sheet, task, score, strict=True)]
+        official = self.config_name == "official"
         result = score_general_level(
             Results.from_records(model, records),
-            read_reference(reference),
-            official=self.config_name == "official",
+            read_reference(reference, official=official),
+            official=official,
             bootstrap=bootstrap_rounds,
             seed=seed,
         )

@@ -18,7 +18,7 @@ from support.random_qwen_vl import save_random_checkpoint
 from genjudge.core.records import Step
 from genjudge.judges.continuations import continuation_logprobs
 from genjudge.judges.intjudge import IntJudge, JudgeModelNotFound, length_groups
-from genjudge.judges.prompts import VERDICT_STRINGS
+from genjudge.judges.prompts import INTJUDGE_SYSTEM_PROMPT, PAIRWISE_SYSTEM_PROMPT, VERDICT_STRINGS
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
 
 
@@ -110,7 +110,7 @@ def test_intjudge_implements_the_pairwise_protocol(judge):
     assert isinstance(judge, PairwiseJudge)
     assert judge.judge_id == "intjudge"
     assert judge.revision.startswith("local-sha256:")
-    assert judge.prompt_version == "opening-pairwise-v1"
+    assert judge.prompt_version == "opening-pairwise-intjudge-v1"
 
 
 def test_score_mode_returns_a_verdict_and_probabilities_for_every_item(judge, items):
@@ -195,6 +195,13 @@ def test_images_reach_the_model_in_prompt_order_with_their_token_counts(judge, i
     image_token = judge.inputs.image_token_id
     assert torch.equal(batch["mm_token_type_ids"] == 1, batch["input_ids"] == image_token)
     assert (batch["attention_mask"][:, -1] == 1).all(), "prompts are left-padded"
+
+
+def test_intjudge_sends_the_official_system_message_by_default(judge, checkpoint, items):
+    assert judge.prompt(items[0]).system == INTJUDGE_SYSTEM_PROMPT
+    own = IntJudge(model=str(checkpoint), device="cpu", system_prompt="genjudge", local_files_only=True)
+    assert own.prompt(items[0]).system == PAIRWISE_SYSTEM_PROMPT
+    assert own.prompt_version == "opening-pairwise-v1" != judge.prompt_version
 
 
 def test_a_system_prompt_file_changes_the_prompt_version(checkpoint, tmp_path, items):

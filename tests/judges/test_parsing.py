@@ -93,6 +93,29 @@ def test_the_official_rule_guesses_a_side_when_no_letter_is_found():
     assert parse_verdict_official("Tie", random.Random(0))[1] is True
 
 
+@pytest.mark.parametrize(
+    ("reply", "tolerant", "official"),
+    [
+        ("Answer: B is better", "B", "A"),  # the official code reads the "A" of "Answer"
+        ("**B is better**", "B", "Tie(B)"),  # "*" first: the letter scan finds B
+        ("Verdict: A is better", "A", "Tie(A)"),  # "V" first: the scan finds the A of "A is"
+        ("Final answer: Tie(A is better)", "Tie(A)", "Tie(A)"),  # the first capital A/B is in "Tie(A"
+        ("Output B is better", "B", "Tie(B)"),
+        ("Tie (A is better)", "Tie(A)", "Tie(A)"),  # official stores "Tie ()"; genjudge takes the named side
+    ],
+)
+def test_official_mode_reads_every_reply_by_its_first_character(reply, tolerant, official):
+    assert verdict_from_reply(reply).winner == tolerant
+    assert verdict_from_reply(reply, on_unparseable="official").winner == official
+
+
+def test_official_mode_guesses_where_the_official_code_guesses_even_if_the_reply_is_readable():
+    # "a is better" has no capital A or B: the official script picks a random side.
+    verdict = verdict_from_reply("a is better", on_unparseable="official", rng=random.Random(0))
+    assert verdict.probabilities == {"A": 0.0, "B": 0.0, "Tie(A)": 0.5, "Tie(B)": 0.5}
+    assert verdict_from_reply("a is better").winner == "A"
+
+
 def test_verdict_from_reply_is_strict_unless_asked_to_lean():
     assert verdict_from_reply("B is better") == Verdict(
         winner="B", probabilities={"A": 0.0, "B": 1.0, "Tie(A)": 0.0, "Tie(B)": 0.0}, raw="B is better"

@@ -23,22 +23,29 @@ def _sheet_frame(reference: Reference, sheet: str) -> pd.DataFrame:
     )
 
 
-def write_reference_workbook(reference: Reference, path: str | Path) -> Path:
+def write_reference_workbook(
+    reference: Reference, path: str | Path, *, sota: np.ndarray | None = None
+) -> Path:
     """The SoTA sheet as ``sota_result.xlsx`` lays it out: one sheet per :data:`SHEETS` entry
     (NLP first, as in the official file) with ``No | Task Name | Task Short Name | Metrics |
-    SoTA Performance``."""
+    SoTA Performance``; a sheet without tasks gets the header only.
+
+    ``sota`` replaces the reference's values cell by cell (an object array may hold text such as
+    ``"∞"``, which is how tests build the cells the official ranker reads as missing)."""
     path = Path(path)
+    cells = reference.sota if sota is None else sota
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet in (SHEETS[-1], *SHEETS[:-1]):
             frame = _sheet_frame(reference, sheet)
-            frame[SOTA_COLUMN] = reference.sota[reference.sheet_slices[sheet]]
+            frame[SOTA_COLUMN] = cells[reference.sheet_slices[sheet]]
             frame.to_excel(writer, sheet_name=sheet, index=False)
     return path
 
 
 def write_results_workbook(reference: Reference, model: str, values: np.ndarray, path: str | Path) -> Path:
     """A model's raw scores (one per reference task, NaN = unsupported, left empty) as the
-    official ``register.py`` writes them: the template's columns plus one named after the model."""
+    official ``register.py`` writes them: the template's columns plus one named after the model.
+    An object array may hold text cells (``"N/A"``) as well."""
     path = Path(path)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet in (SHEETS[-1], *SHEETS[:-1]):

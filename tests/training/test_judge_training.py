@@ -13,13 +13,14 @@ from typer.testing import CliRunner
 
 from genjudge.cli import app
 from genjudge.judges.intjudge import IntJudge
-from genjudge.judges.prompts import VERDICT_STRINGS, pairwise_system_prompt
+from genjudge.judges.prompts import INTJUDGE_SYSTEM_PROMPT, PAIRWISE_SYSTEM_PROMPT, VERDICT_STRINGS
 from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.registry import load_judge
 from genjudge.training import build_training_set, load_split, write_training_repo
 from genjudge.training.evaluation import heldout_agreement
 from genjudge.training.examples import IGNORE_INDEX, VerdictCollator, row_item
-from genjudge.training.trainer import TrainOptions, load_base, train_judge
+from genjudge.training.run import judge_options
+from genjudge.training.trainer import TrainOptions, load_base, train_judge, training_system_prompt
 
 FAST = {
     "batch_size": 8,
@@ -41,7 +42,7 @@ def test_the_collator_trains_on_the_verdict_after_the_exact_prompt_the_backend_s
     rows = load_split(tmp_path / "d", "train").select(range(3))
     network, inputs = load_base(str(save_base(tmp_path / "base")), TrainOptions())
     judge = IntJudge.from_components(network, inputs, revision="r")
-    batch = VerdictCollator(inputs, pairwise_system_prompt(), include_reference=False)(rows)
+    batch = VerdictCollator(inputs, training_system_prompt(TrainOptions()), include_reference=False)(rows)
 
     for index, row in enumerate(rows):
         prompt_ids = inputs.encode(judge.prompt(row_item(row))).input_ids
@@ -53,6 +54,16 @@ def test_the_collator_trains_on_the_verdict_after_the_exact_prompt_the_backend_s
         assert labels[-len(verdict_ids) - 1 :] == expected[-len(verdict_ids) - 1 :]
         assert set(labels[: -len(verdict_ids) - 1]) == {IGNORE_INDEX}
     assert "pixel_values" in batch  # the sample's answers carry images
+
+
+def test_training_prompts_carry_the_official_intjudge_message_unless_told_otherwise():
+    assert training_system_prompt(TrainOptions()).text == INTJUDGE_SYSTEM_PROMPT
+    assert judge_options(TrainOptions()) == {}
+    own = TrainOptions(system_prompt="genjudge")
+    assert training_system_prompt(own).text == PAIRWISE_SYSTEM_PROMPT
+    assert judge_options(own) == {"system_prompt": "genjudge"}, "the card tells how to judge like training"
+    with pytest.raises(ValueError, match="unknown built-in system prompt 'gpt'"):
+        TrainOptions(system_prompt="gpt")
 
 
 def test_a_few_steps_on_interleaved_pairs_bring_the_loss_down(tmp_path, sample_release, sample_verdicts):

@@ -15,6 +15,7 @@ import pandas as pd
 import typer
 
 from genjudge.benchmarks.opening.arena import ArenaFormatError, read_verdicts
+from genjudge.benchmarks.opening.judges_board.human import UNSEEN_HELP, parse_unseen
 from genjudge.charts.arena import rating_chart, win_rate_heatmap
 from genjudge.cli.console import FormatOption, OutputFormat, Report, ResultColumn, ResultTable, make_console
 from genjudge.scoring.agreement import Agreement, judge_agreement
@@ -141,10 +142,7 @@ def report(
     human: Annotated[
         Path | None, typer.Option(help="human verdicts JSON: adds the judge–human agreement table")
     ] = None,
-    unseen: Annotated[
-        str | None,
-        typer.Option(help="comma-separated models the judge never saw: splits agreement seen/unseen"),
-    ] = None,
+    unseen: Annotated[str, typer.Option(help=UNSEEN_HELP + " (needs --human)")] = "auto",
     plots: Annotated[Path | None, typer.Option(help="folder for PNG plots (heatmap, ratings)")] = None,
     out: Annotated[Path | None, typer.Option(help="folder for CSV and JSON results")] = None,
     sort: Annotated[
@@ -164,8 +162,8 @@ def report(
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Score the battles in VERDICTS; with --human, also the judge's agreement with humans."""
-    unseen_models = [name.strip() for name in unseen.split(",") if name.strip()] if unseen else None
-    if unseen_models is not None and human is None:
+    unseen_models = list(parse_unseen(unseen)) or None
+    if unseen.strip().lower() != "auto" and human is None:
         raise _fail("--unseen only applies to agreement: give --human too")
     battles = _read(verdicts, "verdicts")
     human_battles = _read(human, "human verdicts") if human is not None else None
@@ -207,7 +205,12 @@ def report(
         if agreement.absent_unseen_models:
             errors.print(
                 f"[yellow]warning:[/] --unseen model(s) {list(agreement.absent_unseen_models)} "
-                "appear in no matched pair (typo?)"
+                + (
+                    "of the official calculate_agreement.py list appear in no matched pair (kept as the "
+                    "official script spells them; its 'GPT-4+DALL-E3' is 'GPT-4o+DALL-E3' in the release)"
+                    if unseen.strip().lower() == "auto"
+                    else "appear in no matched pair (typo?)"
+                )
             )
     if out is not None:
         _write_results(

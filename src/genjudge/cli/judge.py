@@ -1,4 +1,5 @@
-"""``genjudge judge``: run a pairwise judge over OpenING model outputs and write official verdicts."""
+"""``genjudge judge``: run a pairwise judge over OpenING model outputs and write official verdicts;
+``judge score``: the official 7-criterion scores of each output, summarised per model."""
 
 from __future__ import annotations
 
@@ -211,6 +212,78 @@ def pairs(
             console.print(endpoint_table(judge_impl.endpoint_stats()))
     atomic_write_json(out, verdict_records(battles, run.winners), indent=4)
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
+
+
+@app.command(
+    epilog="**`--option` keys (those of `--judge api`):**\n\n"
+    + "\n".join(f"- `{key}`: {text}" for key, text in judge_options("api").items())
+)
+def score(
+    benchmark: BenchmarkOpt,
+    outputs: OutputsOpt,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help=OPTION_HELP)
+    ] = None,
+    endpoint: Annotated[
+        list[str] | None,
+        typer.Option("--endpoint", metavar="URL", help="An OpenAI-compatible API root; repeat for several."),
+    ] = None,
+    split: Annotated[OpeningSplit, typer.Option(help="Benchmark split to score.")] = DEFAULT_SPLIT,
+    cache: Annotated[
+        Path | None, typer.Option(help="SQLite cache to reuse and extend (resumes a run).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Outputs per committed batch.")] = 16,
+    allow_missing_images: Annotated[
+        bool, typer.Option("--allow-missing-images", help="Score steps whose image is missing as text-only.")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Scores JSON (official gpt-score_results format).")] = Path(
+        "scores.json"
+    ),
+    summary: Annotated[Path | None, typer.Option(help="Per-model summary CSV to write.")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Per-model summary table PNG to write.")] = None,
+) -> None:
+    """Score every output on an OpenING split on the 7 criteria of GPT_score_A.py (API judge) and
+    summarise them per model as summarize_GPT_scores.py does."""
+    from genjudge.judges.output_scores import score_interleaved, score_plan, score_records
+    from genjudge.judges.score_summary import summarize_scores, summary_figure
+
+    try:
+        settings = parse_options(option or [])
+        if endpoint:
+            settings.update(_endpoint_options("api", settings, endpoint))
+        check_options("api", settings)
+        instances = read_benchmark(benchmark, split.value, allow_missing_images=allow_missing_images)
+        plan, entries = score_plan(instances, _read_outputs(outputs, allow_missing_images))
+        if not entries:
+            raise BattleError(f"no output answers an instance of the {split.value} split")
+        scorer = load_judge("api", **settings)
+    except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
+        console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(code=2) from err
+    try:
+        run = score_interleaved(scorer, entries, cache=cache, batch_size=batch_size)
+    except (IncompleteRun, JudgeError) as err:
+        console.print(f"[red]error:[/red] {escape(str(err))} No score file was written.", soft_wrap=True)
+        raise typer.Exit(code=1) from err
+    finally:
+        console.print(endpoint_table(scorer.endpoint_stats()))
+    atomic_write_json(out, score_records(plan, run), indent=4)
+    table = summarize_scores((output.model, item.scores) for output, item in zip(plan, run, strict=True))
+    if summary is not None:
+        table.to_csv(summary, index=False)
+    if plot is not None:
+        summary_figure(table).savefig(plot, dpi=150)
+    console.print(_summary_table(table))
+    console.print(f"{run.n_scored} outputs scored, {run.n_cached} reused from the cache. Wrote {out}")
+
+
+def _summary_table(summary: Any) -> Table:
+    table = Table(title="7-criterion scores per model (0-10), ranked by Overall")
+    for column in summary.columns:
+        table.add_column(str(column), justify="left" if column == "Model_Name" else "right")
+    for row in summary.itertuples(index=False):
+        table.add_row(*(f"{value:.2f}" if isinstance(value, float) else escape(str(value)) for value in row))
+    return table
 
 
 def _endpoint_options(judge: str, settings: dict[str, Any], endpoints: list[str]) -> dict[str, Any]:

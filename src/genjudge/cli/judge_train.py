@@ -185,6 +185,13 @@ def train(
     include_reference: Annotated[
         bool, typer.Option("--include-reference", help="Show the gold answer to the judge (train and judge).")
     ] = False,
+    builtin_system_prompt: Annotated[
+        str,
+        typer.Option(
+            help="Built-in system message to train with (and judge with): 'intjudge', the official "
+            "sentence IntJudge was fine-tuned with, or 'genjudge', genjudge's longer criteria prompt."
+        ),
+    ] = "intjudge",
     system_prompt: Annotated[
         Path | None, typer.Option(help="Text file with the system prompt to train with (and judge with).")
     ] = None,
@@ -220,6 +227,7 @@ def train(
             bf16=bf16,
             gradient_checkpointing=gradient_checkpointing,
             include_reference=include_reference,
+            system_prompt=builtin_system_prompt,
             system_prompt_path=str(system_prompt) if system_prompt else None,
             max_pixels=max_pixels,
             merge=merge,

@@ -1,8 +1,11 @@
 """A judge behind any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, TGI, LiteLLM…).
 
-It shows the same prompt as IntJudge (official OpenING layout; images as base64 JPEG data URLs,
-downscaled to ``image_max_side``) and reads the reply with ``genjudge.judges.parsing``. Like the
-official GPT-4o judge it asks for at most ``max_tokens=5`` tokens per verdict. With
+It shows the prompts of the official GPT judges (OpenING layout; images as base64 JPEG data URLs
+at PIL's default quality, downscaled to ``image_max_side``): pairwise requests end with the line
+of ``GPT_judge_AB.py`` (``verdict_request="gpt"``), 7-criterion scores force a call of the
+official function schema of ``GPT_score_A.py`` where the endpoint supports tools (JSON asked for as
+text where it refuses them). Replies are read with ``genjudge.judges.parsing``. Like the official
+GPT-4o judge it asks for at most ``max_tokens=5`` tokens per verdict. With
 ``top_logprobs`` set it also asks for token log-probabilities and reads verdict probabilities
 from them (``genjudge.judges.verdict_logprobs``); otherwise a verdict is certain of its label.
 
@@ -52,12 +55,15 @@ from genjudge.judges.parsing import (
     verdicts_from_replies,
 )
 from genjudge.judges.prompts import (
+    VERDICT_REQUESTS,
+    BuiltinPrompt,
     JudgePrompt,
     build_score_prompt,
     item_prompt,
     pairwise_prompt_version,
     pairwise_system_prompt,
     score_system_prompt,
+    score_tools_request,
 )
 from genjudge.judges.protocol import JudgeError, PairwiseItem, PartialVerdicts, Verdict
 from genjudge.judges.verdict_logprobs import read_token_logprobs, verdict_probabilities
@@ -120,13 +126,13 @@ def image_data_url(data: bytes, max_side: int = 512) -> str:
     because its keys keep the original image bytes alive.
 
     The official GPT judge squashes every image to 512x512; keeping the aspect ratio shows the
-    judge undistorted images at the same cost.
+    judge undistorted images at the same cost. The JPEG quality is PIL's default, as there.
     """
     with Image.open(io.BytesIO(data)) as img:
         picture = img.convert("RGB")
     picture.thumbnail((max_side, max_side))
     buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=90)
+    picture.save(buffer, format="JPEG")
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -195,9 +201,17 @@ class ApiJudge:
         score_max_tokens: reply budget for a 7-criterion score.
         temperature: sampling temperature (0 for repeatable verdicts; the official script used the
             API default).
+        system_prompt: the built-in pairwise system message, ``"genjudge"`` (default) or
+            ``"intjudge"`` (the official IntJudge sentence).
+        verdict_request: the last line of a pairwise request: ``"gpt"`` (default, as
+            ``GPT_judge_AB.py``) or ``"intjudge"`` (as ``IntJudge_judge_AB.py``: for an IntJudge
+            served behind the API, with ``system_prompt="intjudge"``).
+        score_function_calling: score through the official function schema (``tools``); an
+            endpoint that refuses tools is then asked for the JSON as text, once and for all.
         system_prompt_path / score_system_prompt_path: files with the official (or any) prompts.
         include_reference: show the gold reference to the judge.
-        on_unparseable: ``"raise"`` reports replies naming no verdict; ``"official"`` leans.
+        on_unparseable: ``"raise"`` reports replies naming no verdict; ``"official"`` reads every
+            reply with the official rule (first character first), as ``GPT_judge_AB.py`` does.
         seed: seeds the official rule's random side, per item.
         revision: what identifies the served weights in the cache (default: ``model``; pass a dated
             snapshot name when the endpoint's model can change under the same name).
@@ -219,6 +233,9 @@ class ApiJudge:
         top_logprobs: int | None = None,
         score_max_tokens: int = 1024,
         temperature: float = 0.0,
+        system_prompt: BuiltinPrompt = "genjudge",
+        verdict_request: Literal["gpt", "intjudge"] = "gpt",
+        score_function_calling: bool = True,
         system_prompt_path: str | Path | None = None,
         score_system_prompt_path: str | Path | None = None,
         include_reference: bool = False,
@@ -237,6 +254,8 @@ class ApiJudge:
             raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
         if on_unparseable not in ("raise", "official"):
             raise ValueError(f"on_unparseable must be 'raise' or 'official', not {on_unparseable!r}")
+        if verdict_request not in VERDICT_REQUESTS:
+            raise ValueError(f"verdict_request must be 'gpt' or 'intjudge', not {verdict_request!r}")
         if top_logprobs is not None and top_logprobs < 1:
             raise ValueError(f"top_logprobs must be at least 1 (or None for no logprobs), not {top_logprobs}")
         if base_url is not None and base_urls is not None:
@@ -263,14 +282,17 @@ class ApiJudge:
         self.seed = seed
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
-        self.system_prompt = pairwise_system_prompt(system_prompt_path)
+        self.system_prompt = pairwise_system_prompt(system_prompt_path, builtin=system_prompt)
         self.score_prompt = score_system_prompt(score_system_prompt_path)
+        self.verdict_request = verdict_request
+        self.score_function_calling = score_function_calling
+        self._score_tools = score_function_calling
 
         self.judge_id = f"api:{model}" + ("-official-lean" if on_unparseable == "official" else "")
         self.revision = revision or model
         self.prompt_version = (
             pairwise_prompt_version(self.system_prompt, with_reference=include_reference)
-            + f"/max_tokens={max_tokens}/t={temperature}/img={image_max_side}"
+            + f"/request={verdict_request}/max_tokens={max_tokens}/t={temperature}/img={image_max_side}"
             + ("" if top_logprobs is None else f"/top_logprobs={top_logprobs}")
         )
 
@@ -474,7 +496,12 @@ class ApiJudge:
 
     def prompt(self, item: PairwiseItem) -> JudgePrompt:
         """The prompt shown to the judge for one item."""
-        return item_prompt(item, system=self.system_prompt, include_reference=self.include_reference)
+        return item_prompt(
+            item,
+            system=self.system_prompt,
+            include_reference=self.include_reference,
+            request=VERDICT_REQUESTS[self.verdict_request],
+        )
 
     def judge_batch(self, items: Sequence[PairwiseItem]) -> list[Verdict]:
         """Judge a batch in order (``PairwiseJudge`` protocol); see the module docstring for failures."""
@@ -497,10 +524,24 @@ class ApiJudge:
 
     def _score(self, question: Sequence[Step], output: Sequence[Step]) -> OutputScores:
         prompt = build_score_prompt(question, output, system=self.score_prompt)
-        return parse_score_reply(self.complete(self._messages(prompt), self.score_max_tokens))
+        return parse_score_reply(self._score_reply(self._messages(prompt)))
+
+    def _score_reply(self, messages: list[dict[str, Any]]) -> str:
+        """The score JSON: a forced call of the official function while the endpoint takes tools;
+        after the first refusal (a non-retryable HTTP error), the same request without tools."""
+        if self._score_tools:
+            payload = self._payload(messages, self.score_max_tokens) | score_tools_request()
+            try:
+                return self._redact(self._call(payload, _reply_text))
+            except RetriesExhausted:
+                raise
+            except ApiRequestError as refusal:
+                self._score_tools = False
+                logger.warning("function calling refused (%s); asking for the score JSON as text", refusal)
+        return self.complete(messages, self.score_max_tokens)
 
     def score_output(self, question: Sequence[Step], output: Sequence[Step]) -> OutputScores:
-        """The official single-output mode: 7 criteria, each 1-10 with a justification.
+        """The official single-output mode: 7 criteria, each 0-10 with a justification.
 
         Raises ``ScoreReplyError`` (listing every problem) when the reply is not the expected JSON.
         """

@@ -30,6 +30,7 @@ from genjudge.judges.continuations import continuation_logprobs
 from genjudge.judges.parsing import verdicts_from_replies
 from genjudge.judges.prompts import (
     VERDICT_STRINGS,
+    BuiltinPrompt,
     JudgePrompt,
     item_prompt,
     pairwise_prompt_version,
@@ -207,15 +208,18 @@ class IntJudge:
         dtype: torch dtype or ``"auto"`` (the checkpoint's own, bf16 for IntJudge).
         mode: ``"score"`` (batched verdict log-probabilities) or ``"generate"`` (official decoding).
         max_new_tokens: decoding budget of ``generate`` mode (official: 128).
-        system_prompt_path: a text file holding the system prompt to use instead of genjudge's own
-            (e.g. the official ``prompts/qwen_judge_system.txt``); changes ``prompt_version``.
+        system_prompt: the built-in system message: ``"intjudge"`` (default: the official one
+            sentence the released weights were fine-tuned with) or ``"genjudge"`` (genjudge's long
+            criteria prompt, for judges trained with it).
+        system_prompt_path: a text file holding the system prompt to use instead of a built-in one;
+            changes ``prompt_version``.
         attn_implementation: passed to transformers (``"flash_attention_2"`` as the official script,
             ``"sdpa"``…); default: transformers' choice.
         local_files_only: never touch the network; default: follow ``HF_HUB_OFFLINE``.
         max_pixels: cap on pixels per image before patching (default: the checkpoint's setting).
         include_reference: show the gold reference (``PairwiseItem.reference``) to the judge.
         on_unparseable: ``generate`` mode only: ``"raise"`` reports replies naming no verdict
-            (``PartialVerdicts``); ``"official"`` applies the official leaning rule.
+            (``PartialVerdicts``); ``"official"`` reads every reply with the official rule.
         seed: seeds the official rule's random side, per item.
         max_batch_tokens: score mode runs at most this many (padded) prompt tokens per forward pass;
             default 32768 on a GPU, 4096 on CPU (where bigger batches measured slower per pair).
@@ -229,6 +233,7 @@ class IntJudge:
         dtype: str | torch.dtype = "auto",
         mode: Literal["score", "generate"] = "score",
         max_new_tokens: int = 128,
+        system_prompt: BuiltinPrompt = "intjudge",
         system_prompt_path: str | Path | None = None,
         attn_implementation: str | None = None,
         local_files_only: bool | None = None,
@@ -263,6 +268,7 @@ class IntJudge:
             revision=revision,
             mode=mode,
             max_new_tokens=max_new_tokens,
+            system_prompt=system_prompt,
             system_prompt_path=system_prompt_path,
             include_reference=include_reference,
             on_unparseable=on_unparseable,
@@ -277,8 +283,9 @@ class IntJudge:
         """A judge around an already built model and input builder (benchmarks, experiments).
 
         ``revision`` must identify the weights: it keys the verdict cache. ``settings`` are the
-        judging options of the constructor (``mode``, ``max_new_tokens``, ``system_prompt_path``,
-        ``include_reference``, ``on_unparseable``, ``seed``, ``max_batch_tokens``), same defaults.
+        judging options of the constructor (``mode``, ``max_new_tokens``, ``system_prompt``,
+        ``system_prompt_path``, ``include_reference``, ``on_unparseable``, ``seed``,
+        ``max_batch_tokens``), same defaults.
         """
         judge = cls.__new__(cls)
         judge._setup(network.eval(), inputs, revision=revision, **settings)
@@ -292,6 +299,7 @@ class IntJudge:
         revision: str,
         mode: Literal["score", "generate"] = "score",
         max_new_tokens: int = 128,
+        system_prompt: BuiltinPrompt = "intjudge",
         system_prompt_path: str | Path | None = None,
         include_reference: bool = False,
         on_unparseable: Literal["raise", "official"] = "raise",
@@ -318,7 +326,7 @@ class IntJudge:
         self.include_reference = include_reference
         self.on_unparseable = on_unparseable
         self.seed = seed
-        self.system_prompt = pairwise_system_prompt(system_prompt_path)
+        self.system_prompt = pairwise_system_prompt(system_prompt_path, builtin=system_prompt)
         self.judge_id = "intjudge" if mode == "score" else f"intjudge-generate-{max_new_tokens}"
         if mode == "generate" and on_unparseable == "official":
             self.judge_id += "-official-lean"

@@ -6,12 +6,16 @@ Two ways to read a verdict:
   (``A is better``, ``Tie(A is better)``, ``Tie (A)``, ``**B**``, lower case, quotes, leading
   spaces) and returns ``Unparseable`` for anything else, so a broken reply is reported, never
   counted as a win.
-- ``parse_verdict_official`` reproduces the OpenING scripts, which always lean to a side: a reply
-  starting with ``A``/``B`` is that side, a reply starting with "tie" is a tie leaning to the side it
-  names, anything else becomes a tie leaning to the first capital A/B in the reply, else a random
-  side. It is an explicit opt-in (``on_unparseable="official"``) for reproducing official numbers.
-  One deliberate difference: the official code slices ``"Tie (A"`` into the invalid label
-  ``"Tie ()"``; here the side named after "tie" is used instead.
+- ``parse_verdict_official`` reproduces the OpenING scripts, which read the first character and
+  always lean to a side: a reply starting with ``A``/``B`` is that side (so ``"Answer: B is
+  better"`` is A), a reply starting with "tie" is a tie leaning to the side it names, anything else
+  becomes a tie leaning to the first capital A/B in the reply, else a random side. It is an
+  explicit opt-in (``on_unparseable="official"``) for reproducing official numbers, and in that
+  mode it reads every reply, before the tolerant reader is ever asked.
+  Deliberate differences, for replies where the official code stores a label nothing downstream
+  can read: it slices ``"Tie (A is better)"`` into ``"Tie ()"``, ``"Tie"`` into ``"Tie)"`` and
+  ``"tie(a…"`` into ``"tie(a)"``; here a tie leans to the first stand-alone A/B after "tie"
+  (``Tie(A)``, ``Tie(A)``, ``Tie(A)`` for those three), else to a random side.
 
 A reply that names no verdict comes back as ``Unparseable``; backends report those items in
 ``genjudge.judges.protocol.PartialVerdicts``.
@@ -35,6 +39,8 @@ _DECORATION = " \t\r\n\"'`*_“”‘’[]"
 
 _TIE = re.compile(r"^tie\b\s*[(:\-,]?\s*(?:model\s+|output\s*_?\s*)?([ab])\b", re.IGNORECASE)
 _SIDE = re.compile(r"^(?:model\s+|output\s*_?\s*)?([ab])(?:\s+is\s+better)?\b(?!['’\-])", re.IGNORECASE)
+_TIE_SIDE = re.compile(r"(?<![^\W_])[ab](?![^\W_])", re.IGNORECASE)
+"""A stand-alone A/B (not a letter of a word): the side a tie leans to, as in ``Tie (A is better)``."""
 _ANSWER_PREFIX = re.compile(r"^(?:verdict|answer|final verdict|final answer)\s*:\s*", re.IGNORECASE)
 
 
@@ -90,11 +96,16 @@ def parse_verdict_official(reply: str, rng: random.Random) -> tuple[VerdictLabel
 
     ``rng`` decides the random side; pass one seeded per item (e.g. from a seed and the item's
     content hash) so the guess does not depend on batch order.
+
+    >>> parse_verdict_official("Answer: B is better", random.Random(0))
+    ('A', False)
+    >>> parse_verdict_official("The winner is B", random.Random(0))
+    ('Tie(B)', False)
     """
     if reply[:1] in ("A", "B"):
         return reply[0], False  # type: ignore[return-value]
     if reply[:3].lower() == "tie":
-        named = re.search(r"[ab]", reply[3:], re.IGNORECASE)
+        named = _TIE_SIDE.search(reply[3:])
         if named:
             return ("Tie(A)" if named.group(0).upper() == "A" else "Tie(B)"), False
     else:
@@ -114,17 +125,18 @@ def verdict_from_reply(
 ) -> Verdict | Unparseable:
     """Turn a text reply into a ``Verdict`` (one-hot probabilities) or ``Unparseable``.
 
-    ``on_unparseable="official"`` applies the official leaning reading to replies the strict
-    reader rejects; a random guess then gets probability 0.5 for each tie label, so it is visible
-    in the stored verdict.
+    ``on_unparseable="raise"`` reads with the tolerant ``parse_verdict`` and reports what it cannot
+    read. ``on_unparseable="official"`` reads every reply with the official rule, first character
+    first, so verdicts match the official scripts' (``"Answer: B is better"`` is A there); a random
+    guess gets probability 0.5 for each tie label, so it is visible in the stored verdict.
     """
     if on_unparseable not in ("raise", "official"):
         raise ValueError(f"on_unparseable must be 'raise' or 'official', not {on_unparseable!r}")
-    parsed = parse_verdict(reply)
-    if not isinstance(parsed, Unparseable):
-        return Verdict(winner=parsed, probabilities=one_hot(parsed), raw=reply)
     if on_unparseable == "raise":
-        return parsed
+        parsed = parse_verdict(reply)
+        if isinstance(parsed, Unparseable):
+            return parsed
+        return Verdict(winner=parsed, probabilities=one_hot(parsed), raw=reply)
     label, guessed = parse_verdict_official(reply, rng or random.Random(0))
     probabilities = {"A": 0.0, "B": 0.0, "Tie(A)": 0.5, "Tie(B)": 0.5} if guessed else one_hot(label)
     return Verdict(winner=label, probabilities=probabilities, raw=reply)
@@ -174,7 +186,7 @@ def verdicts_from_replies(
 # --- 7-criterion scores -------------------------------------------------------------------------
 
 SCORE_RANGE = (0, 10)
-"""Accepted score range: the official scoring prompt asks for 0-10; genjudge's own asks for 1-10."""
+"""Accepted score range: 0-10, the scale both the official and genjudge's scoring prompts ask for."""
 
 
 @dataclass(frozen=True)

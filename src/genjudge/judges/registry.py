@@ -34,9 +34,10 @@ class JudgeEntry:
 
 
 _JUDGING_OPTIONS = {
+    "system_prompt": "built-in system message: 'intjudge' (official IntJudge sentence) or 'genjudge'",
     "system_prompt_path": "text file with the system prompt to use (e.g. the official one)",
     "include_reference": "show the gold reference answer to the judge (true/false)",
-    "on_unparseable": "reply naming no verdict: 'raise' reports it, 'official' leans as the official script",
+    "on_unparseable": "'raise' reports replies naming no verdict; 'official' reads all as OpenING does",
     "seed": "seed of the official rule's random side, per item",
 }
 
@@ -93,6 +94,8 @@ JUDGES: dict[str, JudgeEntry] = {
             "score_max_tokens": "reply budget for a 7-criterion score",
             "temperature": "sampling temperature (0 for repeatable verdicts)",
             "score_system_prompt_path": "text file with the system prompt for 7-criterion scores",
+            "verdict_request": "last line of a pairwise request: 'gpt' (GPT_judge_AB.py) or 'intjudge'",
+            "score_function_calling": "score through the official function schema (tools); false: JSON text",
             "revision": "what identifies the served weights in the cache (default: model)",
             "backoff_base": "first retry delay in seconds (doubles per retry)",
             "backoff_max": "longest retry delay in seconds",

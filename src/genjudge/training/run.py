@@ -49,6 +49,8 @@ def judge_options(options: TrainOptions) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     if options.system_prompt_path is not None:
         settings["system_prompt_path"] = f"<this folder>/{SYSTEM_PROMPT_FILE}"
+    elif options.system_prompt != "intjudge":
+        settings["system_prompt"] = options.system_prompt
     if options.include_reference:
         settings["include_reference"] = True
     return settings
@@ -67,6 +69,7 @@ def _agreement(
         network,
         inputs,
         revision=revision,
+        system_prompt=options.system_prompt,
         system_prompt_path=options.system_prompt_path,
         include_reference=options.include_reference,
     )

@@ -11,7 +11,7 @@ Layout of ``output_dir`` (which is then itself a judge folder for ``--judge intj
     adapter_config.json, adapter_model.safetensors   the LoRA adapter (base recorded by path or id)
       or config.json, model*.safetensors              merged weights, with ``merge=True``
     tokenizer*, preprocessor_config.json, chat_template.jinja
-    system_prompt.txt                                  the system prompt, when not the built-in one
+    system_prompt.txt                                  the system prompt, when read from a file
     genjudge_training.json                             options, loss history, held-out agreement
     checkpoints/checkpoint-<step>/                     Trainer checkpoints, for resuming
 """
@@ -28,7 +28,7 @@ import torch
 from datasets import Dataset
 
 from genjudge.judges.intjudge import IntJudge
-from genjudge.judges.prompts import pairwise_system_prompt
+from genjudge.judges.prompts import BUILTIN_PAIRWISE_PROMPTS, SystemPrompt, pairwise_system_prompt
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
 from genjudge.training.examples import VerdictCollator
 from genjudge.training.schema import RAW_JUDGE_FEATURES, swapped
@@ -46,8 +46,11 @@ class TrainOptions:
     """What a training run does; every field is recorded in ``genjudge_training.json``.
 
     ``max_steps`` > 0 overrides ``epochs``. ``include_reference`` shows the gold answer to the
-    judge (then judge with ``include_reference=true``); ``system_prompt_path`` replaces the built-in
-    system prompt (then judge with the same ``system_prompt_path``).
+    judge (then judge with ``include_reference=true``). ``system_prompt`` names the built-in system
+    message: ``"intjudge"``, the official sentence IntJudge was fine-tuned with (the default, and
+    what ``--judge intjudge`` sends by default), or ``"genjudge"`` (then judge with
+    ``system_prompt=genjudge``); ``system_prompt_path`` replaces either with a file's text (then
+    judge with the same ``system_prompt_path``).
     """
 
     epochs: float = 1.0
@@ -65,11 +68,17 @@ class TrainOptions:
     gradient_checkpointing: bool = False
     swap_augment: bool = True
     include_reference: bool = False
+    system_prompt: str = "intjudge"
     system_prompt_path: str | None = None
     max_pixels: int | None = None
     merge: bool = False
     logging_steps: int = 10
     progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.system_prompt not in BUILTIN_PAIRWISE_PROMPTS:
+            names = ", ".join(repr(name) for name in BUILTIN_PAIRWISE_PROMPTS)
+            raise ValueError(f"unknown built-in system prompt {self.system_prompt!r}; choose one of {names}")
 
 
 @dataclass
@@ -162,6 +171,11 @@ def _lora_config(options: TrainOptions) -> Any:
     )
 
 
+def training_system_prompt(options: TrainOptions) -> SystemPrompt:
+    """The system message the training prompts carry, which the trained judge must be given too."""
+    return pairwise_system_prompt(options.system_prompt_path, builtin=options.system_prompt)
+
+
 def make_trainer(
     network: torch.nn.Module,
     inputs: QwenVLInputs,
@@ -176,7 +190,7 @@ def make_trainer(
 
     collator = VerdictCollator(
         inputs,
-        pairwise_system_prompt(options.system_prompt_path),
+        training_system_prompt(options),
         include_reference=options.include_reference,
     )
     return SFTTrainer(
@@ -208,7 +222,7 @@ def save_judge(
     if inputs.chat_template:
         (output_dir / "chat_template.jinja").write_text(inputs.chat_template, encoding="utf-8")
     if options.system_prompt_path is not None:
-        text = pairwise_system_prompt(options.system_prompt_path).text
+        text = training_system_prompt(options).text
         (output_dir / SYSTEM_PROMPT_FILE).write_text(text, encoding="utf-8")
 
 

@@ -265,7 +265,7 @@ class GeneralLevelBoard:
         if source.stat().st_size > limits.max_archive_bytes:
             raise SubmissionError(f"is larger than {limits.max_archive_bytes:,} bytes", file=source.name)
         try:
-            results = read_results(source, self.reference)
+            results = read_results(source, self.reference, official=self.official)
             self._score(results, bootstrap=0)  # task names, metrics and signs are checked here
         except GeneralLevelFormatError as exc:
             # Only the file's own name: an upload sits in a server temp folder.
@@ -289,7 +289,7 @@ class GeneralLevelBoard:
 def open_board(options: Mapping[str, OptionValue]) -> GeneralLevelBoard:
     """The board the Space and the CLI serve, from its options (see ``SPEC.options``)."""
     source = options["sota"]
-    reference = read_reference(source or sample_reference_path())
+    reference = read_reference(source or sample_reference_path(), official=options["official"])
     return GeneralLevelBoard(
         reference,
         official=options["official"],

@@ -83,10 +83,10 @@ def score(
 ) -> None:
     """Levels 2–5 of the model in RESULTS against the specialists in SOTA."""
     try:
-        reference = read_reference(sota)
+        reference = read_reference(sota, official=official)
         with errors.status(f"Scoring with {bootstrap} bootstrap rounds…"):
             result = score_general_level(
-                read_results(results, reference, model=model),
+                read_results(results, reference, model=model, official=official),
                 reference,
                 official=official,
                 bootstrap=bootstrap,

@@ -24,17 +24,22 @@ METRIC_COLUMN = "Metrics"
 SOTA_COLUMN = "SoTA Performance"
 
 
-def read_reference(path: str | Path) -> Reference:
+def read_reference(path: str | Path, *, official: bool = False) -> Reference:
     """The SoTA sheet at ``path`` (.xlsx, .csv or .json), validated.
 
     Raises :class:`GeneralLevelFormatError` naming sheet, row and column for a missing or extra
     sheet, a missing column, an empty task name or metric, a SoTA value that is not a finite
     number (or is negative where the metric cannot be), or a task listed twice in a sheet.
+
+    ``official=True`` reads a workbook as ``ranker.py`` does: a SoTA cell that is empty or holds
+    ``∞``, ``inf``, ``N/A`` or other text is a missing value (NaN), and a sheet with a header but
+    no tasks is kept as an empty sheet. Only official scoring accepts either.
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    empty: list[str] = []
     if suffix == ".xlsx":
-        records = _workbook_records(path)
+        records = _workbook_records(path, official=official, empty=empty)
     elif suffix in (".csv", ".json"):
         check_file_size(path)
         records = _table_records(path)
@@ -42,10 +47,14 @@ def read_reference(path: str | Path) -> Reference:
         raise GeneralLevelFormatError(
             f"{path}: a SoTA sheet must be .xlsx, .csv or .json, not {suffix or 'no suffix'!r}"
         )
-    return Reference(pd.DataFrame.from_records(records), source=str(path))
+    frame = pd.DataFrame.from_records(
+        records, columns=["sheet", "task", "short_name", "metric", "sota", "row"]
+    )
+    return Reference(frame, source=str(path), empty_sheets=empty)
 
 
-def _workbook_records(path: Path) -> list[dict]:
+def _workbook_records(path: Path, *, official: bool, empty: list[str]) -> list[dict]:
+    """Every task of the workbook; names of sheets without tasks go to ``empty`` (official only)."""
     sheets = {name: sheet for name, sheet in read_workbook(path).items() if name.lower() != SKIPPED_SHEET}
     _check_sheet_names(path, set(sheets))
     records = []
@@ -58,7 +67,11 @@ def _workbook_records(path: Path) -> list[dict]:
             )
         short = sheet.column(SHORT_COLUMN)
         if not sheet.rows:
-            raise GeneralLevelFormatError(f"{path}, sheet {name!r}: no tasks")
+            if not official:
+                raise GeneralLevelFormatError(
+                    f"{path}, sheet {name!r}: no tasks (--official scores it as ranker.py does: as 0)"
+                )
+            empty.append(name)
         for row, number in zip(sheet.rows, sheet.numbers, strict=True):
             records.append(
                 _record(
@@ -69,6 +82,7 @@ def _workbook_records(path: Path) -> list[dict]:
                     short_name=row[short] if short is not None else None,
                     row=number,
                     where=_cell(path, sheet, number, columns),
+                    official=official,
                 )
             )
     return records
@@ -85,15 +99,29 @@ def _cell(path: Path, sheet: Sheet, number: int, columns: dict[str, int]) -> Cal
     return where
 
 
-def _record(sheet: str, *, task, metric, sota, short_name, row: int, where: Callable[[str], str]) -> dict:
-    """One validated task; ``where(column)`` names the cell of a logical column for messages."""
+def _record(
+    sheet: str,
+    *,
+    task,
+    metric,
+    sota,
+    short_name,
+    row: int,
+    where: Callable[[str], str],
+    official: bool = False,
+) -> dict:
+    """One validated task; ``where(column)`` names the cell of a logical column for messages.
+    ``official`` reads the SoTA cell as ``ranker.py`` does (a missing one is NaN)."""
     if not isinstance(task, str) or not task.strip():
         raise GeneralLevelFormatError(f"{where(TASK_COLUMN)}: the task name is empty")
     if not isinstance(metric, str) or not metric.strip():
         raise GeneralLevelFormatError(f"{where(METRIC_COLUMN)}: the metric is empty")
-    value = score_value(sota, where(SOTA_COLUMN))
-    if value != value:
-        raise GeneralLevelFormatError(f"{where(SOTA_COLUMN)}: the SoTA value is empty")
+    value = score_value(sota, where(SOTA_COLUMN), official=official)
+    if value != value and not official:
+        raise GeneralLevelFormatError(
+            f"{where(SOTA_COLUMN)}: the SoTA value is empty (--official reads it as ranker.py does: "
+            "a task nobody can win)"
+        )
     if value < 0 and metric_key(metric) not in MAY_BE_NEGATIVE:
         raise GeneralLevelFormatError(
             f"{where(SOTA_COLUMN)}: {value:g} is negative, but {metric!r} cannot be"

@@ -30,7 +30,9 @@ _STANDARD_COLUMNS = {
 }
 
 
-def read_results(path: str | Path, reference: Reference, *, model: str | None = None) -> Results:
+def read_results(
+    path: str | Path, reference: Reference, *, model: str | None = None, official: bool = False
+) -> Results:
     """One model's results from ``path`` (.xlsx, .csv or .json), checked against ``reference``'s
     sheets. ``model`` picks the model column of a workbook (case-insensitive) and names the model
     of a CSV/JSON file (default: the file's own model field, else its stem).
@@ -39,11 +41,15 @@ def read_results(path: str | Path, reference: Reference, *, model: str | None = 
     zip bomb, formulas, sheets missing or extra, a missing model column, and cells that are not
     finite numbers. Task names, metrics and signs are checked when scoring
     (:func:`genjudge.scoring.general_level.score_general_level`).
+
+    ``official=True`` reads workbook cells as ``ranker.py`` does: ``∞``, ``inf``, ``N/A`` and other
+    text are unsupported tasks, like an empty cell (CSV and JSON, which ranker.py does not read,
+    stay strict).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _from_workbook(path, reference, model)
+        return _from_workbook(path, reference, model, official=official)
     check_file_size(path)
     if suffix == ".csv":
         return _from_csv(path, model)
@@ -54,7 +60,7 @@ def read_results(path: str | Path, reference: Reference, *, model: str | None = 
     )
 
 
-def _from_workbook(path: Path, reference: Reference, model: str | None) -> Results:
+def _from_workbook(path: Path, reference: Reference, model: str | None, *, official: bool) -> Results:
     workbook = read_workbook(path)
     skipped = tuple(
         f"sheet {name!r} (the official ranker skips it too)"
@@ -68,7 +74,9 @@ def _from_workbook(path: Path, reference: Reference, model: str | None) -> Resul
             f"missing {sorted(set(SHEETS) - set(sheets))}, unexpected {sorted(set(sheets) - set(SHEETS))}"
         )
     column_name = model or _only_model_column(path, sheets)
-    scores = {name: _sheet_scores(path, sheet, column_name) for name, sheet in sheets.items()}
+    scores = {
+        name: _sheet_scores(path, sheet, column_name, official=official) for name, sheet in sheets.items()
+    }
     return Results(model=column_name, sheets=scores, skipped=skipped)
 
 
@@ -88,7 +96,7 @@ def _only_model_column(path: Path, sheets: dict[str, Sheet]) -> str:
     return next(iter(candidates.values()))
 
 
-def _sheet_scores(path: Path, sheet: Sheet, model: str) -> SheetScores:
+def _sheet_scores(path: Path, sheet: Sheet, model: str, *, official: bool) -> SheetScores:
     task_index = sheet.column(TASK_COLUMN)
     matches = [index for index, name in enumerate(sheet.header) if name.lower() == model.lower()]
     if task_index is None:
@@ -114,7 +122,11 @@ def _sheet_scores(path: Path, sheet: Sheet, model: str) -> SheetScores:
             )
         tasks.append(task.strip())
         values.append(
-            score_value(row[value_index], f"{path}, sheet {sheet.name!r}, row {number}, column {column!r}")
+            score_value(
+                row[value_index],
+                f"{path}, sheet {sheet.name!r}, row {number}, column {column!r}",
+                official=official,
+            )
         )
         if metric_index is not None:
             metric = row[metric_index]

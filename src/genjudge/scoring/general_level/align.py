@@ -21,7 +21,11 @@ def aligned_values(results: Results, reference: Reference, *, official: bool) ->
     Raises :class:`GeneralLevelFormatError` for sheets the reference lacks, unknown or duplicate
     task names, a metric that disagrees with the reference, a negative value of a metric that
     cannot be negative, and, in official mode, a sheet whose row count differs from the reference.
+    The default also refuses a reference with an empty sheet or a missing SoTA value, which only
+    official mode scores (as ``ranker.py`` does).
     """
+    if not official:
+        _check_reference_for_default(reference)
     extra = sorted(set(results.sheets) - set(SHEETS))
     if extra:
         raise GeneralLevelFormatError(
@@ -49,6 +53,25 @@ def aligned_values(results: Results, reference: Reference, *, official: bool) ->
         else:
             values[span][offsets] = scores.values
     return values, notes
+
+
+def _check_reference_for_default(reference: Reference) -> None:
+    """genjudge's documented choice: a sheet without tasks or a task without a SoTA value is an
+    error, not a silent 0 (a modality scored on one paradigm, a task nobody can beat)."""
+    if reference.empty_sheets:
+        raise GeneralLevelFormatError(
+            f"{reference.source}: sheets {list(reference.empty_sheets)} have no tasks; genjudge's rules "
+            "cannot score a modality on one paradigm. --official scores it as ranker.py does "
+            "(the empty sheet counts 0, so that modality's Level-4 is 0)"
+        )
+    missing = np.flatnonzero(np.isnan(reference.sota))
+    if missing.size:
+        task = reference.tasks.iloc[missing[0]]
+        raise GeneralLevelFormatError(
+            f"{reference.source}, sheet {task['sheet']!r}, row {task['row']}: task {task['task']!r} has no "
+            f"SoTA value ({missing.size} such tasks); genjudge's rules need one to compare against. "
+            "--official scores it as ranker.py does (the task is never won)"
+        )
 
 
 def _offsets(sheet: str, scores: SheetScores, reference: Reference, *, official: bool) -> np.ndarray | None:

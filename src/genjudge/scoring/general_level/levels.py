@@ -96,9 +96,9 @@ def _official(raw: np.ndarray, reference: Reference) -> Contributions:
     present = np.isfinite(model)
     with np.errstate(invalid="ignore"):
         win = present & np.isfinite(sota) & (model >= sota)
-    supported = present & (sota != 0.0) & (model != 0.0)
+    supported = present & np.isfinite(sota) & (sota != 0.0) & (model != 0.0)
     counted_win = win.copy()
-    supported[:, nlp] = np.isfinite(raw[:, nlp])
+    supported[:, nlp] = np.isfinite(raw[:, nlp]) & np.isfinite(reference.sota[nlp])
     with np.errstate(invalid="ignore"):
         counted_win[:, nlp] = np.isfinite(raw[:, nlp]) & (raw[:, nlp] >= reference.sota[nlp])
     level_2 = np.where(present, model, 0.0)
@@ -106,8 +106,14 @@ def _official(raw: np.ndarray, reference: Reference) -> Contributions:
 
 
 def group_means(parts: np.ndarray, reference: Reference) -> np.ndarray:
-    """Mean of per-task parts within each of the nine groups (last axis: groups)."""
-    return (parts @ reference.group_matrix) / reference.group_sizes
+    """Mean of per-task parts within each of the nine groups (last axis: groups).
+
+    A group without tasks (an empty sheet, which only official mode scores) has mean 0, as the
+    official ``get_level_2_mono`` and ``get_level_mono`` return for an empty list.
+    """
+    sums = parts @ reference.group_matrix
+    sizes = reference.group_sizes
+    return np.divide(sums, sizes, out=np.zeros_like(sums), where=sizes > 0)
 
 
 def levels_from_group_means(
@@ -172,9 +178,11 @@ def bootstrap_intervals(
     """
     rng = np.random.default_rng(seed)
     models = parts.level_2.shape[0]
-    means_2 = np.empty((models, rounds, len(reference.group_sizes)))
-    means_3 = np.empty_like(means_2)
+    means_2 = np.zeros((models, rounds, len(reference.group_sizes)))
+    means_3 = np.zeros_like(means_2)
     for group, size in enumerate(reference.group_sizes.astype(int)):
+        if size == 0:
+            continue  # an empty sheet's means stay 0, as in group_means
         columns = reference.group == group
         counts = rng.multinomial(size, np.full(size, 1.0 / size), size=rounds).astype(float)
         means_2[:, :, group] = parts.level_2[:, columns] @ counts.T / size

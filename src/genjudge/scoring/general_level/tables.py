@@ -44,14 +44,26 @@ class Reference:
     with the columns ``sheet``, ``task``, ``short_name``, ``metric``, ``sota`` and ``row`` (the
     row number in the source, for messages). Everything the scorer needs per task is derived
     once here as arrays.
+
+    ``empty_sheets`` names sheets the source has without any task (a header only), and ``sota``
+    may be NaN where the source left the SoTA cell empty. The official ``ranker.py`` scores both
+    (an empty paradigm counts 0; a missing SoTA is never beaten); genjudge's default refuses them
+    when scoring (:func:`genjudge.scoring.general_level.align.aligned_values`).
     """
 
-    def __init__(self, tasks: pd.DataFrame, *, source: str = "reference") -> None:
+    def __init__(
+        self, tasks: pd.DataFrame, *, source: str = "reference", empty_sheets: Iterable[str] = ()
+    ) -> None:
         missing = [column for column in ("sheet", "task", "metric", "sota") if column not in tasks.columns]
         if missing:
             raise GeneralLevelFormatError(f"{source}: the reference table lacks the columns {missing}")
         self.source = source
+        self.empty_sheets = tuple(sheet for sheet in SHEETS if sheet in set(empty_sheets))
         sheets = set(tasks["sheet"])
+        both = sorted(sheets & set(self.empty_sheets))
+        if both:
+            raise GeneralLevelFormatError(f"{source}: sheets {both} are said to be empty but hold tasks")
+        sheets |= set(empty_sheets)
         if sheets != set(SHEETS):
             raise GeneralLevelFormatError(
                 f"{source}: a SoTA sheet must have exactly the sheets {list(SHEETS)}; "
@@ -81,9 +93,10 @@ class Reference:
         self.sheet_tasks: dict[str, tuple[str, ...]] = {}
         self.sheet_metrics: dict[str, tuple[str, ...]] = {}
         self.sheet_keys: dict[str, dict[str, int]] = {}
-        for sheet in SHEETS:
-            indices = np.flatnonzero(frame["sheet"].to_numpy() == sheet)
-            self.sheet_slices[sheet] = slice(int(indices[0]), int(indices[-1]) + 1)
+        for group, sheet in enumerate(SHEETS):
+            start, stop = np.searchsorted(self.group, [group, group + 1])
+            indices = np.arange(start, stop)
+            self.sheet_slices[sheet] = slice(int(start), int(stop))
             names = tuple(frame["task"].iloc[indices])
             self.sheet_tasks[sheet] = names
             self.sheet_metrics[sheet] = tuple(frame["metric"].iloc[indices])
@@ -183,15 +196,21 @@ class Results:
         return cls(model=model, sheets=sheets)
 
 
-def score_value(value: object, where: str) -> float:
+def score_value(value: object, where: str, *, official: bool = False) -> float:
     """A cell or field as a float: a finite number, or NaN for an empty cell / null.
 
     Strings that spell numbers are accepted (spreadsheets store them); booleans, other strings,
     NaN and infinities are errors naming ``where`` — an unsupported task is an empty cell, never
     a NaN or an "inf" the scorer would have to guess about.
+
+    ``official=True`` reads a cell as ``ranker.py`` does (its ``to_float_inf``, after pandas):
+    ``∞``, ``inf``, ``N/A`` and any other text that is not a number, NaN and +infinity all mean
+    "missing" (NaN here). Only -infinity is still refused: the official code would add it up.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return math.nan
+    if official:
+        return _official_value(value, where)
     if isinstance(value, bool):
         raise GeneralLevelFormatError(f"{where}: {value!r} is not a score")
     if isinstance(value, str):
@@ -208,3 +227,18 @@ def score_value(value: object, where: str) -> float:
             f"{where}: {value!r} is not a finite score (leave the cell empty for an unsupported task)"
         )
     return number
+
+
+def _official_value(value: object, where: str) -> float:
+    """``score_value`` under the official reading (see there)."""
+    if isinstance(value, bool):
+        raise GeneralLevelFormatError(f"{where}: {value!r} is not a score")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+    if number == -math.inf:
+        raise GeneralLevelFormatError(
+            f"{where}: {value!r} would make the official ranker's sums -inf; leave the cell empty"
+        )
+    return number if math.isfinite(number) else math.nan

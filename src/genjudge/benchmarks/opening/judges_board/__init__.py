@@ -13,6 +13,7 @@ from genjudge.benchmarks.opening.judges_board.human import (
     HumanVerdicts,
     HumanVerdictsError,
     load_human_verdicts,
+    parse_unseen,
     sample_arena_dir,
 )
 from genjudge.benchmarks.opening.judges_board.rows import judge_row
@@ -25,6 +26,7 @@ __all__ = [
     "HumanVerdictsError",
     "judge_row",
     "load_human_verdicts",
+    "parse_unseen",
     "read_judge_submission",
     "sample_arena_dir",
 ]

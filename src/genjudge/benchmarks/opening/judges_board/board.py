@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from genjudge.benchmarks.opening.citation import CITATION
-from genjudge.benchmarks.opening.judges_board.human import HumanVerdicts, load_human_verdicts
+from genjudge.benchmarks.opening.judges_board.human import HumanVerdicts, load_human_verdicts, parse_unseen
 from genjudge.benchmarks.opening.judges_board.reference import (
     official_reference_verdicts,
     reference_judge_verdicts,
@@ -311,11 +311,7 @@ def agreement_chart(board: pd.DataFrame, title: str) -> Figure:
 
 
 def _unseen(option: str, human: HumanVerdicts) -> tuple[str, ...]:
-    if option == "auto":
-        return human.default_unseen()
-    if option == "none":
-        return ()
-    return tuple(name.strip() for name in option.split(",") if name.strip())
+    return parse_unseen(option, auto=human.default_unseen())
 
 
 def open_board(options: Mapping[str, OptionValue]) -> JudgesBoard:

@@ -34,6 +34,31 @@ OFFICIAL_UNSEEN = ("anole", "GPT-4+DALL-E3", "SEED-LLaMA", "NExT-GPT")
 """The unseen-model list of the official calculate_agreement.py, as spelled there (its
 ``GPT-4+DALL-E3`` matches no model of the release, whose name is ``GPT-4o+DALL-E3``)."""
 
+UNSEEN_HELP = (
+    "models the judge never saw, comma-separated, for the seen/unseen split; 'auto' (default): the "
+    "official calculate_agreement.py list (anole, GPT-4+DALL-E3, SEED-LLaMA, NExT-GPT); 'none': no split"
+)
+"""What an ``--unseen`` option takes, in one line, for every command that splits agreement."""
+
+
+def parse_unseen(option: str, *, auto: tuple[str, ...] = OFFICIAL_UNSEEN) -> tuple[str, ...]:
+    """The unseen models an ``--unseen`` option names: ``auto`` gives ``auto`` (by default the
+    official list, spelled as there), ``none`` gives no split (``()``), anything else is read as
+    comma-separated model names.
+
+    >>> parse_unseen("auto")
+    ('anole', 'GPT-4+DALL-E3', 'SEED-LLaMA', 'NExT-GPT')
+    >>> parse_unseen("none"), parse_unseen(" Emu3, VILA-U ")
+    ((), ('Emu3', 'VILA-U'))
+    """
+    key = option.strip().lower()
+    if key == "auto":
+        return auto
+    if key == "none":
+        return ()
+    return tuple(name.strip() for name in option.split(",") if name.strip())
+
+
 SAMPLE_UNSEEN = ("Drift-Gen",)
 """The bundled sample's stand-in for unseen models: its models are fictional, so the split only
 shows how the columns read."""
