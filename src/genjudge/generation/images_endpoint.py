@@ -42,7 +42,7 @@ from genjudge.judges.api import (
     _retry_after_seconds,
 )
 from genjudge.judges.endpoint_pool import AllEndpointsDown, EndpointPool, EndpointStats, Outcome
-from genjudge.redaction import redact
+from genjudge.safe_io.redaction import redact
 
 _SETUP_STATUSES = frozenset({401, 403, 404})
 MAX_IMAGE_PIXELS = 64_000_000

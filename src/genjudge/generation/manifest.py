@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from genjudge import __version__
-from genjudge.durable import atomic_write_json, read_json
 from genjudge.generation.protocol import GenerationError
-from genjudge.safe_json import JSONInputError
+from genjudge.safe_io.bounded_json import JSONInputError
+from genjudge.safe_io.durable import atomic_write_json, read_json
 
 MANIFEST_NAME = ".genjudge-manifest.json"
 _FORMAT = 1

@@ -6,7 +6,7 @@ the output folder as the state of the run:
 * **Resume.** An item whose output file exists is done (outputs only appear whole, see below), so
   a re-run makes only the missing ones. Temp files a killed run left behind are removed first.
 * **Atomic writes.** Each output is written to a temp file in its folder, fsynced and renamed over
-  its path (:func:`genjudge.durable.atomic_write_bytes`), so a kill -9 leaves either no file or a
+  its path (:func:`genjudge.safe_io.durable.atomic_write_bytes`), so a kill -9 leaves either no file or a
   whole one, never a truncated image that a reader would take for an output.
 * **Per-item failures.** An item the model could not make (:class:`~genjudge.generation.protocol.Failed`,
   an exception from one batch, or no answer within the deadline) is appended to a failure log
@@ -34,8 +34,8 @@ from typing import Generic, TypeVar
 
 from tqdm.auto import tqdm
 
-from genjudge.durable import append_jsonl, atomic_write_bytes
 from genjudge.generation.protocol import Failed, GenerationError, ItemFailure
+from genjudge.safe_io.durable import append_jsonl, atomic_write_bytes
 
 Req = TypeVar("Req")  # what the producer is asked for (a prompt and seed)
 Out = TypeVar("Out")  # what it makes (an image), before encoding
