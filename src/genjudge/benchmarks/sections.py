@@ -10,7 +10,9 @@ A benchmark (OpenING, General-Level, EvalMi-50K, or one from another installed p
   Hub-ready dataset repository;
 - ``cli``: a command group mounted on the root ``genjudge`` command;
 - ``demo``: what ``genjudge demo`` submits to a fresh local leaderboard (a board and its uploads);
-- ``modules``: its ``evaluate`` modules, the folders under the source folder ``install-metrics`` reads.
+- ``modules``: its ``evaluate`` modules, the folders under the source folder ``install-metrics`` reads;
+- ``generation``: how a model becomes its outputs (``genjudge generate`` / ``genjudge run``, and the
+  Space's model submissions), and the board those outputs are ranked on.
 
 Generic code (the root command, ``data build``, the demo, the store, worker and Space) reads these
 sections and never names a benchmark, so adding one touches only its own folder.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +108,21 @@ class DemoSection:
 
 
 @dataclass(frozen=True)
+class GenerationSection:
+    """A model in, the benchmark's outputs out. ``generate`` is ``(GenerationRequest) ->
+    GeneratedOutputs`` (:mod:`genjudge.generation.request`); ``kinds`` are the generator kinds it
+    accepts (the first is the default); ``board`` is the board the outputs are submitted to.
+    ``eval_tasks`` maps the benchmark dataset's ``eval.yaml`` task ids to the board's result fields,
+    for the ``.eval_results/`` file a run can add to the model's repository."""
+
+    board: str
+    kinds: tuple[str, ...]
+    generate: Ref
+    summary: str
+    eval_tasks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Benchmark:
     """A benchmark package's plug-in (see the module docstring). ``position`` orders benchmarks in
     listings (lower first, then by name); ``boards`` maps each board name to its spec."""
@@ -117,4 +134,5 @@ class Benchmark:
     cli: CommandSection | None = None
     demo: tuple[DemoSection, ...] = ()
     modules: tuple[str, ...] = ()
+    generation: GenerationSection | None = None
     position: int = 100

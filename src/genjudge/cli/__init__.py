@@ -49,6 +49,18 @@ SUBCOMMANDS = (
         "The leaderboard: a local folder (default) or a Hub dataset repo, one board per benchmark.",
     ),
     Subcommand("judge", "genjudge.cli.judge", "app", "Judge pairs of model outputs with a pairwise judge."),
+    Subcommand(
+        "generate",
+        "genjudge.cli.generate",
+        "generate",
+        "Generate a benchmark's outputs with a model, in the layout its board and scorers read.",
+    ),
+    Subcommand(
+        "run",
+        "genjudge.cli.generate",
+        "run",
+        "Generate a benchmark's outputs with a model, submit them to its board, evaluate, print the row.",
+    ),
 )
 
 

@@ -32,6 +32,7 @@ REQUEST_FIELDS: dict[str, str] = {
     "finished_at": "string",
     "n_items": "int64",
     "members": "list",
+    "generation": "string",
 }
 CONFIG_FIELDS: dict[str, str] = {
     "submission_id": "string",
@@ -41,6 +42,7 @@ CONFIG_FIELDS: dict[str, str] = {
     "board": "string",
     "submitted_at": "string",
     "evaluated_at": "string",
+    "generation": "string",
 }
 
 

@@ -28,7 +28,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,8 +187,12 @@ class LeaderboardStore:
         link: str = "",
         description: str = "",
         limits: SubmissionLimits | None = None,
+        generation: Mapping[str, Any] | None = None,
     ) -> SubmitResult:
         """Validate an upload with the board's plug-in and queue it. Raises ``SubmissionError``.
+
+        ``generation`` is the run manifest of outputs genjudge generated itself (model, revision,
+        settings, seeds); it is kept with the request and written into the results' ``config``.
 
         The same file for the same board a second time is a no-op that says so (the id is a hash of
         the board and the content). Validation runs outside the lock (it is the slow part); the name
@@ -225,6 +229,7 @@ class LeaderboardStore:
                 "finished_at": None,
                 "n_items": payload.n_items,
                 "members": None,
+                "generation": json.dumps(dict(generation), sort_keys=True) if generation else "",
             }
             atomic_write_json(self.request_path(sid), request)
             self._publish(
@@ -332,6 +337,7 @@ class LeaderboardStore:
                     "board": board_id,
                     "submitted_at": request["submitted_at"],
                     "evaluated_at": now(),
+                    "generation": request.get("generation") or "",
                     **evaluation.config,
                 },
                 "results": evaluation.results,

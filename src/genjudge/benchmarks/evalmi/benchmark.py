@@ -4,7 +4,14 @@
 Registered in genjudge's ``pyproject.toml`` under the ``genjudge.benchmarks`` entry-point group.
 """
 
-from genjudge.benchmarks.sections import Benchmark, CommandSection, DatasetSection, DemoSection, Ref
+from genjudge.benchmarks.sections import (
+    Benchmark,
+    CommandSection,
+    DatasetSection,
+    DemoSection,
+    GenerationSection,
+    Ref,
+)
 
 BENCHMARK = Benchmark(
     name="evalmi-50k",
@@ -33,4 +40,11 @@ BENCHMARK = Benchmark(
         ),
     ),
     modules=("mos_correlation", "lmm4lmm"),
+    generation=GenerationSection(
+        board="evalmi-models",
+        kinds=("diffusers", "images-endpoint"),
+        generate=Ref("genjudge.benchmarks.evalmi.generation:generate"),
+        summary="a text-to-image model draws the release's prompts into `<Model>/<NNN>.png`",
+        eval_tasks={"perception": "perception", "correspondence": "correspondence"},
+    ),
 )
