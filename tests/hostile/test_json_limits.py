@@ -173,3 +173,49 @@ def test_an_output_record_with_nan_in_its_text_names_file_field_and_line(tmp_pat
     line = next(n for n, text in enumerate(record.splitlines(), start=1) if '"hello"' in text)
     assert "NaN is not valid JSON" in str(error) and f"(line {line})" in str(error)
     assert store.requests() == []
+
+
+GENERAL_LEVEL_JSON = {
+    "deep nesting": (b'{"model": "m", "results": ' + DEEP + b"}", "nested more than 64 levels deep"),
+    "integer with 5,000 digits": (
+        b'{"model": "m", "results": [{"sheet": "NLP", "task": "t", "score": ' + b"7" * 5_000 + b"}]}",
+        "an integer has 5,000 digits (at most 100) in field 'results[0].score' (line 1, column 67)",
+    ),
+    "a float past the double range": (
+        b'{"model": "m", "scores": {"NLP": {"t": 1e999}}}',
+        "1e999 is out of range (numbers must be finite) in field 'scores.NLP.t' (line 1, column 40)",
+    ),
+    "a repeated key": (
+        b'{"model": "m", "results": [{"sheet": "NLP", "task": "t", "score": 1, "score": 99}]}',
+        "the key 'score' is repeated (a key may appear once in an object) in field 'results[0].score'",
+    ),
+    "not UTF-8": (b'{"model": "caf\xe9"}', "not UTF-8 text (byte 15 is 0xe9)"),
+}
+
+
+@pytest.mark.parametrize("case", GENERAL_LEVEL_JSON)
+def test_a_general_level_json_sheet_past_the_limits_is_refused_by_the_cli_and_the_store(
+    tmp_path: Path, case: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from genjudge.benchmarks.general_level import read_reference
+    from genjudge.benchmarks.general_level.board import GeneralLevelBoard
+    from genjudge.cli import app
+    from genjudge.leaderboard.store import LeaderboardStore
+
+    data, reason = GENERAL_LEVEL_JSON[case]
+    sheet = tmp_path / "results.json"
+    sheet.write_bytes(data)
+    sota = Path(__file__).parents[1] / "general_level" / "fixtures" / "sota.xlsx"
+    result = CliRunner().invoke(app, ["general-level", "score", "--sota", str(sota), "--results", str(sheet)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"error: {sheet}: not valid JSON: {reason}") and "Traceback" not in result.output
+
+    board = GeneralLevelBoard(read_reference(sota), bootstrap=0)
+    store = LeaderboardStore(tmp_path / "lb", boards=[board])
+    with pytest.raises(SubmissionError) as caught:
+        store.submit(sheet, board, model_name="M")
+    assert caught.value.file == "results.json" and reason in str(caught.value)
+    assert str(tmp_path) not in str(caught.value) and store.requests() == []
