@@ -50,3 +50,7 @@ def test_the_space_page_runs_the_module_and_reports_bad_json():
     assert "x" in json.dumps(result)
     assert "not valid JSON" in json.loads(compute_json(module, "{nope"))["error"]
     assert "JSON object" in json.loads(compute_json(module, "[1, 2]"))["error"]
+    deep = json.loads(compute_json(module, '{"winner": ' + "[" * 10_000 + "]" * 10_000 + "}"))
+    assert "nested more than 64 levels deep in field 'winner" in deep["error"]
+    repeated = json.loads(compute_json(module, '{"winner": ["A"], "winner": ["B"]}'))
+    assert "the key 'winner' is repeated" in repeated["error"] and "(line 1, column 19)" in repeated["error"]

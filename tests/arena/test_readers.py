@@ -45,7 +45,7 @@ GOOD = {
         ([{**GOOD, "model_B": {"id": "1"}}], r"record 0 field model_B.name is missing"),
         (
             [{**GOOD, "model_B": {"id": "0", "name": "X"}}],
-            r"record 0 \(data_id=1\) pairs model 'X' with itself",
+            r"record 0 \(data_id=1\) field 'model_B.name' pairs model 'X' with itself",
         ),
         ([{**GOOD, "data_id": None}], r"record 0 field 'data_id' must be a string"),
         ({"data_id": "1"}, r"expected a JSON list"),
@@ -70,5 +70,5 @@ def test_unreadable_files(tmp_path):
         tmp_path / "scores.json",
         [{"data_id": "1", "model": {"id": "0", "name": "X"}, "score": {"C": {"Score": "7"}}}],
     )
-    with pytest.raises(ArenaFormatError, match=r"score.C.Score must be an integer"):
+    with pytest.raises(ArenaFormatError, match=r"field 'score.C.Score' must be an integer, got a string '7'"):
         read_gpt_scores(tmp_path / "scores.json")

@@ -89,6 +89,47 @@ def test_a_fold_naming_an_unknown_image(release_copy: Path) -> None:
     )
 
 
+# A line of a release's JSONL file, and what its refusal names: the field (None: the line itself),
+# the problem and the column.
+HOSTILE_LINES = {
+    "deep nesting": (b'{"tag": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", "tag[0]", "nested more than 64", 72),
+    "a huge integer": (
+        b'{"tag": "x", "prompt": ' + b"9" * 5_000 + b"}",
+        "prompt",
+        "an integer has 5,000",
+        24,
+    ),
+    "NaN": (b'{"tag": "x", "prompt": "p", "mos": NaN}', "mos", "NaN is not valid JSON", 36),
+    "a repeated key": (b'{"tag": "x", "tag": "y"}', "tag", "the key 'tag' is repeated", 14),
+    "not UTF-8": (b'{"tag": "caf\xe9"}', None, "not UTF-8 text (byte 13 is 0xe9)", None),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_LINES)
+@pytest.mark.parametrize("file", ["prompts/prompt_tasks.jsonl", "data/test_AIGI_qa_fold_1.jsonl"])
+def test_a_jsonl_line_past_the_json_limits_is_refused_by_line_and_field(
+    release_copy: Path, file: str, case: str
+) -> None:
+    line, field, problem, column = HOSTILE_LINES[case]
+    path = release_copy / file
+    lines = path.read_bytes().splitlines()
+    path.write_bytes(b"\n".join([lines[0], line, *lines[2:]]) + b"\n")
+    message = error_of(release_copy)
+    where = f"{path}:2, column '{field}" if field else f"{path}:2: "
+    assert message.startswith(where) and f"invalid JSON: {problem}" in message
+    assert column is None or message.endswith(f"(column {column})")
+
+
+def test_a_fold_mos_that_is_not_a_finite_number_is_refused(release_copy: Path) -> None:
+    path = release_copy / "data" / "test_AIGI_mos1_fold_1.jsonl"
+    text = path.read_text()
+    assert '"mos": ' in text
+    path.write_text(re.sub(r'"mos": [^,}]+', '"mos": "inf"', text, count=1))
+    assert "test_AIGI_mos1_fold_1.jsonl:1, column 'mos': mos 'inf' is not a finite number" in error_of(
+        release_copy
+    )
+
+
 def test_a_corrupt_image_stops_the_build_and_nothing_is_written(release_copy: Path, tmp_path: Path) -> None:
     (release_copy / "DALLE3" / "002.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
     with pytest.raises(EvalMiFormatError, match=r"DALLE3/002\.png: image cannot be read"):

@@ -50,6 +50,13 @@ def test_malformed_json_names_file_and_line(release_copy):
         GeneralBenchFormatError, match=r"Time Series/annotation.json: malformed JSON at line 2"
     ):
         read_annotation(task)
+    file.write_text('{"task": "Time Series", "data": [{"id": 1, "id": 2}]}', encoding="utf-8")
+    with pytest.raises(
+        GeneralBenchFormatError,
+        match=r"annotation.json: malformed JSON at line 1, column 44: the key 'id' is repeated .* "
+        r"in field 'data\[0\]\.id'",
+    ):
+        read_annotation(task)
 
 
 @pytest.mark.parametrize(

@@ -78,11 +78,11 @@ def test_the_level_scores_sheet_is_skipped_and_said_so(fixtures, reference, tmp_
         (lambda book: book.create_sheet("Image-Editing"), r"missing \[\], unexpected \['Image-Editing'\]"),
         (
             lambda book: book["NLP"].cell(row=3, column=5, value="n/a"),
-            r"sheet 'NLP', row 3, column 'Reader-3B \(E\)': 'n/a' is not a number",
+            r"sheet 'NLP', cell E3 \(column 'Reader-3B'\): 'n/a' is not a number",
         ),
         (
             lambda book: book["NLP"].cell(row=4, column=5, value="inf"),
-            r"sheet 'NLP', row 4, column 'Reader-3B \(E\)': 'inf' is not a finite score",
+            r"sheet 'NLP', cell E4 \(column 'Reader-3B'\): 'inf' is not a finite score",
         ),
         (
             lambda book: book["3D-Generation"].cell(row=2, column=5, value="=1/0"),
@@ -160,7 +160,11 @@ def test_bad_csv_and_json_name_the_line_or_record(reference, tmp_path):
         read_results(csv_path, reference)
     json_path = tmp_path / "m.json"
     json_path.write_text('{"model": "m", "results": [{"sheet": "NLP", "task": "Time Series", "score": NaN}]}')
-    with pytest.raises(GeneralLevelFormatError, match=r"record 1, field 'score': nan is not a finite score"):
+    with pytest.raises(
+        GeneralLevelFormatError,
+        match=r"m\.json: not valid JSON: NaN is not valid JSON .* "
+        r"in field 'results\[0\]\.score' \(line 1, column 77\)",
+    ):
         read_results(json_path, reference)
     json_path.write_text("{not json")
     with pytest.raises(GeneralLevelFormatError, match="not valid JSON"):
@@ -184,7 +188,7 @@ def test_the_reference_reads_from_xlsx_csv_and_json_alike(fixtures, reference, t
         (lambda book: book.remove(book["NLP"]), r"missing \['NLP'\]"),
         (
             lambda book: book["NLP"].cell(row=2, column=5, value="SOTA"),
-            r"sheet 'NLP', row 2, column 'SoTA Performance' \(E\): 'SOTA' is not a number",
+            r"sheet 'NLP', cell E2 \(column 'SoTA Performance'\): 'SOTA' is not a number",
         ),
         (
             lambda book: book["NLP"].cell(row=3, column=2, value="Commonsense Reasoning"),
@@ -192,11 +196,11 @@ def test_the_reference_reads_from_xlsx_csv_and_json_alike(fixtures, reference, t
         ),
         (
             lambda book: book["NLP"].cell(row=2, column=5, value=-3),
-            r"sheet 'NLP', row 2, .*-3 is negative, but 'ACC' cannot be",
+            r"sheet 'NLP', cell E2 .*-3 is negative, but 'ACC' cannot be",
         ),
         (
             lambda book: setattr(book["NLP"]["D2"], "value", None),
-            r"sheet 'NLP', row 2, column 'Metrics' \(D\): the metric is empty",
+            r"sheet 'NLP', cell D2 \(column 'Metrics'\): the metric is empty",
         ),
         (lambda book: book["NLP"].delete_cols(5), r"sheet 'NLP': no column \['SoTA Performance'\]"),
     ],

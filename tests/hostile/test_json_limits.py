@@ -98,3 +98,124 @@ def test_the_leaderboard_files_are_read_with_the_same_bounds(tmp_path: Path) -> 
     (tmp_path / "verdicts.jsonl").write_bytes(json.dumps({"ok": 1}).encode() + b"\n" + HUGE_INT + b"\n")
     with pytest.raises(safe_json.JSONInputError, match=r"verdicts.jsonl:2: an integer has 5,000 digits"):
         read_jsonl(tmp_path / "verdicts.jsonl")
+
+
+# Each refusal of the loader, with the field, line and column it names.
+LOCATED = {
+    "NaN in a nested text": (
+        '{"conversations": [{}, {"output": [\n  {"text": NaN}]}]}',
+        "NaN is not valid JSON",
+        "conversations[1].output[0].text",
+        (2, 12),
+    ),
+    "-Infinity in a list": (
+        '{"scores": [1, -Infinity]}',
+        "-Infinity is not valid JSON",
+        "scores[1]",
+        (1, 16),
+    ),
+    "a float past the double range": ('[{"score": 1e999}]', "1e999 is out of range", "[0].score", (1, 12)),
+    "an integer of 200 digits": (
+        '{"a": {"b": ' + "7" * 200 + "}}",
+        "an integer has 200 digits",
+        "a.b",
+        (1, 13),
+    ),
+    "a repeated key": (
+        '[{"winner": "A",\n  "winner": "B"}]',
+        "the key 'winner' is repeated",
+        "[0].winner",
+        (2, 3),
+    ),
+    "a key repeated through an escape": ('{"a": 1, "\\u0061": 2}', "the key 'a' is repeated", "a", (1, 10)),
+    "a syntax error": ('{"results": [1, 2,, 3]}', "malformed JSON: Expecting value", "results[2]", (1, 19)),
+    "nesting past the limit": (
+        "[" * 70 + "]" * 70,
+        "nested more than 64 levels deep",
+        "[0]" * 20 + "…" + "[0]" * 20,  # a long path keeps its ends
+        (1, 65),
+    ),
+    "a key that is no name": ('{"odd key": {"x": NaN}}', "NaN is not valid JSON", '["odd key"].x', (1, 19)),
+}
+
+
+@pytest.mark.parametrize("case", LOCATED)
+def test_every_refusal_names_its_field_line_and_column(case: str) -> None:
+    text, problem, field, (line, column) = LOCATED[case]
+    with pytest.raises(safe_json.JSONInputError) as caught:
+        safe_json.loads(text.encode())
+    error = caught.value
+    assert problem in error.problem
+    assert error.field == field
+    assert (error.line, error.column) == (line, column)
+    assert f"in field {error.field!r}" in str(error) and f"(line {line}, column {column})" in str(error)
+
+
+def test_json_that_keeps_within_the_limits_is_read_as_json_reads_it() -> None:
+    text = '{"a": [1, -2.5e3, "x, [y]: \\"z\\"", true, null], "b": {"c": -0.0, "d": {}}, "e": []}'
+    assert safe_json.loads(text) == json.loads(text)
+    assert safe_json.loads("[" * 64 + "]" * 64) is not None
+
+
+def test_an_output_record_with_nan_in_its_text_names_file_field_and_line(tmp_path: Path) -> None:
+    from leaderboard.leaderboard_helpers import opening_board, output_record
+
+    from genjudge.leaderboard.store import LeaderboardStore
+
+    members = good_members()
+    record = json.dumps(output_record(UIDS[1], ["hello"]), indent=2)
+    members[f"{UIDS[1]}.json"] = record.replace('"hello"', "NaN").encode()
+    store = LeaderboardStore(tmp_path / "lb")
+    with pytest.raises(SubmissionError) as caught:
+        store.submit(write_zip(tmp_path / "upload.zip", members), opening_board(instances()), model_name="M")
+    error = caught.value
+    assert (error.file, error.field) == (f"{UIDS[1]}.json", "conversations[1].output[0].text")
+    line = next(n for n, text in enumerate(record.splitlines(), start=1) if '"hello"' in text)
+    assert "NaN is not valid JSON" in str(error) and f"(line {line})" in str(error)
+    assert store.requests() == []
+
+
+GENERAL_LEVEL_JSON = {
+    "deep nesting": (b'{"model": "m", "results": ' + DEEP + b"}", "nested more than 64 levels deep"),
+    "integer with 5,000 digits": (
+        b'{"model": "m", "results": [{"sheet": "NLP", "task": "t", "score": ' + b"7" * 5_000 + b"}]}",
+        "an integer has 5,000 digits (at most 100) in field 'results[0].score' (line 1, column 67)",
+    ),
+    "a float past the double range": (
+        b'{"model": "m", "scores": {"NLP": {"t": 1e999}}}',
+        "1e999 is out of range (numbers must be finite) in field 'scores.NLP.t' (line 1, column 40)",
+    ),
+    "a repeated key": (
+        b'{"model": "m", "results": [{"sheet": "NLP", "task": "t", "score": 1, "score": 99}]}',
+        "the key 'score' is repeated (a key may appear once in an object) in field 'results[0].score'",
+    ),
+    "not UTF-8": (b'{"model": "caf\xe9"}', "not UTF-8 text (byte 15 is 0xe9)"),
+}
+
+
+@pytest.mark.parametrize("case", GENERAL_LEVEL_JSON)
+def test_a_general_level_json_sheet_past_the_limits_is_refused_by_the_cli_and_the_store(
+    tmp_path: Path, case: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from genjudge.benchmarks.general_level import read_reference
+    from genjudge.benchmarks.general_level.board import GeneralLevelBoard
+    from genjudge.cli import app
+    from genjudge.leaderboard.store import LeaderboardStore
+
+    data, reason = GENERAL_LEVEL_JSON[case]
+    sheet = tmp_path / "results.json"
+    sheet.write_bytes(data)
+    sota = Path(__file__).parents[1] / "general_level" / "fixtures" / "sota.xlsx"
+    result = CliRunner().invoke(app, ["general-level", "score", "--sota", str(sota), "--results", str(sheet)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"error: {sheet}: not valid JSON: {reason}") and "Traceback" not in result.output
+
+    board = GeneralLevelBoard(read_reference(sota), bootstrap=0)
+    store = LeaderboardStore(tmp_path / "lb", boards=[board])
+    with pytest.raises(SubmissionError) as caught:
+        store.submit(sheet, board, model_name="M")
+    assert caught.value.file == "results.json" and reason in str(caught.value)
+    assert str(tmp_path) not in str(caught.value) and store.requests() == []

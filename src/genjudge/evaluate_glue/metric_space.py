@@ -15,6 +15,8 @@ from typing import Any
 
 import gradio as gr
 
+from genjudge.safe_io import bounded_json as safe_json
+
 
 def card_text(readme: Path) -> str:
     """The card's Markdown body: the README without its YAML header."""
@@ -29,9 +31,9 @@ def card_text(readme: Path) -> str:
 def compute_json(module: Any, arguments: str) -> str:
     """Run ``module.compute`` on JSON arguments; a readable error instead of a traceback."""
     try:
-        kwargs = json.loads(arguments or "{}")
-    except json.JSONDecodeError as exc:
-        return json.dumps({"error": f"the arguments are not valid JSON: {exc.msg} (line {exc.lineno})"})
+        kwargs = safe_json.loads(arguments or "{}")
+    except safe_json.JSONInputError as exc:
+        return json.dumps({"error": f"the arguments are not valid JSON: {exc}"})
     if not isinstance(kwargs, dict):
         return json.dumps({"error": "the arguments must be a JSON object of compute() keyword arguments"})
     try:

@@ -23,7 +23,7 @@ What the real files contain, and how it is read:
 
 from __future__ import annotations
 
-import json
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.names import image_name, normalise_image_path, parse_image_name
+from genjudge.safe_io.bounded_json import JSONInputError, loads
 
 MOS_SHEET = Path("MOS&QA") / "AIGI2025_MOS_yn.xlsx"
 QUESTION_SHEET = Path("MOS&QA") / "question.xlsx"
@@ -206,19 +207,27 @@ def read_question_sheet(path: Path) -> tuple[list[tuple[str, list[str]]], list[i
     return prompts, shared
 
 
+def _json_error(error: JSONInputError, path: Path, line: int) -> EvalMiFormatError:
+    """A JSONL line the bounded reader refused, as this benchmark's error: file, line, field, column."""
+    column = f" (column {error.column})" if error.column is not None else ""
+    return EvalMiFormatError(
+        f"invalid JSON: {error.problem}{column}", file=path, line=line, field=error.field
+    )
+
+
 def read_prompt_tasks(path: Path, count: int) -> list[dict[str, Any]]:
     """The ``count`` lines of ``prompt_tasks.jsonl`` as dicts, checked for ``tag`` and ``prompt``."""
     if not path.is_file():
         raise EvalMiFormatError("file not found", file=path)
     tasks: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:  # bytes: a line that is not UTF-8 is refused with its number
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalMiFormatError(f"invalid JSON: {exc.msg}", file=path, line=line_no) from exc
+                record = loads(line)
+            except JSONInputError as exc:
+                raise _json_error(exc, path, line_no) from None
             if not isinstance(record, dict):
                 raise EvalMiFormatError("each line must be a JSON object", file=path, line=line_no)
             for key in ("tag", "prompt"):
@@ -316,17 +325,20 @@ def read_mos_sheet(path: Path, prompts: list[tuple[str, list[str]]]) -> list[Rat
 def read_fold(path: Path, known: set[str]) -> list[FoldRecord]:
     """One fold file; every image must be one the MOS sheet rates."""
     records: list[FoldRecord] = []
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:  # bytes: a line that is not UTF-8 is refused with its number
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = loads(line)
+            except JSONInputError as exc:
+                raise _json_error(exc, path, line_no) from None
+            try:
                 raw_image = item["image"]
                 turns = item["conversations"]
                 question = next(t["value"] for t in turns if t.get("from") == "human")
                 answer = next(t["value"] for t in turns if t.get("from") == "gpt")
-            except (json.JSONDecodeError, KeyError, TypeError, StopIteration, AttributeError) as exc:
+            except (KeyError, TypeError, StopIteration, AttributeError) as exc:
                 raise EvalMiFormatError(
                     f"expected a JSON object with 'image' and 'conversations' [human, gpt] turns ({exc!r})",
                     file=path,
@@ -339,9 +351,13 @@ def read_fold(path: Path, known: set[str]) -> list[FoldRecord]:
                 )
             mos = item.get("mos")
             try:
-                mos_value = None if mos is None else float(mos)
+                mos_value = None if mos is None or isinstance(mos, bool) else float(mos)
             except (TypeError, ValueError):
-                raise EvalMiFormatError(f"mos {mos!r} is not a number", file=path, line=line_no) from None
+                mos_value = math.nan
+            if mos is not None and (mos_value is None or not math.isfinite(mos_value)):
+                raise EvalMiFormatError(
+                    f"mos {mos!r} is not a finite number", file=path, line=line_no, field="mos"
+                ) from None
             records.append(
                 FoldRecord(
                     image_name=name,

@@ -7,16 +7,23 @@ columns ``sheet, task, metric, sota`` (``short_name`` optional), or a JSON list 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from genjudge.benchmarks.general_level.workbook import Sheet, check_file_size, read_workbook
+from genjudge.benchmarks.general_level.workbook import (
+    Sheet,
+    cell_score,
+    cell_text,
+    check_file_size,
+    read_csv_sheet,
+    read_json_sheet,
+    read_workbook,
+)
 from genjudge.scoring.general_level import SHEETS, GeneralLevelFormatError, Reference
 from genjudge.scoring.general_level.metrics import MAY_BE_NEGATIVE, metric_key
-from genjudge.scoring.general_level.tables import SKIPPED_SHEET, score_value
+from genjudge.scoring.general_level.tables import SKIPPED_SHEET
 
 TASK_COLUMN = "Task Name"
 SHORT_COLUMN = "Task Short Name"
@@ -92,9 +99,7 @@ def _cell(path: Path, sheet: Sheet, number: int, columns: dict[str, int]) -> Cal
     """Names a cell of this row by the logical column it holds."""
 
     def where(column: str) -> str:
-        index = columns[column]
-        column_name = sheet.header[index]
-        return f"{path}, sheet {sheet.name!r}, row {number}, column {column_name!r} ({sheet.letter(index)})"
+        return sheet.where(path, number, columns[column])
 
     return where
 
@@ -112,11 +117,9 @@ def _record(
 ) -> dict:
     """One validated task; ``where(column)`` names the cell of a logical column for messages.
     ``official`` reads the SoTA cell as ``ranker.py`` does (a missing one is NaN)."""
-    if not isinstance(task, str) or not task.strip():
-        raise GeneralLevelFormatError(f"{where(TASK_COLUMN)}: the task name is empty")
-    if not isinstance(metric, str) or not metric.strip():
-        raise GeneralLevelFormatError(f"{where(METRIC_COLUMN)}: the metric is empty")
-    value = score_value(sota, where(SOTA_COLUMN), official=official)
+    task = cell_text(task, where(TASK_COLUMN), "the task name")
+    metric = cell_text(metric, where(METRIC_COLUMN), "the metric")
+    value = cell_score(sota, where(SOTA_COLUMN), official=official)
     if value != value and not official:
         raise GeneralLevelFormatError(
             f"{where(SOTA_COLUMN)}: the SoTA value is empty (--official reads it as ranker.py does: "
@@ -140,15 +143,10 @@ def _record(
 
 def _table_records(path: Path) -> list[dict]:
     if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame.columns = [str(column).strip().lower() for column in frame.columns]
-        rows = frame.to_dict("records")
+        rows = read_csv_sheet(path).to_dict("records")
         label, first = "line", 2
     else:
-        try:
-            rows = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise GeneralLevelFormatError(f"{path}: not valid JSON ({error})") from None
+        rows = read_json_sheet(path)
         if isinstance(rows, dict):
             rows = rows.get("tasks")
         if not isinstance(rows, list):

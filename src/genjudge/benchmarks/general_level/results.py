@@ -14,16 +14,22 @@ Rows keep their file, sheet, row and column so that every later error can name t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from genjudge.benchmarks.general_level.reference import METRIC_COLUMN, SHORT_COLUMN, SOTA_COLUMN, TASK_COLUMN
-from genjudge.benchmarks.general_level.workbook import Sheet, check_file_size, read_workbook
+from genjudge.benchmarks.general_level.workbook import (
+    Sheet,
+    cell_score,
+    cell_text,
+    check_file_size,
+    read_csv_sheet,
+    read_json_sheet,
+    read_workbook,
+)
 from genjudge.scoring.general_level import SHEETS, GeneralLevelFormatError, Reference, Results, SheetScores
-from genjudge.scoring.general_level.tables import SKIPPED_SHEET, score_value
+from genjudge.scoring.general_level.tables import SKIPPED_SHEET
 
 _STANDARD_COLUMNS = {
     " ".join(name.lower().split()) for name in ("No", TASK_COLUMN, SHORT_COLUMN, METRIC_COLUMN, SOTA_COLUMN)
@@ -113,21 +119,8 @@ def _sheet_scores(path: Path, sheet: Sheet, model: str, *, official: bool) -> Sh
     column = f"{sheet.header[value_index]} ({sheet.letter(value_index)})"
     tasks, values, metrics = [], [], []
     for row, number in zip(sheet.rows, sheet.numbers, strict=True):
-        task = row[task_index]
-        if not isinstance(task, str) or not task.strip():
-            raise GeneralLevelFormatError(
-                f"{path}, sheet {sheet.name!r}, row {number}, "
-                f"column {TASK_COLUMN!r} ({sheet.letter(task_index)}): "
-                "the task name is empty"
-            )
-        tasks.append(task.strip())
-        values.append(
-            score_value(
-                row[value_index],
-                f"{path}, sheet {sheet.name!r}, row {number}, column {column!r}",
-                official=official,
-            )
-        )
+        tasks.append(cell_text(row[task_index], sheet.where(path, number, task_index), "the task name"))
+        values.append(cell_score(row[value_index], sheet.where(path, number, value_index), official=official))
         if metric_index is not None:
             metric = row[metric_index]
             metrics.append(metric.strip() if isinstance(metric, str) else None)
@@ -142,11 +135,7 @@ def _sheet_scores(path: Path, sheet: Sheet, model: str, *, official: bool) -> Sh
 
 
 def _from_csv(path: Path, model: str | None) -> Results:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise GeneralLevelFormatError(f"{path}: not a readable CSV file ({error})") from None
-    frame.columns = [str(column).strip().lower() for column in frame.columns]
+    frame = read_csv_sheet(path)
     missing = [name for name in ("sheet", "task", "score") if name not in frame.columns]
     if missing:
         raise GeneralLevelFormatError(
@@ -170,10 +159,7 @@ def _from_csv(path: Path, model: str | None) -> Results:
 
 
 def _from_json(path: Path, model: str | None) -> Results:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise GeneralLevelFormatError(f"{path}: not valid JSON ({error})") from None
+    document = read_json_sheet(path)
     if not isinstance(document, dict) or not ("results" in document or "scores" in document):
         raise GeneralLevelFormatError(
             f"{path}: expected {{'model': ..., 'results': [{{'sheet', 'task', 'score'}}, ...]}} "

@@ -14,6 +14,7 @@ file, the record's position and the field, since these files are edited by hand 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,23 @@ def _load_list(path: str | Path) -> tuple[Path, list[Any]]:
     return path, records
 
 
+def _shown(value: Any) -> str:
+    """A value from the file for a message, cut short: a field may hold a megabyte of text."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _got(value: Any) -> str:
+    """What a field holds, in JSON's words, for messages to people who wrote JSON: ``a list ['A']``."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    kinds = {dict: "an object", list: "a list", str: "a string"}
+    return f"{kinds.get(type(value), 'a number')} {_shown(value)}"
+
+
 def _field(path: Path, index: int, record: Any, key: str) -> Any:
     if not isinstance(record, dict):
-        raise ArenaFormatError(f"{path}: record {index} is a {type(record).__name__}, expected an object")
+        raise ArenaFormatError(f"{path}: record {index} is {_got(record)}, expected an object")
     if key not in record:
         raise ArenaFormatError(f"{path}: record {index} has no field {key!r}")
     return record[key]
@@ -58,9 +73,7 @@ def _field(path: Path, index: int, record: Any, key: str) -> Any:
 
 def _text(path: Path, index: int, value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ArenaFormatError(
-            f"{path}: record {index} field {where!r} must be a string, got {type(value).__name__}"
-        )
+        raise ArenaFormatError(f"{path}: record {index} field {where!r} must be a string, got {_got(value)}")
     text = str(value)
     if not text:
         raise ArenaFormatError(f"{path}: record {index} field {where!r} is empty")
@@ -70,7 +83,9 @@ def _text(path: Path, index: int, value: Any, where: str) -> str:
 def _model(path: Path, index: int, record: Any, key: str) -> tuple[str, str]:
     model = _field(path, index, record, key)
     if not isinstance(model, dict):
-        raise ArenaFormatError(f"{path}: record {index} field {key!r} must be an object with 'id' and 'name'")
+        raise ArenaFormatError(
+            f"{path}: record {index} field {key!r} must be an object with 'id' and 'name', got {_got(model)}"
+        )
     for part in ("id", "name"):
         if part not in model:
             raise ArenaFormatError(f"{path}: record {index} field {key}.{part} is missing")
@@ -82,7 +97,10 @@ def _pair_row(path: Path, index: int, record: Any) -> list[str]:
     name_a, id_a = _model(path, index, record, "model_A")
     name_b, id_b = _model(path, index, record, "model_B")
     if name_a == name_b:
-        raise ArenaFormatError(f"{path}: record {index} (data_id={uid}) pairs model {name_a!r} with itself")
+        raise ArenaFormatError(
+            f"{path}: record {index} (data_id={uid}) field 'model_B.name' "
+            f"pairs model {_shown(name_a)} with itself"
+        )
     return [uid, name_a, name_b, id_a, id_b]
 
 
@@ -105,11 +123,11 @@ def _fast_columns(records: list[Any], with_winner: bool) -> list[list[str]] | No
             columns.insert(3, [record["winner"] for record in records])
     except (KeyError, TypeError):
         return None
-    if with_winner and not set(columns[3]) <= set(WINNER_LABELS):
-        return None
-    for values in columns:
+    for values in columns:  # types first: a label that is a list cannot even go into a set
         if set(map(type, values)) != {str} or "" in values:
             return None
+    if with_winner and not set(columns[3]) <= set(WINNER_LABELS):
+        return None
     if any(a == b for a, b in zip(columns[1], columns[2], strict=True)):
         return None
     return columns
@@ -138,9 +156,10 @@ def read_verdicts(path: str | Path) -> pd.DataFrame:
         for index, record in enumerate(records):
             uid, name_a, name_b, id_a, id_b = _pair_row(path, index, record)
             winner = _field(path, index, record, "winner")
-            if winner not in WINNER_LABELS:
+            if not isinstance(winner, str) or winner not in WINNER_LABELS:
+                got = _shown(winner) if isinstance(winner, str) else _got(winner)
                 raise ArenaFormatError(
-                    f"{path}: record {index} (data_id={uid}) field 'winner' is {winner!r}; "
+                    f"{path}: record {index} (data_id={uid}) field 'winner' is {got}; "
                     f"expected one of {list(WINNER_LABELS)}"
                 )
             rows.append([uid, name_a, name_b, winner, id_a, id_b])
@@ -173,8 +192,14 @@ def read_gpt_scores(path: str | Path) -> pd.DataFrame:
             value = entry["Score"]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
                 raise ArenaFormatError(
-                    f"{path}: record {index} (data_id={uid}) field {where}.Score must be an integer, "
-                    f"got {value!r}"
+                    f"{path}: record {index} (data_id={uid}) field '{where}.Score' must be an integer, "
+                    f"got {_got(value)}"
                 )
-            rows.append([uid, name, model_id, criterion, int(value), str(entry.get("Justification", ""))])
+            justification = entry.get("Justification", "")
+            if not isinstance(justification, str):
+                raise ArenaFormatError(
+                    f"{path}: record {index} (data_id={uid}) field '{where}.Justification' must be a string, "
+                    f"got {_got(justification)}"
+                )
+            rows.append([uid, name, model_id, criterion, int(value), justification])
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))

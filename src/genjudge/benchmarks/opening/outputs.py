@@ -117,7 +117,7 @@ def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> M
         record = loads(path.read_bytes())
     except JSONInputError as exc:
         column = f" (column {exc.column})" if exc.column is not None else ""
-        raise OpeningFormatError(exc.reason + column, **where, line=exc.line) from None
+        raise OpeningFormatError(exc.problem + column, **where, line=exc.line, field=exc.field) from None
     if not isinstance(record, dict):
         raise OpeningFormatError("the file must hold one JSON object", **where)
     _check_ids_match_file_name(record, where)

@@ -9,13 +9,13 @@ official scripts also call the comprehension folder ``understanding`` in places;
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
+from genjudge.safe_io import bounded_json as safe_json
 
 MODALITIES = {"image": "Image", "video": "Video", "audio": "Audio", "3d": "3D", "nlp": "NLP"}
 """Release folder name (lower case) -> the modality's name in the result sheets."""
@@ -112,25 +112,21 @@ def _task(base: Path, folder: Path, modality: str, paradigm: str | None) -> Task
 
 
 def load_json(path: Path, max_bytes: int | None = None) -> Any:
-    """Parse a JSON file, turning every failure into an error that names the file and line.
+    """Parse a JSON file within :mod:`genjudge.safe_io.bounded_json`'s bounds, turning every failure into an
+    error that names the file, line, column and field.
 
     ``max_bytes`` refuses larger files before reading them (for untrusted files such as predictions).
     """
     if max_bytes is not None and path.is_file() and path.stat().st_size > max_bytes:
         raise GeneralBenchFormatError(f"file is over the {max_bytes // 2**20} MiB limit", file=path)
     try:
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
+        return safe_json.loads(path.read_bytes())
     except FileNotFoundError:
         raise GeneralBenchFormatError("file not found", file=path) from None
-    except json.JSONDecodeError as exc:
-        raise GeneralBenchFormatError(
-            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=path
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise GeneralBenchFormatError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path
-        ) from None
+    except safe_json.JSONInputError as exc:
+        at = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
+        problem = exc.reason.removeprefix("malformed JSON: ")
+        raise GeneralBenchFormatError(f"malformed JSON{at}: {problem}", file=path) from None
 
 
 def record_id(record: dict[str, Any]) -> str:
