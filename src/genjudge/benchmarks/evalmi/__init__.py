@@ -12,26 +12,35 @@ Public interface shared with the other parts of genjudge:
 - :func:`sample_dir` -- the embedded sample release
 """
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
-from genjudge.benchmarks.evalmi.metric_scoring import (
-    BOARD_COLUMNS,
-    DIMENSIONS,
-    MetricEvaluation,
-    board_row,
-    evaluate_metric,
-    evaluation_to_json,
-    score_metric_upload,
-)
-from genjudge.benchmarks.evalmi.names import image_name, parse_image_name
-from genjudge.benchmarks.evalmi.ratings import load_ratings
-from genjudge.benchmarks.evalmi.release import MissingImages, Release, read_release
-from genjudge.benchmarks.evalmi.repo import BuildReport, build_repo
-from genjudge.benchmarks.evalmi.sample import sample_dir
-from genjudge.benchmarks.evalmi.schema import FOLD_FEATURES, IMAGE_FEATURES, PROMPT_FEATURES
-from genjudge.benchmarks.evalmi.submission import (
-    MetricSubmission,
-    parse_metric_submission,
-    read_metric_submission,
+from genjudge.core.lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "EvalMiFormatError": "genjudge.benchmarks.evalmi.errors",
+        "BOARD_COLUMNS": "genjudge.benchmarks.evalmi.metric_scoring",
+        "DIMENSIONS": "genjudge.benchmarks.evalmi.metric_scoring",
+        "MetricEvaluation": "genjudge.benchmarks.evalmi.metric_scoring",
+        "board_row": "genjudge.benchmarks.evalmi.metric_scoring",
+        "evaluate_metric": "genjudge.benchmarks.evalmi.metric_scoring",
+        "evaluation_to_json": "genjudge.benchmarks.evalmi.metric_scoring",
+        "score_metric_upload": "genjudge.benchmarks.evalmi.metric_scoring",
+        "image_name": "genjudge.benchmarks.evalmi.names",
+        "parse_image_name": "genjudge.benchmarks.evalmi.names",
+        "load_ratings": "genjudge.benchmarks.evalmi.ratings",
+        "MissingImages": "genjudge.benchmarks.evalmi.release",
+        "Release": "genjudge.benchmarks.evalmi.release",
+        "read_release": "genjudge.benchmarks.evalmi.release",
+        "BuildReport": "genjudge.benchmarks.evalmi.repo",
+        "build_repo": "genjudge.benchmarks.evalmi.repo",
+        "sample_dir": "genjudge.benchmarks.evalmi.sample",
+        "FOLD_FEATURES": "genjudge.benchmarks.evalmi.schema",
+        "IMAGE_FEATURES": "genjudge.benchmarks.evalmi.schema",
+        "PROMPT_FEATURES": "genjudge.benchmarks.evalmi.schema",
+        "MetricSubmission": "genjudge.benchmarks.evalmi.submission",
+        "parse_metric_submission": "genjudge.benchmarks.evalmi.submission",
+        "read_metric_submission": "genjudge.benchmarks.evalmi.submission",
+    },
 )
 
 __all__ = [

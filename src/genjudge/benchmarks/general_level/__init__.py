@@ -5,8 +5,15 @@ files (xlsx in the official layout, CSV, JSON) into its containers, refusing bad
 error class that names file, sheet, row and column.
 """
 
-from genjudge.benchmarks.general_level.reference import read_reference
-from genjudge.benchmarks.general_level.results import read_results
-from genjudge.scoring.general_level import GeneralLevelFormatError
+from genjudge.core.lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "read_reference": "genjudge.benchmarks.general_level.reference",
+        "read_results": "genjudge.benchmarks.general_level.results",
+        "GeneralLevelFormatError": "genjudge.scoring.general_level",
+    },
+)
 
 __all__ = ["GeneralLevelFormatError", "read_reference", "read_results"]

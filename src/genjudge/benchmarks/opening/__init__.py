@@ -10,18 +10,26 @@ Public interface shared with the other parts of genjudge:
 - :data:`FEATURES` -- the ``datasets`` schema of a built dataset
 """
 
-from genjudge.benchmarks.opening.errors import OpeningFormatError
-from genjudge.benchmarks.opening.outputs import read_model_outputs
-from genjudge.benchmarks.opening.release import (
-    SPLITS,
-    MissingImagesError,
-    available_splits,
-    iter_records,
-    read_benchmark,
+from genjudge.core.lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "OpeningFormatError": "genjudge.benchmarks.opening.errors",
+        "read_model_outputs": "genjudge.benchmarks.opening.outputs",
+        "SPLITS": "genjudge.benchmarks.opening.release",
+        "MissingImagesError": "genjudge.benchmarks.opening.release",
+        "available_splits": "genjudge.benchmarks.opening.release",
+        "iter_records": "genjudge.benchmarks.opening.release",
+        "read_benchmark": "genjudge.benchmarks.opening.release",
+        "sample_dir": "genjudge.benchmarks.opening.sample",
+        "FEATURES": "genjudge.benchmarks.opening.schema",
+        "instance_to_row": "genjudge.benchmarks.opening.schema",
+        "Subtask": "genjudge.benchmarks.opening.taxonomy",
+        "meta_topics": "genjudge.benchmarks.opening.taxonomy",
+        "subtasks": "genjudge.benchmarks.opening.taxonomy",
+    },
 )
-from genjudge.benchmarks.opening.sample import sample_dir
-from genjudge.benchmarks.opening.schema import FEATURES, instance_to_row
-from genjudge.benchmarks.opening.taxonomy import Subtask, meta_topics, subtasks
 
 __all__ = [
     "FEATURES",
