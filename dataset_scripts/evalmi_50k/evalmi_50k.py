@@ -24,14 +24,13 @@ import datasets
 
 from genjudge.benchmarks.evalmi import read_release, sample_dir
 from genjudge.benchmarks.evalmi.card import CITATION, SOURCE_REPO
-from genjudge.benchmarks.evalmi.images import read_checked_image
 from genjudge.benchmarks.evalmi.release import FOLD_TASKS
+from genjudge.benchmarks.evalmi.repo import image_rows
 from genjudge.benchmarks.evalmi.schema import (
     FOLD_FEATURES,
     IMAGE_FEATURES,
     PROMPT_FEATURES,
     fold_to_row,
-    image_to_row,
     prompt_to_row,
 )
 
@@ -89,11 +88,8 @@ class EvalMi50K(datasets.GeneratorBasedBuilder):
             for prompt in release.prompts:
                 yield prompt.index, prompt_to_row(prompt)
         elif self.config.name == "default":
-            prompts = {prompt.index: prompt for prompt in release.prompts}
-            for rating in release.ratings:
-                path = release.image_path(rating)
-                image = read_checked_image(path) if path.is_file() else None
-                yield rating.image_name, image_to_row(rating, prompts[rating.prompt_index], image)
+            for row in image_rows(release):
+                yield row["image_name"], row
         else:
             for key, record in enumerate(release.folds[self.config.name][split]):
                 yield key, fold_to_row(record)

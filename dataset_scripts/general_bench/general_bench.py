@@ -27,15 +27,9 @@ from typing import ClassVar
 
 import datasets
 
-from genjudge.benchmarks.general_level.bench import (
-    FEATURES,
-    ReferenceIndex,
-    find_tasks,
-    read_annotation,
-    read_reference_sheet,
-)
+from genjudge.benchmarks.general_level.bench import FEATURES, ReferenceIndex, find_tasks, read_reference_sheet
 from genjudge.benchmarks.general_level.bench.card import CITATION, HOMEPAGE, OFFICIAL_TASKS, SPLIT
-from genjudge.benchmarks.general_level.bench.rows import MediaTally, task_rows
+from genjudge.benchmarks.general_level.bench.rows import MediaTally, release_rows
 
 _VERSION = datasets.Version("1.0.0")
 _DESCRIPTION = (
@@ -84,11 +78,6 @@ class GeneralBench(datasets.GeneratorBasedBuilder):
     def _generate_examples(self, source: str):
         sota = self.config.sota_path
         reference = ReferenceIndex(read_reference_sheet(sota) if sota else [])
-        tally = MediaTally()
-        for task in find_tasks(source):
-            if task.config != self.config.name:
-                continue
-            annotation = read_annotation(task)
-            row = reference.find(task.sheet, annotation.task, task.name)
-            for record, _ in task_rows(task, annotation, row, tally):
-                yield f"{record['task_folder']}/{record['id']}", record
+        tasks = [task for task in find_tasks(source) if task.config == self.config.name]
+        for record in release_rows(tasks, reference, MediaTally()):
+            yield f"{record['task_folder']}/{record['id']}", record

@@ -45,10 +45,10 @@ def test_the_score_is_also_an_eval_results_file_of_the_benchmark():
     entries naming the benchmark dataset and one of its eval.yaml tasks, on its scale (fractions)."""
     import yaml
 
-    from genjudge.benchmarks.opening.card import render_eval_yaml
+    from genjudge.benchmarks.opening.card import eval_file
 
     (entry,) = yaml.safe_load(EVAL_RESULTS.read_text(encoding="utf-8"))
-    tasks = {task["id"] for task in yaml.safe_load(render_eval_yaml(["test"]))["tasks"]}
+    tasks = {task["id"] for task in yaml.safe_load(eval_file(["test"]).render())["tasks"]}
     assert entry["dataset"]["id"] == ModelCard.load(CARD).data.datasets[0]
     assert entry["dataset"]["task_id"] in tasks
     assert entry["value"] == 0.8242  # the model-index's 82.42 %, as a fraction

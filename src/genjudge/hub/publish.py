@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from huggingface_hub import HfApi
 
 from genjudge.hub.errors import hub_call
-from genjudge.safe_io.durable import create_temp_dir
+from genjudge.safe_io.durable import create_temp_dir, fsync_dir, fsync_tree
 
 
 @contextmanager
@@ -30,7 +30,8 @@ def atomic_directory(out_dir: str | Path, *, overwrite: bool = False) -> Iterato
     """Yield a fresh temporary folder next to ``out_dir``; on success it replaces ``out_dir``.
 
     On any exception the temporary folder is removed and ``out_dir`` is left as it was. The
-    temporary folder sits in the same parent so the final step is a rename, not a copy.
+    temporary folder sits in the same parent so the final step is a rename, not a copy; its files
+    are flushed to disk first, so a power cut cannot leave a complete-looking folder of short files.
     """
     out = Path(out_dir)
     if out.exists() and not overwrite:
@@ -42,6 +43,7 @@ def atomic_directory(out_dir: str | Path, *, overwrite: bool = False) -> Iterato
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    fsync_tree(tmp)
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         os.replace(out, old / out.name)
@@ -49,10 +51,11 @@ def atomic_directory(out_dir: str | Path, *, overwrite: bool = False) -> Iterato
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, out)
+    fsync_dir(out.parent)
 
 
 class ParquetShardWriter:
-    """Stream rows of one split into ``data/<split>-NNNNN-of-MMMMM.parquet`` shards.
+    """Stream rows of one split into ``<folder>/<name>-NNNNN-of-MMMMM.parquet`` shards.
 
     Rows are buffered ``rows_per_group`` at a time (one Parquet row group each, which is also how
     ``datasets`` batches image datasets), and a new shard starts once the current one holds
@@ -63,16 +66,16 @@ class ParquetShardWriter:
 
     def __init__(
         self,
-        repo_dir: Path,
-        split: str,
+        folder: Path,
+        name: str,
         schema: pa.Schema,
         *,
         max_shard_bytes: int = 500 * 1024 * 1024,
         rows_per_group: int = 100,
     ) -> None:
-        self.data_dir = repo_dir / "data"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.split = split
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.name = name
         self.schema = schema
         self.max_shard_bytes = max_shard_bytes
         self.rows_per_group = rows_per_group
@@ -108,7 +111,7 @@ class ParquetShardWriter:
     def _open_shard(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        path = self.data_dir / f"{self.split}-{len(self._shards):05d}.parquet"
+        path = self.folder / f"{self.name}-{len(self._shards):05d}.parquet"
         self._shards.append(path)
         self._writer = pq.ParquetWriter(path, self.schema)
         self._shard_bytes = 0
@@ -123,7 +126,7 @@ class ParquetShardWriter:
         total = len(self._shards)
         final = []
         for index, path in enumerate(self._shards):
-            target = path.with_name(f"{self.split}-{index:05d}-of-{total:05d}.parquet")
+            target = path.with_name(f"{self.name}-{index:05d}-of-{total:05d}.parquet")
             os.replace(path, target)
             final.append(target)
         return final
@@ -150,11 +153,3 @@ def push_to_hub(
             folder_path=str(folder), repo_id=repo_id, repo_type="dataset", commit_message=commit_message
         )
     return str(getattr(commit, "commit_url", commit))
-
-
-def size_category(n: int) -> str:
-    """The Hub's ``size_categories`` tag for a dataset of ``n`` rows (what its search filters on)."""
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
-            return label
-    return "100K<n<1M"

@@ -24,13 +24,23 @@ from typing import Any
 from genjudge.safe_io.bounded_json import JSONInputError, loads
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # some filesystems cannot fsync a directory
         fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def fsync_tree(folder: Path) -> None:
+    """Flush every file and folder under ``folder`` to disk, so that renaming ``folder`` into place
+    can never expose a file that a power cut left empty or short."""
+    for root, _, files in os.walk(folder, topdown=False):
+        for name in files:
+            with open(os.path.join(root, name), "rb+") as handle:
+                os.fsync(handle.fileno())
+        fsync_dir(Path(root))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -86,7 +96,7 @@ def atomic_target(path: Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def read_json(path: Path) -> Any:

@@ -45,7 +45,3 @@ class Comparison:
             "output_b": steps_to_rows(self.steps_b),
             "reference": steps_to_rows(self.instance.output_steps),
         }
-
-    def payload_bytes(self) -> int:
-        steps = self.instance.input_steps + self.instance.output_steps + self.steps_a + self.steps_b
-        return sum(len(step.image) for step in steps if step.image is not None) + 1024

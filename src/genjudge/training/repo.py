@@ -2,12 +2,12 @@
 
 ::
 
-    <out>/README.md                                  card: configs judge (train, test) and dpo, features
+    <out>/README.md                                  card (``card.md``): configs judge (train, test) and dpo
     <out>/holdout.json                               held-out instances and unseen models, with the seed
     <out>/judge/data/{train,test}-00000-of-00001.parquet
     <out>/dpo/data/train-00000-of-00001.parquet
 
-The folder is written all or nothing (:func:`genjudge.hub.publish.atomic_directory`), and
+The folder is written all or nothing by :func:`genjudge.hub.dataset_repo.write_dataset_repo`, and
 ``load_dataset(<out>)`` / ``load_dataset(<out>, "dpo")`` read it.
 """
 
@@ -18,17 +18,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasets import Dataset, load_dataset
-from tqdm.auto import tqdm
 
-from genjudge.hub.publish import ParquetShardWriter, atomic_directory
+from genjudge.benchmarks.opening.citation import CITATION
+from genjudge.hub.dataset_repo import Card, Config, DatasetRepo, Split, write_dataset_repo
 from genjudge.training.builder import TrainingSet
-from genjudge.training.card import DPO_CONFIG, JUDGE_CONFIG, render_card
 from genjudge.training.dpo import dpo_rows
 from genjudge.training.errors import TrainingDataError
 from genjudge.training.holdout import Holdout
 from genjudge.training.schema import DPO_FEATURES, JUDGE_FEATURES, RAW_JUDGE_FEATURES
 
 HOLDOUT_FILE = "holdout.json"
+JUDGE_CONFIG = "judge"
+DPO_CONFIG = "dpo"
+METADATA = {
+    "pretty_name": "OpenING judge-training pairs",
+    "license": "unknown",
+    "language": ["en"],
+    "task_categories": ["image-text-to-text"],
+    "tags": [
+        "judge",
+        "pairwise-evaluation",
+        "preference",
+        "dpo",
+        "interleaved-image-text",
+        "opening",
+        "genjudge",
+    ],
+}
 
 
 @dataclass
@@ -46,34 +62,36 @@ def write_training_repo(
 ) -> RepoReport:
     """Write the judge pairs (both splits), the DPO pairs, the hold-out and the card to ``out_dir``."""
     report = RepoReport(Path(out_dir))
-    splits = {"train": training_set.train, "test": training_set.test}
-    with atomic_directory(out_dir, overwrite=overwrite) as tmp:
-        for split, comparisons in splits.items():
-            writer = ParquetShardWriter(tmp / JUDGE_CONFIG, split, JUDGE_FEATURES.arrow_schema)
-            for comparison in tqdm(comparisons, desc=f"judge {split}", unit="pair", disable=not progress):
-                writer.write(
-                    comparison.to_row(unseen=training_set.is_unseen(comparison)), comparison.payload_bytes()
-                )
-            writer.close()
-            report.judge_sizes[split] = writer.num_rows
-        rows, report.dpo_ties = dpo_rows(training_set.train + training_set.test)
-        writer = ParquetShardWriter(tmp / DPO_CONFIG, "train", DPO_FEATURES.arrow_schema)
-        for row in tqdm(rows, desc="dpo train", unit="pair", disable=not progress):
-            writer.write(row, 1024)
-        writer.close()
-        report.dpo_size = writer.num_rows
-        (tmp / HOLDOUT_FILE).write_text(
-            json.dumps(training_set.holdout.to_dict(), indent=2), encoding="utf-8"
+    dpo, report.dpo_ties = dpo_rows(training_set.train + training_set.test)
+    judge = {
+        split: Split(
+            (comparison.to_row(unseen=training_set.is_unseen(comparison)) for comparison in comparisons),
+            len(comparisons),
         )
-        card = render_card(
-            report.judge_sizes,
-            report.dpo_size,
-            training_set.holdout,
-            training_set.sources,
-            dropped_unseen=training_set.dropped_unseen,
-            dpo_ties=report.dpo_ties,
-        )
-        (tmp / "README.md").write_text(card, encoding="utf-8")
+        for split, comparisons in (("train", training_set.train), ("test", training_set.test))
+    }
+    card = Card(
+        Path(__file__).with_name("card.md"),
+        METADATA,
+        lambda: {
+            "sources": training_set.sources,
+            "holdout": training_set.holdout,
+            "dropped_unseen": training_set.dropped_unseen,
+            "dpo_ties": report.dpo_ties,
+            "citation": CITATION,
+        },
+    )
+    dataset = DatasetRepo(
+        [
+            Config(JUDGE_CONFIG, JUDGE_FEATURES, judge, files="{config}/data/{split}", default=True),
+            Config(DPO_CONFIG, DPO_FEATURES, {"train": Split(dpo, len(dpo))}, files="{config}/data/{split}"),
+        ],
+        card,
+        files={HOLDOUT_FILE: lambda: json.dumps(training_set.holdout.to_dict(), indent=2)},
+    )
+    written = write_dataset_repo(dataset, out_dir, overwrite=overwrite, progress=progress)
+    report.judge_sizes = {split: size.rows for split, size in written[JUDGE_CONFIG].items()}
+    report.dpo_size = written[DPO_CONFIG]["train"].rows
     return report
 
 

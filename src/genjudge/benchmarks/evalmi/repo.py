@@ -1,6 +1,6 @@
 """Build a Hub-ready EvalMi-50K dataset repository from the official release layout.
 
-Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
+Output (all or nothing, written by :func:`genjudge.hub.dataset_repo.write_dataset_repo`)::
 
     <out>/README.md                                        card: configs + dataset_info.features
     <out>/eval.yaml                                        Hub benchmark registration
@@ -11,25 +11,16 @@ Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tqdm.auto import tqdm
-
-from genjudge.benchmarks.evalmi.card import CardFacts, ConfigSummary, render_card, render_eval_yaml
+from genjudge.benchmarks.evalmi.card import dataset_repo
 from genjudge.benchmarks.evalmi.images import read_checked_image
 from genjudge.benchmarks.evalmi.release import MissingImages, Release, read_release
-from genjudge.benchmarks.evalmi.schema import (
-    FOLD_FEATURES,
-    IMAGE_FEATURES,
-    PROMPT_FEATURES,
-    fold_to_row,
-    image_to_row,
-    prompt_to_row,
-)
-from genjudge.hub.publish import ParquetShardWriter, atomic_directory
-
-BENCH_SPLIT = "test"
+from genjudge.benchmarks.evalmi.schema import fold_to_row, image_to_row, prompt_to_row
+from genjudge.hub.dataset_repo import Split, row_counts, write_dataset_repo
 
 
 @dataclass
@@ -63,59 +54,51 @@ def build_repo(
     """
     release = read_release(source_dir, images_dir)
     report = BuildReport(out_dir=Path(out_dir), release=release)
-    prompts = {prompt.index: prompt for prompt in release.prompts}
-    summaries: list[ConfigSummary] = []
-    with atomic_directory(out_dir, overwrite=overwrite) as tmp:
-        writer = ParquetShardWriter(
-            tmp, f"default-{BENCH_SPLIT}", IMAGE_FEATURES.arrow_schema, max_shard_bytes=max_shard_bytes
-        )
-        for rating in tqdm(release.ratings, desc="EvalMi-50K images", unit="img", disable=not progress):
-            path = release.image_path(rating)
-            image = read_checked_image(path) if path.is_file() else None
-            if image is None:
-                report.missing_images.names.append(rating.image_name)
+
+    def counted_image_rows() -> Iterator[dict[str, Any]]:
+        for row in image_rows(release):
+            if row["image"] is None:
+                report.missing_images.names.append(row["image_name"])
             else:
                 report.images += 1
-                report.image_bytes += len(image)
-            writer.write(image_to_row(rating, prompts[rating.prompt_index], image), len(image or b"") + 512)
+                report.image_bytes += len(row["image"]["bytes"])
+            yield row
         if require_images and report.missing_images:
             raise FileNotFoundError(
                 f"{report.missing_images.summary()} under {release.images_dir} (images are expected at "
                 "<images>/<generator>/<NNN>.png)"
             )
-        writer.close()
-        summaries.append(_summary("default", IMAGE_FEATURES, {BENCH_SPLIT: writer}))
-        writer = ParquetShardWriter(tmp, f"prompts-{BENCH_SPLIT}", PROMPT_FEATURES.arrow_schema)
-        for prompt in release.prompts:
-            writer.write(prompt_to_row(prompt), 1024)
-        writer.close()
-        summaries.append(_summary("prompts", PROMPT_FEATURES, {BENCH_SPLIT: writer}))
-        for name, splits in release.folds.items():
-            writers = {}
-            for split, records in splits.items():
-                writers[split] = ParquetShardWriter(tmp, f"{name}-{split}", FOLD_FEATURES.arrow_schema)
-                for record in records:
-                    writers[split].write(fold_to_row(record), 512)
-                writers[split].close()
-            summaries.append(_summary(name, FOLD_FEATURES, writers))
-        facts = CardFacts(
-            configs=summaries,
-            generators=release.generators(),
-            prompts=len(release.prompts),
-            images_missing=len(report.missing_images),
-            shared_cells=release.shared_cells,
-            prompt_mismatches=release.prompt_mismatches,
-        )
-        (tmp / "README.md").write_text(render_card(facts), encoding="utf-8")
-        (tmp / "eval.yaml").write_text(render_eval_yaml(), encoding="utf-8")
-    report.configs = {summary.name: dict(summary.splits) for summary in summaries}
+
+    def facts() -> dict[str, Any]:
+        return {
+            "generators": release.generators(),
+            "prompts": len(release.prompts),
+            "images_missing": len(report.missing_images),
+            "shared_cells": release.shared_cells,
+            "prompt_mismatches": release.prompt_mismatches,
+        }
+
+    dataset = dataset_repo(
+        Split(counted_image_rows(), len(release.ratings)),
+        Split([prompt_to_row(prompt) for prompt in release.prompts]),
+        {
+            name: {split: Split([fold_to_row(r) for r in records]) for split, records in splits.items()}
+            for name, splits in release.folds.items()
+        },
+        facts,
+    )
+    written = write_dataset_repo(
+        dataset, out_dir, overwrite=overwrite, progress=progress, max_shard_bytes=max_shard_bytes
+    )
+    report.configs = row_counts(written)
     return report
 
 
-def _summary(name: str, features, writers: dict[str, ParquetShardWriter]) -> ConfigSummary:
-    return ConfigSummary(
-        name=name,
-        features=features,
-        splits={split: writer.num_rows for split, writer in writers.items()},
-        split_bytes={split: writer.num_bytes for split, writer in writers.items()},
-    )
+def image_rows(release: Release) -> Iterator[dict[str, Any]]:
+    """One row per rated image, its bytes as stored once checked by :func:`read_checked_image`;
+    an image missing from the image folder is a null ``image``."""
+    prompts = {prompt.index: prompt for prompt in release.prompts}
+    for rating in release.ratings:
+        path = release.image_path(rating)
+        image = read_checked_image(path) if path.is_file() else None
+        yield image_to_row(rating, prompts[rating.prompt_index], image)

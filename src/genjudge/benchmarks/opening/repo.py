@@ -1,6 +1,6 @@
 """Build a Hub-ready OpenING dataset repository from the official release layout.
 
-Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
+Output (all or nothing, written by :func:`genjudge.hub.dataset_repo.write_dataset_repo`)::
 
     <out>/README.md                                 dataset card with configs + dataset_info.features
     <out>/eval.yaml                                 Hub benchmark registration
@@ -11,12 +11,12 @@ Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tqdm.auto import tqdm
-
-from genjudge.benchmarks.opening.card import render_card, render_eval_yaml
+from genjudge.benchmarks.opening.card import dataset_repo
 from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.release import (
     MissingImages,
@@ -26,8 +26,8 @@ from genjudge.benchmarks.opening.release import (
     iter_records,
     split_file,
 )
-from genjudge.benchmarks.opening.schema import FEATURES, instance_to_row
-from genjudge.hub.publish import ParquetShardWriter, atomic_directory
+from genjudge.benchmarks.opening.schema import instance_to_row
+from genjudge.hub.dataset_repo import Split, write_dataset_repo
 
 
 @dataclass
@@ -62,27 +62,24 @@ def build_repo(
     if not splits:
         raise OpeningFormatError("no dev_data.jsonl or test_data.jsonl found", file=base)
     report = BuildReport(out_dir=Path(out_dir))
-    schema = FEATURES.arrow_schema
-    with atomic_directory(out_dir, overwrite=overwrite) as tmp:
-        split_bytes: dict[str, int] = {}
-        for split in splits:
-            writer = ParquetShardWriter(tmp, split, schema, max_shard_bytes=max_shard_bytes)
-            total = count_records(split_file(base, split))
-            records = iter_records(
-                base, split, allow_missing_images=allow_missing_images, missing=report.missing_images
-            )
-            for record in tqdm(
-                records, total=total, desc=f"OpenING {split}", unit="inst", disable=not progress
-            ):
-                steps = record.instance.input_steps + record.instance.output_steps
-                payload = sum(len(step.image) for step in steps if step.image is not None)
-                report.images += sum(step.image is not None for step in steps)
-                report.image_bytes += payload
-                writer.write(instance_to_row(record.instance, record.paths), payload + 1024)
-            shards = writer.close()
-            report.split_sizes[split] = writer.num_rows
-            report.shards[split] = [str(path.relative_to(tmp)) for path in shards]
-            split_bytes[split] = writer.num_bytes
-        (tmp / "README.md").write_text(render_card(report.split_sizes, split_bytes), encoding="utf-8")
-        (tmp / "eval.yaml").write_text(render_eval_yaml(splits), encoding="utf-8")
+
+    def rows(split: str) -> Iterator[dict[str, Any]]:
+        records = iter_records(
+            base, split, allow_missing_images=allow_missing_images, missing=report.missing_images
+        )
+        for record in records:
+            steps = record.instance.input_steps + record.instance.output_steps
+            images = [step.image for step in steps if step.image is not None]
+            report.images += len(images)
+            report.image_bytes += sum(map(len, images))
+            yield instance_to_row(record.instance, record.paths)
+
+    dataset = dataset_repo(
+        {split: Split(rows(split), count_records(split_file(base, split))) for split in splits}
+    )
+    written = write_dataset_repo(
+        dataset, out_dir, overwrite=overwrite, progress=progress, max_shard_bytes=max_shard_bytes
+    )["default"]
+    report.split_sizes = {split: size.rows for split, size in written.items()}
+    report.shards = {split: list(size.shards) for split, size in written.items()}
     return report

@@ -1,6 +1,6 @@
 """Build a Hub-ready General-Bench dataset repository from the released tree.
 
-Output (all or nothing, see :func:`genjudge.hub.publish.atomic_directory`)::
+Output (all or nothing, written by :func:`genjudge.hub.dataset_repo.write_dataset_repo`)::
 
     <out>/README.md                                  card: configs, dataset_info.features, metric table
     <out>/eval.yaml                                  Hub benchmark registration
@@ -15,18 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
-from genjudge.benchmarks.general_level.bench.card import render_card, render_eval_yaml
+from genjudge.benchmarks.general_level.bench.card import SPLIT, dataset_repo
 from genjudge.benchmarks.general_level.bench.reference_sheet import (
     SHEETS,
     ReferenceIndex,
     read_reference_sheet,
 )
-from genjudge.benchmarks.general_level.bench.rows import MediaTally, task_rows
-from genjudge.benchmarks.general_level.bench.schema import FEATURES
-from genjudge.benchmarks.general_level.bench.tree import find_tasks, read_annotation
-from genjudge.hub.publish import ParquetShardWriter, atomic_directory
+from genjudge.benchmarks.general_level.bench.rows import MediaTally, release_rows
+from genjudge.benchmarks.general_level.bench.tree import find_tasks
+from genjudge.hub.dataset_repo import Split, write_dataset_repo
 
 
 @dataclass
@@ -56,32 +53,27 @@ def build_repo(
     ``reference_sheet`` is the path of ``sota_result.xlsx`` (None: metric and SoTA left null).
     Raises :class:`GeneralBenchFormatError` (and leaves ``out_dir`` untouched) on any format problem.
     """
-    tasks = find_tasks(source_dir)
+    tasks = sorted(find_tasks(source_dir), key=lambda t: (SHEETS.index(t.sheet), t.name))
     reference = ReferenceIndex(read_reference_sheet(reference_sheet) if reference_sheet else [])
-    report = BuildReport(out_dir=Path(out_dir))
-    by_config: dict[str, list] = {}
-    for task in sorted(tasks, key=lambda t: (SHEETS.index(t.sheet), t.name)):
-        by_config.setdefault(task.config, []).append(task)
-    config_bytes: dict[str, int] = {}
-    with atomic_directory(out_dir, overwrite=overwrite) as tmp:
-        bar = tqdm(total=len(tasks), desc="General-Bench", unit="task", disable=not progress)
-        for config, config_tasks in by_config.items():
-            writer = ParquetShardWriter(tmp, config, FEATURES.arrow_schema, max_shard_bytes=max_shard_bytes)
-            for task in config_tasks:
-                annotation = read_annotation(task)
-                row = reference.find(task.sheet, annotation.task, task.name)
-                if row is None and reference.tasks:
-                    report.unmatched_tasks.append(task.relative.as_posix())
-                rows = task_rows(task, annotation, row, report.media, allow_missing_media=allow_missing_media)
-                for record, payload in rows:
-                    writer.write(FEATURES.encode_example(record), payload)
-                report.config_tasks[config] += 1
-                bar.update()
-            writer.close()
-            report.config_sizes[config] = writer.num_rows
-            config_bytes[config] = writer.num_bytes
-        bar.close()
-        card = render_card(report.config_sizes, dict(report.config_tasks), config_bytes)
-        (tmp / "README.md").write_text(card, encoding="utf-8")
-        (tmp / "eval.yaml").write_text(render_eval_yaml(list(report.config_sizes)), encoding="utf-8")
+    report = BuildReport(out_dir=Path(out_dir), config_tasks=Counter(task.config for task in tasks))
+    splits = {
+        config: Split(
+            release_rows(
+                [task for task in tasks if task.config == config],
+                reference,
+                report.media,
+                allow_missing_media=allow_missing_media,
+                unmatched=report.unmatched_tasks,
+            )
+        )
+        for config in report.config_tasks
+    }
+    written = write_dataset_repo(
+        dataset_repo(splits, report.config_tasks),
+        out_dir,
+        overwrite=overwrite,
+        progress=progress,
+        max_shard_bytes=max_shard_bytes,
+    )
+    report.config_sizes = {config: sizes[SPLIT].rows for config, sizes in written.items()}
     return report

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.media import TaskMediaIndex, find_record_media, media_kind
-from genjudge.benchmarks.general_level.bench.reference_sheet import ReferenceTask
+from genjudge.benchmarks.general_level.bench.reference_sheet import ReferenceIndex, ReferenceTask
 from genjudge.benchmarks.general_level.bench.schema import to_json
-from genjudge.benchmarks.general_level.bench.tree import Annotation, TaskFolder, record_id
+from genjudge.benchmarks.general_level.bench.tree import Annotation, TaskFolder, read_annotation, record_id
 
 
 @dataclass
@@ -28,6 +28,26 @@ class MediaTally:
         return f"{len(self.missing)} media references name no file: {shown}{more}"
 
 
+def release_rows(
+    tasks: Iterable[TaskFolder],
+    reference: ReferenceIndex,
+    tally: MediaTally,
+    *,
+    allow_missing_media: bool = False,
+    unmatched: list[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The rows of every record of ``tasks``, each task joined with its reference-sheet row.
+
+    Tasks that a non-empty reference sheet lacks (their metric and SoTA are null) are added to
+    ``unmatched``."""
+    for task in tasks:
+        annotation = read_annotation(task)
+        row = reference.find(task.sheet, annotation.task, task.name)
+        if row is None and reference.tasks and unmatched is not None:
+            unmatched.append(task.relative.as_posix())
+        yield from task_rows(task, annotation, row, tally, allow_missing_media=allow_missing_media)
+
+
 def task_rows(
     task: TaskFolder,
     annotation: Annotation,
@@ -35,8 +55,8 @@ def task_rows(
     tally: MediaTally,
     *,
     allow_missing_media: bool = False,
-) -> Iterator[tuple[dict[str, Any], int]]:
-    """Yield ``(row, payload_bytes)`` for every record of one task.
+) -> Iterator[dict[str, Any]]:
+    """Yield the row of every record of one task.
 
     A string that looks like a media file but names nothing in the task folder is an error
     naming the record and JSON field, unless ``allow_missing_media`` (then it is counted in
@@ -88,5 +108,5 @@ def task_rows(
             "output_images": sides["output"][0],
             "output_files": sides["output"][1],
         }
-        yield row, payload + 1024
+        yield row
     tally.unreferenced += len(index.used_by_nobody(used))
