@@ -8,12 +8,24 @@ python="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
+# The stamp holds the hash of what was installed from and the extras installed. An install with
+# more extras than asked for counts (demo.sh after test.sh installs nothing), and a reinstall keeps
+# the extras installed before (test.sh after demo.sh adds only the dev tools).
 stamp=".venv/.genjudge-installed"
-want="$(cat pyproject.toml scripts/constraints.txt | sha256sum | cut -c1-16) ${GENJUDGE_EXTRAS}"
-if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
+hash="$(cat pyproject.toml scripts/constraints.txt | sha256sum | cut -c1-16)"
+installed_hash="" installed_extras=""
+if [ -f "$stamp" ]; then
+  read -r installed_hash installed_extras < "$stamp" || true
+fi
+missing=""
+for extra in ${GENJUDGE_EXTRAS//,/ }; do
+  case ",${installed_extras}," in *",${extra},"*) ;; *) missing="${missing} ${extra}" ;; esac
+done
+if [ "$installed_hash" != "$hash" ] || [ -n "$missing" ]; then
+  extras="$(echo "${installed_extras},${GENJUDGE_EXTRAS}" | tr ',' '\n' | grep -v '^$' | sort -u | paste -sd, -)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c scripts/constraints.txt -e ".[${GENJUDGE_EXTRAS}]"
-  echo "$want" > "$stamp"
+  .venv/bin/python -m pip install -q -c scripts/constraints.txt -e ".[${extras}]"
+  echo "$hash ${extras}" > "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"
 export HF_HUB_OFFLINE="${HF_HUB_OFFLINE:-1}" HF_DATASETS_OFFLINE="${HF_DATASETS_OFFLINE:-1}" HF_EVALUATE_OFFLINE="${HF_EVALUATE_OFFLINE:-1}"
