@@ -269,13 +269,107 @@ def work(
     _work(_open_store(config, boards), boards)
 
 
+@app.command("submit-model")
+def submit_model(
+    model: Annotated[str, typer.Argument(help="The model's Hub id (namespace/name).")],
+    benchmark: Annotated[
+        str, typer.Option("--benchmark", "-b", help="The benchmark to run it on (one that generates).")
+    ],
+    revision: Annotated[str, typer.Option(help="Branch, tag or commit (resolved to a commit online).")] = "",
+    kind: Annotated[str, typer.Option(help="Generator kind (default: the benchmark's first).")] = "",
+    name: Annotated[str, typer.Option("--name", help="Model name on the board (default: from the id).")] = "",
+    generation_option: Annotated[
+        list[str] | None,
+        typer.Option("--generation-option", help="A generator setting NAME=VALUE (repeatable)."),
+    ] = None,
+    submitter: Annotated[str, typer.Option(help="Who submits (for the per-submitter limit).")] = "",
+    store: StoreOpt = None,
+    repo: RepoOpt = None,
+    option: BoardOptionsOpt = None,
+) -> None:
+    """Queue a model by Hub id, as the Space's "a model on the Hub" form does; a worker
+    (`genjudge leaderboard worker`, on a machine with GPUs) generates, judges and publishes it."""
+    from genjudge.generation.options import parse_option_pairs
+    from genjudge.generation.protocol import GenerationError
+    from genjudge.leaderboard.model_requests import ModelRequestRefused, ModelRequests
+    from genjudge.leaderboard.model_run import generation_section
+
+    try:
+        board_name = generation_section(benchmark).board
+        settings = parse_option_pairs(generation_option or [])
+    except GenerationError as exc:
+        typer.echo(f"Refused: {exc}", err=True)
+        raise typer.Exit(2) from None
+    config = _config(store, repo, [BenchmarkName(board_name)], option)
+    boards = _open_boards(config)
+    st = _open_store(config, boards)
+    try:
+        record = ModelRequests(st).submit(
+            benchmark=benchmark,
+            board=next(iter(boards.values())),
+            model=model,
+            revision=revision,
+            kind=kind,
+            options=settings,
+            model_name=name,
+            submitter=submitter,
+        )
+    except ModelRequestRefused as exc:
+        typer.echo(f"Refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Queued {record['model']}@{record['revision']} for {record['board']} as model request "
+        f"{record['request_id']} (PENDING until a worker takes it)."
+    )
+
+
+@app.command()
+def worker(
+    store: StoreOpt = None,
+    repo: RepoOpt = None,
+    benchmark: BenchmarksOpt = None,
+    option: BoardOptionsOpt = None,
+    once: Annotated[bool, typer.Option("--once", help="Process what is waiting, then exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 30.0,
+) -> None:
+    """The GPU worker: take each model request (generate the outputs, submit them), then evaluate
+    the queue; repeat until stopped (--once: until nothing is waiting)."""
+    import time
+
+    from genjudge.leaderboard.model_requests import ModelRequests
+
+    config = _config(store, repo, benchmark, option)
+    boards = _open_boards(config)
+    st = _open_store(config, boards)
+    requests = ModelRequests(st)
+    while True:
+        for record in requests.run_until_empty(boards, progress=True):
+            reason = f" ({record['reason']})" if record.get("reason") else ""
+            model = f"{record['model']}@{record['revision']}"
+            typer.echo(f"model {model} on {record['board']}: {record['status']}{reason}")
+        _work(st, boards)
+        if once:
+            return
+        time.sleep(poll)
+
+
 @app.command()
 def status(
     submission: Annotated[str | None, typer.Argument(help="A submission id; all when omitted.")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Show the queue: each submission's board and status, and the reason when it failed."""
+    from genjudge.leaderboard.model_requests import ModelRequests
+
     st = _read_store(store)
+    if submission is None:
+        for r in ModelRequests(st).all():
+            made = f"  -> submission {r['submission_id']}" if r.get("submission_id") else ""
+            reason = f"  ({r['reason']})" if r.get("reason") else ""
+            typer.echo(
+                f"{r['request_id']}  {r['status']:<8}  {r['board']:<16}  model {r['model']}@{r['revision']}"
+                f"{made}{reason}"
+            )
     rows = st.requests() if submission is None else [r for r in [st.request(submission)] if r]
     if not rows:
         typer.echo("No submissions." if submission is None else f"No submission {submission}.")

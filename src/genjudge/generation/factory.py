@@ -21,14 +21,16 @@ KIND_HELP = {
 }
 
 
-def text_to_image_generator(kind: str, model: str, options: OptionReader) -> TextToImageGenerator:
+def text_to_image_generator(
+    kind: str, model: str, options: OptionReader, *, revision: str | None = None
+) -> TextToImageGenerator:
     """The generator of ``kind`` for ``model``; reads its settings from ``options`` and refuses any
     option nobody read, before anything loads (so the caller reads its own options first)."""
     if kind == "diffusers":
         from genjudge.generation.diffusers_t2i import DiffusersTextToImage
 
         settings = {
-            "revision": options.text("revision"),
+            "revision": options.text("revision", revision),
             "device": options.text("device", "cpu"),
             "dtype": options.text("dtype", "auto"),
             "num_inference_steps": options.integer("steps", minimum=1),

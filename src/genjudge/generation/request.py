@@ -19,7 +19,8 @@ class GenerationRequest:
     """One model to run on one benchmark.
 
     ``model`` is a Hub id or a local folder (for an endpoint kind: the model name the server
-    serves); ``kind`` one of the benchmark's generator kinds; ``options`` the generator's and the
+    serves) at ``revision`` (a branch, tag or commit; for kinds that load weights); ``kind`` one of
+    the benchmark's generator kinds; ``options`` the generator's and the
     benchmark's settings as ``name -> text`` (``--option name=value``), checked by the code that
     reads them; ``limit`` generates only the first items (a quick look before the full run).
     """
@@ -29,6 +30,7 @@ class GenerationRequest:
     out_dir: Path
     model_name: str
     options: Mapping[str, str] = field(default_factory=dict)
+    revision: str | None = None
     batch_size: int = 1
     seed: int = 0
     limit: int | None = None

@@ -34,6 +34,25 @@ REQUEST_FIELDS: dict[str, str] = {
     "members": "list",
     "generation": "string",
 }
+MODEL_REQUEST_FIELDS: dict[str, str] = {
+    "request_id": "string",
+    "seq": "int64",
+    "benchmark": "string",
+    "board": "string",
+    "model": "string",
+    "revision": "string",
+    "revision_resolved": "bool",
+    "kind": "string",
+    "options": "string",
+    "model_name": "string",
+    "submitter": "string",
+    "status": "string",
+    "reason": "string",
+    "submission_id": "string",
+    "submitted_at": "string",
+    "started_at": "string",
+    "finished_at": "string",
+}
 CONFIG_FIELDS: dict[str, str] = {
     "submission_id": "string",
     "model_name": "string",
@@ -71,6 +90,10 @@ def store_card(boards: Sequence[Board]) -> str:
     configs = [
         {"config_name": "results", "data_files": [{"split": "train", "path": "results/*.json"}]},
         {"config_name": "requests", "data_files": [{"split": "train", "path": "requests/*.json"}]},
+        {
+            "config_name": "model_requests",
+            "data_files": [{"split": "train", "path": "model_requests/*.json"}],
+        },
         *(
             {"config_name": name, "data_files": [{"split": "train", "path": f"{name}/*/*.jsonl"}]}
             for name in exports
@@ -82,6 +105,7 @@ def store_card(boards: Sequence[Board]) -> str:
     infos = {
         "results": DatasetInfo(features=result_features(boards)),
         "requests": DatasetInfo(features=Features(_features(REQUEST_FIELDS))),
+        "model_requests": DatasetInfo(features=Features(_features(MODEL_REQUEST_FIELDS))),
         **{name: DatasetInfo(features=Features(_features(e.fields))) for name, e in exports.items()},
     }
     DatasetInfosDict(infos).to_dataset_card_data(data)
@@ -96,6 +120,8 @@ def store_card(boards: Sequence[Board]) -> str:
         "# genjudge leaderboard\n\n"
         "Submissions to the genjudge leaderboard, what they were measured with, and the boards.\n\n"
         "- `requests`: one row per submission with its status (PENDING, RUNNING, FINISHED, FAILED).\n"
+        "- `model_requests`: one row per model submitted by Hub id, with its status and the submission\n"
+        "  its generated outputs became.\n"
         "- `results`: one row per finished submission: `config` (model, benchmark, how it was evaluated)\n"
         "  and `results.<board>.<metric>`, its scores at the time it joined the board.\n"
         f"{export_lines}\n\n"

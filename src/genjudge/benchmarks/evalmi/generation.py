@@ -30,7 +30,7 @@ def generate(request: GenerationRequest) -> GeneratedOutputs:
     ]
     if request.limit is not None:
         prompts = prompts[: request.limit]
-    generator = text_to_image_generator(request.kind, request.model, options)
+    generator = text_to_image_generator(request.kind, request.model, options, revision=request.revision)
     report = generate_images(
         generator,
         prompts,
