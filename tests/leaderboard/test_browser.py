@@ -80,6 +80,14 @@ def click_tab(driver, name: str) -> None:
     tab.click()
 
 
+def status_text(driver, board_id: str) -> str:
+    """What a board's Submit tab says about the last upload (a read-only text box, shown literally)."""
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, f"#{board_id}-submit-message textarea")
+    return (box.get_attribute("value") or "").strip()
+
+
 def screenshot(driver, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / name
@@ -130,7 +138,7 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         link_box = next(f for f in fields if (f.get_attribute("placeholder") or "").startswith("https://"))
         link_box.send_keys("https://example.org/browser")
         browser.find_element(By.ID, "opening-test-submit-button").click()
-        message = wait_until(lambda: browser.find_element(By.ID, "opening-test-submit-message").text.strip())
+        message = wait_until(lambda: status_text(browser, "opening-test"))
         assert "Queued Browser-Model" in message
 
         click_tab(browser, "Queue")
@@ -173,7 +181,7 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
             "Browser-Sheet"
         )
         browser.find_element(By.ID, "general-level-submit-button").click()
-        message = wait_until(lambda: browser.find_element(By.ID, "general-level-submit-message").text.strip())
+        message = wait_until(lambda: status_text(browser, "general-level"))
         assert "Queued Browser-Sheet" in message
         click_tab(browser, "Leaderboard")
         text = wait_until(
@@ -236,11 +244,7 @@ def test_both_evalmi_tabs_take_an_upload_in_a_browser(tmp_path, browser):
                 model
             )
             browser.find_element(By.ID, f"{board_id}-submit-button").click()
-            message = wait_until(
-                lambda board_id=board_id: browser.find_element(
-                    By.ID, f"{board_id}-submit-message"
-                ).text.strip()
-            )
+            message = wait_until(lambda board_id=board_id: status_text(browser, board_id))
             assert f"Queued {model}" in message
             click_tab(browser, "Leaderboard")
             text = wait_until(
