@@ -3,11 +3,14 @@
 Opens the page on the bundled sample board (reference judge), reads the Submit tab's format
 instructions, uploads a zip, waits for the worker, reads the new row on the Leaderboard tab, and
 saves screenshots to ``test-artifacts/`` (``leaderboard.png``, ``submit.png``, ``queue.png``, and
-``empty-board.png`` of a board nobody has submitted to).
+``empty-board.png`` of a board nobody has submitted to). On the General-Level tab it sees the board's
+picture (``general-level.png``) and the Submit tab following an upload to "Finished"
+(``general-level-submitted.png``; both are kept in the repository as examples).
 """
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -88,10 +91,23 @@ def status_text(driver, board_id: str) -> str:
     return (box.get_attribute("value") or "").strip()
 
 
+def shown_pictures(driver, board_id: str) -> int:
+    """How many of a board's pictures the page shows, loaded (a broken image has no natural width)."""
+    from selenium.webdriver.common.by import By
+
+    images = driver.find_elements(By.CSS_SELECTOR, f"#{board_id}-charts img")
+    return sum(1 for image in images if image.is_displayed() and image.get_property("naturalWidth"))
+
+
 def screenshot(driver, name: str) -> Path:
+    """Save the page as a 128-colour PNG: a page of text and charts stays readable at a third of the
+    size, so the screenshots kept in the repository stay small."""
+    from PIL import Image
+
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / name
-    driver.save_screenshot(str(shot))
+    page = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+    page.quantize(colors=128).save(shot, optimize=True)
     assert shot.stat().st_size > 10_000
     return shot
 
@@ -160,9 +176,12 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "img")) >= 2)
         screenshot(browser, "leaderboard.png")
 
-        # The General-Level tab: a results sheet uploaded in the browser joins its board.
+        # The General-Level tab: its board-wide picture under the table, and a results sheet uploaded
+        # in the browser that the Submit tab follows from "Queued" to "Finished".
         click_tab(browser, "General-Level · general-level")
         wait_until(lambda: "Aurora-Omni" in browser.find_element(By.ID, "general-level-table").text)
+        assert wait_until(lambda: shown_pictures(browser, "general-level")) == 1
+        assert "Levels 2–5 with 95% intervals" in browser.find_element(By.ID, "general-level-charts").text
         click_tab(browser, "Submit")
         wait_until(lambda: "sheet,task,score" in browser.page_source)
         sheet = tmp_path / "Browser-Sheet.csv"
@@ -183,6 +202,12 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         browser.find_element(By.ID, "general-level-submit-button").click()
         message = wait_until(lambda: status_text(browser, "general-level"))
         assert "Queued Browser-Sheet" in message
+        finished = wait_until(
+            lambda: (t := status_text(browser, "general-level")) and "✅ Finished: Browser-Sheet" in t and t
+        )
+        assert finished.splitlines()[0].startswith("✅ Queued Browser-Sheet for general-level")
+        assert "is on the board at rank" in finished
+        screenshot(browser, "general-level-submitted.png")
         click_tab(browser, "Leaderboard")
         text = wait_until(
             lambda: (
@@ -190,6 +215,9 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
             )
         )
         assert "Aurora-Omni" in text
+        pictures = browser.find_element(By.ID, "general-level-charts")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", pictures)
+        wait_until(lambda: shown_pictures(browser, "general-level"))
         screenshot(browser, "general-level.png")
 
 

@@ -218,11 +218,16 @@ class LeaderboardService:
                 self._pools[board_id] = cached
             return cached[1]
 
-    def charts(self, board_id: str) -> list[tuple[str, str]]:
-        """The board's pictures drawn so far, as (path, caption) in the order its spec lists them;
+    def chart_files(self, board_id: str) -> dict[str, str]:
+        """The board's pictures drawn so far, picture name → file, in the order its spec lists them;
         empty for a board whose spec draws none or before its first evaluation."""
-        paths = ((self.store.chart_path(board_id, name), label) for name, label in self.spec(board_id).charts)
-        return [(str(path), label) for path, label in paths if path.exists()]
+        paths = {name: self.store.chart_path(board_id, name) for name, _ in self.spec(board_id).charts}
+        return {name: str(path) for name, path in paths.items() if path.exists()}
+
+    def charts(self, board_id: str) -> list[tuple[str, str]]:
+        """The same pictures as (file, caption), the API's list."""
+        files = self.chart_files(board_id)
+        return [(files[name], label) for name, label in self.spec(board_id).charts if name in files]
 
     def submission_progress(self, submission_id: str) -> Progress:
         """Where a submission stands, in one line of plain text for the submitter: how many wait ahead

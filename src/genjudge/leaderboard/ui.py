@@ -73,13 +73,13 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     def table(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
         """The rows, the "no models yet" note, and the pictures; the table and pictures are hidden
         while the board is empty, so a new board shows the note instead of blank boxes."""
-        frame, pictures = rows(search, sort_by, descending, scope)
+        frame = service.board_table(board_id, search, sort_by, descending, scope)
         filled = not view.refresh().empty
-        return (
-            gr.update(value=frame, visible=filled),
-            gr.update(visible=not filled),
-            gr.update(value=pictures, visible=filled and bool(pictures)),
-        )
+        files = service.chart_files(board_id)
+        pictures = [
+            gr.update(value=files.get(name), visible=filled and name in files) for name, _ in spec.charts
+        ]
+        return gr.update(value=frame, visible=filled), gr.update(visible=not filled), *pictures
 
     def submit(file: str | None, model: str, link: str, description: str) -> tuple[str, str]:
         """The message for the submitter, and the id of the submission to follow ("" when refused)."""
@@ -128,18 +128,19 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
                 elem_id=f"{board_id}-table",
                 elem_classes=["gj-table"],
             )
-            pictures = service.charts(board_id)
-            charts = gr.Gallery(
-                value=pictures,
-                label="Pictures",
-                type="filepath",
-                columns=max(1, len(spec.charts)),
-                height="auto",
-                object_fit="contain",
-                interactive=False,
-                visible=filled and bool(pictures),
-                elem_id=f"{board_id}-charts",
-            )
+            files = service.chart_files(board_id)
+            with gr.Row(elem_id=f"{board_id}-charts"):
+                charts = [
+                    gr.Image(
+                        value=files.get(name),
+                        label=label,
+                        type="filepath",
+                        interactive=False,
+                        height=460,
+                        visible=filled and name in files,
+                    )
+                    for name, label in spec.charts
+                ]
         with gr.Tab("Submit", id=f"{board_id}-submit"):
             gr.Markdown(spec.submission.instructions)
             upload = gr.File(
@@ -161,7 +162,7 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
             vote_tab(service.booths[board_id], board)
 
     inputs = [search, sort_by, descending, scope]
-    outputs = [frame, empty, charts]
+    outputs = [frame, empty, *charts]
 
     # A sort picked from the menu starts in that column's natural direction; the box reverses it.
     def ordered(search: str, sort_by: str, reverse: bool, scope: str):
@@ -179,7 +180,8 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
         trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
 
-    gr.Button(visible=False).click(rows, inputs, [frame, charts], api_name=f"board_{_api(board_id)}")
+    listed = gr.Gallery(visible=False, type="filepath")
+    gr.Button(visible=False).click(rows, inputs, [frame, listed], api_name=f"board_{_api(board_id)}")
     send.click(
         submit,
         [upload, model, link, description],
