@@ -7,6 +7,7 @@ call below: none can go untested.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +121,15 @@ def test_every_named_endpoint_answers_with_plain_data(demo_space):
             pytest.fail(f"the Space has an endpoint {endpoint} that this test does not call yet: add it")
     assert {f"/board_{api}" for api in api_names} <= set(called)
     assert {"/queue", "/submission_status"} <= set(called)
+    documented = [re.compile(re.escape(name).replace("<board>", r"\w+")) for name in documented_endpoints()]
+    assert [e for e in called if not any(d.fullmatch(e) for d in documented)] == []
+
+
+def documented_endpoints() -> list[str]:
+    """The endpoints the Space's README lists for programs (``/board_<board>``, ...)."""
+    readme = (Path(__file__).resolve().parents[2] / "spaces" / "leaderboard" / "README.md").read_text()
+    section = readme.split("## For programs", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`(/[a-z_<>]+)`", section)
 
 
 def test_a_program_follows_its_submission_to_the_board(demo_space):
