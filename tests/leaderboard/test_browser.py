@@ -3,11 +3,14 @@
 Opens the page on the bundled sample board (reference judge), reads the Submit tab's format
 instructions, uploads a zip, waits for the worker, reads the new row on the Leaderboard tab, and
 saves screenshots to ``test-artifacts/`` (``leaderboard.png``, ``submit.png``, ``queue.png``, and
-``empty-board.png`` of a board nobody has submitted to).
+``empty-board.png`` of a board nobody has submitted to). On the General-Level tab it sees the board's
+picture (``general-level.png``) and the Submit tab following an upload to "Finished"
+(``general-level-submitted.png``; both are kept in the repository as examples).
 """
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -81,11 +84,32 @@ def click_tab(driver, name: str) -> None:
     tab.click()
 
 
+def status_text(driver, board_id: str) -> str:
+    """What a board's Submit tab says about the last upload (a read-only text box, shown literally)."""
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, f"#{board_id}-submit-message textarea")
+    return (box.get_attribute("value") or "").strip()
+
+
+def shown_pictures(driver, board_id: str) -> int:
+    """How many of a board's pictures the page shows, loaded (a broken image has no natural width)."""
+    from selenium.webdriver.common.by import By
+
+    images = driver.find_elements(By.CSS_SELECTOR, f"#{board_id}-charts img")
+    return sum(1 for image in images if image.is_displayed() and image.get_property("naturalWidth"))
+
+
 def screenshot(driver, name: str) -> Path:
+    """Save the page as a 128-colour PNG: a page of text and charts stays readable at a third of the
+    size, so the screenshots kept in the repository stay small."""
+    from PIL import Image
+
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / name
-    driver.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000
+    page = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+    assert len(page.getcolors(maxcolors=1 << 24)) > 50  # a rendered page, not a blank one
+    page.quantize(colors=128).save(shot, optimize=True)
     return shot
 
 
@@ -131,7 +155,7 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         link_box = next(f for f in fields if (f.get_attribute("placeholder") or "").startswith("https://"))
         link_box.send_keys("https://example.org/browser")
         browser.find_element(By.ID, "opening-test-submit-button").click()
-        message = wait_until(lambda: browser.find_element(By.ID, "opening-test-submit-message").text.strip())
+        message = wait_until(lambda: status_text(browser, "opening-test"))
         assert "Queued Browser-Model" in message
 
         click_tab(browser, "Queue")
@@ -153,9 +177,12 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
         wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "img")) >= 2)
         screenshot(browser, "leaderboard.png")
 
-        # The General-Level tab: a results sheet uploaded in the browser joins its board.
+        # The General-Level tab: its board-wide picture under the table, and a results sheet uploaded
+        # in the browser that the Submit tab follows from "Queued" to "Finished".
         click_tab(browser, "General-Level · general-level")
         wait_until(lambda: "Aurora-Omni" in browser.find_element(By.ID, "general-level-table").text)
+        assert wait_until(lambda: shown_pictures(browser, "general-level")) == 1
+        assert "Levels 2–5 with 95% intervals" in browser.find_element(By.ID, "general-level-charts").text
         click_tab(browser, "Submit")
         wait_until(lambda: "sheet,task,score" in browser.page_source)
         sheet = tmp_path / "Browser-Sheet.csv"
@@ -174,8 +201,14 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
             "Browser-Sheet"
         )
         browser.find_element(By.ID, "general-level-submit-button").click()
-        message = wait_until(lambda: browser.find_element(By.ID, "general-level-submit-message").text.strip())
+        message = wait_until(lambda: status_text(browser, "general-level"))
         assert "Queued Browser-Sheet" in message
+        finished = wait_until(
+            lambda: (t := status_text(browser, "general-level")) and "✅ Finished: Browser-Sheet" in t and t
+        )
+        assert finished.splitlines()[0].startswith("✅ Queued Browser-Sheet for general-level")
+        assert "is on the board at rank" in finished
+        screenshot(browser, "general-level-submitted.png")
         click_tab(browser, "Leaderboard")
         text = wait_until(
             lambda: (
@@ -183,6 +216,9 @@ def test_submit_in_a_browser_and_see_the_new_row(tmp_path, instances, browser):
             )
         )
         assert "Aurora-Omni" in text
+        pictures = browser.find_element(By.ID, "general-level-charts")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", pictures)
+        wait_until(lambda: shown_pictures(browser, "general-level"))
         screenshot(browser, "general-level.png")
 
 
@@ -237,11 +273,7 @@ def test_both_evalmi_tabs_take_an_upload_in_a_browser(tmp_path, browser):
                 model
             )
             browser.find_element(By.ID, f"{board_id}-submit-button").click()
-            message = wait_until(
-                lambda board_id=board_id: browser.find_element(
-                    By.ID, f"{board_id}-submit-message"
-                ).text.strip()
-            )
+            message = wait_until(lambda board_id=board_id: status_text(browser, board_id))
             assert f"Queued {model}" in message
             click_tab(browser, "Leaderboard")
             text = wait_until(

@@ -24,6 +24,8 @@ def test_the_bundled_samples_make_both_boards(tmp_path):
     assert [p.name for p in demo.charts] == [
         "opening-test-ratings.png",
         "opening-test-heatmap.png",
+        "general-level-levels.png",
+        "evalmi-metrics-srcc.png",
         "opening-judges-agreement.png",
     ]
 

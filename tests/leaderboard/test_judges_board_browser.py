@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from leaderboard_helpers import serving
-from test_browser import browser, click_tab, pytestmark, screenshot, wait_until  # noqa: F401
+from test_browser import browser, click_tab, pytestmark, screenshot, status_text, wait_until  # noqa: F401
 
 from genjudge.benchmarks.opening.judges_board import load_human_verdicts, sample_arena_dir
 from genjudge.benchmarks.opening.judges_board.board import JudgesBoard
@@ -54,9 +54,7 @@ def test_upload_a_judges_verdicts_and_read_its_row(tmp_path, browser):  # noqa: 
             "Copycat"
         )
         browser.find_element(By.ID, "opening-judges-submit-button").click()
-        wait_until(
-            lambda: "Queued Copycat" in browser.find_element(By.ID, "opening-judges-submit-message").text
-        )
+        wait_until(lambda: "Queued Copycat" in status_text(browser, "opening-judges"))
         click_tab(browser, "Leaderboard")
         text = wait_until(
             lambda: (

@@ -27,7 +27,7 @@ from genjudge.benchmarks import benchmark_names, default_benchmark_names, load_s
 from genjudge.benchmarks.plugin import BenchmarkSpec, Board, BoardData, VotingBoard
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.mirror import HubMirror
-from genjudge.leaderboard.store import FINISHED, LeaderboardStore, SubmitResult
+from genjudge.leaderboard.store import FAILED, FINISHED, PENDING, RUNNING, LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 from genjudge.votes.booth import VoteBooth
 from genjudge.votes.ledger import VoteLedger
@@ -44,6 +44,14 @@ QUEUE_COLUMNS = {
     "finished_at": "Finished",
     "submission_id": "Submission",
 }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A submission's status line, and whether it can still change (the Submit tab polls until not)."""
+
+    message: str
+    final: bool
 
 
 def option_variable(benchmark: str, option: str) -> str:
@@ -210,6 +218,56 @@ class LeaderboardService:
                 self._pools[board_id] = cached
             return cached[1]
 
-    def chart(self, board_id: str, name: str) -> str | None:
-        path = self.store.chart_path(board_id, name)
-        return str(path) if path.exists() else None
+    def chart_files(self, board_id: str) -> dict[str, str]:
+        """The board's pictures drawn so far, picture name → file, in the order its spec lists them;
+        empty for a board whose spec draws none or before its first evaluation."""
+        paths = {name: self.store.chart_path(board_id, name) for name, _ in self.spec(board_id).charts}
+        return {name: str(path) for name, path in paths.items() if path.exists()}
+
+    def charts(self, board_id: str) -> list[tuple[str, str]]:
+        """The same pictures as (file, caption), the API's list."""
+        files = self.chart_files(board_id)
+        return [(files[name], label) for name, label in self.spec(board_id).charts if name in files]
+
+    def submission_progress(self, submission_id: str) -> Progress:
+        """Where a submission stands, in one line of plain text for the submitter: how many wait ahead
+        of it, since when it is evaluated, its rank once on the board, or why it failed.
+
+        The Submit tab polls it after an upload (so "Queued" turns into the outcome without a reload)
+        and programs read it through the API; it only reads the store."""
+        sid = (submission_id or "").strip()
+        request = self.store.request(sid) if sid.isalnum() else None
+        if request is None:
+            return Progress(
+                f"No submission {sid!r} on this leaderboard: the id is the one the Submit message names.",
+                final=True,
+            )
+        model, board_id, status = request["model"], request["board"], request["status"]
+        about = f"{model} on {board_id} (submission {sid})"
+        if status == PENDING:
+            ahead = sum(
+                r["seq"] < request["seq"] for r in self.store.requests() if r["status"] in (PENDING, RUNNING)
+            )
+            return Progress(f"⏳ Queued: {about}; {ahead} submission(s) ahead of it.", final=False)
+        if status == RUNNING:
+            return Progress(f"⏳ Evaluating {about} since {_minute(request['started_at'])} UTC.", final=False)
+        if status == FAILED:
+            return Progress(f"❌ Failed: {about}: {request['reason']}", final=True)
+        rank = self._rank(board_id, sid)
+        where = f" at rank {rank}" if rank is not None else ""
+        finished = _minute(request["finished_at"])
+        return Progress(f"✅ Finished: {about} is on the board{where} ({finished} UTC).", final=True)
+
+    def _rank(self, board_id: str, sid: str) -> int | None:
+        """A finished submission's rank on a board this service serves (``None`` on another board)."""
+        view = self.views.get(board_id)
+        if view is None:
+            return None
+        board = view.refresh()
+        rank = board.loc[board["submission_id"] == sid, "rank"]
+        return int(rank.iloc[0]) if len(rank) else None
+
+
+def _minute(timestamp: str | None) -> str:
+    """``2025-01-02T03:04:05+00:00`` → ``2025-01-02 03:04``, as the Queue tab shows times."""
+    return (timestamp or "")[:16].replace("T", " ")

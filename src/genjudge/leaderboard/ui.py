@@ -5,12 +5,17 @@ About tabs.
 Only layout and formatting live here: what a board shows, how it sorts, what its Submit form
 accepts and the instructions beside it all come from the board's plug-in spec, and every callback
 is one call into :class:`~genjudge.leaderboard.service.LeaderboardService`. A ``gr.Timer`` re-reads
-the (cached) boards and the queue every few seconds, so a finished job's row appears without a reload.
+the (cached) boards and the queue every few seconds, so a finished job's row appears without a reload;
+another follows an upload from "Queued" to its outcome on the Submit tab.
+
+The named API endpoints (``/board_<board>``, ``/submit_<board>``, ``/submission_status``, ``/queue``
+and the Vote tab's) return plain data: every board endpoint the same shape (its table and a list of
+its pictures), and messages as plain text, shown in text boxes rather than rendered as Markdown, so
+nothing a submitter typed needs escaping and a program reads exactly what a person sees.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -33,15 +38,6 @@ CSS = (
     + VOTE_CSS
 )
 EMPTY_BOARD = "*No models on this board yet: the first finished submission will appear here.*"
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|])")
-
-
-def escape_markdown(text: str) -> str:
-    """Show submitter-supplied text literally inside one Markdown line: no HTML, no links, no
-    emphasis or code (the message starts with a fixed prefix, so line-start syntax cannot occur
-    once newlines are folded)."""
-    one_line = " ".join(text.split("\n"))
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def about_markdown(service: LeaderboardService) -> str:
@@ -69,27 +65,42 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     view = service.views[board_id]
     scopes = spec.all_scopes()
 
-    def rows(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
-        """The API's view: the rows and the pictures' paths (no visibility updates)."""
-        frame = service.board_table(board_id, search, sort_by, descending, scope)
-        return frame, *(service.chart(board_id, name) for name, _ in spec.charts)
+    def rows(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, list[tuple[str, str]]]:
+        """The API's view, one shape for every board: the rows and the pictures drawn so far
+        (a list of (path, caption), empty for a board without pictures)."""
+        return service.board_table(board_id, search, sort_by, descending, scope), service.charts(board_id)
 
     def table(search: str, sort_by: str, descending: bool, scope: str) -> tuple[Any, ...]:
         """The rows, the "no models yet" note, and the pictures; the table and pictures are hidden
         while the board is empty, so a new board shows the note instead of blank boxes."""
-        frame, *charts = rows(search, sort_by, descending, scope)
+        frame = service.board_table(board_id, search, sort_by, descending, scope)
         filled = not view.refresh().empty
-        pictures = [gr.update(value=chart, visible=filled) for chart in charts]
+        files = service.chart_files(board_id)
+        pictures = [
+            gr.update(value=files.get(name), visible=filled and name in files) for name, _ in spec.charts
+        ]
         return gr.update(value=frame, visible=filled), gr.update(visible=not filled), *pictures
 
-    def submit(file: str | None, model: str, link: str, description: str) -> str:
+    def submit(file: str | None, model: str, link: str, description: str) -> tuple[str, str]:
+        """The message for the submitter, and the id of the submission to follow ("" when refused)."""
         if not file:
-            return "❌ Choose a file with your model's submission first."
+            return "❌ Choose a file with your model's submission first.", ""
         try:
             result = service.submit(board_id, file, model, link, description)
         except SubmissionError as exc:
-            return f"❌ Refused: {escape_markdown(str(exc))}"
-        return f"{'✅' if result.created else 'ℹ️'} {escape_markdown(result.message)}"
+            return f"❌ Refused: {exc}", ""
+        return f"{'✅' if result.created else 'ℹ️'} {result.message}", result.submission_id
+
+    def follow(sid: str) -> Any:
+        """Poll while there is a submission to follow."""
+        return gr.Timer(active=bool(sid))
+
+    def progress(sid: str, shown: str) -> tuple[str, Any]:
+        """The submit message kept as the first line, the followed submission's status under it;
+        polling stops once the status is final."""
+        status = service.submission_progress(sid)
+        first = shown.splitlines()[0] if shown else ""
+        return f"{first}\n{status.message}", gr.Timer(active=not status.final)
 
     with gr.Tabs():
         with gr.Tab("Leaderboard", id=f"{board_id}-board"):
@@ -117,10 +128,18 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
                 elem_id=f"{board_id}-table",
                 elem_classes=["gj-table"],
             )
-            with gr.Row():
+            files = service.chart_files(board_id)
+            with gr.Row(elem_id=f"{board_id}-charts"):
                 charts = [
-                    gr.Image(label=label, type="filepath", interactive=False, visible=filled)
-                    for _, label in spec.charts
+                    gr.Image(
+                        value=files.get(name),
+                        label=label,
+                        type="filepath",
+                        interactive=False,
+                        height=460,
+                        visible=filled and name in files,
+                    )
+                    for name, label in spec.charts
                 ]
         with gr.Tab("Submit", id=f"{board_id}-submit"):
             gr.Markdown(spec.submission.instructions)
@@ -134,7 +153,11 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
             link = gr.Textbox(label="Model link", placeholder="https://...")
             description = gr.Textbox(label="Description", lines=2)
             send = gr.Button("Submit", variant="primary", elem_id=f"{board_id}-submit-button")
-            message = gr.Markdown(elem_id=f"{board_id}-submit-message")
+            message = gr.Textbox(
+                label="Status", interactive=False, lines=2, elem_id=f"{board_id}-submit-message"
+            )
+            followed = gr.State("")
+            poll = gr.Timer(refresh_seconds, active=False)
         if board_id in service.booths:
             vote_tab(service.booths[board_id], board)
 
@@ -157,14 +180,16 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     for trigger in (search.submit, sort_by.change, descending.change, refresh.click):
         trigger(ordered, inputs, outputs, api_name=False, show_progress="hidden")
 
-    gr.Button(visible=False).click(rows, inputs, [frame, *charts], api_name=f"board_{_api(board_id)}")
+    listed = gr.Gallery(visible=False, type="filepath")
+    gr.Button(visible=False).click(rows, inputs, [frame, listed], api_name=f"board_{_api(board_id)}")
     send.click(
         submit,
         [upload, model, link, description],
-        [message],
+        [message, followed],
         api_name=f"submit_{_api(board_id)}",
         concurrency_limit=8,
-    )
+    ).then(follow, followed, poll, api_name=False)
+    poll.tick(progress, [followed, message], [message, poll], api_name=False, show_progress="hidden")
     timer = gr.Timer(refresh_seconds)
     timer.tick(ordered, inputs, outputs, api_name=False, show_progress="hidden")
 
@@ -199,6 +224,13 @@ def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> g
             with gr.Tab("About", id="about"):
                 gr.Markdown(about_markdown(service))
         gr.Button(visible=False).click(service.queue_table, None, queue_table, api_name="queue")
+        submission, status = gr.Textbox(visible=False), gr.Textbox(visible=False)
+        gr.Button(visible=False).click(
+            lambda sid: service.submission_progress(sid).message,
+            submission,
+            status,
+            api_name="submission_status",
+        )
         if service.booths:
             app.load(None, None, None, js=KEYS_JS)
         timer = gr.Timer(refresh_seconds)

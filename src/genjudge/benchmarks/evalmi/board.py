@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from genjudge.benchmarks.board_charts import interval_bars
 from genjudge.benchmarks.evalmi.card import CITATION
 from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.metric_scoring import DIMENSIONS, board_row, evaluate_metric
@@ -226,7 +227,15 @@ class MetricsBoard:
         rows, new = self._rows.of(job)
         results = {self.board_id: json_values(new, SPEC.result_fields())}
         config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
-        return Evaluation(pd.DataFrame([*rows, new]), results, config)
+        board = pd.DataFrame([*rows, new])
+        srcc = interval_bars(
+            board,
+            {f"{dimension.capitalize()} SRCC": f"{dimension}_srcc" for dimension in DIMENSIONS},
+            SPEC.sort,
+            title="Each metric's SRCC with the human MOS, 95% bootstrap intervals",
+            xlabel="SRCC",
+        )
+        return Evaluation(board, results, config, charts={"srcc": srcc})
 
 
 def open_board(options: Mapping[str, OptionValue]) -> MetricsBoard:
@@ -265,4 +274,5 @@ SPEC = BenchmarkSpec(
     opener=open_board,
     scopes=SCOPES,
     config_fields={"official": "bool", "bootstrap": "int64", "seed": "int64"},
+    charts=(("srcc", "SRCC with the human MOS, 95% intervals"),),
 )

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from genjudge.benchmarks.board_charts import interval_bars
 from genjudge.benchmarks.evalmi.card import CITATION
 from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.generated import read_generations
@@ -171,7 +172,15 @@ class ModelsBoard:
         rows, new = self._rows.of(job)
         results = {self.board_id: json_values(new, SPEC.result_fields())}
         config = {"judges": ", ".join(f"lmm4lmm-{d}={m}" for d, m in self.models.items())}
-        return Evaluation(pd.DataFrame([*self._references(), *rows, new]), results, config)
+        board = pd.DataFrame([*self._references(), *rows, new])
+        means = interval_bars(
+            board,
+            {name.capitalize(): name for name in DIMENSIONS},
+            SPEC.sort,
+            title=f"Mean scores: by {JUDGED} for submissions, by {RATED} for rated generators",
+            xlabel="MOS scale",
+        )
+        return Evaluation(board, results, config, charts={"means": means})
 
 
 def open_board(options: Mapping[str, OptionValue]) -> ModelsBoard:
@@ -217,4 +226,5 @@ SPEC = BenchmarkSpec(
     opener=open_board,
     served_by_default=False,
     config_fields={"judges": "string"},
+    charts=(("means", "Mean perception and correspondence"),),
 )

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from genjudge.benchmarks.board_charts import interval_bars
 from genjudge.benchmarks.general_level.citation import CITATION
 from genjudge.benchmarks.general_level.reference import read_reference
 from genjudge.benchmarks.general_level.results import read_results
@@ -283,7 +284,14 @@ class GeneralLevelBoard:
         board = pd.DataFrame([*rows, new])
         results = {self.board_id: json_values(new, SPEC.result_fields())}
         config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
-        return Evaluation(board, results, config)
+        levels = interval_bars(
+            board,
+            {f"Level-{name[-1]}": name for name in LEVELS},
+            SPEC.sort,
+            title="Levels 2–5 of every model, 95% bootstrap intervals",
+            xlabel="score (0–100)",
+        )
+        return Evaluation(board, results, config, charts={"levels": levels})
 
 
 def open_board(options: Mapping[str, OptionValue]) -> GeneralLevelBoard:
@@ -335,4 +343,5 @@ SPEC = BenchmarkSpec(
     ),
     config_fields={"official": "bool", "bootstrap": "int64", "seed": "int64"},
     result_extras={"tasks": "int64"},
+    charts=(("levels", "Levels 2–5 with 95% intervals"),),
 )
