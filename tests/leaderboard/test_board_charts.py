@@ -12,7 +12,7 @@ import pytest
 
 from genjudge.benchmarks.board_charts import MAX_MODELS, interval_bars
 from genjudge.benchmarks.plugin import SortKey
-from genjudge.sample_boards import GENERAL_LEVEL_BOARD, METRICS_BOARD, run_demo_board
+from genjudge.demo.boards import GENERAL_LEVEL_BOARD, METRICS_BOARD, run_demo_board
 
 
 def test_models_appear_best_first_with_their_intervals():

@@ -18,11 +18,11 @@ from leaderboard_helpers import serving, zip_folder
 
 from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
 from genjudge.benchmarks.general_level.sample import sample_results_paths
-from genjudge.benchmarks.opening_judges import sample_arena_dir
+from genjudge.benchmarks.opening.judges_board import sample_arena_dir
 from genjudge.benchmarks.plugin import Scope
+from genjudge.demo.boards import run_demo_board, sample_submissions
 from genjudge.leaderboard.board import display_labels
 from genjudge.leaderboard.service import QUEUE_COLUMNS, LeaderboardService
-from genjudge.sample_boards import run_demo_board, sample_submissions
 
 gradio_client = pytest.importorskip("gradio_client")
 

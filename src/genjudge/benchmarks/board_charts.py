@@ -2,7 +2,7 @@
 levels, EvalMi-50K's correlations and means): every model's numbers side by side, so the Space shows
 at a glance what the CLI's per-model plots show one model at a time.
 
-matplotlib's object API (``Figure``, no ``pyplot`` state), as in :mod:`genjudge.arena_plots`, so a
+matplotlib's object API (``Figure``, no ``pyplot`` state), as in :mod:`genjudge.charts.arena`, so a
 worker thread can draw on a headless server.
 """
 
