@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from genjudge.generation.manifest import folder_digest
+from genjudge.generation.model_source import locate_model
 from genjudge.generation.protocol import Failed, GenerationError, ImageRequest
 
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _CODE_LIBRARIES = frozenset({"diffusers", "transformers"})
 _UNSAFE_WEIGHTS = (".bin", ".ckpt", ".pt", ".pth", ".pkl")
 _RESERVED = frozenset({"prompt", "generator", "output_type", "num_images_per_prompt", "return_dict"})
@@ -74,7 +72,7 @@ class DiffusersTextToImage:
         resolved = (
             "float16" if dtype == "auto" and device != "cpu" else "float32" if dtype == "auto" else dtype
         )
-        folder, source = _locate(str(model), revision)
+        folder, source = locate_model(str(model), revision, "model_index.json", "a diffusers pipeline")
         _refuse_remote_code(folder, str(model))
         self.pipeline = _load(
             str(model) if source.get("revision") else folder, source, getattr(torch, resolved)
@@ -183,52 +181,6 @@ def _default_side(pipeline: Any) -> int | None:
         unet = getattr(pipeline, "unet", None)
         size = getattr(getattr(unet, "config", None), "sample_size", None)
     return size * factor if isinstance(size, int) and isinstance(factor, int) else None
-
-
-def _locate(model: str, revision: str | None) -> tuple[Path, dict[str, Any]]:
-    """The folder holding ``model_index.json``, and what identifies the weights for the manifest."""
-    path = Path(model).expanduser()
-    if path.is_dir():
-        if revision is not None:
-            raise GenerationError(f"{model} is a local folder; --revision applies to Hub models only")
-        if not (path / "model_index.json").is_file():
-            raise GenerationError(
-                f"{path} has no model_index.json, so it is not a diffusers pipeline folder "
-                "(one written by save_pretrained or downloaded with hf download)"
-            )
-        return path, {"model": path.resolve().name, "folder_digest": folder_digest(path)}
-    if not _HUB_ID.match(model):
-        raise GenerationError(f"{model} is neither a local folder nor a Hub model id of the form owner/name")
-    from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import (
-        EntryNotFoundError,
-        GatedRepoError,
-        LocalEntryNotFoundError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
-    )
-
-    try:
-        index = Path(hf_hub_download(model, "model_index.json", revision=revision))
-    except LocalEntryNotFoundError:
-        download = f"hf download {model}" + (f" --revision {revision}" if revision else "")
-        raise GenerationError(
-            f"the weights of {model} are not on this machine and the Hub cannot be reached. Where it "
-            f"can, run `{download} --local-dir <folder>`, copy the folder here and pass it as the model"
-        ) from None
-    except GatedRepoError:
-        raise GenerationError(
-            f"{model} is gated: accept its terms on the Hub and log in with `hf auth login`"
-        ) from None
-    except RepositoryNotFoundError:
-        raise GenerationError(
-            f"no model {model} on the Hub (or it is private: log in with `hf auth login`)"
-        ) from None
-    except RevisionNotFoundError:
-        raise GenerationError(f"{model} has no revision {revision!r}") from None
-    except EntryNotFoundError:
-        raise GenerationError(f"{model} has no model_index.json, so it is not a diffusers pipeline") from None
-    return index.parent, {"model": model, "revision": index.parent.name}
 
 
 def _refuse_remote_code(folder: Path, model: str) -> None:
