@@ -113,13 +113,16 @@ class GenerationSection:
     GeneratedOutputs`` (:mod:`genjudge.generation.request`); ``kinds`` are the generator kinds it
     accepts (the first is the default); ``board`` is the board the outputs are submitted to.
     ``eval_tasks`` maps the benchmark dataset's ``eval.yaml`` task ids to the board's result fields,
-    for the ``.eval_results/`` file a run can add to the model's repository."""
+    for the ``.eval_results/`` file a run can add to the model's repository. ``shared_options`` are
+    options that generation and the board both read and that must agree (the release folder, the
+    split): a run passes each one given to either side to the other."""
 
     board: str
     kinds: tuple[str, ...]
     generate: Ref
     summary: str
     eval_tasks: dict[str, str] = field(default_factory=dict)
+    shared_options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

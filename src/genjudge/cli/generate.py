@@ -7,6 +7,7 @@ generate, with which generator kinds, comes from the benchmarks' plug-ins.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -167,7 +168,7 @@ def run(
     ] = None,
 ) -> None:
     """Generate a benchmark's outputs with a model, submit them to its board, evaluate, print the row."""
-    from genjudge.leaderboard.model_run import generation_section, run_model
+    from genjudge.leaderboard.model_run import agree_on_shared_options, generation_section, run_model
     from genjudge.leaderboard.service import LeaderboardConfig
     from genjudge.safe_io.uploads import SubmissionError
 
@@ -185,7 +186,10 @@ def run(
             None,
             start_over,
         )
-        board_options = parse_option_pairs(board_option or [])
+        generation_options, board_options = agree_on_shared_options(
+            section, request.options, parse_option_pairs(board_option or [])
+        )
+        request = replace(request, options=generation_options)
     except GenerationError as exc:
         raise _fail(exc) from None
     if push_eval_results and not eval_dataset:

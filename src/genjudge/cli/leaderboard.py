@@ -343,7 +343,7 @@ def worker(
     st = _open_store(config, boards)
     requests = ModelRequests(st)
     while True:
-        for record in requests.run_until_empty(boards, progress=True):
+        for record in requests.run_until_empty(boards, board_options=config.options, progress=True):
             reason = f" ({record['reason']})" if record.get("reason") else ""
             model = f"{record['model']}@{record['revision']}"
             typer.echo(f"model {model} on {record['board']}: {record['status']}{reason}")

@@ -1,34 +1,44 @@
-"""Text-to-image generators by kind, built from a model id and ``--option`` settings.
+"""Generators by kind, built from a model id and ``--option`` settings, in two steps.
 
-``diffusers``: any diffusers text-to-image pipeline, by Hub id or local folder
-(:class:`~genjudge.generation.diffusers_t2i.DiffusersTextToImage`). ``images-endpoint``: an
-OpenAI-compatible ``/v1/images/generations`` server, or several behind the endpoint pool
-(:class:`~genjudge.generation.images_endpoint.OpenAIImages`). A benchmark that draws images
-(EvalMi-50K, General-Bench's generation tasks, OpenING's pipelines) builds its generator here, so
-each kind is configured one way everywhere.
+A benchmark's generation step may need several models (OpenING's pipelines: a chat model and a
+text-to-image model). Each ``*_plan`` function reads and checks its settings and returns a builder
+that loads nothing yet; the caller reads its own settings, calls ``OptionReader.refuse_unread()``,
+and only then builds, so a misspelt option is refused before any weights load.
+
+Kinds:
+
+- ``diffusers``: a diffusers text-to-image pipeline, by Hub id or local folder;
+- ``images-endpoint``: OpenAI-compatible ``/v1/images/generations`` servers (the endpoint pool);
+- ``transformers``: a chat or vision-language model run locally through transformers;
+- ``chat-endpoint``: OpenAI-compatible ``/v1/chat/completions`` servers (vLLM, SGLang, TGI, an API).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from genjudge.generation.options import OptionReader
-from genjudge.generation.protocol import GenerationError, TextToImageGenerator
+from genjudge.generation.protocol import ChatGenerator, GenerationError, TextToImageGenerator
 
 TEXT_TO_IMAGE_KINDS = ("diffusers", "images-endpoint")
-KIND_HELP = {
-    "diffusers": "options: revision, device, dtype, steps, guidance, height, width, negative_prompt",
-    "images-endpoint": "options: endpoint (comma-separated URLs), size, api_key_env, max_concurrency, "
-    "timeout, send_seed",
-}
+CHAT_KINDS = ("transformers", "chat-endpoint")
 
 
-def text_to_image_generator(
+def _endpoints(options: OptionReader, kind: str) -> list[str]:
+    endpoints = options.listed("endpoint")
+    if not endpoints:
+        raise GenerationError(
+            f"{options.context}: the {kind} kind needs --option endpoint=URL[,URL…] (an "
+            "OpenAI-compatible server's base URL, e.g. http://localhost:8000/v1)"
+        )
+    return endpoints
+
+
+def text_to_image_plan(
     kind: str, model: str, options: OptionReader, *, revision: str | None = None
-) -> TextToImageGenerator:
-    """The generator of ``kind`` for ``model``; reads its settings from ``options`` and refuses any
-    option nobody read, before anything loads (so the caller reads its own options first)."""
+) -> Callable[[], TextToImageGenerator]:
+    """The settings of a text-to-image generator of ``kind``, read now; the generator, built later."""
     if kind == "diffusers":
-        from genjudge.generation.diffusers_t2i import DiffusersTextToImage
-
         settings = {
             "revision": options.text("revision", revision),
             "device": options.text("device", "cpu"),
@@ -39,17 +49,15 @@ def text_to_image_generator(
             "width": options.integer("width", minimum=8),
             "negative_prompt": options.text("negative_prompt"),
         }
-        options.refuse_unread()  # before any weights load
-        return DiffusersTextToImage(model, **settings)
-    if kind == "images-endpoint":
-        from genjudge.generation.images_endpoint import OpenAIImages
 
-        endpoints = options.listed("endpoint")
-        if not endpoints:
-            raise GenerationError(
-                f"{options.context}: the images-endpoint kind needs --option endpoint=URL[,URL…] "
-                "(an OpenAI-compatible server's base URL, e.g. http://localhost:8000/v1)"
-            )
+        def diffusers() -> TextToImageGenerator:
+            from genjudge.generation.diffusers_t2i import DiffusersTextToImage
+
+            return DiffusersTextToImage(model, **settings)
+
+        return diffusers
+    if kind == "images-endpoint":
+        endpoints = _endpoints(options, kind)
         settings = {
             "size": options.text("size", "1024x1024"),
             "api_key_env": options.text("api_key_env", "OPENAI_API_KEY"),
@@ -57,6 +65,74 @@ def text_to_image_generator(
             "timeout": options.number("timeout", 180.0),
             "send_seed": options.flag("send_seed"),
         }
-        options.refuse_unread()
-        return OpenAIImages(base_urls=endpoints, model=model, **settings)
+
+        def images_endpoint() -> TextToImageGenerator:
+            from genjudge.generation.images_endpoint import OpenAIImages
+
+            return OpenAIImages(base_urls=endpoints, model=model, **settings)
+
+        return images_endpoint
     raise GenerationError(f"unknown text-to-image kind {kind!r}; known: {', '.join(TEXT_TO_IMAGE_KINDS)}")
+
+
+def chat_plan(
+    kind: str, model: str, options: OptionReader, *, revision: str | None = None, images: bool = False
+) -> Callable[[], ChatGenerator]:
+    """The settings of a chat generator of ``kind``, read now; the generator, built later.
+    ``images``: the conversations carry images the model must see (General-Bench's questions)."""
+    if kind == "transformers":
+        settings = {
+            "revision": options.text("revision", revision),
+            "device": options.text("device", "cpu"),
+            "dtype": options.text("dtype", "auto"),
+            "max_new_tokens": options.integer("max_new_tokens", 256 if images else 1024, minimum=1),
+            "do_sample": options.flag("do_sample"),
+            "temperature": options.number("temperature"),
+            "top_p": options.number("top_p"),
+        }
+
+        def transformers() -> ChatGenerator:
+            if images:
+                from genjudge.generation.mllm_transformers import TransformersMLLM
+
+                return TransformersMLLM(model, **settings)
+            from genjudge.generation.transformers_chat import TransformersChat
+
+            return TransformersChat(model, **settings)
+
+        return transformers
+    if kind == "chat-endpoint":
+        endpoints = _endpoints(options, kind)
+        api_key_env = options.text("api_key_env", "OPENAI_API_KEY")
+        max_concurrency = options.integer("max_concurrency", 4, minimum=1)
+        timeout = options.number("timeout", 300.0)
+        max_tokens = options.integer("max_tokens", minimum=1)
+        temperature = options.number("temperature")
+
+        def chat_endpoint() -> ChatGenerator:
+            if images:
+                from genjudge.generation.mllm_endpoint import EndpointMLLM
+
+                return EndpointMLLM(
+                    base_urls=endpoints,
+                    model=model,
+                    max_tokens=max_tokens or 256,
+                    temperature=temperature or 0.0,
+                    api_key_env=api_key_env,
+                    max_concurrency=max_concurrency,
+                    timeout=timeout,
+                )
+            from genjudge.generation.openai_chat import OpenAIChat
+
+            sampling = {"max_tokens": max_tokens, "temperature": temperature}
+            return OpenAIChat(
+                base_urls=endpoints,
+                model=model,
+                options={key: value for key, value in sampling.items() if value is not None},
+                api_key_env=api_key_env,
+                max_concurrency=max_concurrency,
+                timeout=timeout,
+            )
+
+        return chat_endpoint
+    raise GenerationError(f"unknown chat kind {kind!r}; known: {', '.join(CHAT_KINDS)}")

@@ -40,6 +40,13 @@ class OptionReader:
         value = self._options.get(name)
         return value if value not in (None, "") else None
 
+    def prefixed(self, prefix: str) -> OptionReader:
+        """A reader of the options named ``<prefix><name>`` (a second model's settings, e.g.
+        ``image.steps``), sharing this reader's record of what was read."""
+        child = OptionReader({}, context=f"{self.context} ({prefix.rstrip('.')} model)")
+        child._raw = lambda name: self._raw(prefix + name)  # type: ignore[method-assign]
+        return child
+
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self._raw(name)
         return default if value is None else value

@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from genjudge.generation.resumable import RunReport
+
+class RunSummary(Protocol):
+    """What a generation run reports: whether every item was made, and a one-line account."""
+
+    @property
+    def complete(self) -> bool: ...
+
+    def summary(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -44,5 +52,5 @@ class GeneratedOutputs:
     the run's report (made, skipped, failed) and its manifest (recorded in the board's results)."""
 
     submission: Path
-    report: RunReport
+    report: RunSummary
     manifest: Mapping[str, object]

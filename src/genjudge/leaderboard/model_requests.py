@@ -29,7 +29,7 @@ from typing import Any
 from genjudge.benchmarks.plugin import Board
 from genjudge.generation.protocol import GenerationError
 from genjudge.generation.request import GenerationRequest
-from genjudge.leaderboard.model_run import generation_section, run_model
+from genjudge.leaderboard.model_run import agree_on_shared_options, generation_section, run_model
 from genjudge.leaderboard.store import FAILED, FINISHED, PENDING, RUNNING, LeaderboardStore, now
 from genjudge.safe_io.durable import atomic_write_json, read_json
 from genjudge.safe_io.uploads import SubmissionError, check_model_name, check_short_text
@@ -238,14 +238,29 @@ class ModelRequests:
             self._write(record, f"{record['model']}: RUNNING")
             return record
 
-    def process(self, record: Mapping[str, Any], board: Board, *, progress: bool = False) -> dict[str, Any]:
-        """Generate, submit, evaluate; the request ends FINISHED (with its submission) or FAILED."""
+    def process(
+        self,
+        record: Mapping[str, Any],
+        board: Board,
+        *,
+        board_options: Mapping[str, str] | None = None,
+        progress: bool = False,
+    ) -> dict[str, Any]:
+        """Generate, submit, evaluate; the request ends FINISHED (with its submission) or FAILED.
+        ``board_options`` are the options the worker opened the board with: the ones generation
+        shares with the board (the release, the split) are passed on, so both read the same data."""
+        try:
+            options, _ = agree_on_shared_options(
+                generation_section(record["benchmark"]), json.loads(record["options"]), board_options or {}
+            )
+        except GenerationError as exc:
+            return self._update(record["request_id"], status=FAILED, reason=str(exc), finished_at=now())
         request = GenerationRequest(
             model=record["model"],
             kind=record["kind"],
             out_dir=self.store.work_dir / "generated" / record["request_id"],
             model_name=record["model_name"],
-            options=json.loads(record["options"]),
+            options=options,
             revision=None if record["revision"] == "main" else record["revision"],
             progress=progress,
         )
@@ -273,9 +288,18 @@ class ModelRequests:
             finished_at=now(),
         )
 
-    def run_until_empty(self, boards: Mapping[str, Board], *, progress: bool = False) -> list[dict[str, Any]]:
-        """Process every waiting request for ``boards``; the final records, in order."""
+    def run_until_empty(
+        self,
+        boards: Mapping[str, Board],
+        *,
+        board_options: Mapping[str, Mapping[str, str]] | None = None,
+        progress: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Process every waiting request for ``boards``; the final records, in order.
+        ``board_options`` maps a benchmark (board spec) name to the options its board was opened with."""
         done = []
         while (record := self.claim_next(boards)) is not None:
-            done.append(self.process(record, boards[record["board"]], progress=progress))
+            board = boards[record["board"]]
+            options = (board_options or {}).get(board.spec.name, {})
+            done.append(self.process(record, board, board_options=options, progress=progress))
         return done

@@ -35,6 +35,23 @@ def generation_section(name: str) -> GenerationSection:
     raise GenerationError(f"benchmark {name!r} cannot generate its outputs from a model; these can: {names}")
 
 
+def agree_on_shared_options(
+    section: GenerationSection, generation: Mapping[str, str], board: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Generation and board options with each shared option (the release, the split) given to both
+    sides; the same option given different values on the two sides is refused."""
+    generation, board = dict(generation), dict(board)
+    for name in section.shared_options:
+        mine, theirs = generation.get(name), board.get(name)
+        if mine and theirs and mine != theirs:
+            raise GenerationError(
+                f"option {name!r} is {mine!r} for generation but {theirs!r} for the board; they must agree"
+            )
+        if mine or theirs:
+            generation[name] = board[name] = mine or theirs or ""
+    return generation, board
+
+
 def generate(benchmark: str, request: GenerationRequest) -> GeneratedOutputs:
     """Run ``request`` through ``benchmark``'s generation step (its kind checked first)."""
     section = generation_section(benchmark)

@@ -46,5 +46,6 @@ BENCHMARK = Benchmark(
         generate=Ref("genjudge.benchmarks.evalmi.generation:generate"),
         summary="a text-to-image model draws the release's prompts into `<Model>/<NNN>.png`",
         eval_tasks={"perception": "perception", "correspondence": "correspondence"},
+        shared_options=("bench",),
     ),
 )

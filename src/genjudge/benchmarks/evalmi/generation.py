@@ -11,7 +11,7 @@ from pathlib import Path
 
 from genjudge.benchmarks.evalmi.release import read_release
 from genjudge.benchmarks.evalmi.sample import sample_dir
-from genjudge.generation.factory import text_to_image_generator
+from genjudge.generation.factory import text_to_image_plan
 from genjudge.generation.manifest import read_manifest
 from genjudge.generation.options import OptionReader
 from genjudge.generation.request import GeneratedOutputs, GenerationRequest
@@ -30,7 +30,9 @@ def generate(request: GenerationRequest) -> GeneratedOutputs:
     ]
     if request.limit is not None:
         prompts = prompts[: request.limit]
-    generator = text_to_image_generator(request.kind, request.model, options, revision=request.revision)
+    build = text_to_image_plan(request.kind, request.model, options, revision=request.revision)
+    options.refuse_unread()
+    generator = build()
     report = generate_images(
         generator,
         prompts,

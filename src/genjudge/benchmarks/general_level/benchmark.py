@@ -3,7 +3,14 @@
 Registered in genjudge's ``pyproject.toml`` under the ``genjudge.benchmarks`` entry-point group.
 """
 
-from genjudge.benchmarks.sections import Benchmark, CommandSection, DatasetSection, DemoSection, Ref
+from genjudge.benchmarks.sections import (
+    Benchmark,
+    CommandSection,
+    DatasetSection,
+    DemoSection,
+    GenerationSection,
+    Ref,
+)
 
 BENCHMARK = Benchmark(
     name="general-level",
@@ -28,4 +35,12 @@ BENCHMARK = Benchmark(
         ),
     ),
     modules=("general_level",),
+    generation=GenerationSection(
+        board="general-level",
+        kinds=("transformers", "chat-endpoint"),
+        generate=Ref("genjudge.benchmarks.general_level.bench.generation_step:generate"),
+        summary="an MLLM answers the General-Bench release's tasks; they are scored into a result sheet",
+        eval_tasks={},
+        shared_options=("sota",),
+    ),
 )

@@ -3,7 +3,7 @@
 Registered in genjudge's ``pyproject.toml`` under the ``genjudge.benchmarks`` entry-point group.
 """
 
-from genjudge.benchmarks.sections import Benchmark, DatasetSection, DemoSection, Ref
+from genjudge.benchmarks.sections import Benchmark, DatasetSection, DemoSection, GenerationSection, Ref
 
 BENCHMARK = Benchmark(
     name="opening",
@@ -32,4 +32,15 @@ BENCHMARK = Benchmark(
         ),
     ),
     modules=("intjudge", "opening_winrate", "judge_agreement"),
+    generation=GenerationSection(
+        board="opening",
+        kinds=("chat-endpoint", "transformers"),
+        generate=Ref("genjudge.benchmarks.opening.generation_step:generate"),
+        summary=(
+            "a chat model writes each answer and a text-to-image model draws its images, as the official "
+            "GPT-4o+DALL-E3 / Gemini+Flux pipelines (`--option image_model=...`)"
+        ),
+        eval_tasks={"win_rate": "winrate_fdt"},
+        shared_options=("source", "split"),
+    ),
 )

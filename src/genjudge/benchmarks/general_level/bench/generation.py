@@ -115,6 +115,11 @@ class GeneralBenchRun:
     def unusable(self) -> int:
         return sum(len(task.unusable) for task in self.tasks)
 
+    @property
+    def complete(self) -> bool:
+        """No record failed (held-back answers and skipped tasks are reported, not failures)."""
+        return self.failed == 0
+
     def summary(self) -> str:
         done = [t for t in self.tasks if t.status != "skipped"]
         written, records = sum(t.written for t in done), sum(t.records for t in done)
