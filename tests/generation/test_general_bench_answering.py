@@ -212,3 +212,52 @@ def test_the_tiny_random_mllm_goes_from_release_to_a_level_on_the_cpu(release, c
         and by_task["Multi-Hop Question Answering"] is not None
     )
     assert level["level"] in (0, 1, 2, 3, 4, 5) and "level_2" in level["levels"]
+
+
+@pytest.mark.slow
+def test_genjudge_run_puts_an_endpoint_model_on_the_general_level_board(tmp_path):
+    import subprocess
+    import sys
+
+    sota = FIXTURES / "sota_result.xlsx"
+    server = FakeOpenAIServer()
+    server.respond_chat = knows_the_answers
+    try:
+        ran = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "genjudge",
+                "run",
+                "general-level",
+                "--model",
+                "answerer",
+                "--kind",
+                "chat-endpoint",
+                "--name",
+                "Endpoint-Answerer",
+                "-o",
+                f"endpoint={server.url}",
+                "-o",
+                f"bench={FIXTURES / 'General-Bench-Openset'}",
+                "-o",
+                f"sota={sota}",
+                "-o",
+                "allow_missing=1",
+                "--store",
+                str(tmp_path / "lb"),
+                "--board-option",
+                "bootstrap=0",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+    finally:
+        server.kill()
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "Endpoint-Answerer on general-level" in ran.stdout
+    result = json.loads(next((tmp_path / "lb" / "results").glob("*.json")).read_text())
+    assert result["results"]["general-level"]["level"] >= 2
+    assert json.loads(result["config"]["generation"])["generator"]
