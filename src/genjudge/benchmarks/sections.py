@@ -123,6 +123,9 @@ class GenerationSection:
     summary: str
     eval_tasks: dict[str, str] = field(default_factory=dict)
     shared_options: tuple[str, ...] = ()
+    companion: tuple[str, str] | None = None
+    """A second model the step needs, as (option name, label): OpenING's pipelines draw with an
+    image model beside the chat model; the Space asks for it next to the model's Hub id."""
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,17 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from genjudge.benchmarks import benchmark_names, default_benchmark_names, load_spec
 from genjudge.benchmarks.plugin import BenchmarkSpec, Board, BoardData, VotingBoard
+from genjudge.benchmarks.sections import GenerationSection
 from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.mirror import HubMirror
+from genjudge.leaderboard.model_requests import ModelRequestRefused, ModelRequests
+from genjudge.leaderboard.model_run import generating_benchmarks
 from genjudge.leaderboard.store import FAILED, FINISHED, PENDING, RUNNING, LeaderboardStore, SubmitResult
 from genjudge.leaderboard.worker import Worker
 from genjudge.votes.booth import VoteBooth
@@ -43,6 +47,18 @@ QUEUE_COLUMNS = {
     "submitted_at": "Submitted",
     "finished_at": "Finished",
     "submission_id": "Submission",
+}
+
+
+MODEL_QUEUE_COLUMNS = {
+    "model": "Model (Hub)",
+    "revision": "Revision",
+    "board": "Board",
+    "status": "Status",
+    "reason": "Reason",
+    "submitted_at": "Submitted",
+    "finished_at": "Finished",
+    "request_id": "Request",
 }
 
 
@@ -125,6 +141,7 @@ class LeaderboardService:
         self._thread: threading.Thread | None = None
         self._pools: dict[str, tuple[tuple[str, ...], VotePool]] = {}
         self._pool_lock = threading.Lock()
+        self.model_requests = ModelRequests(store)
         self.booths = {
             board_id: self._booth(board_id, board, rate_limit)
             for board_id, board in self.boards.items()
@@ -177,6 +194,67 @@ class LeaderboardService:
         for column in ("submitted_at", "finished_at"):
             frame[column] = frame[column].astype(str).str.slice(0, 16).str.replace("T", " ")
         return frame.rename(columns=QUEUE_COLUMNS)
+
+    # ---------------------------------------------------------------- models submitted by Hub id
+    def generation(self, board_id: str) -> tuple[str, GenerationSection] | None:
+        """The benchmark whose generated outputs this board ranks, and its generation section
+        (``None``: the board takes uploads only)."""
+        spec_name = self.boards[board_id].spec.name
+        for benchmark in generating_benchmarks():
+            if benchmark.generation is not None and benchmark.generation.board == spec_name:
+                return benchmark.name, benchmark.generation
+        return None
+
+    def submit_model(
+        self,
+        board_id: str,
+        model: str,
+        *,
+        revision: str = "",
+        kind: str = "",
+        options: Mapping[str, str] | None = None,
+        model_name: str = "",
+        submitter: str = "",
+    ) -> dict[str, Any]:
+        """Queue a model by Hub id for a worker; raises ``ModelRequestRefused`` with the reason."""
+        found = self.generation(board_id)
+        if found is None:
+            raise ModelRequestRefused(f"the {board_id} board takes uploaded outputs only")
+        return self.model_requests.submit(
+            benchmark=found[0],
+            board=self.boards[board_id],
+            model=model,
+            revision=revision,
+            kind=kind,
+            options=options,
+            model_name=model_name,
+            submitter=submitter,
+        )
+
+    def model_queue_table(self) -> pd.DataFrame:
+        """Every model request, newest first: what a worker still has to generate, and what came of it."""
+        rows = list(reversed(self.model_requests.all()))
+        frame = pd.DataFrame(rows, columns=list(MODEL_QUEUE_COLUMNS)).fillna("")
+        for column in ("submitted_at", "finished_at"):
+            frame[column] = frame[column].astype(str).str.slice(0, 16).str.replace("T", " ")
+        return frame.rename(columns=MODEL_QUEUE_COLUMNS)
+
+    def model_request_progress(self, request_id: str) -> Progress:
+        """Where a model request stands, in one line: waiting for a worker, generating, or the
+        outcome of the submission its outputs became."""
+        rid = (request_id or "").strip()
+        record = self.model_requests.get(rid) if rid.isalnum() else None
+        if record is None:
+            return Progress(f"No model request {rid!r} on this leaderboard.", final=True)
+        about = f"{record['model']}@{record['revision']} on {record['board']} (request {rid})"
+        if record["status"] == PENDING:
+            return Progress(f"⏳ Pending: {about} waits for a GPU worker to take it.", final=False)
+        if record["status"] == RUNNING:
+            return Progress(f"⏳ Running: a worker is generating {about}.", final=False)
+        if record["status"] == FAILED:
+            return Progress(f"❌ Failed: {about}: {record['reason']}", final=True)
+        outcome = self.submission_progress(record["submission_id"] or "")
+        return Progress(f"{outcome.message} Generated from {record['model']}@{record['revision']}.", True)
 
     def board_table(
         self,

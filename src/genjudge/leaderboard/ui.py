@@ -22,7 +22,11 @@ from typing import Any
 import gradio as gr
 
 from genjudge.benchmarks.plugin import Board, Scope
+from genjudge.benchmarks.sections import GenerationSection
+from genjudge.generation.options import parse_option_pairs
+from genjudge.generation.protocol import GenerationError
 from genjudge.leaderboard.board import display_labels
+from genjudge.leaderboard.model_requests import ModelRequestRefused
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.vote_tab import CSS as VOTE_CSS
 from genjudge.leaderboard.vote_tab import KEYS_JS, vote_tab
@@ -158,6 +162,9 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
             )
             followed = gr.State("")
             poll = gr.Timer(refresh_seconds, active=False)
+            generation = service.generation(board_id)
+            if generation is not None:
+                _model_form(service, board_id, generation[1], refresh_seconds)
         if board_id in service.booths:
             vote_tab(service.booths[board_id], board)
 
@@ -194,6 +201,77 @@ def _board_tab(service: LeaderboardService, board: Board, refresh_seconds: float
     timer.tick(ordered, inputs, outputs, api_name=False, show_progress="hidden")
 
 
+def _model_form(
+    service: LeaderboardService, board_id: str, section: GenerationSection, refresh_seconds: float
+) -> None:
+    """The Submit tab's second way in: a model on the Hub, evaluated by a GPU worker."""
+    gr.Markdown(
+        "### Or: a model on the Hub\n"
+        f"Give its repository id; a worker with GPUs generates the outputs ({section.summary}), then "
+        "they are judged and ranked like an upload. Safetensors weights only; models that need code "
+        "from their repository are refused; one pending request per model and revision."
+    )
+    with gr.Row():
+        repo = gr.Textbox(
+            label="Model (Hub id)", placeholder="namespace/name", scale=3, elem_id=f"{board_id}-hub-model"
+        )
+        revision = gr.Textbox(label="Revision", placeholder="main", scale=1)
+        kind = gr.Dropdown(
+            choices=list(section.kinds), value=section.kinds[0], label="Generator kind", scale=1
+        )
+    companion = gr.Textbox(
+        label=section.companion[1] if section.companion else "", visible=section.companion is not None
+    )
+    settings = gr.Textbox(
+        label="Settings (one NAME=VALUE per line, optional)", lines=2, elem_id=f"{board_id}-hub-settings"
+    )
+    name = gr.Textbox(label="Model name on the board (default: from the id)")
+    ask = gr.Button("Request evaluation", elem_id=f"{board_id}-hub-button")
+    answer = gr.Textbox(label="Request status", interactive=False, lines=2, elem_id=f"{board_id}-hub-message")
+    followed = gr.State("")
+    poll = gr.Timer(refresh_seconds, active=False)
+
+    def request_model(
+        model: str,
+        rev: str,
+        chosen: str,
+        second: str,
+        lines: str,
+        shown_name: str,
+        profile: gr.OAuthProfile | None,
+        request: gr.Request,
+    ) -> tuple[str, str]:
+        try:
+            options = parse_option_pairs(line for line in lines.splitlines() if line.strip())
+            if section.companion is not None and second.strip():
+                options[section.companion[0]] = second.strip()
+            who = profile.username if profile is not None else (request.client.host if request.client else "")
+            record = service.submit_model(
+                board_id,
+                model,
+                revision=rev,
+                kind=chosen,
+                options=options,
+                model_name=shown_name,
+                submitter=who,
+            )
+        except (ModelRequestRefused, GenerationError) as exc:
+            return f"❌ Refused: {exc}", ""
+        return service.model_request_progress(record["request_id"]).message, record["request_id"]
+
+    def progress(rid: str) -> tuple[str, Any]:
+        status = service.model_request_progress(rid)
+        return status.message, gr.Timer(active=not status.final)
+
+    ask.click(
+        request_model,
+        [repo, revision, kind, companion, settings, name],
+        [answer, followed],
+        api_name=f"request_model_{_api(board_id)}",
+    ).then(lambda rid: gr.Timer(active=bool(rid)), followed, poll, api_name=False)
+    poll.tick(progress, followed, [answer, poll], api_name=False, show_progress="hidden")
+
+
 def _scope_note(scope: Scope) -> str:
     return f"{scope.note} Ranks repeat where numbers are equal (1, 1, 3); see About."
 
@@ -221,6 +299,14 @@ def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> g
                     elem_classes=["gj-table"],
                     column_widths=["14%", "10%", "9%", "33%", "12%", "12%", "10%"],
                 )
+                gr.Markdown("Models submitted by Hub id (a GPU worker generates their outputs):")
+                model_queue = gr.Dataframe(
+                    value=service.model_queue_table(),
+                    interactive=False,
+                    wrap=True,
+                    elem_id="model-queue-table",
+                    elem_classes=["gj-table"],
+                )
             with gr.Tab("About", id="about"):
                 gr.Markdown(about_markdown(service))
         gr.Button(visible=False).click(service.queue_table, None, queue_table, api_name="queue")
@@ -235,6 +321,15 @@ def build_app(service: LeaderboardService, *, refresh_seconds: float = 3.0) -> g
             app.load(None, None, None, js=KEYS_JS)
         timer = gr.Timer(refresh_seconds)
         timer.tick(service.queue_table, None, queue_table, api_name=False, show_progress="hidden")
+        timer.tick(service.model_queue_table, None, model_queue, api_name=False, show_progress="hidden")
+        gr.Button(visible=False).click(service.model_queue_table, None, model_queue, api_name="model_queue")
+        request_id, request_status = gr.Textbox(visible=False), gr.Textbox(visible=False)
+        gr.Button(visible=False).click(
+            lambda rid: service.model_request_progress(rid).message,
+            request_id,
+            request_status,
+            api_name="model_request_status",
+        )
     return app
 
 

@@ -42,5 +42,6 @@ BENCHMARK = Benchmark(
         ),
         eval_tasks={"win_rate": "winrate_fdt"},
         shared_options=("source", "split"),
+        companion=("image_model", "Image model (Hub id of a diffusers text-to-image pipeline)"),
     ),
 )
