@@ -210,3 +210,32 @@ def test_without_ray_the_cli_says_which_extra_to_install(monkeypatch, tmp_path):
     )
     assert result.exit_code == 2
     assert "pip install 'genjudge[ray]'" in result.output
+
+
+def test_judge_pairs_with_the_api_judge_on_ray_writes_verdicts(ray_instance, tmp_path):
+    """The command printed the API endpoints' counts in a ``finally`` that read the in-process
+    judge, which a Ray run never builds: every ``--judge api --backend ray`` run ended in
+    ``UnboundLocalError``. The actors reach the same local chat server as the driver would."""
+    from support.chat_server import VerdictServer
+
+    server = VerdictServer()
+    sample = opening.sample_dir()
+    args = ["judge", "pairs", "--benchmark", str(sample), "--judge", "api", "--backend", "ray"]
+    for model in ("Aurora-Interleave", "Drift-Gen"):
+        args += ["--outputs", str(sample / "gen_outputs" / f"{model}_output")]
+    args += [
+        "--endpoint",
+        server.url,
+        "--option",
+        "api_key_env=GENJUDGE_NO_KEY",
+        "--out",
+        str(tmp_path / "v.json"),
+    ]
+    try:
+        result = cli.invoke(app, args)
+    finally:
+        server.kill()
+    assert result.exit_code == 0, (result.output, result.exception)
+    verdicts = json.loads((tmp_path / "v.json").read_text())
+    assert len(verdicts) == server.total() > 0
+    assert "API endpoints" not in result.output  # the counts stay in the actors

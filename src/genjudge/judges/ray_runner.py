@@ -2,23 +2,25 @@
 
 One GPU is best served by the in-process runners (:func:`~genjudge.judges.runner.judge_pairs`,
 :func:`~genjudge.judges.scoring_runner.score_items`). With several GPUs or nodes under a Ray
-cluster, :func:`judge_pairs_on_ray` and :func:`score_items_on_ray` run the same judging over an
-actor pool, and everything else stays where it was:
+cluster, :func:`on_ray` is the batch strategy that hands the cached-job runner
+(:mod:`genjudge.judges.jobs`) an actor pool instead (front ends reach it through
+:func:`genjudge.judges.running.run_jobs` with ``backend="ray"``), and everything else stays where
+it was:
 
 * **The driver owns the cache.** Only the pairs (images) missing from the
   :class:`~genjudge.judges.cache.VerdictCache` become rows of a Ray dataset; the verdicts stream
   back (``iter_batches``) and are committed one batch per transaction as they arrive, so a killed
   run resumes with only what is still missing. Workers never touch the SQLite file, so it can
   live on the driver's own disk.
-* **Workers build the judge themselves**, once per actor, from a :class:`JudgeSpec` (registry name
-  and options, picklable), never from a live model. Before the pool starts, one task builds the
+* **Workers build the judge themselves**, once per actor, from a
+  :class:`~genjudge.judges.running.JudgeSpec` (registry name and options, picklable), never from a
+  live model. Before the pool starts, one task builds the
   judge to learn its :class:`JudgeIdentity` (judge id, revision, prompt version), which the cache
   keys need; every actor checks that the judge it built has the same identity, so a node holding
   other weights cannot write verdicts under the wrong revision. That costs one extra model load
   per run.
 * **Same numbers.** An actor judges its batch with the very function the in-process runner uses
-  (:func:`~genjudge.judges.runner.judge_as_shown`, :func:`~genjudge.judges.scoring_runner.score_as_shown`):
-  swap, image cap and failure reporting are not reimplemented here.
+  (the job kind's ``run_shown``): swap, image cap and failure reporting are not reimplemented here.
 
 Items and results cross process boundaries pickled in one binary column, so they arrive exactly as
 sent; verdicts differ from an in-process run only as far as batch composition and thread counts
@@ -29,62 +31,20 @@ change floating-point sums (about 1e-7 in the probabilities on CPU). Ray is an o
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from genjudge.judges.cache import VerdictCache
-from genjudge.judges.registry import check_options, load_judge
-from genjudge.judges.runner import JobVerdicts, JudgeRun, PairJob, judge_as_shown, run_pair_jobs
-from genjudge.judges.scoring_registry import load_scoring_judge
-from genjudge.judges.scoring_runner import JobScores, ScoreJob, ScoreRun, run_score_jobs, score_as_shown
+from genjudge.judges.jobs import BatchStrategy, Job, JobKind, Outcome, ShownBatch
+from genjudge.judges.registry import check_options
+from genjudge.judges.runner import JudgeRun
+from genjudge.judges.running import JudgeIdentity, JudgeSpec, RayPool, ReadyJudge
+from genjudge.judges.scoring_runner import ScoreRun
 
 INSTALL_HINT = "pip install 'genjudge[ray]'"
-
-
-@dataclass(frozen=True)
-class JudgeSpec:
-    """A judge as its registry name and options: what crosses to the workers instead of a model.
-
-    ``scoring`` picks the registry: ``False`` for pairwise judges (``load_judge``), ``True`` for
-    scoring judges (``load_scoring_judge``). Options must be picklable (paths, numbers, strings).
-    """
-
-    name: str
-    options: Mapping[str, Any] = field(default_factory=dict)
-    scoring: bool = False
-
-    def build(self) -> Any:
-        loader = load_scoring_judge if self.scoring else load_judge
-        return loader(self.name, **self.options)
-
-
-@dataclass(frozen=True)
-class JudgeIdentity:
-    """What the driver needs of a judge it does not hold: the cache identity and, for scoring
-    judges, the score names and which inputs the model sees. Satisfies the runners'
-    ``CacheIdentity`` and ``ScoringIdentity``."""
-
-    judge_id: str
-    revision: str
-    prompt_version: str
-    score_names: tuple[str, ...] = ()
-    uses_prompt: bool = False
-    uses_question: bool = False
-
-    @classmethod
-    def of(cls, judge: Any) -> JudgeIdentity:
-        return cls(
-            judge_id=judge.judge_id,
-            revision=judge.revision,
-            prompt_version=judge.prompt_version,
-            score_names=tuple(getattr(judge, "score_names", ())),
-            uses_prompt=bool(getattr(judge, "uses_prompt", False)),
-            uses_question=bool(getattr(judge, "uses_question", False)),
-        )
 
 
 def import_ray() -> Any:
@@ -116,8 +76,7 @@ def probe_judge(spec: JudgeSpec, *, num_gpus: float | None = None) -> JudgeIdent
     """
     ray = import_ray()
     connect()
-    if not spec.scoring:
-        check_options(spec.name, spec.options)  # cheap: refuse a misspelt key before any task starts
+    check_options(spec.name, spec.options)  # cheap: refuse a misspelt key before any task starts
     gpus = _gpus(ray, num_gpus)
     # On a GPU the worker must exit to free what CUDA's caching allocator holds; on CPU an idle
     # worker holds only its imports, which the next probe reuses.
@@ -129,6 +88,28 @@ def probe_judge(spec: JudgeSpec, *, num_gpus: float | None = None) -> JudgeIdent
         if isinstance(cause, Exception):
             raise cause from None
         raise
+
+
+def on_ray(
+    spec: JudgeSpec,
+    identity: JudgeIdentity,
+    *,
+    batch_size: int = 8,
+    actors: int = 1,
+    num_gpus: float | None = None,
+) -> BatchStrategy:
+    """The batch strategy that judges the jobs in ``actors`` Ray actors, each building the judge
+    from ``spec`` and checking it has ``identity``. ``num_gpus`` is per actor (``None``: one when
+    the cluster has GPUs, else none; fractions share a GPU)."""
+    check_pool(batch_size, actors)
+
+    def run(
+        kind: JobKind, items: Sequence[Any], jobs: Sequence[Job], max_image_side: int | None
+    ) -> Iterable[list[Outcome]]:
+        rows = [(job.digest, kind.payload(items[job.index], job.variant)) for job in jobs]
+        yield from _stream(kind.run_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
+
+    return run
 
 
 def judge_pairs_on_ray(
@@ -146,20 +127,12 @@ def judge_pairs_on_ray(
 ) -> JudgeRun:
     """:func:`~genjudge.judges.runner.judge_pairs` with the judge in ``actors`` Ray actors.
 
-    ``num_gpus`` is per actor (``None``: one when the cluster has GPUs, else none; fractions
-    share a GPU). ``identity`` skips the probe when the caller already ran :func:`probe_judge`.
-    Returns the same :class:`JudgeRun`, raises the same ``IncompleteRun``.
+    ``identity`` skips the probe when the caller already ran :func:`probe_judge`. Returns the same
+    :class:`JudgeRun`, raises the same ``IncompleteRun``.
     """
-    _check_pool(batch_size, actors)
-    identity = identity or probe_judge(spec, num_gpus=num_gpus)
-
-    def on_ray(items: Sequence[Any], jobs: Sequence[PairJob]) -> Iterator[JobVerdicts]:
-        rows = [(job.digest, (items[job.index], job.swapped)) for job in jobs]
-        yield from _stream(judge_as_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
-
-    return run_pair_jobs(
-        identity, items, on_ray, cache=cache, max_image_side=max_image_side, swap=swap, progress=progress
-    )
+    ready = _ready(spec, "pairwise", batch_size, actors, num_gpus, identity)
+    settings = {"cache": cache, "max_image_side": max_image_side, "progress": progress}
+    return cast(JudgeRun, ready.run(items, batch_size=batch_size, swap=swap, **settings))
 
 
 def score_items_on_ray(
@@ -174,24 +147,26 @@ def score_items_on_ray(
     identity: JudgeIdentity | None = None,
     progress: bool = True,
 ) -> ScoreRun:
-    """:func:`~genjudge.judges.scoring_runner.score_items` with the judge in ``actors`` Ray actors
-    (``spec.scoring`` must be true); parameters as :func:`judge_pairs_on_ray`."""
-    if not spec.scoring:
-        raise ValueError(f"{spec.name!r} is named as a pairwise judge; score_items_on_ray needs scoring=True")
-    _check_pool(batch_size, actors)
-    identity = identity or probe_judge(spec, num_gpus=num_gpus)
-
-    def on_ray(items: Sequence[Any], jobs: Sequence[ScoreJob]) -> Iterator[JobScores]:
-        rows = [(job.digest, items[job.index]) for job in jobs]
-        yield from _stream(score_as_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
-
-    return run_score_jobs(
-        identity, items, on_ray, cache=cache, max_image_side=max_image_side, progress=progress
-    )
+    """:func:`~genjudge.judges.scoring_runner.score_items` with the judge in ``actors`` Ray actors;
+    parameters as :func:`judge_pairs_on_ray`."""
+    ready = _ready(spec, "scoring", batch_size, actors, num_gpus, identity)
+    settings = {"cache": cache, "max_image_side": max_image_side, "progress": progress}
+    return cast(ScoreRun, ready.run(items, batch_size=batch_size, **settings))
 
 
-ShownBatch = Callable[[Any, list[Any], int | None, int], list[tuple[Any, str | None]]]
-"""The runner function an actor calls on each batch: ``judge_as_shown`` or ``score_as_shown``."""
+def _ready(
+    spec: JudgeSpec,
+    kind: str,
+    batch_size: int,
+    actors: int,
+    num_gpus: float | None,
+    identity: JudgeIdentity | None,
+) -> ReadyJudge:
+    if spec.kind != kind:
+        raise ValueError(f"{spec.name!r} is a {spec.kind} judge, not a {kind} one")
+    check_pool(batch_size, actors)
+    pool = RayPool(actors=actors, gpus_per_actor=num_gpus)
+    return ReadyJudge(spec, identity or probe_judge(spec, num_gpus=num_gpus), pool=pool)
 
 
 class JudgeWorker:
@@ -274,7 +249,8 @@ def _gpus(ray: Any, num_gpus: float | None) -> float:
     return 1.0 if ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
 
 
-def _check_pool(batch_size: int, actors: int) -> None:
+def check_pool(batch_size: int = 1, actors: int = 1) -> None:
+    """Refuse a pool that cannot run (before any Ray work starts)."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if actors < 1:
