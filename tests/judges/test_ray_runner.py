@@ -25,9 +25,10 @@ from genjudge.cli import app
 from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.judges.ray_runner import JudgeIdentity, JudgeSpec, JudgeWorker, judge_pairs_on_ray
+from genjudge.judges.ray_runner import JudgeWorker
 from genjudge.judges.registry import load_judge
 from genjudge.judges.runner import judge_as_shown, judge_pairs, probabilities_of
+from genjudge.judges.running import JudgeIdentity, JudgeSpec, RayPool, ReadyJudge
 
 ray = pytest.importorskip("ray", reason="the Ray backend needs `pip install 'genjudge[ray]'`")
 pytestmark = pytest.mark.slow  # each Ray run starts worker processes that import torch
@@ -96,7 +97,7 @@ def test_actors_give_the_in_process_verdicts_and_judge_only_what_the_cache_lacks
     judge_pairs(local_judge, items[:2], cache=cache, **settings)  # a run killed half-way
 
     spec, identity = JudgeSpec("intjudge", intjudge_options), JudgeIdentity.of(local_judge)  # no probe
-    run = judge_pairs_on_ray(spec, items, cache=cache, identity=identity, **settings)
+    run = ReadyJudge(spec, identity, pool=RayPool(actors=1)).run(items, cache=cache, **settings)
 
     assert (run.n_cached, run.n_judged) == (4, 4)  # both orders of the two missing pairs, nothing else
     assert [pair.cached for pair in run] == [True, True, False, False]

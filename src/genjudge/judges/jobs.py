@@ -22,14 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 
 from tqdm.auto import tqdm
 
 from genjudge.judges.cache import VerdictCache
-from genjudge.judges.protocol import CacheIdentity, PartialResults
-
-Result = TypeVar("Result")
+from genjudge.judges.protocol import CacheIdentity, PartialResults, describe_failures
 
 
 @dataclass(frozen=True)
@@ -50,30 +48,22 @@ ShownBatch = Callable[[Any, list[Any], int | None, int], list[tuple[Any, str | N
 per payload its result, or ``None`` and why the judge gave none."""
 
 
-class Keyed(Protocol):
-    @property
-    def digest(self) -> str: ...
-
-
 class JobKind(Protocol):
-    """What a runner needs to know of one kind of judging (pairwise verdicts, scores)."""
+    """What a runner needs to know of one kind of judging (pairwise verdicts, scores): the cache
+    keys of an item (one per job; each has a ``digest``), the payload a job hands to ``run_shown``
+    (it may cross processes), how to judge a batch of payloads (a :data:`ShownBatch`), and how the
+    cache reads and writes its results. ``noun`` and ``verb`` word the progress bar and errors."""
 
-    noun: str  # what one job yields, e.g. "verdict": the progress bar's unit and error messages
-    verb: str  # e.g. "judging": the progress bar's label
+    noun: str
+    verb: str
 
-    def keys(self, identity: Any, item: Any, max_image_side: int | None) -> tuple[Keyed, ...]:
-        """The cache keys of one item, one per job it needs."""
-        ...
+    def keys(self, identity: Any, item: Any, max_image_side: int | None) -> tuple[Any, ...]: ...
 
-    def payload(self, item: Any, variant: int) -> Any:
-        """What the job ``variant`` of ``item`` hands to :meth:`run_shown` (it may cross processes)."""
-        ...
+    def payload(self, item: Any, variant: int) -> Any: ...
 
     def run_shown(
         self, judge: Any, payloads: list[Any], max_image_side: int | None, offset: int
-    ) -> list[tuple[Any, str | None]]:
-        """Judge one batch of payloads (a :data:`ShownBatch`)."""
-        ...
+    ) -> list[tuple[Any, str | None]]: ...
 
     def read(self, cache: VerdictCache, keys: list[Any]) -> Mapping[str, Any]: ...
 
@@ -86,11 +76,11 @@ batch's outcomes, in any order. :func:`in_process` or ``ray_runner.on_ray``."""
 
 
 @dataclass(frozen=True)
-class JobResults(Generic[Result]):
+class JobResults:
     """What :func:`run_cached_jobs` returns: per item its results (one per key, in key order) and
     whether all of them came from the cache; how many jobs ran and how many keys were cached."""
 
-    results: list[tuple[Result, ...]]
+    results: list[tuple[Any, ...]]
     cached: list[bool]
     n_run: int
     n_cached: int
@@ -105,14 +95,14 @@ class IncompleteRun(RuntimeError):
 
     def __init__(self, failures: dict[int, str], total: int, cached: bool) -> None:
         self.failures = dict(sorted(failures.items()))
-        shown = "; ".join(f"item {i}: {why}" for i, why in list(self.failures.items())[:5])
-        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
         retry = (
             "Re-run with the same cache to retry only these."
             if cached
             else "Pass a cache to keep the other verdicts across a retry."
         )
-        super().__init__(f"{len(self.failures)} of {total} items got no verdict ({shown}{more}). {retry}")
+        super().__init__(
+            f"{len(self.failures)} of {total} items got no verdict ({describe_failures(failures)}). {retry}"
+        )
 
 
 def in_process(judge: Any, batch_size: int) -> BatchStrategy:
@@ -141,7 +131,7 @@ def run_cached_jobs(
     cache: VerdictCache | str | Path | None = None,
     max_image_side: int | None = None,
     progress: bool = True,
-) -> JobResults[Any]:
+) -> JobResults:
     """Look every item's keys up in ``cache``, hand only the misses to ``batches``, store each batch
     it yields as it arrives, and return every item's results. ``cache`` is a :class:`VerdictCache`
     or a path to one (opened and closed here)."""

@@ -82,7 +82,7 @@ class PartialVerdicts(PartialResults):
             hint = (
                 " Pass on_unparseable='official' to apply the official leaning rule to unparseable replies."
             )
-        listing = _listing({i: _describe(why) for i, why in failures.items()})
+        listing = describe_failures({i: _describe(why) for i, why in failures.items()})
         super().__init__(
             verdicts, failures, f"{len(failures)} of {len(verdicts)} items got no verdict ({listing}).{hint}"
         )
@@ -93,14 +93,15 @@ class PartialScores(PartialResults):
     """Some items of a batch got no scores; ``failures`` maps each failed position to the reason."""
 
     def __init__(self, scores: Sequence[Scores | None], failures: Mapping[int, str]) -> None:
-        listing = _listing(failures)
+        listing = describe_failures(failures)
         super().__init__(
             scores, failures, f"{len(failures)} of {len(scores)} items got no scores ({listing})"
         )
         self.scores: list[Scores | None] = self.results
 
 
-def _listing(failures: Mapping[int, object]) -> str:
+def describe_failures(failures: Mapping[int, object]) -> str:
+    """The first five failures by position, and how many more."""
     shown = "; ".join(f"item {i}: {why}" for i, why in sorted(failures.items())[:5])
     return shown + ("" if len(failures) <= 5 else f"; and {len(failures) - 5} more")
 

@@ -14,9 +14,9 @@ it was:
   live on the driver's own disk.
 * **Workers build the judge themselves**, once per actor, from a
   :class:`~genjudge.judges.running.JudgeSpec` (registry name and options, picklable), never from a
-  live model. Before the pool starts, one task builds the
-  judge to learn its :class:`JudgeIdentity` (judge id, revision, prompt version), which the cache
-  keys need; every actor checks that the judge it built has the same identity, so a node holding
+  live model. Before the pool starts, one task builds the judge to learn its
+  :class:`~genjudge.judges.running.JudgeIdentity` (judge id, revision, prompt version), which the
+  cache keys need; every actor checks that the judge it built has the same identity, so a node holding
   other weights cannot write verdicts under the wrong revision. That costs one extra model load
   per run.
 * **Same numbers.** An actor judges its batch with the very function the in-process runner uses
@@ -32,17 +32,13 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
-from genjudge.judges.cache import VerdictCache
 from genjudge.judges.jobs import BatchStrategy, Job, JobKind, Outcome, ShownBatch
 from genjudge.judges.registry import check_options
-from genjudge.judges.runner import JudgeRun
-from genjudge.judges.running import JudgeIdentity, JudgeSpec, RayPool, ReadyJudge
-from genjudge.judges.scoring_runner import ScoreRun
+from genjudge.judges.running import JudgeIdentity, JudgeSpec
 
 INSTALL_HINT = "pip install 'genjudge[ray]'"
 
@@ -101,7 +97,7 @@ def on_ray(
     """The batch strategy that judges the jobs in ``actors`` Ray actors, each building the judge
     from ``spec`` and checking it has ``identity``. ``num_gpus`` is per actor (``None``: one when
     the cluster has GPUs, else none; fractions share a GPU)."""
-    check_pool(batch_size, actors)
+    _check_pool(batch_size, actors)
 
     def run(
         kind: JobKind, items: Sequence[Any], jobs: Sequence[Job], max_image_side: int | None
@@ -110,63 +106,6 @@ def on_ray(
         yield from _stream(kind.run_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
 
     return run
-
-
-def judge_pairs_on_ray(
-    spec: JudgeSpec,
-    items: Sequence[Any],
-    *,
-    cache: VerdictCache | str | Path | None = None,
-    batch_size: int = 8,
-    max_image_side: int | None = None,
-    swap: bool = False,
-    actors: int = 1,
-    num_gpus: float | None = None,
-    identity: JudgeIdentity | None = None,
-    progress: bool = True,
-) -> JudgeRun:
-    """:func:`~genjudge.judges.runner.judge_pairs` with the judge in ``actors`` Ray actors.
-
-    ``identity`` skips the probe when the caller already ran :func:`probe_judge`. Returns the same
-    :class:`JudgeRun`, raises the same ``IncompleteRun``.
-    """
-    ready = _ready(spec, "pairwise", batch_size, actors, num_gpus, identity)
-    settings = {"cache": cache, "max_image_side": max_image_side, "progress": progress}
-    return cast(JudgeRun, ready.run(items, batch_size=batch_size, swap=swap, **settings))
-
-
-def score_items_on_ray(
-    spec: JudgeSpec,
-    items: Sequence[Any],
-    *,
-    cache: VerdictCache | str | Path | None = None,
-    batch_size: int = 8,
-    max_image_side: int | None = None,
-    actors: int = 1,
-    num_gpus: float | None = None,
-    identity: JudgeIdentity | None = None,
-    progress: bool = True,
-) -> ScoreRun:
-    """:func:`~genjudge.judges.scoring_runner.score_items` with the judge in ``actors`` Ray actors;
-    parameters as :func:`judge_pairs_on_ray`."""
-    ready = _ready(spec, "scoring", batch_size, actors, num_gpus, identity)
-    settings = {"cache": cache, "max_image_side": max_image_side, "progress": progress}
-    return cast(ScoreRun, ready.run(items, batch_size=batch_size, **settings))
-
-
-def _ready(
-    spec: JudgeSpec,
-    kind: str,
-    batch_size: int,
-    actors: int,
-    num_gpus: float | None,
-    identity: JudgeIdentity | None,
-) -> ReadyJudge:
-    if spec.kind != kind:
-        raise ValueError(f"{spec.name!r} is a {spec.kind} judge, not a {kind} one")
-    check_pool(batch_size, actors)
-    pool = RayPool(actors=actors, gpus_per_actor=num_gpus)
-    return ReadyJudge(spec, identity or probe_judge(spec, num_gpus=num_gpus), pool=pool)
 
 
 class JudgeWorker:
@@ -249,8 +188,7 @@ def _gpus(ray: Any, num_gpus: float | None) -> float:
     return 1.0 if ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
 
 
-def check_pool(batch_size: int = 1, actors: int = 1) -> None:
-    """Refuse a pool that cannot run (before any Ray work starts)."""
+def _check_pool(batch_size: int, actors: int) -> None:
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if actors < 1:

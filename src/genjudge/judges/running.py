@@ -22,7 +22,7 @@ from typing import Any
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.endpoint_pool import EndpointStats
 from genjudge.judges.jobs import BatchStrategy, in_process
-from genjudge.judges.registry import build_judge, check_options, kind_of
+from genjudge.judges.registry import build_judge, kind_of
 from genjudge.judges.runner import JudgeRun, run_pair_jobs
 from genjudge.judges.scoring_runner import ScoreRun, run_score_jobs
 
@@ -86,6 +86,10 @@ class RayPool:
     actors: int = 1
     gpus_per_actor: float | None = None
 
+    def __post_init__(self) -> None:
+        if self.actors < 1:
+            raise ValueError(f"actors must be at least 1, got {self.actors}")
+
 
 @dataclass(frozen=True)
 class ReadyJudge:
@@ -146,14 +150,12 @@ def ready_judge(
     """Build the judge in this process (``backend="local"``), or join the Ray cluster and build it
     once in a task to learn its identity (``"ray"``). Misspelt options are refused before anything
     is loaded; a judge that cannot be built raises its own error (e.g. ``JudgeModelNotFound``)."""
-    check_options(spec.name, spec.options)
     if Backend(backend) is Backend.local:
         judge = spec.build()
         return ReadyJudge(spec, judge, judge)
     from genjudge.judges import ray_runner
 
     pool = pool or RayPool()
-    ray_runner.check_pool(actors=pool.actors)
     ray_runner.connect(pool.address)
     return ReadyJudge(spec, ray_runner.probe_judge(spec, num_gpus=pool.gpus_per_actor), pool=pool)
 
