@@ -213,30 +213,29 @@ def test_without_ray_the_cli_says_which_extra_to_install(monkeypatch, tmp_path):
     assert "pip install 'genjudge[ray]'" in result.output
 
 
-def test_judge_pairs_with_the_api_judge_on_ray_writes_verdicts(ray_instance, tmp_path):
+def test_judge_pairs_with_the_api_judge_on_ray_writes_verdicts_or_says_why_not(ray_instance, tmp_path):
     """The command printed the API endpoints' counts in a ``finally`` that read the in-process
     judge, which a Ray run never builds: every ``--judge api --backend ray`` run ended in
     ``UnboundLocalError``. The actors reach the same local chat server as the driver would."""
-    from support.chat_server import VerdictServer
+    from support.chat_server import VerdictServer, completion
 
     server = VerdictServer()
+    server.respond = lambda request: completion("B is better")
     sample = opening.sample_dir()
     args = ["judge", "pairs", "--benchmark", str(sample), "--judge", "api", "--backend", "ray"]
     for model in ("Aurora-Interleave", "Drift-Gen"):
         args += ["--outputs", str(sample / "gen_outputs" / f"{model}_output")]
-    args += [
-        "--endpoint",
-        server.url,
-        "--option",
-        "api_key_env=GENJUDGE_NO_KEY",
-        "--out",
-        str(tmp_path / "v.json"),
-    ]
+    args += ["--endpoint", server.url, "--option", "api_key_env=GENJUDGE_NO_KEY", "--option", "max_retries=0"]
     try:
-        result = cli.invoke(app, args)
+        result = cli.invoke(app, [*args, "--out", str(tmp_path / "v.json")])
     finally:
         server.kill()
     assert result.exit_code == 0, (result.output, result.exception)
     verdicts = json.loads((tmp_path / "v.json").read_text())
-    assert len(verdicts) == server.total() > 0
+    assert len(verdicts) == server.total() > 0 and {record["winner"] for record in verdicts} == {"B"}
     assert "API endpoints" not in result.output  # the counts stay in the actors
+
+    down = cli.invoke(app, [*args, "--out", str(tmp_path / "down.json")])  # the server is gone now
+    assert down.exit_code == 1, (down.output, down.exception)
+    assert "endpoint is down" in down.output and "No verdict file was written" in down.output
+    assert not (tmp_path / "down.json").exists()

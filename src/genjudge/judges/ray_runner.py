@@ -153,8 +153,16 @@ def _stream(
     ray = import_ray()
     connect()
     context = ray.data.DataContext.get_current()
-    shown = context.enable_progress_bars, context.print_on_execution_start
-    context.enable_progress_bars = context.print_on_execution_start = False  # the runner's tqdm bar reports
+    # The runner's tqdm bar reports progress, and a judge's own error (a JudgeError naming the endpoints
+    # that are down, say) reaches the caller as itself rather than wrapped in Ray's UserCodeException.
+    ours = {
+        "enable_progress_bars": False,
+        "print_on_execution_start": False,
+        "raise_original_map_exception": True,
+    }
+    saved = {name: getattr(context, name) for name in ours}
+    for name, value in ours.items():
+        setattr(context, name, value)
     try:
         dataset = ray.data.from_items(
             [
@@ -175,7 +183,8 @@ def _stream(
                 for digest, blob in zip(batch["digest"], batch["outcome"], strict=True)
             ]
     finally:
-        context.enable_progress_bars, context.print_on_execution_start = shown
+        for name, value in saved.items():
+            setattr(context, name, value)
 
 
 def _describe(spec: JudgeSpec) -> JudgeIdentity:
