@@ -46,7 +46,7 @@ from PIL import Image
 
 from genjudge.judges.lmm4lmm.head import READ_POSITION
 from genjudge.judges.lmm4lmm.judge import LMM4LMMJudge
-from genjudge.judges.scoring_protocol import ScoringItem
+from genjudge.judges.protocol import Media, ScoringItem
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from support.random_internvl import ARCHITECTURES, random_components
@@ -72,7 +72,8 @@ def make_items(n: int, side: int) -> list[ScoringItem]:
     words = VOCABULARY.split()
     return [
         ScoringItem(
-            " ".join(text_rng.choice(words) for _ in range(text_rng.randint(6, 30))), picture(image_rng, side)
+            " ".join(text_rng.choice(words) for _ in range(text_rng.randint(6, 30))),
+            Media.image(picture(image_rng, side)),
         )
         for _ in range(n)
     ]

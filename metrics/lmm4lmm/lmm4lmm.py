@@ -1,6 +1,6 @@
 """LMM4LMM (EvalMi-50K) scores for generated images as an evaluate module.
 
-A thin adapter: loading is ``genjudge.judges.scoring_registry``, scoring is
+A thin adapter: loading is ``genjudge.judges.registry``, scoring is
 ``genjudge.judges.scored_images.score_images``.
 """
 
@@ -9,8 +9,8 @@ import evaluate
 
 from genjudge.judges.interleaved import split_module_kwargs
 from genjudge.judges.lmm4lmm.prompts import TASKS
+from genjudge.judges.registry import load_scoring_judge
 from genjudge.judges.scored_images import score_images
-from genjudge.judges.scoring_registry import load_scoring_judge
 
 _CITATION = """\
 @inproceedings{wang2025lmm4lmm,

@@ -25,9 +25,10 @@ from genjudge.cli import app
 from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.protocol import PairwiseItem
-from genjudge.judges.ray_runner import JudgeIdentity, JudgeSpec, JudgeWorker, judge_pairs_on_ray
+from genjudge.judges.ray_runner import JudgeWorker
 from genjudge.judges.registry import load_judge
 from genjudge.judges.runner import judge_as_shown, judge_pairs, probabilities_of
+from genjudge.judges.running import JudgeIdentity, JudgeSpec, RayPool, ReadyJudge
 
 ray = pytest.importorskip("ray", reason="the Ray backend needs `pip install 'genjudge[ray]'`")
 pytestmark = pytest.mark.slow  # each Ray run starts worker processes that import torch
@@ -96,7 +97,7 @@ def test_actors_give_the_in_process_verdicts_and_judge_only_what_the_cache_lacks
     judge_pairs(local_judge, items[:2], cache=cache, **settings)  # a run killed half-way
 
     spec, identity = JudgeSpec("intjudge", intjudge_options), JudgeIdentity.of(local_judge)  # no probe
-    run = judge_pairs_on_ray(spec, items, cache=cache, identity=identity, **settings)
+    run = ReadyJudge(spec, identity, pool=RayPool(actors=1)).run(items, cache=cache, **settings)
 
     assert (run.n_cached, run.n_judged) == (4, 4)  # both orders of the two missing pairs, nothing else
     assert [pair.cached for pair in run] == [True, True, False, False]
@@ -210,3 +211,31 @@ def test_without_ray_the_cli_says_which_extra_to_install(monkeypatch, tmp_path):
     )
     assert result.exit_code == 2
     assert "pip install 'genjudge[ray]'" in result.output
+
+
+def test_judge_pairs_with_the_api_judge_on_ray_writes_verdicts_or_says_why_not(ray_instance, tmp_path):
+    """The command printed the API endpoints' counts in a ``finally`` that read the in-process
+    judge, which a Ray run never builds: every ``--judge api --backend ray`` run ended in
+    ``UnboundLocalError``. The actors reach the same local chat server as the driver would."""
+    from support.chat_server import VerdictServer, completion
+
+    server = VerdictServer()
+    server.respond = lambda request: completion("B is better")
+    sample = opening.sample_dir()
+    args = ["judge", "pairs", "--benchmark", str(sample), "--judge", "api", "--backend", "ray"]
+    for model in ("Aurora-Interleave", "Drift-Gen"):
+        args += ["--outputs", str(sample / "gen_outputs" / f"{model}_output")]
+    args += ["--endpoint", server.url, "--option", "api_key_env=GENJUDGE_NO_KEY", "--option", "max_retries=0"]
+    try:
+        result = cli.invoke(app, [*args, "--out", str(tmp_path / "v.json")])
+    finally:
+        server.kill()
+    assert result.exit_code == 0, (result.output, result.exception)
+    verdicts = json.loads((tmp_path / "v.json").read_text())
+    assert len(verdicts) == server.total() > 0 and {record["winner"] for record in verdicts} == {"B"}
+    assert "API endpoints" not in result.output  # the counts stay in the actors
+
+    down = cli.invoke(app, [*args, "--out", str(tmp_path / "down.json")])  # the server is gone now
+    assert down.exit_code == 1, (down.output, down.exception)
+    assert "endpoint is down" in down.output and "No verdict file was written" in down.output
+    assert not (tmp_path / "down.json").exists()

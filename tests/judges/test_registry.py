@@ -36,14 +36,14 @@ def test_a_misspelt_option_lists_the_accepted_ones_with_what_they_do():
         assert f"  {key}: {text}" in str(err.value)
 
 
-@pytest.mark.parametrize("name", judge_names())
+@pytest.mark.parametrize("name", list(JUDGES))
 def test_declared_option_keys_are_exactly_the_constructor_keywords(name):
     entry = JUDGES[name]
     parameters = inspect.signature(
         getattr(importlib.import_module(entry.module), entry.class_name)
     ).parameters
     keywords = [n for n, p in parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    assert sorted(entry.options) == sorted(keywords)
+    assert sorted([*entry.options, *entry.fixed]) == sorted(keywords)
     assert all(text and "\n" not in text for text in entry.options.values())
 
 
@@ -53,6 +53,14 @@ def test_options_are_checked_before_the_backend_is_imported(monkeypatch):
         check_options("api", {"base_ulr": "http://localhost:8000/v1"})
     assert "genjudge.judges.api" not in sys.modules
     check_options("api", {"base_url": "http://localhost:8000/v1", "model": "m"})
+
+
+def test_one_table_holds_both_kinds_and_each_loader_takes_only_its_own():
+    assert judge_names("scoring") == ["lmm4lmm-perception", "lmm4lmm-correspondence", "lmm4lmm-qa"]
+    assert set(judge_names()) | set(judge_names("scoring")) == set(JUDGES)
+    with pytest.raises(ValueError, match=r"'lmm4lmm-qa' is a scoring judge; available judges: 'reference'"):
+        load_judge("lmm4lmm-qa")
+    assert "lmm4lmm-qa" not in [member.value for member in JudgeName]
 
 
 def test_judge_names_are_a_choice_enum():

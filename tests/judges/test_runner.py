@@ -10,8 +10,9 @@ from PIL import Image
 
 from genjudge.core.records import Step
 from genjudge.judges.cache import VerdictCache
+from genjudge.judges.jobs import IncompleteRun
 from genjudge.judges.protocol import VERDICT_LABELS, PairwiseItem, PartialVerdicts, Verdict
-from genjudge.judges.runner import IncompleteRun, cap_image, combine_swapped, judge_pairs, swap_verdict
+from genjudge.judges.runner import cap_image, combine_swapped, judge_pairs, swap_verdict
 
 
 class LongerTextJudge:
@@ -248,19 +249,17 @@ def test_items_without_a_verdict_are_reported_and_only_they_are_retried(tmp_path
 
 def test_batches_arriving_in_any_order_give_the_same_run(make_item, tmp_path):
     """As from several Ray actors: the run is assembled by cache key, not by arrival order."""
-    from genjudge.judges.runner import judge_as_shown, run_pair_jobs
+    from genjudge.judges.jobs import in_process
+    from genjudge.judges.runner import run_pair_jobs
 
     items = _items(make_item, 5)
-    judge = LongerTextJudge()
+    in_batches_of_two = in_process(LongerTextJudge(), batch_size=2)
 
-    def last_batch_first(items, jobs):
-        batches = [jobs[start : start + 2] for start in range(0, len(jobs), 2)]
-        for batch in reversed(batches):
-            outcomes = judge_as_shown(judge, [(items[job.index], job.swapped) for job in batch], None, 0)
-            yield [(job.digest, *outcome) for job, outcome in zip(batch, outcomes, strict=True)]
+    def last_batch_first(kind, items, jobs, max_image_side):
+        yield from reversed(list(in_batches_of_two(kind, items, jobs, max_image_side)))
 
     shuffled = run_pair_jobs(
-        judge, items, last_batch_first, cache=tmp_path / "c.sqlite", swap=True, progress=False
+        LongerTextJudge(), items, last_batch_first, cache=tmp_path / "c.sqlite", swap=True, progress=False
     )
     in_order = judge_pairs(LongerTextJudge(), items, swap=True, progress=False)
     assert shuffled.pairs == in_order.pairs and shuffled.n_judged == 10

@@ -26,7 +26,7 @@ from genjudge.judges.lmm4lmm.conversion import (
 )
 from genjudge.judges.lmm4lmm.inputs import InternVLInputs
 from genjudge.judges.lmm4lmm.judge import LMM4LMMJudge
-from genjudge.judges.scoring_protocol import ScoringItem
+from genjudge.judges.protocol import Media, ScoringItem
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_the_judge_on_an_official_folder_scores_as_the_official_forward(
 ):
     judge = LMM4LMMJudge(task="perception", model=str(official_folder), device="cpu")
     image = png((180, 40, 90), (96, 64))
-    (scores,) = judge.score_batch([ScoringItem(prompt="anything", image=image)])
+    (scores,) = judge.score_batch([ScoringItem(prompt="anything", media=Media.image(image))])
     inputs, row = encoded
     with torch.no_grad():
         hidden = reference.language(

@@ -11,7 +11,7 @@ import torch
 from genjudge.judges.lmm4lmm.head import READ_POSITION
 from genjudge.judges.lmm4lmm.inputs import grid_for, image_tiles
 from genjudge.judges.lmm4lmm.judge import JudgeModelNotFound, LMM4LMMJudge, official_answer
-from genjudge.judges.scoring_protocol import PartialScores, ScoringItem, ScoringJudge
+from genjudge.judges.protocol import Media, PartialScores, ScoringItem, ScoringJudge
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +26,13 @@ def judges(components):
 @pytest.fixture(scope="module")
 def items(png):
     return [
-        ScoringItem("a red fox", png((200, 10, 10)), "Is there a fox?"),
+        ScoringItem("a red fox", Media.image(png((200, 10, 10))), "Is there a fox?"),
         ScoringItem(
             "a lighthouse at dawn with seagulls over the waves and a boat",
-            png((10, 200, 10), (300, 100)),
+            Media.image(png((10, 200, 10), (300, 100))),
             "Is the sky orange at dawn in this picture?",
         ),
-        ScoringItem("a cat", png((20, 20, 220), (40, 90)), "Is it a cat?"),
+        ScoringItem("a cat", Media.image(png((20, 20, 220), (40, 90))), "Is it a cat?"),
     ]
 
 
@@ -77,7 +77,7 @@ def test_scores_differ_between_images_and_prompts(judges, items):
     perception = [s["perception"] for s in judges["perception"].score_batch(items)]
     assert len({round(v, 4) for v in perception}) == len(items)
     assert all(v >= 0 for v in perception)  # ReLU after the last layer, as the official head
-    other_prompt = ScoringItem("a blue whale", items[0].image)
+    other_prompt = ScoringItem("a blue whale", items[0].media)
     assert (
         judges["correspondence"].score_batch([other_prompt])[0]
         != judges["correspondence"].score_batch([items[0]])[0]
@@ -122,7 +122,7 @@ def test_tiles_follow_internvl_dynamic_tiling():
 
 
 def test_an_image_that_does_not_decode_fails_alone(judges, items):
-    broken = ScoringItem("a red fox", b"not an image at all")
+    broken = ScoringItem("a red fox", Media.image(b"not an image at all"))
     with pytest.raises(PartialScores) as caught:
         judges["perception"].score_batch([items[0], broken, items[2]])
     assert list(caught.value.failures) == [1]
@@ -138,7 +138,7 @@ def test_a_decompression_bomb_is_refused_not_decoded(judges, png, monkeypatch):
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 64x48 is over twice this: a "bomb"
     with pytest.raises(PartialScores) as caught:
-        judges["perception"].score_batch([ScoringItem("p", png((1, 2, 3)))])
+        judges["perception"].score_batch([ScoringItem("p", Media.image(png((1, 2, 3))))])
     assert "decompression bomb" in caught.value.failures[0]
 
 
@@ -192,3 +192,10 @@ def test_the_8b_architecture_has_internvl2_5_8b_parameter_count(tokenizer):
     widths = (4096, 1024, 256, 64, 16, 1)
     assert sum(p.numel() for p in head.parameters()) == sum(a * b + b for a, b in itertools.pairwise(widths))
     assert vision + language + projector == 8_075_365_376  # the "8B" of InternVL2.5-8B
+
+
+def test_a_video_is_refused_alone(judges, items):
+    clip = ScoringItem("a red fox", Media(b"\x00\x00\x00\x18ftypmp42", "video/mp4"))
+    with pytest.raises(PartialScores) as caught:
+        judges["perception"].score_batch([items[0], clip])
+    assert caught.value.failures == {1: "LMM4LMM scores images, not video/mp4"}

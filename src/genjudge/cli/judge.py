@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.markup import escape
@@ -30,9 +30,11 @@ from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSpl
 from genjudge.core.records import Instance, ModelOutput
 from genjudge.judges.endpoint_pool import EndpointStats
 from genjudge.judges.interleaved import win_rate_table
+from genjudge.judges.jobs import IncompleteRun
 from genjudge.judges.protocol import JudgeError
-from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_options, load_judge
-from genjudge.judges.runner import IncompleteRun, judge_pairs
+from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_names, judge_options
+from genjudge.judges.runner import JudgeRun
+from genjudge.judges.running import Backend, JudgeSpec, RayPool, ready_judge
 from genjudge.safe_io.durable import atomic_write_json
 from genjudge.scoring.pairs import sample_pairs
 
@@ -56,13 +58,6 @@ class OutsideBattles(str, enum.Enum):
     skip = "skip"
 
 
-class Backend(str, enum.Enum):
-    """Where the judge runs: ``local`` in this process (one GPU), ``ray`` as actors on a Ray cluster."""
-
-    local = "local"
-    ray = "ray"
-
-
 BackendOpt = Annotated[
     Backend,
     typer.Option(help="`local`: judge in this process; `ray`: actors on a Ray cluster (`genjudge[ray]`)."),
@@ -82,7 +77,7 @@ GpusPerActorOpt = Annotated[
 
 
 def _judge_help() -> str:
-    return "Judge backend: " + "; ".join(f"`{name}`: {entry.description}" for name, entry in JUDGES.items())
+    return "Judge backend: " + "; ".join(f"`{name}`: {JUDGES[name].description}" for name in judge_names())
 
 
 OPTION_HELP = (
@@ -93,7 +88,7 @@ OPTION_HELP = (
 
 def _option_epilog() -> str:
     sections = []
-    for name in JUDGES:
+    for name in judge_names():
         keys = "\n".join(f"- `{key}`: {text}" for key, text in judge_options(name).items())
         sections.append(f"**`--option` keys of `--judge {name}`:**\n\n{keys}")
     return "\n\n".join(sections)
@@ -183,33 +178,25 @@ def pairs(
         else:
             battles = _sample(instances, by_model, seed)
         items = build_items(instances, by_model, battles)
-        if backend is Backend.ray:
-            from genjudge.judges import ray_runner
-
-            ray_runner.connect(ray_address)
-            spec = ray_runner.JudgeSpec(judge.value, judge_settings)
-            identity = ray_runner.probe_judge(spec, num_gpus=gpus_per_actor)
-        else:
-            judge_impl = load_judge(judge.value, **judge_settings)
+        pool = RayPool(ray_address, actors, gpus_per_actor)
+        ready = ready_judge(JudgeSpec(judge.value, judge_settings), backend, pool)
     # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
     except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err
 
-    settings: dict[str, Any] = {"cache": cache, "batch_size": batch_size, "max_image_side": max_image_side}
     try:
-        if backend is Backend.ray:
-            run = ray_runner.judge_pairs_on_ray(
-                spec, items, swap=swap, actors=actors, num_gpus=gpus_per_actor, identity=identity, **settings
-            )
-        else:
-            run = judge_pairs(judge_impl, items, swap=swap, **settings)
+        run = cast(
+            JudgeRun,
+            ready.run(items, cache=cache, batch_size=batch_size, max_image_side=max_image_side, swap=swap),
+        )
     except (IncompleteRun, JudgeError) as err:
         console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
         raise typer.Exit(code=1) from err
     finally:
-        if judge.value == "api":
-            console.print(endpoint_table(judge_impl.endpoint_stats()))
+        stats = ready.endpoint_stats()
+        if stats:
+            console.print(endpoint_table(stats))
     atomic_write_json(out, verdict_records(battles, run.winners), indent=4)
     _summarise(run.judge_id, battles, run.winners, run.n_judged, run.n_cached, run.consistency_rate, out)
 

@@ -21,9 +21,14 @@ Why SQLite (stdlib ``sqlite3``) rather than an fsync'd JSONL file:
 The table is append-only: rows are only ever inserted (``INSERT OR IGNORE``), never updated, so a
 verdict once stored is what every later run reads.
 
-Scoring judges (prompt + image in, named numbers out) keep their results in a second table,
+Scoring judges (prompt + media in, named numbers out) keep their results in a second table,
 ``scores``, of the same file under a :class:`ScoreKey`: a scored item is not a pair, so it has no
-order shown, only the hashes of the prompt, the image and the question it was asked.
+order shown, only the hashes of the prompt, the media and the question it was asked.
+
+The file carries a schema version (SQLite's ``user_version``). Version 0, written before scored
+items could be videos, named the media hash ``image_hash`` and did not record the media type;
+opening such a file renames the column and records its rows as ``image/*``, in one transaction, so
+every score cached by earlier releases is read again under the same key.
 """
 
 from __future__ import annotations
@@ -65,13 +70,21 @@ CREATE TABLE IF NOT EXISTS scores (
     revision TEXT NOT NULL,
     prompt_version TEXT NOT NULL,
     prompt_hash TEXT NOT NULL,
-    image_hash TEXT NOT NULL,
+    media_hash TEXT NOT NULL,
     question_hash TEXT,
     max_image_side INTEGER,
     scores TEXT NOT NULL,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    media_type TEXT NOT NULL DEFAULT 'image/*'
 )
 """
+
+SCHEMA_VERSION = 1
+# Version 0 -> 1: the scores table's media hash was image-only and had no media type.
+_MIGRATE_0_TO_1 = (
+    "ALTER TABLE scores RENAME COLUMN image_hash TO media_hash",
+    "ALTER TABLE scores ADD COLUMN media_type TEXT NOT NULL DEFAULT 'image/*'",
+)
 
 
 @dataclass(frozen=True)
@@ -111,28 +124,35 @@ class CacheKey:
 
 @dataclass(frozen=True)
 class ScoreKey:
-    """Everything that decides the scores of one image: the judge, the prompt the image was made
-    for (``""`` for judges that do not read it), the image's bytes (before any capping), the
-    question (``None`` for judges that ask none) and the image-size cap the judge saw."""
+    """Everything that decides the scores of one item: the judge, the prompt the media was made
+    for (``""`` for judges that do not read it), the media's bytes (before any capping), the
+    question (``None`` for judges that ask none) and the image-size cap the judge saw.
+
+    ``media_type`` is stored with the row but is not part of the digest: the bytes already decide
+    what the media is, and leaving it out keeps the digests of scores cached before media types
+    were recorded (all images) unchanged.
+    """
 
     judge_id: str
     revision: str
     prompt_version: str
     prompt_hash: str
-    image_hash: str
+    media_hash: str
     question_hash: str | None = None
     max_image_side: int | None = None
+    media_type: str = "image/*"
 
     @property
     def digest(self) -> str:
-        """One sha256 over all fields (prefixed so it can never equal a pairwise key's digest)."""
+        """One sha256 over the fields that decide the scores (prefixed so it can never equal a
+        pairwise key's digest)."""
         fields = (
             "score",
             self.judge_id,
             self.revision,
             self.prompt_version,
             self.prompt_hash,
-            self.image_hash,
+            self.media_hash,
             self.question_hash or "",
             "" if self.max_image_side is None else str(self.max_image_side),
         )
@@ -164,10 +184,32 @@ class VerdictCache:
             self._conn = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute(_SCHEMA)
-            self._conn.execute(_SCORES_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as err:
             raise ValueError(f"{self.path} is not a genjudge verdict cache (SQLite said: {err})") from err
+
+    def _migrate(self) -> None:
+        """Create the tables, or bring a file written by an earlier release to ``SCHEMA_VERSION``;
+        one transaction, so two runs opening the same old file migrate it once."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise ValueError(
+                    f"{self.path} is a verdict cache of schema version {version}, written by a newer "
+                    f"genjudge; this one reads up to version {SCHEMA_VERSION}: upgrade genjudge"
+                )
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(scores)")}
+            if "image_hash" in columns:
+                for statement in _MIGRATE_0_TO_1:
+                    self._conn.execute(statement)
+            self._conn.execute(_SCHEMA)
+            self._conn.execute(_SCORES_SCHEMA)
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
     def get_many(self, keys: Iterable[CacheKey]) -> dict[str, CachedVerdict]:
         """Stored verdicts for the keys that have one, by ``key.digest``."""
@@ -244,14 +286,15 @@ class VerdictCache:
                     key.revision,
                     key.prompt_version,
                     key.prompt_hash,
-                    key.image_hash,
+                    key.media_hash,
                     key.question_hash,
                     key.max_image_side,
                     json.dumps({name: float(value) for name, value in scores.items()}, sort_keys=True),
                     now,
+                    key.media_type,
                 )
             )
-        self._write("INSERT OR IGNORE INTO scores VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        self._write("INSERT OR IGNORE INTO scores VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
 
     def _write(self, statement: str, rows: list[tuple[object, ...]]) -> None:
         self._conn.execute("BEGIN IMMEDIATE")

@@ -2,23 +2,25 @@
 
 One GPU is best served by the in-process runners (:func:`~genjudge.judges.runner.judge_pairs`,
 :func:`~genjudge.judges.scoring_runner.score_items`). With several GPUs or nodes under a Ray
-cluster, :func:`judge_pairs_on_ray` and :func:`score_items_on_ray` run the same judging over an
-actor pool, and everything else stays where it was:
+cluster, :func:`on_ray` is the batch strategy that hands the cached-job runner
+(:mod:`genjudge.judges.jobs`) an actor pool instead (front ends reach it through
+:func:`genjudge.judges.running.run_jobs` with ``backend="ray"``), and everything else stays where
+it was:
 
 * **The driver owns the cache.** Only the pairs (images) missing from the
   :class:`~genjudge.judges.cache.VerdictCache` become rows of a Ray dataset; the verdicts stream
   back (``iter_batches``) and are committed one batch per transaction as they arrive, so a killed
   run resumes with only what is still missing. Workers never touch the SQLite file, so it can
   live on the driver's own disk.
-* **Workers build the judge themselves**, once per actor, from a :class:`JudgeSpec` (registry name
-  and options, picklable), never from a live model. Before the pool starts, one task builds the
-  judge to learn its :class:`JudgeIdentity` (judge id, revision, prompt version), which the cache
-  keys need; every actor checks that the judge it built has the same identity, so a node holding
+* **Workers build the judge themselves**, once per actor, from a
+  :class:`~genjudge.judges.running.JudgeSpec` (registry name and options, picklable), never from a
+  live model. Before the pool starts, one task builds the judge to learn its
+  :class:`~genjudge.judges.running.JudgeIdentity` (judge id, revision, prompt version), which the
+  cache keys need; every actor checks that the judge it built has the same identity, so a node holding
   other weights cannot write verdicts under the wrong revision. That costs one extra model load
   per run.
 * **Same numbers.** An actor judges its batch with the very function the in-process runner uses
-  (:func:`~genjudge.judges.runner.judge_as_shown`, :func:`~genjudge.judges.scoring_runner.score_as_shown`):
-  swap, image cap and failure reporting are not reimplemented here.
+  (the job kind's ``run_shown``): swap, image cap and failure reporting are not reimplemented here.
 
 Items and results cross process boundaries pickled in one binary column, so they arrive exactly as
 sent; verdicts differ from an in-process run only as far as batch composition and thread counts
@@ -29,62 +31,16 @@ change floating-point sums (about 1e-7 in the probabilities on CPU). Ray is an o
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from genjudge.judges.cache import VerdictCache
-from genjudge.judges.registry import check_options, load_judge
-from genjudge.judges.runner import JobVerdicts, JudgeRun, PairJob, judge_as_shown, run_pair_jobs
-from genjudge.judges.scoring_registry import load_scoring_judge
-from genjudge.judges.scoring_runner import JobScores, ScoreJob, ScoreRun, run_score_jobs, score_as_shown
+from genjudge.judges.jobs import BatchStrategy, Job, JobKind, Outcome, ShownBatch
+from genjudge.judges.registry import check_options
+from genjudge.judges.running import JudgeIdentity, JudgeSpec
 
 INSTALL_HINT = "pip install 'genjudge[ray]'"
-
-
-@dataclass(frozen=True)
-class JudgeSpec:
-    """A judge as its registry name and options: what crosses to the workers instead of a model.
-
-    ``scoring`` picks the registry: ``False`` for pairwise judges (``load_judge``), ``True`` for
-    scoring judges (``load_scoring_judge``). Options must be picklable (paths, numbers, strings).
-    """
-
-    name: str
-    options: Mapping[str, Any] = field(default_factory=dict)
-    scoring: bool = False
-
-    def build(self) -> Any:
-        loader = load_scoring_judge if self.scoring else load_judge
-        return loader(self.name, **self.options)
-
-
-@dataclass(frozen=True)
-class JudgeIdentity:
-    """What the driver needs of a judge it does not hold: the cache identity and, for scoring
-    judges, the score names and which inputs the model sees. Satisfies the runners'
-    ``CacheIdentity`` and ``ScoringIdentity``."""
-
-    judge_id: str
-    revision: str
-    prompt_version: str
-    score_names: tuple[str, ...] = ()
-    uses_prompt: bool = False
-    uses_question: bool = False
-
-    @classmethod
-    def of(cls, judge: Any) -> JudgeIdentity:
-        return cls(
-            judge_id=judge.judge_id,
-            revision=judge.revision,
-            prompt_version=judge.prompt_version,
-            score_names=tuple(getattr(judge, "score_names", ())),
-            uses_prompt=bool(getattr(judge, "uses_prompt", False)),
-            uses_question=bool(getattr(judge, "uses_question", False)),
-        )
 
 
 def import_ray() -> Any:
@@ -116,8 +72,7 @@ def probe_judge(spec: JudgeSpec, *, num_gpus: float | None = None) -> JudgeIdent
     """
     ray = import_ray()
     connect()
-    if not spec.scoring:
-        check_options(spec.name, spec.options)  # cheap: refuse a misspelt key before any task starts
+    check_options(spec.name, spec.options)  # cheap: refuse a misspelt key before any task starts
     gpus = _gpus(ray, num_gpus)
     # On a GPU the worker must exit to free what CUDA's caching allocator holds; on CPU an idle
     # worker holds only its imports, which the next probe reuses.
@@ -131,67 +86,26 @@ def probe_judge(spec: JudgeSpec, *, num_gpus: float | None = None) -> JudgeIdent
         raise
 
 
-def judge_pairs_on_ray(
+def on_ray(
     spec: JudgeSpec,
-    items: Sequence[Any],
+    identity: JudgeIdentity,
     *,
-    cache: VerdictCache | str | Path | None = None,
     batch_size: int = 8,
-    max_image_side: int | None = None,
-    swap: bool = False,
     actors: int = 1,
     num_gpus: float | None = None,
-    identity: JudgeIdentity | None = None,
-    progress: bool = True,
-) -> JudgeRun:
-    """:func:`~genjudge.judges.runner.judge_pairs` with the judge in ``actors`` Ray actors.
-
-    ``num_gpus`` is per actor (``None``: one when the cluster has GPUs, else none; fractions
-    share a GPU). ``identity`` skips the probe when the caller already ran :func:`probe_judge`.
-    Returns the same :class:`JudgeRun`, raises the same ``IncompleteRun``.
-    """
+) -> BatchStrategy:
+    """The batch strategy that judges the jobs in ``actors`` Ray actors, each building the judge
+    from ``spec`` and checking it has ``identity``. ``num_gpus`` is per actor (``None``: one when
+    the cluster has GPUs, else none; fractions share a GPU)."""
     _check_pool(batch_size, actors)
-    identity = identity or probe_judge(spec, num_gpus=num_gpus)
 
-    def on_ray(items: Sequence[Any], jobs: Sequence[PairJob]) -> Iterator[JobVerdicts]:
-        rows = [(job.digest, (items[job.index], job.swapped)) for job in jobs]
-        yield from _stream(judge_as_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
+    def run(
+        kind: JobKind, items: Sequence[Any], jobs: Sequence[Job], max_image_side: int | None
+    ) -> Iterable[list[Outcome]]:
+        rows = [(job.digest, kind.payload(items[job.index], job.variant)) for job in jobs]
+        yield from _stream(kind.run_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
 
-    return run_pair_jobs(
-        identity, items, on_ray, cache=cache, max_image_side=max_image_side, swap=swap, progress=progress
-    )
-
-
-def score_items_on_ray(
-    spec: JudgeSpec,
-    items: Sequence[Any],
-    *,
-    cache: VerdictCache | str | Path | None = None,
-    batch_size: int = 8,
-    max_image_side: int | None = None,
-    actors: int = 1,
-    num_gpus: float | None = None,
-    identity: JudgeIdentity | None = None,
-    progress: bool = True,
-) -> ScoreRun:
-    """:func:`~genjudge.judges.scoring_runner.score_items` with the judge in ``actors`` Ray actors
-    (``spec.scoring`` must be true); parameters as :func:`judge_pairs_on_ray`."""
-    if not spec.scoring:
-        raise ValueError(f"{spec.name!r} is named as a pairwise judge; score_items_on_ray needs scoring=True")
-    _check_pool(batch_size, actors)
-    identity = identity or probe_judge(spec, num_gpus=num_gpus)
-
-    def on_ray(items: Sequence[Any], jobs: Sequence[ScoreJob]) -> Iterator[JobScores]:
-        rows = [(job.digest, items[job.index]) for job in jobs]
-        yield from _stream(score_as_shown, spec, identity, max_image_side, rows, batch_size, actors, num_gpus)
-
-    return run_score_jobs(
-        identity, items, on_ray, cache=cache, max_image_side=max_image_side, progress=progress
-    )
-
-
-ShownBatch = Callable[[Any, list[Any], int | None, int], list[tuple[Any, str | None]]]
-"""The runner function an actor calls on each batch: ``judge_as_shown`` or ``score_as_shown``."""
+    return run
 
 
 class JudgeWorker:
@@ -239,8 +153,16 @@ def _stream(
     ray = import_ray()
     connect()
     context = ray.data.DataContext.get_current()
-    shown = context.enable_progress_bars, context.print_on_execution_start
-    context.enable_progress_bars = context.print_on_execution_start = False  # the runner's tqdm bar reports
+    # The runner's tqdm bar reports progress, and a judge's own error (a JudgeError naming the endpoints
+    # that are down, say) reaches the caller as itself rather than wrapped in Ray's UserCodeException.
+    ours = {
+        "enable_progress_bars": False,
+        "print_on_execution_start": False,
+        "raise_original_map_exception": True,
+    }
+    saved = {name: getattr(context, name) for name in ours}
+    for name, value in ours.items():
+        setattr(context, name, value)
     try:
         dataset = ray.data.from_items(
             [
@@ -261,7 +183,8 @@ def _stream(
                 for digest, blob in zip(batch["digest"], batch["outcome"], strict=True)
             ]
     finally:
-        context.enable_progress_bars, context.print_on_execution_start = shown
+        for name, value in saved.items():
+            setattr(context, name, value)
 
 
 def _describe(spec: JudgeSpec) -> JudgeIdentity:

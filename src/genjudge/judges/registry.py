@@ -1,5 +1,9 @@
 """Judges by name, so the CLI, the ``evaluate`` module and user code pick a backend with a string.
 
+One table holds both kinds of judge: ``pairwise`` (compare two outputs: :func:`load_judge`) and
+``scoring`` (rate one image or video: :func:`load_scoring_judge`); each entry says its kind, so a
+front end offers only the judges that return what it needs.
+
 Each entry declares its option keys with a one-line description: the CLI lists them in
 ``genjudge judge pairs --help``, and a misspelt key is refused with the valid ones before any
 heavy backend is imported. Heavy backends are imported only when asked for: choosing
@@ -12,18 +16,19 @@ from __future__ import annotations
 import enum
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from genjudge.judges.protocol import PairwiseJudge
+from genjudge.judges.protocol import PairwiseJudge, ScoringJudge
 
 
 @dataclass(frozen=True)
 class JudgeEntry:
     """Where a judge backend lives and what it takes.
 
-    ``options`` maps each constructor keyword to what it does, in one line; the keys must be
-    the constructor's keywords (a test checks it).
+    ``options`` maps each constructor keyword to what it does, in one line; with ``fixed`` (the
+    constructor arguments that make this entry what it is, e.g. one LMM4LMM task) they must be the
+    constructor's keywords (a test checks it). ``kind`` is ``"pairwise"`` or ``"scoring"``.
     """
 
     module: str
@@ -31,6 +36,8 @@ class JudgeEntry:
     extra: str  # pip extra that provides the backend's dependencies
     description: str
     options: Mapping[str, str]
+    kind: str = "pairwise"
+    fixed: Mapping[str, Any] = field(default_factory=dict)
 
 
 _JUDGING_OPTIONS = {
@@ -40,6 +47,28 @@ _JUDGING_OPTIONS = {
     "on_unparseable": "'raise' reports replies naming no verdict; 'official' reads all as OpenING does",
     "seed": "seed of the official rule's random side, per item",
 }
+
+_LMM4LMM_OPTIONS = {
+    "model": "local checkpoint folder (official or converted) or Hub id (default: the task's repo)",
+    "revision": "Hub revision; also the score-cache revision",
+    "device": "'cuda', 'cpu', …; default: CUDA when available",
+    "dtype": "torch dtype, or 'auto' (bf16 on CUDA, fp32 on CPU)",
+    "local_files_only": "never touch the network (default: follow HF_HUB_OFFLINE)",
+    "max_tiles": "most 448-pixel tiles per image (official: 6)",
+}
+
+
+def _lmm4lmm(task: str, description: str) -> JudgeEntry:
+    return JudgeEntry(
+        "genjudge.judges.lmm4lmm.judge",
+        "LMM4LMMJudge",
+        "judge",
+        description,
+        _LMM4LMM_OPTIONS,
+        "scoring",
+        {"task": task},
+    )
+
 
 JUDGES: dict[str, JudgeEntry] = {
     "reference": JudgeEntry(
@@ -104,14 +133,35 @@ JUDGES: dict[str, JudgeEntry] = {
             **_JUDGING_OPTIONS,
         },
     ),
+    "lmm4lmm-perception": _lmm4lmm(
+        "perception", "LMM4LMM perceptual quality (IntMeGroup/LMM4LMM-Perception)"
+    ),
+    "lmm4lmm-correspondence": _lmm4lmm(
+        "correspondence", "LMM4LMM text-image correspondence (IntMeGroup/LMM4LMM-Correspondence)"
+    ),
+    "lmm4lmm-qa": _lmm4lmm("qa", "LMM4LMM yes/no question answering (IntMeGroup/LMM4LMM-QA)"),
 }
 
-JudgeName = enum.Enum("JudgeName", {name: name for name in JUDGES}, type=str)
-JudgeName.__doc__ = "The registered judge names, as a choice for command-line options."
+JudgeName = enum.Enum(
+    "JudgeName", {name: name for name in JUDGES if JUDGES[name].kind == "pairwise"}, type=str
+)
+JudgeName.__doc__ = "The registered pairwise judge names, as a choice for command-line options."
+
+_NOUNS = {"pairwise": "judge", "scoring": "scoring judge"}
 
 
-def judge_names() -> list[str]:
-    return list(JUDGES)
+def judge_names(kind: str = "pairwise") -> list[str]:
+    """The registered judges of ``kind`` (``"pairwise"`` or ``"scoring"``), in table order."""
+    return [name for name, entry in JUDGES.items() if entry.kind == kind]
+
+
+def scoring_judge_names() -> list[str]:
+    return judge_names("scoring")
+
+
+def kind_of(name: str) -> str:
+    """``"pairwise"`` or ``"scoring"``: what the judge ``name`` returns."""
+    return _entry(name).kind
 
 
 def judge_options(name: str) -> Mapping[str, str]:
@@ -124,7 +174,11 @@ def check_options(name: str, options: Mapping[str, Any]) -> None:
 
     Cheap: no backend is imported, so callers can check before loading data or weights.
     """
-    accepted = _entry(name).options
+    entry = _entry(name)
+    clash = sorted(set(entry.fixed) & set(options))
+    if clash:
+        raise ValueError(f"judge {name!r} fixes {', '.join(clash)}; do not pass it as an option")
+    accepted = entry.options
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         listing = "\n".join(f"  {key}: {text}" for key, text in accepted.items())
@@ -140,8 +194,24 @@ def load_judge(name: str, **options: Any) -> PairwiseJudge:
     >>> judge.judge_id
     'reference-similarity/lexical-tfidf'
     """
+    return _build(name, "pairwise", options)
+
+
+def load_scoring_judge(name: str, **options: Any) -> ScoringJudge:
+    """Build the scoring judge registered under ``name`` with its backend ``options``
+    (for LMM4LMM: ``model``, ``revision``, ``device``, ``dtype``, ``local_files_only``, ``max_tiles``)."""
+    return _build(name, "scoring", options)
+
+
+def build_judge(name: str, **options: Any) -> PairwiseJudge | ScoringJudge:
+    """The judge registered under ``name``, whatever its kind (for code handed a name, such as a
+    Ray worker)."""
+    return _build(name, kind_of(name), options)
+
+
+def _build(name: str, kind: str, options: Mapping[str, Any]) -> Any:
+    entry = _entry(name, kind)
     check_options(name, options)
-    entry = JUDGES[name]
     try:
         module = importlib.import_module(entry.module)
     except ModuleNotFoundError as err:
@@ -153,11 +223,15 @@ def load_judge(name: str, **options: Any) -> PairwiseJudge:
             f"judge {name!r} needs the Python package {err.name!r}; install it with "
             f"`pip install 'genjudge[{entry.extra}]'`"
         ) from err
-    return getattr(module, entry.class_name)(**options)
+    return getattr(module, entry.class_name)(**entry.fixed, **options)
 
 
-def _entry(name: str) -> JudgeEntry:
-    if name not in JUDGES:
-        listing = ", ".join(f"{key!r} ({entry.description})" for key, entry in JUDGES.items())
-        raise ValueError(f"unknown judge {name!r}; available judges: {listing}")
-    return JUDGES[name]
+def _entry(name: str, kind: str | None = None) -> JudgeEntry:
+    """The entry of ``name``, refused (listing the judges of ``kind``, or all) unless it is of ``kind``."""
+    if name in JUDGES and kind in (None, JUDGES[name].kind):
+        return JUDGES[name]
+    noun = "judge" if kind is None else _NOUNS[kind]
+    names = list(JUDGES) if kind is None else judge_names(kind)
+    listing = ", ".join(f"{key!r} ({JUDGES[key].description})" for key in names)
+    problem = f"{name!r} is a {_NOUNS[JUDGES[name].kind]}" if name in JUDGES else f"unknown {noun} {name!r}"
+    raise ValueError(f"{problem}; available {noun}s: {listing}")

@@ -1,11 +1,8 @@
-"""Batching, caching, image capping and position swap, done once around any pairwise judge.
+"""Pairwise judging: the verdict kind of the cached-job runner (:mod:`genjudge.judges.jobs`), with
+image capping and position swap done once around any pairwise judge.
 
-Backends only implement ``judge_batch``; everything that makes a judging run reproducible and
-cheap to repeat lives here:
-
-* **Cache first.** Every (item, order shown) is looked up in the :class:`VerdictCache` by content
-  hashes of the *original* bytes; only the misses go to the judge, and each judged batch is
-  committed before the next starts, so a killed run loses at most the batch in flight.
+* **Cache first, resume.** See :mod:`genjudge.judges.jobs`: every (item, order shown) is looked up
+  in the :class:`VerdictCache` by content hashes of the *original* bytes; only misses are judged.
 * **Image cap.** Images whose longest side exceeds ``max_image_side`` are downscaled before the
   judge sees them (hashes stay on the original bytes, and the cap is part of the cache key).
 * **Position swap.** With ``swap=True`` each pair is also judged in the order B|A; that verdict is
@@ -16,23 +13,16 @@ cheap to repeat lives here:
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
-from tqdm.auto import tqdm
 
 from genjudge.core.records import Step, content_hash
 from genjudge.judges.cache import CacheKey, VerdictCache
-from genjudge.judges.protocol import (
-    VERDICT_LABELS,
-    CacheIdentity,
-    PairwiseItem,
-    PairwiseJudge,
-    PartialVerdicts,
-    Verdict,
-)
+from genjudge.judges.jobs import BatchStrategy, in_process, judge_batch, run_cached_jobs
+from genjudge.judges.protocol import VERDICT_LABELS, CacheIdentity, PairwiseItem, PairwiseJudge, Verdict
 
 _SWAP_LABEL = {"A": "B", "B": "A", "Tie(A)": "Tie(B)", "Tie(B)": "Tie(A)"}
 
@@ -78,25 +68,6 @@ class JudgeRun(Sequence[JudgedPair]):
     @property
     def winners(self) -> list[str]:
         return [pair.verdict.winner for pair in self.pairs]
-
-
-class IncompleteRun(RuntimeError):
-    """Some items got no verdict (the judge reported them as failed); everything else was judged.
-
-    ``failures`` maps each failed item's index in ``items`` to the reason. The verdicts that did
-    come back are in the cache, so re-running with the same cache retries only the failed items.
-    """
-
-    def __init__(self, failures: dict[int, str], total: int, cached: bool) -> None:
-        self.failures = dict(sorted(failures.items()))
-        shown = "; ".join(f"item {i}: {why}" for i, why in list(self.failures.items())[:5])
-        more = "" if len(self.failures) <= 5 else f"; and {len(self.failures) - 5} more"
-        retry = (
-            "Re-run with the same cache to retry only these."
-            if cached
-            else "Pass a cache to keep the other verdicts across a retry."
-        )
-        super().__init__(f"{len(self.failures)} of {total} items got no verdict ({shown}{more}). {retry}")
 
 
 def swap_verdict(verdict: Verdict) -> Verdict:
@@ -157,19 +128,53 @@ def cap_image(data: bytes, max_side: int) -> bytes:
 
 
 @dataclass(frozen=True)
-class PairJob:
-    """One verdict to compute: the item (its index in ``items``) and whether it is shown B|A."""
+class PairwiseJobs:
+    """The :class:`~genjudge.judges.jobs.JobKind` of pairwise verdicts: one job per order shown
+    (two with ``swap``), each keyed by a :class:`CacheKey`; the payload is (item, shown B|A)."""
 
-    digest: str
-    index: int
-    swapped: bool
+    swap: bool = False
+    noun = "verdict"
+    verb = "judging"
 
+    def keys(
+        self, identity: CacheIdentity, item: PairwiseItem, max_image_side: int | None
+    ) -> tuple[CacheKey, ...]:
+        input_hash = content_hash(item.question)
+        hash_a = content_hash(item.output_a)
+        hash_b = content_hash(item.output_b)
+        reference_hash = None if item.reference is None else content_hash(item.reference)
 
-JobVerdicts = list[tuple[str, Verdict | None, str | None]]
-"""One judged batch: per job its digest, the verdict (``None`` when the judge gave none) and why not."""
+        def key(first: str, second: str) -> CacheKey:
+            return CacheKey(
+                judge_id=identity.judge_id,
+                revision=identity.revision,
+                prompt_version=identity.prompt_version,
+                input_hash=input_hash,
+                shown_first_hash=first,
+                shown_second_hash=second,
+                reference_hash=reference_hash,
+                max_image_side=max_image_side,
+            )
 
-VerdictBatches = Callable[[Sequence[PairwiseItem], Sequence[PairJob]], Iterable[JobVerdicts]]
-"""How a run's jobs get judged, batch by batch: in this process, or by actors on a Ray cluster."""
+        return (key(hash_a, hash_b), key(hash_b, hash_a)) if self.swap else (key(hash_a, hash_b),)
+
+    def payload(self, item: PairwiseItem, variant: int) -> tuple[PairwiseItem, bool]:
+        return item, variant == 1
+
+    def run_shown(
+        self,
+        judge: PairwiseJudge,
+        payloads: list[tuple[PairwiseItem, bool]],
+        max_image_side: int | None,
+        offset: int,
+    ) -> list[tuple[Verdict | None, str | None]]:
+        return judge_as_shown(judge, payloads, max_image_side, offset)
+
+    def read(self, cache: VerdictCache, keys: list[CacheKey]) -> Mapping[str, Verdict]:
+        return {digest: row.verdict for digest, row in cache.get_many(keys).items()}
+
+    def write(self, cache: VerdictCache, entries: list[tuple[CacheKey, Verdict]]) -> None:
+        cache.put_many(entries)
 
 
 def judge_pairs(
@@ -187,98 +192,40 @@ def judge_pairs(
     ``cache`` is a :class:`VerdictCache` or a path to one (opened and closed here). Returns a
     :class:`JudgeRun` whose entries follow ``items`` order and say which verdicts were cached.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-
-    def in_process(items: Sequence[PairwiseItem], jobs: Sequence[PairJob]) -> Iterator[JobVerdicts]:
-        for start in range(0, len(jobs), batch_size):
-            batch = jobs[start : start + batch_size]
-            outcomes = judge_as_shown(
-                judge, [(items[job.index], job.swapped) for job in batch], max_image_side, start
-            )
-            yield [(job.digest, *outcome) for job, outcome in zip(batch, outcomes, strict=True)]
-
+    batches = in_process(judge, batch_size)
     return run_pair_jobs(
-        judge, items, in_process, cache=cache, max_image_side=max_image_side, swap=swap, progress=progress
+        judge, items, batches, cache=cache, max_image_side=max_image_side, swap=swap, progress=progress
     )
 
 
 def run_pair_jobs(
     identity: CacheIdentity,
     items: Sequence[PairwiseItem],
-    judge_jobs: VerdictBatches,
+    batches: BatchStrategy,
     *,
     cache: VerdictCache | str | Path | None = None,
     max_image_side: int | None = None,
     swap: bool = False,
     progress: bool = True,
 ) -> JudgeRun:
-    """The part of :func:`judge_pairs` that does not depend on where the judge runs.
-
-    Looks every (item, order shown) up in the cache, hands only the misses to ``judge_jobs``, stores
-    each batch it yields as it arrives (one transaction per batch), and assembles the run.
-    """
-    if max_image_side is not None and max_image_side < 1:
-        raise ValueError(f"max_image_side must be a positive number of pixels, got {max_image_side}")
-    if isinstance(cache, (str, Path)):
-        with VerdictCache(cache) as opened:
-            return run_pair_jobs(
-                identity,
-                items,
-                judge_jobs,
-                cache=opened,
-                max_image_side=max_image_side,
-                swap=swap,
-                progress=progress,
-            )
-
-    keys = [_keys_for(identity, item, max_image_side, swap) for item in items]
-    all_keys = [key for pair_keys in keys for key in pair_keys]
-    known: dict[str, Verdict] = {}
-    if cache is not None:
-        known = {digest: row.verdict for digest, row in cache.get_many(all_keys).items()}
-    cached_digests = set(known)
-
-    pending: dict[str, tuple[int, bool]] = {}
-    for index, pair_keys in enumerate(keys):
-        for swapped, key in zip((False, True), pair_keys, strict=False):
-            if key.digest not in known and key.digest not in pending:
-                pending[key.digest] = (index, swapped)
-
-    jobs = [PairJob(digest, index, swapped) for digest, (index, swapped) in pending.items()]
-    failed: dict[str, str] = {}  # digest -> why the judge gave no verdict
-    by_digest = {key.digest: key for key in all_keys}
-    with tqdm(
-        total=len(jobs),
-        desc=f"judging with {identity.judge_id}",
-        unit="verdict",
-        disable=not progress,
-        postfix={"cached": len(cached_digests)},
-    ) as bar:
-        for outcomes in judge_jobs(items, jobs) if jobs else ():
-            done = [(digest, verdict) for digest, verdict, _ in outcomes if verdict is not None]
-            if cache is not None and done:
-                cache.put_many([(by_digest[digest], verdict) for digest, verdict in done])
-            known.update(done)
-            failed.update((digest, why) for digest, _, why in outcomes if why)
-            bar.update(len(outcomes))
-
-    if failed:
-        failures = {
-            index: failed[key.digest]
-            for index, pair_keys in enumerate(keys)
-            for key in reversed(pair_keys)
-            if key.digest in failed
-        }
-        raise IncompleteRun(failures, len(items), cache is not None)
+    """:func:`judge_pairs` with the judging done by ``batches`` (wherever the judge runs): the
+    cached-job run, then each pair's verdict (the two orders combined with ``swap``)."""
+    done = run_cached_jobs(
+        PairwiseJobs(swap),
+        identity,
+        items,
+        batches,
+        cache=cache,
+        max_image_side=max_image_side,
+        progress=progress,
+    )
     pairs = []
-    for pair_keys in keys:
-        forward = known[pair_keys[0].digest]
-        cached = all(key.digest in cached_digests for key in pair_keys)
+    for verdicts, cached in zip(done.results, done.cached, strict=True):
+        forward = verdicts[0]
         if not swap:
             pairs.append(JudgedPair(forward, forward, None, cached, None))
             continue
-        back = swap_verdict(known[pair_keys[1].digest])
+        back = swap_verdict(verdicts[1])
         consistent = side(forward.winner) == side(back.winner)
         pairs.append(JudgedPair(combine_swapped(forward, back), forward, back, cached, consistent))
     consistency = None
@@ -289,8 +236,8 @@ def run_pair_jobs(
         judge_id=identity.judge_id,
         revision=identity.revision,
         prompt_version=identity.prompt_version,
-        n_judged=len(jobs),
-        n_cached=len(cached_digests),
+        n_judged=done.n_run,
+        n_cached=done.n_cached,
         consistency_rate=consistency,
     )
 
@@ -305,65 +252,22 @@ def judge_as_shown(
     (each image once). Per item the verdict, or ``None`` and why the judge gave none; ``offset``
     (the batch's first job number) only names jobs in error messages."""
     capper = _ImageCapper(max_image_side)
-    verdicts, reasons = _judge_batch(judge, [capper.item(item, swapped) for item, swapped in shown], offset)
-    return list(zip(verdicts, reasons, strict=True))
 
-
-def _keys_for(
-    judge: CacheIdentity, item: PairwiseItem, max_image_side: int | None, swap: bool
-) -> tuple[CacheKey, ...]:
-    input_hash = content_hash(item.question)
-    hash_a = content_hash(item.output_a)
-    hash_b = content_hash(item.output_b)
-    reference_hash = None if item.reference is None else content_hash(item.reference)
-
-    def key(first: str, second: str) -> CacheKey:
-        return CacheKey(
-            judge_id=judge.judge_id,
-            revision=judge.revision,
-            prompt_version=judge.prompt_version,
-            input_hash=input_hash,
-            shown_first_hash=first,
-            shown_second_hash=second,
-            reference_hash=reference_hash,
-            max_image_side=max_image_side,
-        )
-
-    return (key(hash_a, hash_b), key(hash_b, hash_a)) if swap else (key(hash_a, hash_b),)
-
-
-def _judge_batch(
-    judge: PairwiseJudge, shown: list[PairwiseItem], offset: int
-) -> tuple[list[Verdict | None], list[str | None]]:
-    """Run one batch; returns per item a verdict or ``None`` plus the reason it failed.
-
-    A backend reports items it got no verdict for (an unreadable reply, a request that kept
-    failing) by raising :class:`PartialVerdicts`, which carries ``verdicts`` (one per item, ``None``
-    where it failed) and ``failures`` (position -> reason). The verdicts it did get are kept; any
-    other exception propagates.
-    """
-    try:
-        returned: list[Verdict | None] = list(judge.judge_batch(shown))
-        failures: dict[int, object] = {}
-    except PartialVerdicts as err:
-        returned, failures = err.verdicts, dict(err.failures)
-    if len(returned) != len(shown):
-        raise RuntimeError(
-            f"judge {judge.judge_id!r} returned {len(returned)} verdicts for a batch of {len(shown)} "
-            f"(batch starting at job {offset}); a judge must return one verdict per item"
-        )
-    why: list[str | None] = []
-    for position, verdict in enumerate(returned):
-        if verdict is None:
-            why.append(str(failures.get(position, "no verdict returned")))
-        elif verdict.winner not in VERDICT_LABELS:
+    def check(verdict: Verdict, job: int) -> None:
+        if verdict.winner not in VERDICT_LABELS:
             raise ValueError(
-                f"judge {judge.judge_id!r} returned winner {verdict.winner!r} for job {offset + position}; "
+                f"judge {judge.judge_id!r} returned winner {verdict.winner!r} for job {job}; "
                 f"expected one of {VERDICT_LABELS}"
             )
-        else:
-            why.append(None)
-    return returned, why
+
+    return judge_batch(
+        judge.judge_batch,
+        [capper.item(item, swapped) for item, swapped in shown],
+        judge_id=judge.judge_id,
+        noun="verdict",
+        offset=offset,
+        check=check,
+    )
 
 
 def probabilities_of(verdict: Verdict) -> dict[str, float]:

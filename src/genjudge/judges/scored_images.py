@@ -13,7 +13,7 @@ from typing import Any
 
 from genjudge.judges.cache import VerdictCache
 from genjudge.judges.interleaved import _image_bytes
-from genjudge.judges.scoring_protocol import ScoringItem, ScoringJudge
+from genjudge.judges.protocol import Media, ScoringItem, ScoringJudge
 from genjudge.judges.scoring_runner import ScoreRun, score_items
 
 
@@ -34,7 +34,7 @@ def scoring_items(
         if not isinstance(prompt, str):
             raise ValueError(f"row {row}, field 'prompts': expected a string, got {type(prompt).__name__}")
         question = None if questions is None else questions[row]
-        items.append(ScoringItem(prompt=prompt, image=data, question=question))
+        items.append(ScoringItem(prompt=prompt, media=Media.image(data), question=question))
     return items
 
 

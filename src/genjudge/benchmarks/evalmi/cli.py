@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import pandas as pd
 import typer
@@ -32,8 +32,11 @@ from genjudge.benchmarks.evalmi.repo import build_repo
 from genjudge.cli.console import FormatOption, OutputFormat, Report, ResultColumn, ResultTable, make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.judge import ActorsOpt, Backend, BackendOpt, GpusPerActorOpt, RayAddressOpt, parse_options
-from genjudge.judges.scoring_registry import scoring_judge_names
+from genjudge.judges.registry import scoring_judge_names
 from genjudge.scoring.correlation import CorrelationResult
+
+if TYPE_CHECKING:
+    from genjudge.judges.scoring_runner import ScoreRun
 
 app = typer.Typer(
     help="EvalMi-50K: score a text-to-image model's generations, and rank metrics by agreement with "
@@ -312,23 +315,18 @@ def score(
     from genjudge.benchmarks.evalmi.generated import read_generations
     from genjudge.benchmarks.evalmi.release import read_release
     from genjudge.judges.protocol import JudgeError, JudgeModelNotFound
+    from genjudge.judges.running import JudgeSpec, RayPool, ready_judge
     from genjudge.judges.scored_images import score_columns, scoring_items
-    from genjudge.judges.scoring_registry import load_scoring_judge
-    from genjudge.judges.scoring_runner import score_items
 
     options = parse_options(option or [])
     try:
         generations = read_generations(
             images, read_release(bench or sample_dir()).prompts, allow_partial=allow_partial
         )
-        if backend is Backend.ray:
-            from genjudge.judges import ray_runner
-
-            ray_runner.connect(ray_address)
-            spec = ray_runner.JudgeSpec(judge.value, options, scoring=True)
-            scorer = ray_runner.probe_judge(spec, num_gpus=gpus_per_actor)
-        else:
-            scorer = load_scoring_judge(judge.value, **options)
+        ready = ready_judge(
+            JudgeSpec(judge.value, options), backend, RayPool(ray_address, actors, gpus_per_actor)
+        )
+        scorer = ready.identity
     except (EvalMiFormatError, ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
         errors.print(f"[bold red]Cannot score[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -344,19 +342,8 @@ def score(
         [image.prompt.prompt for image, _, _ in rows],
         [question for _, _, question in rows] if scorer.uses_question else None,
     )
-    if backend is Backend.ray:
-        run = ray_runner.score_items_on_ray(
-            spec,
-            items,
-            cache=cache,
-            batch_size=batch_size,
-            actors=actors,
-            num_gpus=gpus_per_actor,
-            identity=scorer,
-        )
-    else:
-        run = score_items(scorer, items, cache=cache, batch_size=batch_size)
-    result = score_columns(run)
+    run = ready.run(items, cache=cache, batch_size=batch_size)
+    result = score_columns(cast("ScoreRun", run))
     table = {"image_name": [image.name for image, _, _ in rows]}
     if scorer.uses_question:
         table["question"] = [number for _, number, _ in rows]

@@ -130,7 +130,7 @@ class ModelsBoard:
 
     def _judge(self, dimension: str) -> Any:
         if dimension not in self._judges:
-            from genjudge.judges.scoring_registry import load_scoring_judge
+            from genjudge.judges.registry import load_scoring_judge
 
             self._judges[dimension] = load_scoring_judge(
                 f"lmm4lmm-{dimension}", model=self.models[dimension], **self.judge_options

@@ -32,8 +32,7 @@ from genjudge.judges.lmm4lmm.conversion import MARKER_FILE, is_official_layout, 
 from genjudge.judges.lmm4lmm.head import READ_POSITION, ScoreHead
 from genjudge.judges.lmm4lmm.inputs import ASSISTANT, IM_END, IMG_CONTEXT, Encoded, InternVLInputs
 from genjudge.judges.lmm4lmm.prompts import PROMPTS, TASKS
-from genjudge.judges.protocol import JudgeModelNotFound
-from genjudge.judges.scoring_protocol import PartialScores, Scores, ScoringItem
+from genjudge.judges.protocol import JudgeModelNotFound, PartialScores, Scores, ScoringItem
 
 DEFAULT_MODELS = {
     "perception": "IntMeGroup/LMM4LMM-Perception",
@@ -207,14 +206,17 @@ class LMM4LMMJudge:
         )
 
     def encode(self, item: ScoringItem) -> Encoded:
-        return self.inputs.encode(item.image, self.question_for(item), self.template.answer)
+        return self.inputs.encode(item.media.data, self.question_for(item), self.template.answer)
 
     def score_batch(self, items: Sequence[ScoringItem]) -> list[Scores]:
-        """Score a batch in order (``ScoringJudge`` protocol); undecodable images are reported via
-        ``PartialScores`` while the rest of the batch is scored."""
+        """Score a batch in order (``ScoringJudge`` protocol); undecodable images and media other
+        than images are reported via ``PartialScores`` while the rest of the batch is scored."""
         failures: dict[int, str] = {}
 
         def encode(index: int) -> Encoded | None:
+            if items[index].media.kind != "image":
+                failures[index] = f"LMM4LMM scores images, not {items[index].media.media_type}"
+                return None
             try:
                 return self.encode(items[index])
             except (OSError, ValueError) as err:  # PIL: UnidentifiedImageError, truncated data, bombs
