@@ -243,7 +243,7 @@ def score(
         plan, entries = score_plan(instances, _read_outputs(outputs, allow_missing_images))
         if not entries:
             raise BattleError(f"no output answers an instance of the {split.value} split")
-        scorer = load_judge("api", **settings)
+        scorer = JudgeSpec("api", settings).build()
     except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from genjudge.core.records import Instance, ModelOutput, Step, content_hash
 from genjudge.judges.cache import VerdictCache
+from genjudge.judges.jobs import Job, JobKind, Outcome
 from genjudge.judges.parsing import OutputScores
 from genjudge.judges.prompts import SCORE_CRITERIA
-from genjudge.judges.scoring_protocol import ScoringItem
-from genjudge.judges.scoring_runner import JobScores, ScoreJob, ScoreRun, run_score_jobs
+from genjudge.judges.protocol import Media, ScoringItem
+from genjudge.judges.scoring_runner import ScoreRun, run_score_jobs
 
 if TYPE_CHECKING:
     from genjudge.judges.api import ApiJudge
@@ -92,9 +93,11 @@ def score_records(plan: Sequence[ScoredOutput], run: ScoreRun) -> list[dict[str,
 
 def as_scoring_item(entry: ScoreEntry) -> ScoringItem:
     """The runner's item for one entry: the request's content hash as the prompt and the answer's
-    as the "image" bytes, so the cache key is a hash of exactly what the scorer is shown."""
+    as the media bytes, so the cache key is a hash of exactly what the scorer is shown."""
     question, output = entry
-    return ScoringItem(prompt=content_hash(question), image=content_hash(output).encode("ascii"))
+    return ScoringItem(
+        prompt=content_hash(question), media=Media(content_hash(output).encode("ascii"), "text/plain")
+    )
 
 
 def criterion_numbers(scores: OutputScores) -> dict[str, float]:
@@ -119,7 +122,9 @@ def score_interleaved(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
 
-    def batches(items: Sequence[ScoringItem], jobs: Sequence[ScoreJob]) -> Iterator[JobScores]:
+    def batches(
+        kind: JobKind, items: Sequence[ScoringItem], jobs: Sequence[Job], max_image_side: int | None
+    ) -> Iterator[list[Outcome]]:
         for start in range(0, len(jobs), batch_size):
             batch = jobs[start : start + batch_size]
             results = judge.score_outputs([entries[job.index] for job in batch], return_exceptions=True)
