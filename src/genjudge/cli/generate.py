@@ -146,7 +146,7 @@ def run(
     ),
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the outputs (default: <store>/generated/<benchmark>)."),
+        typer.Option("--out", help="Folder for the outputs (default: `<store>/generated/<benchmark>`)."),
     ] = None,
     link: Annotated[str, typer.Option(help="Link to the model (default: its Hub page for a Hub id).")] = "",
     batch_size: BatchOpt = 1,
