@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -236,14 +237,65 @@ def test_unparseable_replies_are_reported_not_guessed(server, make_judge):
     assert [v.winner for v in leaning.judge_batch([item("fine"), item("odd")])] == ["B", "Tie(B)"]
 
 
-def test_a_refused_request_stops_at_once_without_leaking_the_key(server, make_judge):
-    server.respond = lambda request, n: error(401, f"Incorrect API key provided: {SECRET}")
+def echoed_forms(key: str) -> dict[str, tuple[str, str]]:
+    """The key as servers have been seen to echo it (transformed, encoded, or cut off mid-key): each
+    as (what the server sends, the part of it that carries the key)."""
+    header64 = base64.b64encode(f"Bearer {key}".encode()).decode()
+    percent = quote(f"Bearer {key}", safe="")
+    forms = {
+        "verbatim": key,
+        "upper-cased": key.upper(),
+        "reversed": key[::-1],
+        "base64": base64.b64encode(key.encode()).decode(),
+        "base64url, upper-cased": base64.urlsafe_b64encode(key.upper().encode()).decode(),
+        "hex": key.encode().hex(),
+        "cut after 20 characters": key[:20],
+        "its last 20 characters": key[-20:],
+    }
+    return {
+        **{name: (form, form) for name, form in forms.items()},
+        "base64 of the header": (header64, header64[12:]),  # the first 12 encode "Bearer sk"
+        "percent-encoded header": (percent, percent.removeprefix("Bearer%20")),
+    }
+
+
+def leaked(text: str, telltale: str, window: int = 8) -> bool:
+    """Whether ``text`` holds any ``window`` characters in a row of ``telltale`` (case ignored)."""
+    text, telltale = text.lower(), telltale.lower()
+    return any(telltale[i : i + window] in text for i in range(len(telltale) - window + 1))
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_stops_at_once_and_the_reply_is_not_shown(server, make_judge, status):
+    server.respond = lambda request, n: error(status, f"Incorrect API key provided: {SECRET}")
     with pytest.raises(ApiRequestError) as caught:
         make_judge().judge_batch([item("a"), item("b"), item("c")])
     assert not isinstance(caught.value, RetriesExhausted)
-    assert "HTTP 401" in str(caught.value) and "Incorrect API key provided: ***" in str(caught.value)
-    assert SECRET not in str(caught.value)
-    assert len(server.requests) <= 3, "no retries on 401"
+    message = str(caught.value)
+    assert f"HTTP {status}" in message and "$GENJUDGE_TEST_KEY" in message
+    assert "Incorrect API key" not in message, "the body of a refusal is never echoed"
+    assert len(server.requests) <= 3, "no retries on a refused key"
+
+
+@pytest.mark.parametrize("form", list(echoed_forms(SECRET)))
+@pytest.mark.parametrize("status", [400, 401, 404])
+def test_no_form_of_the_key_an_error_page_echoes_is_shown(server, make_judge, status, form):
+    echo, telltale = echoed_forms(SECRET)[form]
+    server.respond = lambda request, n: error(status, f"bad request from key {echo}; see the docs")
+    with pytest.raises(ApiRequestError) as caught:
+        make_judge().judge_batch([item("a")])
+    assert not leaked(str(caught.value), telltale)
+
+
+@pytest.mark.parametrize("form", list(echoed_forms(SECRET)))
+def test_an_error_page_cut_off_inside_the_key_leaves_no_prefix_of_it(server, make_judge, form):
+    echo, telltale = echoed_forms(SECRET)[form]
+    for padding in range(280, 300, 3):  # our excerpt is 300 characters: the cut falls inside the key
+        body = ("x" * padding + echo + " trailing words").encode()
+        server.respond = lambda request, n, body=body: (400, {"Content-Type": "text/plain"}, body)
+        with pytest.raises(ApiRequestError) as caught:
+            make_judge().judge_batch([item("a")])
+        assert not leaked(str(caught.value), telltale), padding
 
 
 def test_the_key_never_reaches_logs_results_or_identities(server, make_judge, caplog):
@@ -251,7 +303,7 @@ def test_the_key_never_reaches_logs_results_or_identities(server, make_judge, ca
         if n <= 2:
             return error(503, f"upstream rejected Bearer {SECRET}", {"Retry-After": "0"})
         if "question odd" in user_text(request):
-            return completion(f"I see the key {SECRET}")
+            return completion(f"I see the key {SECRET[::-1].upper()}")
         return completion("A is better")
 
     server.respond = respond
