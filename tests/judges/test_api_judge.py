@@ -10,6 +10,7 @@ import base64
 import io
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -50,11 +51,19 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
 
 
 class ChatServer:
-    """A chat-completions server; ``respond(request_json, attempt_number)`` decides each answer."""
+    """A chat-completions server; ``respond(request_json, attempt_number)`` decides each answer.
+
+    A request counts as in flight from when it has been read until its answer is ready, and no
+    longer: the client cannot send its next request before it has the answer, so the count never
+    includes a request whose handler thread simply has not run again since it answered (with one
+    connection per request, the next one arrives on another thread). ``connections`` keeps each
+    request's socket, so a test can ask whether the client has closed it.
+    """
 
     def __init__(self) -> None:
         self.respond: Callable[[dict, int], Response | float] = lambda request, n: completion("A is better")
         self.requests: list[tuple[dict, dict[str, str]]] = []
+        self.connections: list[socket.socket] = []
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -69,6 +78,7 @@ class ChatServer:
                 request = json.loads(self.rfile.read(length))
                 with server.lock:
                     server.requests.append((request, dict(self.headers)))
+                    server.connections.append(self.connection)
                     count = len(server.requests)
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
@@ -77,6 +87,10 @@ class ChatServer:
                         answer: Response = error(404, f"no route {self.path}")
                     else:
                         answer = server.respond(request, count)
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+                try:
                     status, headers, body = answer
                     self.send_response(status)
                     for key, value in headers.items():
@@ -86,9 +100,6 @@ class ChatServer:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
-                finally:
-                    with server.lock:
-                        server.in_flight -= 1
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -192,15 +203,20 @@ def test_server_errors_are_retried_with_backoff(server, make_judge):
 
 
 def test_a_slow_server_times_out_and_the_request_is_retried(server, make_judge):
+    release = threading.Event()
+
     def respond(request: dict, n: int) -> Response:
         if n == 1:
-            time.sleep(1.5)
+            release.wait(60)  # far past the timeout
         return completion("Tie(A is better)")
 
     server.respond = respond
-    judge = make_judge(timeout=0.5)
-    assert judge.judge_batch([item("x")])[0].winner == "Tie(A)"
-    assert len(server.requests) == 2
+    try:
+        verdict = make_judge(timeout=2.0).judge_batch([item("x")])[0]
+    finally:
+        release.set()
+    assert verdict.winner == "Tie(A)"
+    assert len(server.requests) >= 2
 
 
 def test_malformed_bodies_are_retried_then_reported_per_item(server, make_judge):
@@ -334,16 +350,49 @@ def test_requests_go_without_authorization_when_no_key_is_set(server, make_judge
 
 
 def test_at_most_max_concurrency_requests_are_in_flight(server, make_judge):
+    everyone_in = threading.Barrier(3, timeout=60)
+
     def respond(request: dict, n: int) -> Response:
-        time.sleep(0.2)
+        if n <= 3:
+            everyone_in.wait()  # the first three meet here: they were all in flight together
         return completion("A")
 
     server.respond = respond
-    started = time.monotonic()
-    verdicts = make_judge(max_concurrency=3).judge_batch([item(str(k)) for k in range(9)])
-    assert len(verdicts) == 9
+    verdicts = make_judge(max_concurrency=3, timeout=120.0).judge_batch([item(str(k)) for k in range(9)])
+    assert len(verdicts) == 9 and len(server.requests) == 9, "no request timed out and was sent again"
     assert server.max_in_flight == 3
-    assert time.monotonic() - started < 9 * 0.2, "requests overlapped"
+
+
+def client_closed(connection: socket.socket) -> bool:
+    """Whether the other end has closed ``connection`` (it reads as end-of-file)."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:  # open, nothing sent
+        return False
+    except OSError:  # reset
+        return True
+
+
+def test_an_attempt_abandoned_at_its_timeout_is_closed_before_its_retry_is_sent(server, make_judge):
+    """The bound on requests in flight holds for the server too: a retry never runs beside the
+    attempt it replaces, as long as the server stops work on a connection the client closed."""
+    release = threading.Event()
+    closed_when_retried: list[bool] = []
+
+    def respond(request: dict, n: int) -> Response:
+        if n == 1:
+            release.wait(60)  # the first attempt stalls until the test ends
+            return completion("B")
+        closed_when_retried.append(client_closed(server.connections[0]))
+        return completion("A")
+
+    server.respond = respond
+    try:
+        verdicts = make_judge(timeout=1.0).judge_batch([item("x")])
+    finally:
+        release.set()
+    assert verdicts[0].winner == "A"
+    assert closed_when_retried == [True]
 
 
 def score_reply(**overrides: object) -> str:

@@ -19,6 +19,8 @@ Usage::
 from __future__ import annotations
 
 import contextlib
+import functools
+import ssl
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -109,13 +111,19 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's default TLS settings, built once: loading the CA bundle takes about 0.1 s."""
+    return httpx.create_ssl_context()
+
+
 class DeadlineTransport(httpx.HTTPTransport):
     """httpx's default transport (no proxy), with every socket bound by the caller's deadline."""
 
     def __init__(self, deadlines: Deadlines, *, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits)
+        super().__init__(verify=_ssl_context(), limits=limits)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
