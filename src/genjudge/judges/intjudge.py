@@ -188,10 +188,21 @@ def _load_network(
 def _hub_commit(source: str, hub_kwargs: dict[str, Any]) -> str | None:
     """The Hub commit a checkpoint id (and ``revision``) resolves to, from its ``config.json`` alone
     (fetched, or found in the local cache); ``None`` for a local folder."""
+    if Path(source).is_dir():
+        return None
     from transformers.utils import cached_file
 
     config = Path(cached_file(source, "config.json", **hub_kwargs))
     return config.parent.name if config.parent.parent.name == "snapshots" else None
+
+
+def _check_adapter_base(source: str) -> None:
+    """Refuse a LoRA adapter folder whose base checkpoint folder is gone, before anything loads."""
+    adapter = Path(source) / "adapter_config.json"
+    if adapter.is_file():
+        base = json.loads(adapter.read_text(encoding="utf-8")).get("base_model_name_or_path")
+        if isinstance(base, str):
+            _check_local_folder(base)
 
 
 def length_groups(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
@@ -260,6 +271,7 @@ class IntJudge:
             model_kwargs["attn_implementation"] = attn_implementation
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         _check_local_folder(source)
+        _check_adapter_base(source)
         if revision is None:
             try:
                 commit = _hub_commit(source, hub_kwargs)
