@@ -41,6 +41,7 @@ from genjudge.judges.prompts import (
 )
 from genjudge.judges.protocol import VERDICT_LABELS, JudgeModelNotFound, PairwiseItem, Verdict
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
+from genjudge.redaction import redact
 
 DEFAULT_MODEL = "IntJudge/IntJudge"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
@@ -53,7 +54,7 @@ def _not_found_message(model: str, error: BaseException) -> str:
     no_folder = model != DEFAULT_MODEL and not Path(model).exists()
     also_no_folder = f"(There is no local folder {model!r} either.)\n" if no_folder else ""
     return (
-        f"Could not load the IntJudge checkpoint {model!r}: {type(error).__name__}: {error}\n"
+        f"Could not load the IntJudge checkpoint {model!r}: {type(error).__name__}: {redact(str(error))}\n"
         f"{also_no_folder}"
         f"Download it once (about 16 GB) on a machine with network access:\n"
         f"{_download_hint(folder)}\n"

@@ -38,6 +38,7 @@ from genjudge.judges.lmm4lmm.inputs import ASSISTANT, IM_END, IMG_CONTEXT, Encod
 from genjudge.judges.lmm4lmm.prompts import PROMPTS, TASKS
 from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.scoring_protocol import PartialScores, Scores, ScoringItem
+from genjudge.redaction import redact
 
 DEFAULT_MODELS = {
     "perception": "IntMeGroup/LMM4LMM-Perception",
@@ -56,7 +57,8 @@ def not_found_message(task: str, model: str, error: BaseException) -> str:
     hub_id = DEFAULT_MODELS[task]
     folder = f"./judges/{hub_id.split('/')[1]}"
     return (
-        f"Could not load the LMM4LMM {task} checkpoint {model!r}: {type(error).__name__}: {error}\n"
+        f"Could not load the LMM4LMM {task} checkpoint {model!r}: "
+        f"{type(error).__name__}: {redact(str(error))}\n"
         f"Download it once (about 16 GB) on a machine with network access:\n"
         f"    hf download {hub_id} --local-dir {folder}\n"
         f"  (older huggingface_hub: huggingface-cli download {hub_id} --local-dir {folder})\n"
