@@ -5,6 +5,7 @@ and an unreachable Hub is an error message with the documented exit code, not a 
 
 from __future__ import annotations
 
+import base64
 import logging
 import subprocess
 import sys
@@ -94,12 +95,26 @@ def test_a_token_from_the_environment_is_redacted_whatever_its_shape(folder, mon
     assert "plain-env-secret-42" not in shown(caught.value)
 
 
-def test_a_real_server_echoing_the_header_is_redacted(folder: Path, online) -> None:
+def test_a_real_server_refusing_the_token_does_not_get_its_reply_shown(folder: Path, online) -> None:
     with echoing_hub() as endpoint, pytest.raises(HubError) as caught:
         push_to_hub(folder, "me/opening", token=SECRET, api=HfApi(endpoint=endpoint, token=SECRET))
-    assert "HfHubHTTPError: 403 Forbidden" in str(caught.value)
-    assert "authorization: Bearer ***" in str(caught.value)
+    assert "HfHubHTTPError: HTTP 403: the Hub refused the token" in str(caught.value)
+    assert "access denied" not in str(caught.value), "the body of a refusal is never echoed"
     assert SECRET not in shown(caught.value)
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [str.upper, str.lower, lambda s: s[::-1], lambda s: base64.b64encode(s.encode()).decode()],
+    ids=["upper", "lower", "reversed", "base64"],
+)
+def test_an_error_echoing_the_token_in_another_form_is_redacted(folder: Path, transform) -> None:
+    echo = f"proxy error: bad credentials {transform(SECRET)} " + "x" * 600
+    error = HfHubHTTPError(echo, response=SimpleNamespace(headers={}, request=None, status_code=502))
+    with pytest.raises(HubError) as caught:
+        push_to_hub(folder, "me/opening", token=SECRET, api=FailingApi(error))
+    assert "bad credentials ***" in str(caught.value) and str(caught.value).endswith(" ...)")
+    assert transform(SECRET)[:8] not in shown(caught.value)
 
 
 def test_an_unreachable_hub_is_a_hub_error(folder: Path, online) -> None:

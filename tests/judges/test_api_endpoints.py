@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
+import time
 
 import pytest
 from support.chat_server import LABELS, REPLIES, VerdictServer, completion, pair_id
@@ -196,3 +198,72 @@ def test_the_judge_command_spreads_pairs_over_two_endpoints_and_reports_each(ser
     assert down.exit_code == 1, down.output
     assert "all 2 endpoints are down" in down.output and "No verdict file was written" in down.output
     assert down.output.count("(out)") == 2 and "Traceback" not in down.output
+
+
+class DrippingServer:
+    """A server that reads each request, then sends a valid answer one byte every ``interval``
+    seconds: each read gets a byte long before any read timeout, so only a deadline on the whole
+    request stops waiting for it. Counts the answers it finished sending."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.finished = 0
+        self.stopped = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/v1"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        _, body = completion("A is better")
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        with connection:
+            connection.recv(1 << 20)  # the request (its end does not matter: the answer never does)
+            try:
+                for byte in head.encode() + body:
+                    if self.stopped.wait(self.interval):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:  # the client gave up and closed the connection
+                return
+            self.finished += 1
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+        self.listener.close()
+
+
+def test_a_dripping_server_loses_its_requests_to_a_healthy_one_at_the_deadline(servers, make_judge):
+    (healthy,) = servers(1)
+    dripping = DrippingServer()
+    try:
+        judge = make_judge(
+            base_urls=[dripping.url, healthy.url], deadline=2.0, max_concurrency=4, probe_interval=1.0
+        )
+        started = time.monotonic()
+        verdicts = judge.judge_batch(items(16))
+        took = time.monotonic() - started
+    finally:
+        dripping.close()
+    assert [v.winner for v in verdicts] == [LABELS[k % 4] for k in range(16)]
+    stats = {s.url: s for s in judge.endpoint_stats()}
+    assert stats[healthy.url].served == 16 and dripping.finished == 0, "every verdict from the healthy one"
+    assert stats[dripping.url].failures >= 1 and stats[dripping.url].taken_out >= 1
+    assert "no complete answer within the 2 s deadline" in stats[dripping.url].last_error
+    # one answer drips for > 100 s; the run waits out a few 2 s deadlines (generous on a loaded machine)
+    assert took < 60, took
+
+
+def test_the_deadline_must_be_positive():
+    with pytest.raises(ValueError, match="deadline must be a positive number of seconds"):
+        ApiJudge(deadline=0)

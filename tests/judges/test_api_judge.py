@@ -10,12 +10,14 @@ import base64
 import io
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -49,11 +51,19 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
 
 
 class ChatServer:
-    """A chat-completions server; ``respond(request_json, attempt_number)`` decides each answer."""
+    """A chat-completions server; ``respond(request_json, attempt_number)`` decides each answer.
+
+    A request counts as in flight from when it has been read until its answer is ready, and no
+    longer: the client cannot send its next request before it has the answer, so the count never
+    includes a request whose handler thread simply has not run again since it answered (with one
+    connection per request, the next one arrives on another thread). ``connections`` keeps each
+    request's socket, so a test can ask whether the client has closed it.
+    """
 
     def __init__(self) -> None:
         self.respond: Callable[[dict, int], Response | float] = lambda request, n: completion("A is better")
         self.requests: list[tuple[dict, dict[str, str]]] = []
+        self.connections: list[socket.socket] = []
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -68,6 +78,7 @@ class ChatServer:
                 request = json.loads(self.rfile.read(length))
                 with server.lock:
                     server.requests.append((request, dict(self.headers)))
+                    server.connections.append(self.connection)
                     count = len(server.requests)
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
@@ -76,6 +87,10 @@ class ChatServer:
                         answer: Response = error(404, f"no route {self.path}")
                     else:
                         answer = server.respond(request, count)
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+                try:
                     status, headers, body = answer
                     self.send_response(status)
                     for key, value in headers.items():
@@ -85,9 +100,6 @@ class ChatServer:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
-                finally:
-                    with server.lock:
-                        server.in_flight -= 1
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -191,15 +203,20 @@ def test_server_errors_are_retried_with_backoff(server, make_judge):
 
 
 def test_a_slow_server_times_out_and_the_request_is_retried(server, make_judge):
+    release = threading.Event()
+
     def respond(request: dict, n: int) -> Response:
         if n == 1:
-            time.sleep(1.5)
+            release.wait(60)  # far past the timeout
         return completion("Tie(A is better)")
 
     server.respond = respond
-    judge = make_judge(timeout=0.5)
-    assert judge.judge_batch([item("x")])[0].winner == "Tie(A)"
-    assert len(server.requests) == 2
+    try:
+        verdict = make_judge(timeout=2.0).judge_batch([item("x")])[0]
+    finally:
+        release.set()
+    assert verdict.winner == "Tie(A)"
+    assert len(server.requests) >= 2
 
 
 def test_malformed_bodies_are_retried_then_reported_per_item(server, make_judge):
@@ -236,14 +253,65 @@ def test_unparseable_replies_are_reported_not_guessed(server, make_judge):
     assert [v.winner for v in leaning.judge_batch([item("fine"), item("odd")])] == ["B", "Tie(B)"]
 
 
-def test_a_refused_request_stops_at_once_without_leaking_the_key(server, make_judge):
-    server.respond = lambda request, n: error(401, f"Incorrect API key provided: {SECRET}")
+def echoed_forms(key: str) -> dict[str, tuple[str, str]]:
+    """The key as servers have been seen to echo it (transformed, encoded, or cut off mid-key): each
+    as (what the server sends, the part of it that carries the key)."""
+    header64 = base64.b64encode(f"Bearer {key}".encode()).decode()
+    percent = quote(f"Bearer {key}", safe="")
+    forms = {
+        "verbatim": key,
+        "upper-cased": key.upper(),
+        "reversed": key[::-1],
+        "base64": base64.b64encode(key.encode()).decode(),
+        "base64url, upper-cased": base64.urlsafe_b64encode(key.upper().encode()).decode(),
+        "hex": key.encode().hex(),
+        "cut after 20 characters": key[:20],
+        "its last 20 characters": key[-20:],
+    }
+    return {
+        **{name: (form, form) for name, form in forms.items()},
+        "base64 of the header": (header64, header64[12:]),  # the first 12 encode "Bearer sk"
+        "percent-encoded header": (percent, percent.removeprefix("Bearer%20")),
+    }
+
+
+def leaked(text: str, telltale: str, window: int = 8) -> bool:
+    """Whether ``text`` holds any ``window`` characters in a row of ``telltale`` (case ignored)."""
+    text, telltale = text.lower(), telltale.lower()
+    return any(telltale[i : i + window] in text for i in range(len(telltale) - window + 1))
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_stops_at_once_and_the_reply_is_not_shown(server, make_judge, status):
+    server.respond = lambda request, n: error(status, f"Incorrect API key provided: {SECRET}")
     with pytest.raises(ApiRequestError) as caught:
         make_judge().judge_batch([item("a"), item("b"), item("c")])
     assert not isinstance(caught.value, RetriesExhausted)
-    assert "HTTP 401" in str(caught.value) and "Incorrect API key provided: ***" in str(caught.value)
-    assert SECRET not in str(caught.value)
-    assert len(server.requests) <= 3, "no retries on 401"
+    message = str(caught.value)
+    assert f"HTTP {status}" in message and "$GENJUDGE_TEST_KEY" in message
+    assert "Incorrect API key" not in message, "the body of a refusal is never echoed"
+    assert len(server.requests) <= 3, "no retries on a refused key"
+
+
+@pytest.mark.parametrize("form", list(echoed_forms(SECRET)))
+@pytest.mark.parametrize("status", [400, 401, 404])
+def test_no_form_of_the_key_an_error_page_echoes_is_shown(server, make_judge, status, form):
+    echo, telltale = echoed_forms(SECRET)[form]
+    server.respond = lambda request, n: error(status, f"bad request from key {echo}; see the docs")
+    with pytest.raises(ApiRequestError) as caught:
+        make_judge().judge_batch([item("a")])
+    assert not leaked(str(caught.value), telltale)
+
+
+@pytest.mark.parametrize("form", list(echoed_forms(SECRET)))
+def test_an_error_page_cut_off_inside_the_key_leaves_no_prefix_of_it(server, make_judge, form):
+    echo, telltale = echoed_forms(SECRET)[form]
+    for padding in range(280, 300, 3):  # our excerpt is 300 characters: the cut falls inside the key
+        body = ("x" * padding + echo + " trailing words").encode()
+        server.respond = lambda request, n, body=body: (400, {"Content-Type": "text/plain"}, body)
+        with pytest.raises(ApiRequestError) as caught:
+            make_judge().judge_batch([item("a")])
+        assert not leaked(str(caught.value), telltale), padding
 
 
 def test_the_key_never_reaches_logs_results_or_identities(server, make_judge, caplog):
@@ -251,7 +319,7 @@ def test_the_key_never_reaches_logs_results_or_identities(server, make_judge, ca
         if n <= 2:
             return error(503, f"upstream rejected Bearer {SECRET}", {"Retry-After": "0"})
         if "question odd" in user_text(request):
-            return completion(f"I see the key {SECRET}")
+            return completion(f"I see the key {SECRET[::-1].upper()}")
         return completion("A is better")
 
     server.respond = respond
@@ -282,16 +350,49 @@ def test_requests_go_without_authorization_when_no_key_is_set(server, make_judge
 
 
 def test_at_most_max_concurrency_requests_are_in_flight(server, make_judge):
+    everyone_in = threading.Barrier(3, timeout=60)
+
     def respond(request: dict, n: int) -> Response:
-        time.sleep(0.2)
+        if n <= 3:
+            everyone_in.wait()  # the first three meet here: they were all in flight together
         return completion("A")
 
     server.respond = respond
-    started = time.monotonic()
-    verdicts = make_judge(max_concurrency=3).judge_batch([item(str(k)) for k in range(9)])
-    assert len(verdicts) == 9
+    verdicts = make_judge(max_concurrency=3, timeout=120.0).judge_batch([item(str(k)) for k in range(9)])
+    assert len(verdicts) == 9 and len(server.requests) == 9, "no request timed out and was sent again"
     assert server.max_in_flight == 3
-    assert time.monotonic() - started < 9 * 0.2, "requests overlapped"
+
+
+def client_closed(connection: socket.socket) -> bool:
+    """Whether the other end has closed ``connection`` (it reads as end-of-file)."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:  # open, nothing sent
+        return False
+    except OSError:  # reset
+        return True
+
+
+def test_an_attempt_abandoned_at_its_timeout_is_closed_before_its_retry_is_sent(server, make_judge):
+    """The bound on requests in flight holds for the server too: a retry never runs beside the
+    attempt it replaces, as long as the server stops work on a connection the client closed."""
+    release = threading.Event()
+    closed_when_retried: list[bool] = []
+
+    def respond(request: dict, n: int) -> Response:
+        if n == 1:
+            release.wait(60)  # the first attempt stalls until the test ends
+            return completion("B")
+        closed_when_retried.append(client_closed(server.connections[0]))
+        return completion("A")
+
+    server.respond = respond
+    try:
+        verdicts = make_judge(timeout=1.0).judge_batch([item("x")])
+    finally:
+        release.set()
+    assert verdicts[0].winner == "A"
+    assert closed_when_retried == [True]
 
 
 def score_reply(**overrides: object) -> str:

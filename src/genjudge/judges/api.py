@@ -11,17 +11,24 @@ from them (``genjudge.judges.verdict_logprobs``); otherwise a verdict is certain
 
 Network behaviour: at most ``max_concurrency`` requests in flight, over one or several endpoints
 (``base_urls``; ``genjudge.judges.endpoint_pool`` picks the least loaded and takes failing ones
-out). 408/409/429/5xx replies, timeouts, connection errors and malformed response bodies are
+out). Besides ``timeout``, which bounds each network read, every request has an overall
+``deadline``, so a server that drips its answer a byte at a time cannot hold a request for ever.
+408/409/429/5xx replies, timeouts, deadlines, connection errors and malformed response bodies are
 retried up to ``max_retries`` times with exponential backoff and jitter, honouring
-``Retry-After``; a request whose endpoint failed (no connection, timeout, 5xx) moves at once to
-another live endpoint without using a retry. Other HTTP errors (a bad key, a wrong model name)
-stop the batch at once with ``ApiRequestError``, and so does ``AllEndpointsDown`` when every
-endpoint keeps failing. Items whose requests keep failing or whose replies name no verdict are
-reported together in ``PartialVerdicts``, with the verdicts that did come back.
+``Retry-After``; a request whose endpoint failed (no connection, timeout, deadline, 5xx) moves at
+once to another live endpoint without using a retry. An attempt abandoned at its timeout or
+deadline has its connection closed before the next attempt is sent, so no more than
+``max_concurrency`` connections are ever open; a server that goes on computing an answer for a
+closed connection (instead of aborting it, as vLLM does) is doing work nobody waits for. Other
+HTTP errors (a bad key, a wrong model name) stop the batch at once with ``ApiRequestError``, and
+so does ``AllEndpointsDown`` when every endpoint keeps failing. Items whose requests keep failing
+or whose replies name no verdict are reported together in ``PartialVerdicts``, with the verdicts
+that did come back.
 
 The API key is read from the environment variable named by ``api_key_env`` when the judge is
 created and is only ever put in the ``Authorization`` header: it is not stored in verdicts,
-prompt versions or judge ids, not logged, and removed from any error text or reply that echoes it.
+prompt versions or judge ids, not logged, and removed from any error text or reply that echoes it
+in any form (``genjudge.safe_io.redaction``). A 401 or 403 reply's body is not shown at all.
 """
 
 from __future__ import annotations
@@ -66,14 +73,18 @@ from genjudge.judges.prompts import (
     score_tools_request,
 )
 from genjudge.judges.protocol import JudgeError, PairwiseItem, PartialVerdicts, Verdict
+from genjudge.judges.request_deadline import Deadlines, DeadlineTransport
 from genjudge.judges.verdict_logprobs import read_token_logprobs, verdict_probabilities
-from genjudge.safe_io.redaction import redact
+from genjudge.safe_io.redaction import excerpt, redact, remember
 
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 ENDPOINT_FAULT_STATUSES = frozenset({500, 502, 503, 504})
 """Retried statuses that say the server is unwell (take it out), not that it is busy (429, 408, 409)."""
+AUTH_STATUSES = frozenset({401, 403})
+"""Refusals of the credentials, whose bodies are never shown: they are where servers echo the key."""
+ERROR_EXCERPT_CHARS = 300
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_RETRY_AFTER = 600.0
 """Longest ``Retry-After`` honoured, in seconds, so a misbehaving server cannot park a run."""
@@ -191,7 +202,9 @@ class ApiJudge:
         api_key_env: environment variable holding the key; unset means no ``Authorization`` header
             (fine for local servers).
         max_concurrency: requests in flight at once, over all endpoints together.
-        timeout: seconds per request.
+        timeout: seconds each network read (or connect, or write) may wait.
+        deadline: seconds a whole request may take, however its answer trickles in; past it the
+            request counts as its endpoint's failure and moves to another live endpoint.
         max_retries: retries per request after the first attempt.
         image_max_side: images are downscaled to this longer side (official: 512).
         max_tokens: reply budget for a verdict (official: 5).
@@ -227,6 +240,7 @@ class ApiJudge:
         api_key_env: str = "OPENAI_API_KEY",
         max_concurrency: int = 8,
         timeout: float = 60.0,
+        deadline: float = 180.0,
         max_retries: int = 5,
         image_max_side: int = 512,
         max_tokens: int = 5,
@@ -250,6 +264,8 @@ class ApiJudge:
     ) -> None:
         if max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        if not deadline > 0:
+            raise ValueError(f"deadline must be a positive number of seconds, not {deadline}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
         if on_unparseable not in ("raise", "official"):
@@ -271,6 +287,7 @@ class ApiJudge:
         self.api_key_env = api_key_env
         self.max_concurrency = max_concurrency
         self.timeout = timeout
+        self.deadline = deadline
         self.max_retries = max_retries
         self.image_max_side = image_max_side
         self.max_tokens = max_tokens
@@ -297,15 +314,17 @@ class ApiJudge:
         )
 
         self._api_key = os.environ.get(api_key_env) or None
+        remember(self._api_key)
         if self._api_key is None:
             logger.info(
                 "%s is not set: requests to %s go without an Authorization header",
                 api_key_env,
                 ", ".join(self.base_urls),
             )
+        self._deadlines = Deadlines()
+        limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
         self._client = httpx.Client(
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency),
+            timeout=timeout, transport=DeadlineTransport(self._deadlines, limits=limits)
         )
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
@@ -343,9 +362,13 @@ class ApiJudge:
 
     def _attempt(self, url: str, payload: dict[str, Any]) -> Any:
         """One POST to one endpoint; the parsed JSON body, or the failure classified for retrying."""
+        started = time.monotonic()
         try:
-            response = self._client.post(f"{url}/chat/completions", json=payload, headers=self._headers())
+            with self._deadlines.within(self.deadline):
+                response = self._client.post(f"{url}/chat/completions", json=payload, headers=self._headers())
         except httpx.TimeoutException:
+            if time.monotonic() - started >= self.deadline:
+                raise _EndpointFault(f"no complete answer within the {self.deadline:g} s deadline") from None
             raise _EndpointFault(f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as err:
             raise _EndpointFault(
@@ -356,11 +379,14 @@ class ApiJudge:
             raise fault(
                 f"HTTP {response.status_code}", _retry_after_seconds(response.headers.get("Retry-After"))
             )
-        if response.status_code != 200:
+        where = f"HTTP {response.status_code} from {url}/chat/completions (model {self.model!r})"
+        if response.status_code in AUTH_STATUSES:
             raise ApiRequestError(
-                f"HTTP {response.status_code} from {url}/chat/completions (model {self.model!r}): "
-                f"{self._redact(response.text[:300])}"
+                f"{where}: the server refused the credentials (the API key in ${self.api_key_env}, "
+                "or none if it is unset); its reply is not shown, as it may echo them"
             )
+        if response.status_code != 200:
+            raise ApiRequestError(f"{where}: {excerpt(response.text, ERROR_EXCERPT_CHARS, [self._api_key])}")
         try:
             return response.json()
         except ValueError:

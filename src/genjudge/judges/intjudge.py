@@ -11,11 +11,14 @@ Two ways to get a verdict:
   ``max_new_tokens`` tokens, one pair at a time, and the reply parsed by ``genjudge.judges.parsing``.
 
 Hub ids are defaults, not requirements: ``model`` may be a local folder. Offline without the
-checkpoint, loading fails with ``JudgeModelNotFound`` saying what to download and where to pass it.
+checkpoint, building the judge fails with ``JudgeModelNotFound`` saying what to download and where
+to pass it. The weights themselves load on the first batch to judge (``genjudge.judges.lazy_weights``):
+the judge's cache identity is settled without them, so a fully cached run never loads them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -27,6 +30,7 @@ from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
 
 from genjudge.judges.continuations import continuation_logprobs
+from genjudge.judges.lazy_weights import LazyWeights
 from genjudge.judges.parsing import verdicts_from_replies
 from genjudge.judges.prompts import (
     VERDICT_STRINGS,
@@ -38,6 +42,7 @@ from genjudge.judges.prompts import (
 )
 from genjudge.judges.protocol import VERDICT_LABELS, JudgeModelNotFound, PairwiseItem, Verdict
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
+from genjudge.safe_io.redaction import redact
 
 DEFAULT_MODEL = "IntJudge/IntJudge"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
@@ -50,7 +55,7 @@ def _not_found_message(model: str, error: BaseException) -> str:
     no_folder = model != DEFAULT_MODEL and not Path(model).exists()
     also_no_folder = f"(There is no local folder {model!r} either.)\n" if no_folder else ""
     return (
-        f"Could not load the IntJudge checkpoint {model!r}: {type(error).__name__}: {error}\n"
+        f"Could not load the IntJudge checkpoint {model!r}: {type(error).__name__}: {redact(str(error))}\n"
         f"{also_no_folder}"
         f"Download it once (about 16 GB) on a machine with network access:\n"
         f"{_download_hint(folder)}\n"
@@ -182,6 +187,26 @@ def _load_network(
     return PeftModel.from_pretrained(network, source).merge_and_unload()
 
 
+def _hub_commit(source: str, hub_kwargs: dict[str, Any]) -> str | None:
+    """The Hub commit a checkpoint id (and ``revision``) resolves to, from its ``config.json`` alone
+    (fetched, or found in the local cache); ``None`` for a local folder."""
+    if Path(source).is_dir():
+        return None
+    from transformers.utils import cached_file
+
+    config = Path(cached_file(source, "config.json", **hub_kwargs))
+    return config.parent.name if config.parent.parent.name == "snapshots" else None
+
+
+def _check_adapter_base(source: str) -> None:
+    """Refuse a LoRA adapter folder whose base checkpoint folder is gone, before anything loads."""
+    adapter = Path(source) / "adapter_config.json"
+    if adapter.is_file():
+        base = json.loads(adapter.read_text(encoding="utf-8")).get("base_model_name_or_path")
+        if isinstance(base, str):
+            _check_local_folder(base)
+
+
 def length_groups(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
     """Indices grouped by ascending length so that rows x longest length stays within ``max_tokens``.
 
@@ -202,8 +227,8 @@ class IntJudge:
     Args:
         model: hub id or local folder of a Qwen2-VL judge checkpoint.
         revision: hub revision; also the cache revision when given. Otherwise the revision is the
-            hub commit of the loaded snapshot, or for a local folder a sha256 of its weight files
-            (read once at load, about 16 GB for IntJudge; pass ``revision=`` to skip that).
+            hub commit of the snapshot, or for a local folder a sha256 of its weight files
+            (read when the judge is built, about 16 GB for IntJudge; pass ``revision=`` to skip that).
         device: ``"cuda"``, ``"cpu"``…; default: CUDA when available.
         dtype: torch dtype or ``"auto"`` (the checkpoint's own, bf16 for IntJudge).
         mode: ``"score"`` (batched verdict log-probabilities) or ``"generate"`` (official decoding).
@@ -252,19 +277,26 @@ class IntJudge:
             model_kwargs["attn_implementation"] = attn_implementation
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         _check_local_folder(source)
-        try:
-            network = _load_network(source, device, hub_kwargs, model_kwargs)
-            inputs = _load_inputs(source, hub_kwargs, max_pixels)
-        except (OSError, ValueError) as err:
-            raise JudgeModelNotFound(_not_found_message(source, err)) from err
-        network.eval()
+        _check_adapter_base(source)
         if revision is None:
+            try:
+                commit = _hub_commit(source, hub_kwargs)
+            except (OSError, ValueError) as err:
+                raise JudgeModelNotFound(_not_found_message(source, err)) from err
             folder = Path(source)
-            commit = getattr(network.config, "_commit_hash", None)
             revision = commit or (f"local-sha256:{_weights_digest(folder)}" if folder.is_dir() else "unknown")
+
+        def load() -> tuple[torch.nn.Module, QwenVLInputs]:
+            try:
+                network = _load_network(source, device, hub_kwargs, model_kwargs)
+                inputs = _load_inputs(source, hub_kwargs, max_pixels)
+            except (OSError, ValueError) as err:
+                raise JudgeModelNotFound(_not_found_message(source, err)) from err
+            return network.eval(), inputs
+
         self._setup(
-            network,
-            inputs,
+            LazyWeights(load),
+            "cpu" if device.startswith("cpu") else device,
             revision=revision,
             mode=mode,
             max_new_tokens=max_new_tokens,
@@ -288,13 +320,16 @@ class IntJudge:
         ``max_batch_tokens``), same defaults.
         """
         judge = cls.__new__(cls)
-        judge._setup(network.eval(), inputs, revision=revision, **settings)
+        device_type = next(network.parameters()).device.type
+        judge._setup(
+            LazyWeights.loaded_already((network.eval(), inputs)), device_type, revision=revision, **settings
+        )
         return judge
 
     def _setup(
         self,
-        network: torch.nn.Module,
-        inputs: QwenVLInputs,
+        weights: LazyWeights[tuple[torch.nn.Module, QwenVLInputs]],
+        device_type: str,
         *,
         revision: str,
         mode: Literal["score", "generate"] = "score",
@@ -314,13 +349,11 @@ class IntJudge:
         if max_new_tokens < 1:
             raise ValueError(f"max_new_tokens must be at least 1, not {max_new_tokens}")
         if max_batch_tokens is None:
-            on_gpu = next(network.parameters()).device.type != "cpu"
-            max_batch_tokens = GPU_BATCH_TOKENS if on_gpu else CPU_BATCH_TOKENS
+            max_batch_tokens = GPU_BATCH_TOKENS if device_type != "cpu" else CPU_BATCH_TOKENS
         if max_batch_tokens < 1:
             raise ValueError(f"max_batch_tokens must be at least 1, not {max_batch_tokens}")
         self.max_batch_tokens = max_batch_tokens
-        self.model = network
-        self.inputs = inputs
+        self._weights = weights
         self.mode = mode
         self.max_new_tokens = max_new_tokens
         self.include_reference = include_reference
@@ -332,7 +365,21 @@ class IntJudge:
             self.judge_id += "-official-lean"
         self.revision = revision
         self.prompt_version = pairwise_prompt_version(self.system_prompt, with_reference=include_reference)
-        self.verdict_token_ids = [inputs.token_ids(VERDICT_STRINGS[label]) for label in VERDICT_LABELS]
+
+    @property
+    def model(self) -> torch.nn.Module:
+        """The Qwen2-VL network (loaded on first use)."""
+        return self._weights.get()[0]
+
+    @property
+    def inputs(self) -> QwenVLInputs:
+        """The checkpoint's input builder: tokenizer and image processor (loaded on first use)."""
+        return self._weights.get()[1]
+
+    @functools.cached_property
+    def verdict_token_ids(self) -> list[list[int]]:
+        """The token ids of each verdict string, in ``VERDICT_LABELS`` order."""
+        return [self.inputs.token_ids(VERDICT_STRINGS[label]) for label in VERDICT_LABELS]
 
     def prompt(self, item: PairwiseItem) -> JudgePrompt:
         """The prompt shown to the judge for one item."""

@@ -13,8 +13,10 @@ Three checkpoints, one task each (``ScoringJudge`` protocol):
 The official scripts run one image at a time; here a batch is one forward pass with left padding
 (see ``inputs``), and only the hidden states that are read go through the LM head. ``model`` may
 be a hub id, an official checkpoint folder (converted in memory: LoRA merged, ``wqkv`` split) or a
-folder written by ``conversion.save_converted``. Offline without the checkpoint, loading fails
-with ``JudgeModelNotFound`` saying what to download and where to pass it.
+folder written by ``conversion.save_converted``. Offline without the checkpoint, building the judge
+fails with ``JudgeModelNotFound`` saying what to download and where to pass it. The weights load on
+the first batch to score (``genjudge.judges.lazy_weights``): the judge's cache identity is settled
+from the folder alone, so a fully cached run never loads them.
 """
 
 from __future__ import annotations
@@ -23,16 +25,19 @@ import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from genjudge.judges.lazy_weights import LazyWeights
 from genjudge.judges.lmm4lmm.conversion import MARKER_FILE, is_official_layout, load_converted, load_official
 from genjudge.judges.lmm4lmm.head import READ_POSITION, ScoreHead
 from genjudge.judges.lmm4lmm.inputs import ASSISTANT, IM_END, IMG_CONTEXT, Encoded, InternVLInputs
 from genjudge.judges.lmm4lmm.prompts import PROMPTS, TASKS
 from genjudge.judges.protocol import JudgeModelNotFound, PartialScores, Scores, ScoringItem
+from genjudge.safe_io.redaction import redact
 
 DEFAULT_MODELS = {
     "perception": "IntMeGroup/LMM4LMM-Perception",
@@ -51,7 +56,8 @@ def not_found_message(task: str, model: str, error: BaseException) -> str:
     hub_id = DEFAULT_MODELS[task]
     folder = f"./judges/{hub_id.split('/')[1]}"
     return (
-        f"Could not load the LMM4LMM {task} checkpoint {model!r}: {type(error).__name__}: {error}\n"
+        f"Could not load the LMM4LMM {task} checkpoint {model!r}: "
+        f"{type(error).__name__}: {redact(str(error))}\n"
         f"Download it once (about 16 GB) on a machine with network access:\n"
         f"    hf download {hub_id} --local-dir {folder}\n"
         f"  (older huggingface_hub: huggingface-cli download {hub_id} --local-dir {folder})\n"
@@ -95,6 +101,38 @@ def _load_tokenizer(folder: Path) -> Any:
     return LlamaTokenizer.from_pretrained(folder, add_bos_token=True, add_eos_token=False)
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """A checkpoint's parts once loaded, and the qa task's answer tokens read from its tokenizer."""
+
+    network: torch.nn.Module
+    head: ScoreHead | None
+    inputs: InternVLInputs
+    yes_id: int = -1
+    no_id: int = -1
+    answer_length: int = 0
+
+
+def _loaded(network: torch.nn.Module, head: ScoreHead | None, inputs: InternVLInputs, task: str) -> _Loaded:
+    """The loaded parts, checked against the task (a head where one is read)."""
+    if task != "qa" and head is None:
+        raise ValueError(
+            f"the {task} judge needs a checkpoint with a regression head (mlpscore.*); this one has none"
+        )
+    if task != "qa":
+        return _Loaded(network, head, inputs)
+    prefix = len(inputs.ids(ASSISTANT))
+    forced = inputs.ids(f"{ASSISTANT}{PROMPTS[task].answer}{IM_END}")
+    return _Loaded(
+        network,
+        head,
+        inputs,
+        yes_id=inputs.ids(f"{ASSISTANT}Yes{IM_END}")[prefix],
+        no_id=inputs.ids(f"{ASSISTANT}No{IM_END}")[prefix],
+        answer_length=len(forced) - prefix - 1,
+    )
+
+
 class LMM4LMMJudge:
     """One LMM4LMM checkpoint as a ``ScoringJudge``.
 
@@ -131,24 +169,25 @@ class LMM4LMMJudge:
                     f"{folder} holds neither an official LMM4LMM checkpoint (config.json with llm_config) "
                     f"nor a converted one ({MARKER_FILE})"
                 )
-            tokenizer = _load_tokenizer(folder)
-            if official:
-                network, head = load_official(folder, tokenizer.convert_tokens_to_ids(IMG_CONTEXT), dtype)
-            else:
-                network, head = load_converted(folder, dtype)
-            inputs = InternVLInputs(tokenizer, network.config.image_seq_length, max_tiles=max_tiles)
         except (OSError, ValueError, ImportError) as err:
             raise JudgeModelNotFound(not_found_message(task, source, err)) from err
         if revision is None:
             commit = folder.name if folder.parent.name == "snapshots" else None
             revision = commit or f"local-sha256:{weights_digest(folder)}"
-        self._setup(
-            network.to(device),
-            None if head is None else head.to(device),
-            inputs,
-            task=task,
-            revision=revision,
-        )
+
+        def load() -> _Loaded:
+            try:
+                tokenizer = _load_tokenizer(folder)
+                if official:
+                    network, head = load_official(folder, tokenizer.convert_tokens_to_ids(IMG_CONTEXT), dtype)
+                else:
+                    network, head = load_converted(folder, dtype)
+                inputs = InternVLInputs(tokenizer, network.config.image_seq_length, max_tiles=max_tiles)
+            except (OSError, ValueError, ImportError) as err:
+                raise JudgeModelNotFound(not_found_message(task, source, err)) from err
+            return _loaded(network.to(device), None if head is None else head.to(device), inputs, task)
+
+        self._setup(LazyWeights(load), task=task, revision=revision)
 
     @classmethod
     def from_components(
@@ -163,27 +202,12 @@ class LMM4LMMJudge:
         """A judge around an already built model (tests, benchmarks). ``revision`` keys the cache."""
         _check_task(task)
         judge = cls.__new__(cls)
-        judge._setup(
-            network.eval(), None if head is None else head.eval(), inputs, task=task, revision=revision
-        )
+        loaded = _loaded(network.eval(), None if head is None else head.eval(), inputs, task)
+        judge._setup(LazyWeights.loaded_already(loaded), task=task, revision=revision)
         return judge
 
-    def _setup(
-        self,
-        network: torch.nn.Module,
-        head: ScoreHead | None,
-        inputs: InternVLInputs,
-        *,
-        task: str,
-        revision: str,
-    ) -> None:
-        if task != "qa" and head is None:
-            raise ValueError(
-                f"the {task} judge needs a checkpoint with a regression head (mlpscore.*); this one has none"
-            )
-        self.model = network
-        self.head = head
-        self.inputs = inputs
+    def _setup(self, weights: LazyWeights[_Loaded], *, task: str, revision: str) -> None:
+        self._weights = weights
         self.task = task
         self.template = PROMPTS[task]
         self.judge_id = f"lmm4lmm-{task}"
@@ -192,12 +216,36 @@ class LMM4LMMJudge:
         self.score_names = SCORE_NAMES[task]
         self.uses_question = task == "qa"
         self.uses_prompt = task == "correspondence"
-        if task == "qa":
-            prefix = len(inputs.ids(ASSISTANT))
-            self.yes_id = inputs.ids(f"{ASSISTANT}Yes{IM_END}")[prefix]
-            self.no_id = inputs.ids(f"{ASSISTANT}No{IM_END}")[prefix]
-            forced = inputs.ids(f"{ASSISTANT}{self.template.answer}{IM_END}")
-            self.answer_length = len(forced) - prefix - 1
+
+    @property
+    def model(self) -> torch.nn.Module:
+        """The InternVL network (loaded on first use)."""
+        return self._weights.get().network
+
+    @property
+    def head(self) -> ScoreHead | None:
+        """The regression head of the perception and correspondence checkpoints (loaded on first use)."""
+        return self._weights.get().head
+
+    @property
+    def inputs(self) -> InternVLInputs:
+        """The checkpoint's input builder (loaded on first use)."""
+        return self._weights.get().inputs
+
+    @property
+    def yes_id(self) -> int:
+        """The qa checkpoint's token for "Yes" as the answer's first token."""
+        return self._weights.get().yes_id
+
+    @property
+    def no_id(self) -> int:
+        """The qa checkpoint's token for "No" as the answer's first token."""
+        return self._weights.get().no_id
+
+    @property
+    def answer_length(self) -> int:
+        """Tokens of the forced answer the qa checkpoint is read at."""
+        return self._weights.get().answer_length
 
     def question_for(self, item: ScoringItem) -> str:
         """The user turn shown for one item (after the image)."""
