@@ -156,7 +156,7 @@ def run(
         bool,
         typer.Option(
             "--push-eval-results",
-            help="Write .eval_results/<benchmark>.yaml and open a pull request adding it to the model's "
+            help="Write `.eval_results/<benchmark>.yaml` and open a pull request adding it to the model's "
             "Hub repo (offline: write it and say what would be pushed).",
         ),
     ] = False,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from genjudge.benchmarks import benchmark_names, load_spec
+from genjudge.benchmarks import benchmark_names, load_spec, registered_benchmarks
 from genjudge.cli.console import FormatOption, OutputFormat
 
 app = typer.Typer(
@@ -20,6 +20,11 @@ app = typer.Typer(
 BenchmarkName = Enum("BenchmarkName", {name.replace("-", "_"): name for name in benchmark_names()}, type=str)
 
 DEFAULT_BENCHMARK = BenchmarkName("opening")
+GeneratingName = Enum(
+    "GeneratingName",
+    {b.name.replace("-", "_"): b.name for b in registered_benchmarks() if b.generation is not None},
+    type=str,
+)
 
 StoreOpt = Annotated[
     Path | None,
@@ -273,7 +278,13 @@ def work(
 def submit_model(
     model: Annotated[str, typer.Argument(help="The model's Hub id (namespace/name).")],
     benchmark: Annotated[
-        str, typer.Option("--benchmark", "-b", help="The benchmark to run it on (one that generates).")
+        GeneratingName,
+        typer.Option(
+            "--benchmark",
+            "-b",
+            metavar="<" + "|".join(member.value for member in GeneratingName) + ">",
+            help="The benchmark to run it on (one that generates its outputs from a model).",
+        ),
     ],
     revision: Annotated[str, typer.Option(help="Branch, tag or commit (resolved to a commit online).")] = "",
     kind: Annotated[str, typer.Option(help="Generator kind (default: the benchmark's first).")] = "",
@@ -295,7 +306,7 @@ def submit_model(
     from genjudge.leaderboard.model_run import generation_section
 
     try:
-        board_name = generation_section(benchmark).board
+        board_name = generation_section(benchmark.value).board
         settings = parse_option_pairs(generation_option or [])
     except GenerationError as exc:
         typer.echo(f"Refused: {exc}", err=True)
@@ -305,7 +316,7 @@ def submit_model(
     st = _open_store(config, boards)
     try:
         record = ModelRequests(st).submit(
-            benchmark=benchmark,
+            benchmark=benchmark.value,
             board=next(iter(boards.values())),
             model=model,
             revision=revision,
