@@ -279,11 +279,13 @@ class ModelRequests:
             log.exception("model request %s failed", record["request_id"])
             reason = f"{type(exc).__name__}: {exc}"
             return self._update(record["request_id"], status=FAILED, reason=reason, finished_at=now())
-        status = FINISHED if run.request.get("status") == FINISHED else FAILED
+        # The submission may have been evaluated by another worker (the Space's own thread) and still
+        # be running: the request is done once its outputs are queued; its outcome is the submission's.
+        failed = run.request.get("status") == FAILED
         return self._update(
             record["request_id"],
-            status=status,
-            reason=run.request.get("reason"),
+            status=FAILED if failed else FINISHED,
+            reason=run.request.get("reason") if failed else None,
             submission_id=run.request.get("submission_id"),
             finished_at=now(),
         )
