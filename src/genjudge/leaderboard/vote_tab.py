@@ -4,10 +4,12 @@ Layout and formatting only: which pair is shown, what counts and what is refused
 the board's :class:`~genjudge.votes.booth.VoteBooth`. The voter is the Hugging Face login where the
 Space has OAuth (``gr.LoginButton``), else the browser session; only a salted hash of either is
 stored, and the board's policy may require the login. Votes are also limited per client address,
-taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). Before a
-vote nothing sent names the models, their order or the pair's kind: the ticket is an opaque id and
-images go out as their pixels only. Everything a voter or a model wrote is HTML-escaped before it is
-shown. Keys 1–4 vote (A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a
+taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). What a
+pair looks like is the board's ``render`` hook's (:class:`~genjudge.benchmarks.plugin.VotingSpec`):
+it turns the item and the two outputs into steps of text and images, and this tab shows those.
+Before a vote nothing sent names the models, their order or the pair's kind: the ticket is an opaque
+id and images go out as their pixels only. Everything a voter or a model wrote is HTML-escaped before
+it is shown. Keys 1–4 vote (A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a
 text box.
 """
 
@@ -22,13 +24,14 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from genjudge.benchmarks.plugin import Board
+from genjudge.benchmarks.plugin import Board, VotingSpec
 from genjudge.core.records import Step
 from genjudge.votes.blind import pixels_only
 from genjudge.votes.booth import Ballot, VoteBooth
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.live import LiveNumbers
 from genjudge.votes.policy import VotePolicy
+from genjudge.votes.pool import PairView
 
 BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("A", "A", "A is better · 1"),
@@ -79,10 +82,13 @@ def _shown_image(step: Step) -> str | None:
 
 
 def steps_html(steps: tuple[Step, ...], css_class: str = "gj-output") -> str:
-    """Interleaved steps as HTML: each text escaped, each image inline (a PNG data URI, pixels only)."""
+    """Steps as HTML: each text escaped, each image inline (a PNG data URI, pixels only); a step with
+    neither says so."""
     parts = []
     for step in steps:
-        text = html.escape(step.text) if step.text.strip() else "<em>(no text)</em>"
+        text = html.escape(step.text) if step.text.strip() else ""
+        if not text and step.image is None:
+            text = "<em>(no text)</em>"
         image = ""
         if step.image is not None:
             encoded = _shown_image(step)
@@ -97,6 +103,11 @@ def steps_html(steps: tuple[Step, ...], css_class: str = "gj-output") -> str:
 
 def _steps_json(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
     return [{"text": s.text, "image": _shown_image(s)} for s in steps]
+
+
+def _view(voting: VotingSpec, ballot: Ballot) -> PairView:
+    """What the board's ``render`` hook makes of the ballot's item and outputs."""
+    return voting.render(ballot.item, ballot.left, ballot.right)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -191,11 +202,12 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
     assert voting is not None
 
     def ballot_view(ballot: Ballot) -> tuple[Any, ...]:
+        view = _view(voting, ballot)
         return (
             ballot.token,
-            steps_html(ballot.prompt, "gj-prompt"),
-            steps_html(ballot.left),
-            steps_html(ballot.right),
+            steps_html(view.prompt, "gj-prompt"),
+            steps_html(view.left),
+            steps_html(view.right),
             _side("A"),
             _side("B"),
             _note("Which answer is better? Pick one of the four buttons (or press 1–4)."),
@@ -246,7 +258,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
 
     with gr.Tab("Vote", id=f"{board_id}-vote") as tab:
         gr.Markdown(
-            "Two anonymous answers to the same instance, in random order: pick the better one, or a tie "
+            "Two anonymous answers to the same prompt, in random order: pick the better one, or a tie "
             "leaning to one side, and say why if you like. The models are named after your vote. "
             "Keys: **1** A · **2** tie leaning A · **3** tie leaning B · **4** B · **N** next pair.\n\n"
             f"{voting.about}"
@@ -279,7 +291,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
             interactive=False, elem_id=f"{board_id}-vote-winrates", elem_classes=["gj-table"]
         )
         counts = gr.Markdown(elem_id=f"{board_id}-vote-counts")
-        _api_endpoints(booth, board_id)
+        _api_endpoints(booth, board_id, voting)
 
     shown = [token, prompt, left, right, head_a, head_b, message, reason]
     numbers = [agreement, win_rates, counts]
@@ -295,11 +307,11 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
         ).then(live, None, numbers, api_name=False, show_progress="hidden")
 
 
-def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
+def _api_endpoints(booth: VoteBooth, board_id: str, voting: VotingSpec) -> None:
     """``vote_next_<board>``, ``vote_cast_<board>`` and ``vote_live_<board>`` for scripts and tests; the
     voter is the login when the request carries one, else the client's session (a
-    ``gradio_client.Client`` keeps one). A pair comes as its ticket (an opaque id), the instance and
-    the two answers, nothing else."""
+    ``gradio_client.Client`` keeps one). A pair comes as its ticket (an opaque id), the prompt and the
+    two answers as the board renders them, nothing else."""
 
     def api_next(profile: gr.OAuthProfile | None, request: gr.Request) -> dict[str, Any]:
         try:
@@ -307,13 +319,14 @@ def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
             ballot = booth.next_ballot(voter, client_address(booth.policy, request))
         except VoteRefused as exc:
             return {"ok": False, "message": str(exc)}
+        view = _view(voting, ballot)
         return {
             "ok": True,
             "ticket": ballot.token,
             "uid": ballot.uid,
-            "prompt": _steps_json(ballot.prompt),
-            "A": _steps_json(ballot.left),
-            "B": _steps_json(ballot.right),
+            "prompt": _steps_json(view.prompt),
+            "A": _steps_json(view.left),
+            "B": _steps_json(view.right),
         }
 
     def api_cast(
