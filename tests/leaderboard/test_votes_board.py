@@ -55,8 +55,8 @@ def test_votes_on_the_board_land_in_the_votes_config_and_agree_with_the_judge(tm
 
 def _shown_models(pool, ballot) -> tuple[str, str]:
     """Which members' outputs the ballot shows, left then right (the page does not say before the vote)."""
-    by_hash = {pool.current_hash(m, ballot.uid): m for m in pool.outputs}
-    return by_hash[ballot.left.content_hash], by_hash[ballot.right.content_hash]
+    by_steps = {pool.outputs[m][ballot.uid].steps: m for m in pool.outputs}
+    return by_steps[ballot.view.left], by_steps[ballot.view.right]
 
 
 def test_a_new_member_joins_the_pool(tmp_path, instances):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from vote_helpers import SECRET, Answer
+from vote_helpers import SECRET, Answer, render
 
 from genjudge.votes.booth import VoteBooth
 from genjudge.votes.errors import VoteRefused
@@ -25,11 +25,11 @@ def test_a_vote_is_stored_with_its_pair_and_reveals_the_models(pool, ledger, clo
     booth = battle_booth(pool, ledger, clock)
     voter = booth.voter("session-1")
     ballot = booth.next_ballot(voter)
-    assert ballot.item == pool.items[ballot.uid]
     result = booth.cast(ballot.token, voter, "Tie(A)", "  <b>A</b> explains better  ")
     row = result.row
     assert (row["model_a"], row["model_b"]) == (result.left, result.right)
-    assert pool.outputs[row["model_a"]][row["uid"]] == ballot.left  # A is the output shown left
+    shown = [pool.outputs[row[side]][row["uid"]] for side in ("model_a", "model_b")]
+    assert ballot.view == render(pool.items[row["uid"]], *shown)  # A is the output shown left
     assert row["hash_a"] == pool.current_hash(row["model_a"], row["uid"])
     assert row["reason"] == "<b>A</b> explains better"  # stored as text; the page escapes it
     assert row["voter"] != "session-1" and len(row["voter"]) == 24  # salted hash, never the raw id
@@ -129,8 +129,9 @@ def test_a_voter_who_fails_a_control_is_flagged_and_left_out(pool, ledger, clock
     careless, careful = booth.voter("careless"), booth.voter("careful")
     for voter, pick_gold in ((careless, False), (careful, True)):
         ballot = booth.next_ballot(voter)
-        row_left = ballot.left == pool.controls[ballot.uid]
-        assert (ballot.right if row_left else ballot.left) == Answer("")  # the board's control hook
+        good, broken = pool.controls[ballot.uid], Answer("")  # what the board's control hook made
+        row_left = ballot.view == render(pool.items[ballot.uid], good, broken)
+        assert row_left or ballot.view == render(pool.items[ballot.uid], broken, good)
         gold_side = "A" if row_left else "B"
         broken_side = "B" if row_left else "A"
         result = booth.cast(ballot.token, voter, gold_side if pick_gold else broken_side)

@@ -4,12 +4,11 @@ Layout and formatting only: which pair is shown, what counts and what is refused
 the board's :class:`~genjudge.votes.booth.VoteBooth`. The voter is the Hugging Face login where the
 Space has OAuth (``gr.LoginButton``), else the browser session; only a salted hash of either is
 stored, and the board's policy may require the login. Votes are also limited per client address,
-taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). What a
-pair looks like is the board's ``render`` hook's (:class:`~genjudge.benchmarks.plugin.VotingSpec`):
-it turns the item and the two outputs into steps of text and images, and this tab shows those.
-Before a vote nothing sent names the models, their order or the pair's kind: the ticket is an opaque
-id and images go out as their pixels only. Everything a voter or a model wrote is HTML-escaped before
-it is shown. Keys 1–4 vote (A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a
+taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). A pair
+is shown as the steps of text and images its board's ``render`` hook makes of it. Before a vote
+nothing sent names the models, their order or the pair's kind: the ticket is an opaque id and
+images go out as their pixels only. Everything a voter or a model wrote is HTML-escaped before it is
+shown. Keys 1–4 vote (A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a
 text box.
 """
 
@@ -24,14 +23,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from genjudge.benchmarks.plugin import Board, VotingSpec
+from genjudge.benchmarks.plugin import Board
 from genjudge.core.records import Step
 from genjudge.votes.blind import pixels_only
 from genjudge.votes.booth import Ballot, VoteBooth
 from genjudge.votes.errors import VoteRefused
 from genjudge.votes.live import LiveNumbers
 from genjudge.votes.policy import VotePolicy
-from genjudge.votes.pool import PairView
 
 BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("A", "A", "A is better · 1"),
@@ -103,11 +101,6 @@ def steps_html(steps: tuple[Step, ...], css_class: str = "gj-output") -> str:
 
 def _steps_json(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
     return [{"text": s.text, "image": _shown_image(s)} for s in steps]
-
-
-def _view(voting: VotingSpec, ballot: Ballot) -> PairView:
-    """What the board's ``render`` hook makes of the ballot's item and outputs."""
-    return voting.render(ballot.item, ballot.left, ballot.right)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -202,12 +195,11 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
     assert voting is not None
 
     def ballot_view(ballot: Ballot) -> tuple[Any, ...]:
-        view = _view(voting, ballot)
         return (
             ballot.token,
-            steps_html(view.prompt, "gj-prompt"),
-            steps_html(view.left),
-            steps_html(view.right),
+            steps_html(ballot.view.prompt, "gj-prompt"),
+            steps_html(ballot.view.left),
+            steps_html(ballot.view.right),
             _side("A"),
             _side("B"),
             _note("Which answer is better? Pick one of the four buttons (or press 1–4)."),
@@ -291,7 +283,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
             interactive=False, elem_id=f"{board_id}-vote-winrates", elem_classes=["gj-table"]
         )
         counts = gr.Markdown(elem_id=f"{board_id}-vote-counts")
-        _api_endpoints(booth, board_id, voting)
+        _api_endpoints(booth, board_id)
 
     shown = [token, prompt, left, right, head_a, head_b, message, reason]
     numbers = [agreement, win_rates, counts]
@@ -307,7 +299,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
         ).then(live, None, numbers, api_name=False, show_progress="hidden")
 
 
-def _api_endpoints(booth: VoteBooth, board_id: str, voting: VotingSpec) -> None:
+def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
     """``vote_next_<board>``, ``vote_cast_<board>`` and ``vote_live_<board>`` for scripts and tests; the
     voter is the login when the request carries one, else the client's session (a
     ``gradio_client.Client`` keeps one). A pair comes as its ticket (an opaque id), the prompt and the
@@ -319,14 +311,13 @@ def _api_endpoints(booth: VoteBooth, board_id: str, voting: VotingSpec) -> None:
             ballot = booth.next_ballot(voter, client_address(booth.policy, request))
         except VoteRefused as exc:
             return {"ok": False, "message": str(exc)}
-        view = _view(voting, ballot)
         return {
             "ok": True,
             "ticket": ballot.token,
             "uid": ballot.uid,
-            "prompt": _steps_json(view.prompt),
-            "A": _steps_json(view.left),
-            "B": _steps_json(view.right),
+            "prompt": _steps_json(ballot.view.prompt),
+            "A": _steps_json(ballot.view.left),
+            "B": _steps_json(ballot.view.right),
         }
 
     def api_cast(

@@ -1,8 +1,9 @@
 """The voting booth: hands out pairs and takes votes, for the Space's Vote tab and its API alike.
 
 ``next_ballot`` asks :mod:`~genjudge.votes.pair_choice` for a pair, issues an opaque ticket for it
-and returns the item and the two outputs for the tab to show through the board's ``render`` hook
-(which models, in which order, and whether it is a control pair stay on the server until the vote).
+and returns what to show, as the board's ``render`` hook shows the item and the two outputs
+(anonymous: which models, in which order, and whether it is a control pair stay on the server until
+the vote).
 ``cast`` checks the ticket (issued here, to this voter, unused, not expired), that the outputs shown
 are still the board's, the label and the reason, the client address's rate limit, then lets the
 ledger refuse replays, second votes, spent pair budgets and bursts; only then is the vote stored and
@@ -37,7 +38,7 @@ from genjudge.votes.pair_choice import (
     crowd_uncertainty,
 )
 from genjudge.votes.policy import LOGIN_PREFIX, VotePolicy
-from genjudge.votes.pool import Output, VotePool
+from genjudge.votes.pool import PairView, VotePool
 from genjudge.votes.rate_limit import KeyedWindows
 from genjudge.votes.reason import check_reason
 from genjudge.votes.secret import voter_hash
@@ -48,14 +49,11 @@ log = logging.getLogger("genjudge.votes")
 
 @dataclass(frozen=True)
 class Ballot:
-    """A pair to vote on: ``token`` goes back with the vote; ``item`` is what both outputs answer and
-    ``left`` is shown as A. Only what the board's ``render`` hook makes of them is sent to the voter."""
+    """A pair to vote on: ``token`` goes back with the vote; ``view.left`` is shown as A."""
 
     token: str
     uid: str
-    item: object
-    left: Output
-    right: Output
+    view: PairView
 
 
 @dataclass(frozen=True)
@@ -200,8 +198,8 @@ class VoteBooth:
             address=address,
             now=self.clock(),
         )
-        item = pool.items[choice.uid]
-        return Ballot(token, choice.uid, item, shown[choice.left], shown[choice.right])
+        view = pool.voting.render(pool.items[choice.uid], shown[choice.left], shown[choice.right])
+        return Ballot(token, choice.uid, view)
 
     def _crowd_state(
         self, rows: list[dict[str, Any]], pool: VotePool
