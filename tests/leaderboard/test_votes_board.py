@@ -4,12 +4,14 @@ verdicts, votes land in the dataset's ``votes`` config, the CLI shows and export
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import numpy as np
 from leaderboard_helpers import jpeg, make_zip, voting_service
 from typer.testing import CliRunner
 
 from genjudge.cli import app
-from genjudge.core.records import Step
+from genjudge.core.records import ModelOutput, Step
 from genjudge.leaderboard.vote_tab import steps_html
 from genjudge.votes.pair_choice import PairMix
 
@@ -53,8 +55,8 @@ def test_votes_on_the_board_land_in_the_votes_config_and_agree_with_the_judge(tm
 
 def _shown_models(pool, ballot) -> tuple[str, str]:
     """Which members' outputs the ballot shows, left then right (the page does not say before the vote)."""
-    by_steps = {pool.steps(m, ballot.uid): m for m in pool.outputs}
-    return by_steps[ballot.left], by_steps[ballot.right]
+    by_steps = {pool.outputs[m][ballot.uid].steps: m for m in pool.outputs}
+    return by_steps[ballot.view.left], by_steps[ballot.view.right]
 
 
 def test_a_new_member_joins_the_pool(tmp_path, instances):
@@ -105,3 +107,17 @@ def test_outputs_are_escaped_and_images_inlined_on_the_page():
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in page and "<b>" not in page
     assert page.count('src="data:image/png;base64,') == 1 and "(no text)" in page
     assert "cannot be shown" in page  # bytes that are no image are not sent at all
+
+
+def test_opening_control_pairs_break_a_gold_answer_and_skip_the_blank_ones(instances):
+    from genjudge.benchmarks.opening.voting import broken_copy, gold_answers
+
+    blank = replace(instances[0], output_steps=(Step(" ", jpeg()),))
+    golds = gold_answers({inst.total_uid: inst for inst in [blank, *instances[1:]]})
+    assert sorted(golds) == [inst.total_uid for inst in instances[1:]]  # a blank copy of it is no control
+    gold = ModelOutput("0101001", "gold", (Step("first second third", jpeg()), Step("fourth fifth")))
+    rng = np.random.default_rng(0)
+    copies = [broken_copy(gold, rng) for _ in range(20)]
+    assert all(c.content_hash != gold.content_hash and c.steps[0].image is None for c in copies)
+    words = ("fifth", "first", "fourth", "second", "third")
+    assert {tuple(sorted(c.steps[0].text.split())) for c in copies} == {(), words}  # blank, or shuffled

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from vote_helpers import SECRET
+from vote_helpers import SECRET, Answer, render
 
 from genjudge.votes.booth import VoteBooth
 from genjudge.votes.errors import VoteRefused
@@ -25,11 +25,11 @@ def test_a_vote_is_stored_with_its_pair_and_reveals_the_models(pool, ledger, clo
     booth = battle_booth(pool, ledger, clock)
     voter = booth.voter("session-1")
     ballot = booth.next_ballot(voter)
-    assert ballot.prompt == pool.instances[ballot.uid].input_steps
     result = booth.cast(ballot.token, voter, "Tie(A)", "  <b>A</b> explains better  ")
     row = result.row
     assert (row["model_a"], row["model_b"]) == (result.left, result.right)
-    assert pool.steps(row["model_a"], row["uid"]) == ballot.left  # A is the output shown left
+    shown = [pool.outputs[row[side]][row["uid"]] for side in ("model_a", "model_b")]
+    assert ballot.view == render(pool.items[row["uid"]], *shown)  # A is the output shown left
     assert row["hash_a"] == pool.current_hash(row["model_a"], row["uid"])
     assert row["reason"] == "<b>A</b> explains better"  # stored as text; the page escapes it
     assert row["voter"] != "session-1" and len(row["voter"]) == 24  # salted hash, never the raw id
@@ -82,15 +82,13 @@ def test_a_pair_never_issued_is_refused(pool, ledger, clock):
 def test_changed_outputs_void_the_ticket(pool, ledger, clock):
     from dataclasses import replace
 
-    from genjudge.core.records import ModelOutput, Step
-
     current = {"pool": pool}
     booth = VoteBooth(lambda: current["pool"], ledger, SECRET, clock=clock, mix=NO_CONTROLS)
     voter = booth.voter("s")
     ballot = booth.next_ballot(voter)
     outputs = {m: dict(o) for m, o in pool.outputs.items()}
     for model in outputs:
-        outputs[model][ballot.uid] = ModelOutput(ballot.uid, model, (Step("resubmitted"),))
+        outputs[model][ballot.uid] = Answer("resubmitted")
     current["pool"] = replace(pool, outputs=outputs)
     with pytest.raises(VoteRefused, match="changed on the board"):
         booth.cast(ballot.token, voter, "A")
@@ -131,7 +129,9 @@ def test_a_voter_who_fails_a_control_is_flagged_and_left_out(pool, ledger, clock
     careless, careful = booth.voter("careless"), booth.voter("careful")
     for voter, pick_gold in ((careless, False), (careful, True)):
         ballot = booth.next_ballot(voter)
-        row_left = ballot.left == pool.instances[ballot.uid].output_steps
+        good, broken = pool.controls[ballot.uid], Answer("")  # what the board's control hook made
+        row_left = ballot.view == render(pool.items[ballot.uid], good, broken)
+        assert row_left or ballot.view == render(pool.items[ballot.uid], broken, good)
         gold_side = "A" if row_left else "B"
         broken_side = "B" if row_left else "A"
         result = booth.cast(ballot.token, voter, gold_side if pick_gold else broken_side)
@@ -149,7 +149,7 @@ def test_every_pair_voted_runs_out_politely(pool, ledger, clock):
     booth = battle_booth(pool, ledger, clock)
     booth.ledger.rate_limit = RateLimit(100, 60)
     voter = booth.voter("diligent")
-    for _ in range(len(pool.instances) * 3 + len(pool.control_uids)):  # 3 model pairs, then controls
+    for _ in range(len(pool.items) * 3 + len(pool.control_uids)):  # 3 model pairs, then controls
         booth.cast(booth.next_ballot(voter).token, voter, "A")
     kinds = [row["kind"] for row in ledger.rows()]
     assert kinds == ["battle"] * 12 + ["control"] * 4  # controls fill in once the battles are done

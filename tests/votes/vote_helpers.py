@@ -1,16 +1,53 @@
-"""Helpers of the votes room: a small pool (four instances, three models, a judge's verdicts), the
-test secret and a clock the tests move by hand."""
+"""Helpers of the votes room: a small pool (four questions, three models, a judge's verdicts) on a
+board whose outputs are plain texts, the test secret and a clock the tests move by hand.
+
+The board here is not OpenING: the vote code sees only what its ``VotingSpec`` hooks make of it."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
-from genjudge.core.records import Instance, ModelOutput, Step
-from genjudge.votes.pool import VotePool
+from genjudge.benchmarks.plugin import ExportSpec, VotingSpec
+from genjudge.core.records import Step
+from genjudge.votes.ledger import VOTE_FIELDS
+from genjudge.votes.pair_choice import rule_summary
+from genjudge.votes.pool import PairView, VotePool
 
 UIDS = ("0101001", "0101002", "0302005", "1502046")
 MODELS = ("alpha", "beta", "gamma")
 SECRET = b"test-secret-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An output of the test board: one text."""
+
+    text: str
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+def render(question: str, left: Answer, right: Answer) -> PairView:
+    return PairView((Step(question),), (Step(left.text),), (Step(right.text),))
+
+
+def blank(answer: Answer, rng: np.random.Generator) -> Answer:
+    """The control hook: an empty answer, which nobody prefers to a real one."""
+    return Answer("")
+
+
+VOTING = VotingSpec(
+    ExportSpec("votes", VOTE_FIELDS, "Test votes."),
+    rule_summary("a good answer against a blank"),
+    render,
+    blank,
+)
 
 
 class Clock:
@@ -24,25 +61,14 @@ class Clock:
 
 
 def make_pool(board: str = "opening") -> VotePool:
-    instances = {
-        uid: Instance(
-            total_uid=uid,
-            meta_task_id="1",
-            meta_task_name="Task",
-            subtask_id="1",
-            subtask_name="Subtask",
-            data_id=uid,
-            input_steps=(Step(f"Explain step by step how to do task {uid}."),),
-            output_steps=(Step(f"the gold answer to {uid} with several distinct words"),),
-        )
-        for uid in UIDS
-    }
+    questions = {uid: f"Explain step by step how to do task {uid}." for uid in UIDS}
     outputs = {
-        model: {uid: ModelOutput(uid, model, (Step(f"{model} says {'word ' * k} on {uid}"),)) for uid in UIDS}
+        model: {uid: Answer(f"{model} says {'word ' * k} on {uid}") for uid in UIDS}
         for k, model in enumerate(MODELS, start=1)
     }
+    good = {uid: Answer(f"the gold answer to {uid} with several distinct words") for uid in UIDS}
     judge = pd.DataFrame(
         [(uid, "alpha", "beta", "B") for uid in UIDS] + [(uid, "gamma", "beta", "A") for uid in UIDS],
         columns=["uid", "model_a", "model_b", "winner"],
     )
-    return VotePool(board, instances, outputs, judge, "word-count judge")
+    return VotePool(board, questions, outputs, VOTING, good, judge, "word-count judge")

@@ -33,7 +33,9 @@ from matplotlib.figure import Figure
 from genjudge.safe_io.uploads import SubmissionLimits
 
 if TYPE_CHECKING:
-    from genjudge.votes.pool import VotePool
+    import numpy as np
+
+    from genjudge.votes.pool import Output, PairView, VotePool
 
 OptionKind = Literal["text", "integer", "flag"]
 OptionValue = str | int | bool
@@ -237,10 +239,19 @@ class BoardData:
 class VotingSpec:
     """A board people can vote on: the Space shows it a **Vote** tab. ``ledger`` is the dataset config
     the votes are kept in (one append-only log per board) and ``about`` the Markdown that says how
-    pairs are chosen. A board whose spec has ``voting`` also implements :class:`VotingBoard`."""
+    pairs are chosen. A board whose spec has ``voting`` also implements :class:`VotingBoard`.
+
+    The two hooks are all the vote code knows of the benchmark's data. ``render(item, left, right)``
+    is what the tab shows of an item and the two outputs (text and images, which the tab escapes and
+    sends as pixels only); it is never given the models' names. ``control(output, rng)`` breaks an
+    output the board knows to be good into a copy nobody would prefer, the other side of a control
+    pair; it may use ``rng`` (the booth's, seeded) and must return something different from ``output``.
+    """
 
     ledger: ExportSpec
     about: str
+    render: Callable[[Any, Any, Any], PairView]
+    control: Callable[[Any, np.random.Generator], Output]
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ Layout and formatting only: which pair is shown, what counts and what is refused
 the board's :class:`~genjudge.votes.booth.VoteBooth`. The voter is the Hugging Face login where the
 Space has OAuth (``gr.LoginButton``), else the browser session; only a salted hash of either is
 stored, and the board's policy may require the login. Votes are also limited per client address,
-taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). Before a
-vote nothing sent names the models, their order or the pair's kind: the ticket is an opaque id and
+taken from the connection (``X-Forwarded-For`` only as far as the operator trusts proxies). A pair
+is shown as the steps of text and images its board's ``render`` hook makes of it. Before a vote
+nothing sent names the models, their order or the pair's kind: the ticket is an opaque id and
 images go out as their pixels only. Everything a voter or a model wrote is HTML-escaped before it is
 shown. Keys 1–4 vote (A, Tie(A), Tie(B), B) and N asks for the next pair, unless the cursor is in a
 text box.
@@ -79,10 +80,13 @@ def _shown_image(step: Step) -> str | None:
 
 
 def steps_html(steps: tuple[Step, ...], css_class: str = "gj-output") -> str:
-    """Interleaved steps as HTML: each text escaped, each image inline (a PNG data URI, pixels only)."""
+    """Steps as HTML: each text escaped, each image inline (a PNG data URI, pixels only); a step with
+    neither says so."""
     parts = []
     for step in steps:
-        text = html.escape(step.text) if step.text.strip() else "<em>(no text)</em>"
+        text = html.escape(step.text) if step.text.strip() else ""
+        if not text and step.image is None:
+            text = "<em>(no text)</em>"
         image = ""
         if step.image is not None:
             encoded = _shown_image(step)
@@ -193,9 +197,9 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
     def ballot_view(ballot: Ballot) -> tuple[Any, ...]:
         return (
             ballot.token,
-            steps_html(ballot.prompt, "gj-prompt"),
-            steps_html(ballot.left),
-            steps_html(ballot.right),
+            steps_html(ballot.view.prompt, "gj-prompt"),
+            steps_html(ballot.view.left),
+            steps_html(ballot.view.right),
             _side("A"),
             _side("B"),
             _note("Which answer is better? Pick one of the four buttons (or press 1–4)."),
@@ -246,7 +250,7 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
 
     with gr.Tab("Vote", id=f"{board_id}-vote") as tab:
         gr.Markdown(
-            "Two anonymous answers to the same instance, in random order: pick the better one, or a tie "
+            "Two anonymous answers to the same prompt, in random order: pick the better one, or a tie "
             "leaning to one side, and say why if you like. The models are named after your vote. "
             "Keys: **1** A · **2** tie leaning A · **3** tie leaning B · **4** B · **N** next pair.\n\n"
             f"{voting.about}"
@@ -298,8 +302,8 @@ def vote_tab(booth: VoteBooth, board: Board) -> None:
 def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
     """``vote_next_<board>``, ``vote_cast_<board>`` and ``vote_live_<board>`` for scripts and tests; the
     voter is the login when the request carries one, else the client's session (a
-    ``gradio_client.Client`` keeps one). A pair comes as its ticket (an opaque id), the instance and
-    the two answers, nothing else."""
+    ``gradio_client.Client`` keeps one). A pair comes as its ticket (an opaque id), the prompt and the
+    two answers as the board renders them, nothing else."""
 
     def api_next(profile: gr.OAuthProfile | None, request: gr.Request) -> dict[str, Any]:
         try:
@@ -311,9 +315,9 @@ def _api_endpoints(booth: VoteBooth, board_id: str) -> None:
             "ok": True,
             "ticket": ballot.token,
             "uid": ballot.uid,
-            "prompt": _steps_json(ballot.prompt),
-            "A": _steps_json(ballot.left),
-            "B": _steps_json(ballot.right),
+            "prompt": _steps_json(ballot.view.prompt),
+            "A": _steps_json(ballot.view.left),
+            "B": _steps_json(ballot.view.right),
         }
 
     def api_cast(

@@ -15,7 +15,9 @@ The pieces, each with one job:
   :mod:`~genjudge.votes.repair` checks it and moves damaged lines aside;
 - :mod:`~genjudge.votes.pair_choice` picks the next pair (uncertainty sampling, judge–crowd
   disagreements, control pairs), seeded and pure;
-- :mod:`~genjudge.votes.pool` is what a board offers for voting (instances, outputs, judge verdicts);
+- :mod:`~genjudge.votes.pool` is what a board offers for voting (items, outputs, known-good outputs for
+  control pairs, judge verdicts), all opaque here: the board's ``VotingSpec`` hooks show them
+  (``render``) and break a good output into a control pair (``control``);
 - :mod:`~genjudge.votes.live` turns the votes into judge–human agreement and crowd win rates;
 - :mod:`~genjudge.votes.export` writes them in the official ``judge_modelAB_results.json`` shape;
 - :mod:`~genjudge.votes.booth` puts them together for the Space and the API.

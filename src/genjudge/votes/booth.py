@@ -1,12 +1,13 @@
 """The voting booth: hands out pairs and takes votes, for the Space's Vote tab and its API alike.
 
 ``next_ballot`` asks :mod:`~genjudge.votes.pair_choice` for a pair, issues an opaque ticket for it
-and returns what to show (the instance's input steps and the two outputs, anonymous: which models,
-in which order, and whether it is a control pair stay on the server until the vote). ``cast`` checks
-the ticket (issued here, to this voter, unused, not expired), that the outputs shown are still the
-board's, the label and the reason, the client address's rate limit, then lets the ledger refuse
-replays, second votes, spent pair budgets and bursts; only then is the vote stored and the two
-models named. Every refusal is a :class:`~genjudge.votes.errors.VoteRefused` with a message for the
+and returns what to show, as the board's ``render`` hook shows the item and the two outputs
+(anonymous: which models, in which order, and whether it is a control pair stay on the server until
+the vote).
+``cast`` checks the ticket (issued here, to this voter, unused, not expired), that the outputs shown
+are still the board's, the label and the reason, the client address's rate limit, then lets the
+ledger refuse replays, second votes, spent pair budgets and bursts; only then is the vote stored and
+the two models named. Every refusal is a :class:`~genjudge.votes.errors.VoteRefused` with a message for the
 voter, and stores nothing. A damaged ledger stops voting (:class:`~genjudge.votes.errors.
 VotingUnavailable`, saying where) and is reported once in the server log.
 """
@@ -24,7 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from genjudge.core.records import Step, content_hash
 from genjudge.core.verdicts import VERDICT_LABELS
 from genjudge.votes.errors import VoteRefused, VotingUnavailable
 from genjudge.votes.ledger import BATTLE, CONTROL, FAILED_CONTROL, VoteLedger, VoteLedgerError, counted_votes
@@ -38,7 +38,7 @@ from genjudge.votes.pair_choice import (
     crowd_uncertainty,
 )
 from genjudge.votes.policy import LOGIN_PREFIX, VotePolicy
-from genjudge.votes.pool import VotePool, broken_output, gold_hash
+from genjudge.votes.pool import PairView, VotePool
 from genjudge.votes.rate_limit import KeyedWindows
 from genjudge.votes.reason import check_reason
 from genjudge.votes.secret import voter_hash
@@ -49,13 +49,11 @@ log = logging.getLogger("genjudge.votes")
 
 @dataclass(frozen=True)
 class Ballot:
-    """A pair to vote on: ``token`` goes back with the vote; ``left`` is shown as A."""
+    """A pair to vote on: ``token`` goes back with the vote; ``view.left`` is shown as A."""
 
     token: str
     uid: str
-    prompt: tuple[Step, ...]
-    left: tuple[Step, ...]
-    right: tuple[Step, ...]
+    view: PairView
 
 
 @dataclass(frozen=True)
@@ -184,24 +182,24 @@ class VoteBooth:
                     raise VoteRefused("Every pair left to you has all the votes it takes: thank you!")
                 raise VoteRefused("You have voted on every pair of this board: thank you!")
             if choice.rule == CONTROL_PAIR:
-                gold = pool.instances[choice.uid].output_steps
-                steps = {CONTROL_GOLD: gold, CONTROL_BROKEN: broken_output(gold, self._rng)}
+                good = pool.controls[choice.uid]
+                shown = {CONTROL_GOLD: good, CONTROL_BROKEN: pool.voting.control(good, self._rng)}
             else:
-                steps = {m: pool.steps(m, choice.uid) for m in (choice.left, choice.right)}
+                shown = {m: pool.outputs[m][choice.uid] for m in (choice.left, choice.right)}
         token, _ = self.desk.issue(
             board=pool.board,
             uid=choice.uid,
             left=choice.left,
             right=choice.right,
-            hash_left=content_hash(steps[choice.left]),
-            hash_right=content_hash(steps[choice.right]),
+            hash_left=shown[choice.left].content_hash,
+            hash_right=shown[choice.right].content_hash,
             kind=CONTROL if choice.rule == CONTROL_PAIR else BATTLE,
             voter=voter,
             address=address,
             now=self.clock(),
         )
-        prompt = pool.instances[choice.uid].input_steps
-        return Ballot(token, choice.uid, prompt, steps[choice.left], steps[choice.right])
+        view = pool.voting.render(pool.items[choice.uid], shown[choice.left], shown[choice.right])
+        return Ballot(token, choice.uid, view)
 
     def _crowd_state(
         self, rows: list[dict[str, Any]], pool: VotePool
@@ -232,9 +230,9 @@ class VoteBooth:
             raise VoteRefused(f"Refused: the ticket is for board {ticket.board!r}, not {pool.board!r}.")
         flags: list[str] = []
         if ticket.kind == CONTROL:
-            instance = pool.instances.get(ticket.uid)
-            gold_shown = ticket.hash_left if ticket.left == CONTROL_GOLD else ticket.hash_right
-            if instance is None or gold_hash(instance) != gold_shown:
+            good = pool.controls.get(ticket.uid)
+            good_shown = ticket.hash_left if ticket.left == CONTROL_GOLD else ticket.hash_right
+            if good is None or good.content_hash != good_shown:
                 raise VoteRefused("Refused: this control pair is no longer on the board; ask for a new pair.")
             if preferred_model(ticket.left, ticket.right, winner) == CONTROL_BROKEN:
                 flags.append(FAILED_CONTROL)

@@ -2,10 +2,10 @@
 
 The rule (stated on the Vote tab too):
 
-1. With probability ``control_share`` (default 10%) a **control pair**: an instance's gold answer
-   against a broken output (blank, or the gold text with its words shuffled and no images). Anyone
-   reading picks the gold side; a voter who picks the broken side is flagged and their votes are left
-   out of the numbers.
+1. With probability ``control_share`` (default 10%) a **control pair**: an output the board knows to
+   be good (a gold answer, or a member's output) against a copy its ``control`` hook broke (blanked,
+   shuffled, blacked out). Anyone looking picks the good side; a voter who picks the broken side is
+   flagged and their votes are left out of the numbers.
 2. With probability ``disagreement_share`` (default 20%) a pair where the **judge and the crowd
    disagree** so far (the crowd's majority side against the judge's, force-dividing ties), to settle
    the verdicts that matter for judge–human agreement.
@@ -35,16 +35,20 @@ import pandas as pd
 from genjudge.scoring.bt_intervals import Z95
 from genjudge.scoring.incremental import BoardState
 
-RULE_SUMMARY = (
-    "**How pairs are chosen.** The server picks every pair, never the voter: 10% are control pairs (an "
-    "instance's gold answer against a blank or word-shuffled copy; a voter who prefers the broken one is "
-    "flagged and their votes are left out of the numbers), 20% are pairs where the judge and the crowd "
-    "disagree so far, and the rest are drawn with weight p(1−p)·(var_i + var_j) from the crowd's current "
-    "Bradley–Terry fit (p the win probability of one model over the other, var each rating's variance): "
-    "the pairs whose outcome would most reduce the uncertainty of the ratings. The two answers are shown "
-    "in random order and the models are named only after the vote."
-)
-"""The rule in a paragraph, for the Vote tab and the About tab."""
+
+def rule_summary(controls: str) -> str:
+    """The rule in a paragraph, for the Vote tab and the About tab; ``controls`` says what a board's
+    control pairs are ("an instance's gold answer against a blank or word-shuffled copy")."""
+    return (
+        "**How pairs are chosen.** The server picks every pair, never the voter: 10% are control pairs "
+        f"({controls}; a voter who prefers the broken one is flagged and their votes are left out of the "
+        "numbers), 20% are pairs where the judge and the crowd disagree so far, and the rest are drawn "
+        "with weight p(1−p)·(var_i + var_j) from the crowd's current Bradley–Terry fit (p the win "
+        "probability of one model over the other, var each rating's variance): the pairs whose outcome "
+        "would most reduce the uncertainty of the ratings. The two answers are shown in random order and "
+        "the models are named only after the vote."
+    )
+
 
 PRIOR_SD = 200.0
 PRIOR_VARIANCE = PRIOR_SD**2
@@ -130,7 +134,7 @@ def choose_pair(
     """The next pair for a voter, or ``None`` when nothing is left for them.
 
     ``coverage`` maps each model to the instances it answered; ``disagreements`` are (uid, model,
-    model) pairs where judge and crowd disagree; ``control_uids`` the instances with a gold answer;
+    model) pairs where judge and crowd disagree; ``control_uids`` the instances with a known-good output;
     ``done(uid, a, b)`` says whether the voter already voted on a pair (either order). Control pairs
     use the names ``CONTROL_GOLD`` and ``CONTROL_BROKEN`` for the two outputs.
     """

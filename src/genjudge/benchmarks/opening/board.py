@@ -15,8 +15,9 @@ The battles themselves are exported to the leaderboard dataset's ``verdicts`` co
 the board statistics are rebuilt after a restart.
 
 The board also takes people's A/B votes (``SPEC.voting``): :meth:`OpeningBoard.vote_pool` offers the
-members' outputs and the judge's verdicts to :mod:`genjudge.votes`, and the votes are kept in the
-dataset's ``votes`` config.
+members' outputs, the gold answers and the judge's verdicts to :mod:`genjudge.votes`, which shows them
+and makes control pairs through the hooks in :mod:`~genjudge.benchmarks.opening.voting`; the votes
+are kept in the dataset's ``votes`` config.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from matplotlib.figure import Figure
 
 from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.benchmarks.opening.submission import validate_submission
+from genjudge.benchmarks.opening.voting import VOTING, gold_answers
 from genjudge.benchmarks.plugin import (
     BenchmarkSpec,
     BoardData,
@@ -45,7 +47,6 @@ from genjudge.benchmarks.plugin import (
     Payload,
     SortKey,
     SubmissionForm,
-    VotingSpec,
     json_values,
 )
 from genjudge.core.records import Instance, ModelOutput, Step
@@ -55,8 +56,6 @@ from genjudge.scoring.incremental import BoardState
 from genjudge.scoring.pairs import newcomer_pairs
 from genjudge.scoring.rating_columns import empty_ratings
 from genjudge.scoring.vocabulary import BOARD_WIN_RATE_NAMES, INTERVAL, RATING, RATING_LONG, interval_name
-from genjudge.votes.ledger import VOTE_FIELDS
-from genjudge.votes.pair_choice import RULE_SUMMARY
 from genjudge.votes.pool import BATTLE_COLUMNS, VotePool
 
 TOP_CHARTED = 20
@@ -130,14 +129,6 @@ VERDICT_EXPORT = ExportSpec(
     },
     "Every battle: instance, both models, content hashes of both outputs (in the order shown), judge "
     "id/revision/prompt version and verdict, so the board can be recomputed from scratch.",
-)
-
-VOTE_LEDGER = ExportSpec(
-    "votes",
-    VOTE_FIELDS,
-    "People's A/B votes from the Space's Vote tab: instance, the model shown left (A) and right (B) with "
-    "the content hashes of both outputs, the verdict (A, B, Tie(A), Tie(B)), the reason, the time, a salted "
-    "hash of the voter, whether it was a control pair and flags (failed_control).",
 )
 
 INSTRUCTIONS = """**What to upload:** one zip (or, from the CLI, a folder) with your model's outputs in the
@@ -253,7 +244,15 @@ class OpeningBoard:
         verdicts = [v for m in data.members for v in data.exported(VERDICT_EXPORT.name, m["submission_id"])]
         judge = pd.DataFrame([[v[c] for c in BATTLE_COLUMNS] for v in verdicts], columns=list(BATTLE_COLUMNS))
         outputs = {m["model"]: self._outputs_of(data, m["submission_id"]) for m in data.members}
-        return VotePool(self.board_id, self.instances, outputs, judge, f"`{self.judge.judge_id}`")
+        return VotePool(
+            self.board_id,
+            self.instances,
+            outputs,
+            VOTING,
+            gold_answers(self.instances),
+            judge,
+            f"`{self.judge.judge_id}`",
+        )
 
     def _statistics(self, job: Job) -> _Statistics:
         """Running statistics over the job's members: kept between jobs, rebuilt when they hold a
@@ -450,5 +449,5 @@ SPEC = BenchmarkSpec(
         "seed": "int64",
     },
     result_extras={"new_battles": "int64", "judged": "int64"},
-    voting=VotingSpec(VOTE_LEDGER, RULE_SUMMARY),
+    voting=VOTING,
 )
