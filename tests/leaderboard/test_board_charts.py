@@ -12,7 +12,9 @@ import pytest
 
 from genjudge.benchmarks.board_charts import MAX_MODELS, interval_bars
 from genjudge.benchmarks.plugin import SortKey
-from genjudge.demo.boards import GENERAL_LEVEL_BOARD, METRICS_BOARD, run_demo_board
+from genjudge.demo.boards import run_demo_board
+
+GENERAL_LEVEL_BOARD, METRICS_BOARD = "general-level", "evalmi-metrics"
 
 
 def test_models_appear_best_first_with_their_intervals():

@@ -19,8 +19,9 @@ from leaderboard_helpers import serving, zip_folder
 from genjudge.benchmarks.evalmi.sample import sample_dir as evalmi_sample
 from genjudge.benchmarks.general_level.sample import sample_results_paths
 from genjudge.benchmarks.opening.judges_board import sample_arena_dir
+from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
 from genjudge.benchmarks.plugin import Scope
-from genjudge.demo.boards import run_demo_board, sample_submissions
+from genjudge.demo.boards import run_demo_board
 from genjudge.leaderboard.board import display_labels
 from genjudge.leaderboard.service import QUEUE_COLUMNS, LeaderboardService
 
