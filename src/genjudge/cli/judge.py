@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.benchmarks.opening import read_benchmark, read_model_outputs
 from genjudge.benchmarks.opening.pair_jobs import (
     Battle,
     BattleError,
@@ -33,6 +33,7 @@ from genjudge.judges.protocol import JudgeError
 from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_options, load_judge
 from genjudge.judges.runner import IncompleteRun, judge_pairs
 from genjudge.safe_io.durable import atomic_write_json
+from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
@@ -191,7 +192,7 @@ def pairs(
         else:
             judge_impl = load_judge(judge.value, **judge_settings)
     # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
-    except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
+    except (FormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err
 

@@ -8,11 +8,9 @@ Public interface shared with the other parts of genjudge:
 - :func:`read_metric_submission` / :func:`parse_metric_submission` -- a metric's per-image scores
 - :func:`evaluate_metric` and :func:`board_row` -- agreement with the humans, one board row
 - :func:`score_metric_upload` -- an uploaded CSV's bytes straight to (evaluation, board row)
-- :class:`EvalMiFormatError` -- every format problem, naming file, sheet/line, row and column
 - :func:`sample_dir` -- the embedded sample release
 """
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.metric_scoring import (
     BOARD_COLUMNS,
     DIMENSIONS,
@@ -41,7 +39,6 @@ __all__ = [
     "IMAGE_FEATURES",
     "PROMPT_FEATURES",
     "BuildReport",
-    "EvalMiFormatError",
     "MetricEvaluation",
     "MetricSubmission",
     "MissingImages",

@@ -18,7 +18,6 @@ import pandas as pd
 import pyarrow as pa
 
 from genjudge.benchmarks.evalmi.card import CITATION
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.metric_scoring import DIMENSIONS, board_row, evaluate_metric
 from genjudge.benchmarks.evalmi.ratings import load_ratings
 from genjudge.benchmarks.evalmi.sample import sample_dir
@@ -38,6 +37,7 @@ from genjudge.benchmarks.plugin import (
     SubmissionRows,
     json_values,
 )
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
 from genjudge.scoring.correlation import CorrelationError
 
@@ -214,7 +214,7 @@ class MetricsBoard:
         data = source.read_bytes()
         try:
             row = self._evaluate(data, source.name, bootstrap=0)
-        except (EvalMiFormatError, CorrelationError) as exc:
+        except (FormatError, CorrelationError) as exc:
             raise SubmissionError(str(exc).replace(str(source), source.name), file=source.name) from None
         return Payload(pa.table({"file": [source.name], "data": [data]}), int(row["images"]))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
+from genjudge.safe_io.located_error import FormatError
 
 MAX_IMAGE_PIXELS = 64_000_000
 """Largest image (width x height) accepted; larger ones are treated as decompression bombs."""
@@ -28,16 +28,16 @@ def read_checked_image(path: Path, *, max_pixels: int | None = None) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.width * image.height > limit:
-                    raise EvalMiFormatError(
+                    raise FormatError(
                         f"image is {image.width}x{image.height}, above the limit of {limit} pixels "
                         "(possible decompression bomb)",
                         file=path,
                     )
                 image.verify()
-    except EvalMiFormatError:
+    except FormatError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise EvalMiFormatError(f"image cannot be read: {exc}", file=path) from exc
+        raise FormatError(f"image cannot be read: {exc}", file=path) from exc
     except Image.DecompressionBombWarning as exc:
-        raise EvalMiFormatError(f"image is too large: {exc}", file=path) from exc
+        raise FormatError(f"image is too large: {exc}", file=path) from exc
     return data

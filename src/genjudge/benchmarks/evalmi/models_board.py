@@ -21,7 +21,6 @@ import pandas as pd
 import pyarrow as pa
 
 from genjudge.benchmarks.evalmi.card import CITATION
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.generated import read_generations
 from genjudge.benchmarks.evalmi.ratings import load_ratings
 from genjudge.benchmarks.evalmi.release import Prompt, read_release
@@ -40,6 +39,7 @@ from genjudge.benchmarks.plugin import (
     SubmissionRows,
     json_values,
 )
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, check_source, copy_folder, extract_zip
 
 DIMENSIONS = {"perception": "mos_perception", "correspondence": "mos_correspondence"}
@@ -122,7 +122,7 @@ class ModelsBoard:
                 images = read_generations(_folder_with_images(workdir), self.prompts)
             except SubmissionError as exc:
                 raise exc.without_path(workdir) from None
-            except EvalMiFormatError as exc:
+            except FormatError as exc:
                 raise SubmissionError(str(exc).replace(f"{workdir}/", ""), file=source.name) from None
         table = pa.table({"image_name": [i.name for i in images], "data": [i.data for i in images]})
         return Payload(table, len(images))

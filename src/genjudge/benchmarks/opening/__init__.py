@@ -5,12 +5,10 @@ Public interface shared with the other parts of genjudge:
 - :func:`read_benchmark` -- one split of the official release as :class:`~genjudge.core.records.Instance`
 - :func:`read_model_outputs` -- one ``gen_outputs/<Model>_output/`` folder as
   :class:`~genjudge.core.records.ModelOutput`
-- :class:`OpeningFormatError` -- every format problem, naming file, line/uid and field
 - :func:`sample_dir` -- the embedded sample release
 - :data:`FEATURES` -- the ``datasets`` schema of a built dataset
 """
 
-from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.outputs import read_model_outputs
 from genjudge.benchmarks.opening.release import (
     SPLITS,
@@ -27,7 +25,6 @@ __all__ = [
     "FEATURES",
     "SPLITS",
     "MissingImagesError",
-    "OpeningFormatError",
     "Subtask",
     "available_splits",
     "instance_to_row",

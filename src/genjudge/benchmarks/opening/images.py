@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
-from genjudge.benchmarks.opening.errors import OpeningFormatError
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.path_limits import path_problem
 
 MAX_IMAGE_PIXELS = 64_000_000
@@ -27,17 +27,15 @@ def relative_image_path(raw: str, *, where: dict) -> PurePosixPath:
     """Parse a JSON image path into a clean relative POSIX path, refusing escapes."""
     path = PurePosixPath(raw.replace("\\", "/"))
     if path.is_absolute() or (len(raw) > 1 and raw[1] == ":"):
-        raise OpeningFormatError(f"image path {raw!r} is absolute; paths must be relative", **where)
+        raise FormatError(f"image path {raw!r} is absolute; paths must be relative", **where)
     parts = [part for part in path.parts if part not in ("", ".")]
     if ".." in parts:
-        raise OpeningFormatError(f"image path {raw!r} escapes the source folder ('..')", **where)
+        raise FormatError(f"image path {raw!r} escapes the source folder ('..')", **where)
     if not parts:
-        raise OpeningFormatError(f"image path {raw!r} names no file", **where)
+        raise FormatError(f"image path {raw!r} names no file", **where)
     problem = path_problem(parts)
     if problem:
-        raise OpeningFormatError(
-            f"image path {raw[:80]!r}{'...' if len(raw) > 80 else ''}: {problem}", **where
-        )
+        raise FormatError(f"image path {raw[:80]!r}{'...' if len(raw) > 80 else ''}: {problem}", **where)
     return PurePosixPath(*parts)
 
 
@@ -68,7 +66,7 @@ class FolderResolver:
         if inside and os.path.islink(candidate):
             inside = self._inside(os.path.realpath(candidate))
         if not inside:
-            raise OpeningFormatError(f"image path {raw!r} resolves outside {self.base}", **where)
+            raise FormatError(f"image path {raw!r} resolves outside {self.base}", **where)
         return Path(candidate)
 
 
@@ -85,7 +83,7 @@ def read_verified_image(path: Path, *, where: dict, max_pixels: int | None = Non
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
                 if img.width * img.height > max_pixels:
-                    raise OpeningFormatError(
+                    raise FormatError(
                         f"image {path.name} is {img.width}x{img.height}, above the limit of "
                         f"{max_pixels} pixels (possible decompression bomb)",
                         **where,
@@ -96,10 +94,10 @@ def read_verified_image(path: Path, *, where: dict, max_pixels: int | None = Non
                     # multi-megapixel images of real releases.
                     img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
                 img.load()
-    except OpeningFormatError:
+    except FormatError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise OpeningFormatError(f"image {path} cannot be decoded: {exc}", **where) from exc
+        raise FormatError(f"image {path} cannot be decoded: {exc}", **where) from exc
     except Image.DecompressionBombWarning as exc:
-        raise OpeningFormatError(f"image {path} is too large: {exc}", **where) from exc
+        raise FormatError(f"image {path} is too large: {exc}", **where) from exc
     return data

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.media import (
     MEDIA_EXTENSIONS,
     TaskMediaIndex,
     find_record_media,
     media_kind,
 )
+from genjudge.safe_io.located_error import FormatError
 
 ANSWER_FIELDS = (
     "answer",
@@ -67,8 +67,8 @@ class Where:
     record: str
     field: str
 
-    def error(self, message: str) -> GeneralBenchFormatError:
-        return GeneralBenchFormatError(message, file=self.file, record=self.record, field=self.field)
+    def error(self, message: str) -> FormatError:
+        return FormatError(message, file=self.file, record=self.record, field=self.field)
 
 
 def _dig(value: Any, dotted: str) -> Any:

@@ -54,7 +54,7 @@ def build_repo(
     """Convert the release tree ``source_dir`` into the dataset repository ``out_dir``.
 
     ``reference_sheet`` is the path of ``sota_result.xlsx`` (None: metric and SoTA left null).
-    Raises :class:`GeneralBenchFormatError` (and leaves ``out_dir`` untouched) on any format problem.
+    Raises :class:`FormatError` (and leaves ``out_dir`` untouched) on any format problem.
     """
     tasks = find_tasks(source_dir)
     reference = ReferenceIndex(read_reference_sheet(reference_sheet) if reference_sheet else [])
