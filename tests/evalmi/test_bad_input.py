@@ -18,8 +18,9 @@ from genjudge.benchmarks.evalmi import (
     parse_metric_submission,
     read_release,
 )
-from genjudge.benchmarks.evalmi import images as evalmi_images
+from genjudge.safe_io import media
 from genjudge.safe_io.located_error import FormatError
+from genjudge.safe_io.media import MediaLimits
 
 MOS = "MOS&QA/AIGI2025_MOS_yn.xlsx"
 QUESTIONS = "MOS&QA/question.xlsx"
@@ -91,7 +92,7 @@ def test_a_fold_naming_an_unknown_image(release_copy: Path) -> None:
 
 def test_a_corrupt_image_stops_the_build_and_nothing_is_written(release_copy: Path, tmp_path: Path) -> None:
     (release_copy / "DALLE3" / "002.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
-    with pytest.raises(FormatError, match=r"DALLE3/002\.png: image cannot be read"):
+    with pytest.raises(FormatError, match=r"DALLE3/002\.png: image is damaged or truncated"):
         build_repo(release_copy, tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
 
@@ -100,8 +101,8 @@ def test_a_decompression_bomb_is_refused(release_copy: Path, tmp_path: Path, mon
     buffer = io.BytesIO()
     Image.new("1", (4000, 4000)).save(buffer, format="PNG")  # 16 Mpx in a few KB
     (release_copy / "DALLE3" / "003.png").write_bytes(buffer.getvalue())
-    monkeypatch.setattr(evalmi_images, "MAX_IMAGE_PIXELS", 1_000_000)
-    with pytest.raises(FormatError, match="4000x4000, above the limit of 1000000 pixels"):
+    monkeypatch.setattr(media, "DEFAULT_LIMITS", MediaLimits(max_pixels=1_000_000))
+    with pytest.raises(FormatError, match="4000x4000 pixels, above the limit of 1,000,000 pixels"):
         build_repo(release_copy, tmp_path / "out", progress=False)
 
 

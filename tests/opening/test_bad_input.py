@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.benchmarks.opening import images as images_module
 from genjudge.benchmarks.opening import read_benchmark
 from genjudge.benchmarks.opening.release import MissingImagesError
 from genjudge.benchmarks.opening.repo import build_repo
+from genjudge.safe_io import media
 from genjudge.safe_io.located_error import FormatError
+from genjudge.safe_io.media import MediaLimits
 
 
 def read_lines(path: Path) -> list[dict]:
@@ -98,13 +99,19 @@ def unknown_subtask(release: Path) -> None:
 # (break the release, expected line, uid, field, words in the message)
 CASES = {
     "missing image file": (remove_image, 1, "0101001", "conversations[1].output[0].image", "missing"),
-    "corrupt image": (corrupt_image, 1, "0101001", "conversations[1].output[0].image", "cannot be decoded"),
+    "corrupt image": (
+        corrupt_image,
+        1,
+        "0101001",
+        "conversations[1].output[0].image",
+        "not a readable image",
+    ),
     "truncated image": (
         truncate_image,
         1,
         "0101001",
         "conversations[1].output[0].image",
-        "cannot be decoded",
+        "damaged or truncated",
     ),
     "malformed JSON line": (break_json, 3, None, None, "malformed JSON"),
     "missing total_uid": (drop("total_uid"), 2, None, "total_uid", "missing"),
@@ -172,7 +179,7 @@ def test_existing_output_needs_overwrite(release: Path, tmp_path: Path) -> None:
 
 
 def test_decompression_bomb_limit(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(images_module, "MAX_IMAGE_PIXELS", 90 * 90)
+    monkeypatch.setattr(media, "DEFAULT_LIMITS", MediaLimits(max_pixels=90 * 90))
     with pytest.raises(FormatError, match="decompression bomb") as caught:
         read_benchmark(release, "test")
     assert caught.value.total_uid == "0101001"
