@@ -30,15 +30,13 @@ from genjudge.benchmarks.plugin import (
     BoardOption,
     Column,
     ColumnKind,
-    Evaluation,
     Job,
     OptionValue,
     Payload,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
-    json_values,
 )
+from genjudge.benchmarks.single_file_board import SingleFileBoard
 from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, check_source, copy_folder, extract_zip
 
@@ -78,7 +76,7 @@ def _folder_with_images(root: Path) -> Path:
     return root
 
 
-class ModelsBoard:
+class ModelsBoard(SingleFileBoard):
     """Text-to-image models on EvalMi-50K, scored by two LMM4LMM checkpoints."""
 
     def __init__(
@@ -92,8 +90,7 @@ class ModelsBoard:
         source: str = "",
         judge_options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.spec = SPEC
-        self.board_id = board_id
+        super().__init__(SPEC, board_id)
         self.prompts = prompts
         self.ratings = ratings
         self.models = dict(models)
@@ -101,7 +98,6 @@ class ModelsBoard:
         self.source = source
         self.judge_options = dict(judge_options or {})
         self._judges: dict[str, Any] = {}
-        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         return (
@@ -111,7 +107,11 @@ class ModelsBoard:
             "with their mean human MOS."
         )
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
+    def check_upload(self, source: Path, limits: SubmissionLimits) -> None:
+        """A zip or a folder of images: :func:`extract_zip` and :func:`copy_folder` check it member by
+        member while :meth:`parse` unpacks it."""
+
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
         with tempfile.TemporaryDirectory(prefix="genjudge-generations-") as tmp:
             workdir = Path(tmp)
             try:
@@ -136,7 +136,7 @@ class ModelsBoard:
             )
         return self._judges[dimension]
 
-    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         from genjudge.judges.scored_images import score_images
 
         by_name = {f"{p.index:03d}.png": p for p in self.prompts}
@@ -154,7 +154,8 @@ class ModelsBoard:
             row[dimension] = scores[f"mean_{dimension}"]
         return row
 
-    def _references(self) -> list[dict[str, Any]]:
+    def reference_rows(self, job: Job) -> list[dict[str, Any]]:
+        """One row per generator people rated: its mean human MOS."""
         means = self.ratings.groupby("generator")[list(DIMENSIONS.values())].mean()
         return [
             {
@@ -167,11 +168,8 @@ class ModelsBoard:
             for generator, row in means.iterrows()
         ]
 
-    def evaluate(self, job: Job) -> Evaluation:
-        rows, new = self._rows.of(job)
-        results = {self.board_id: json_values(new, SPEC.result_fields())}
-        config = {"judges": ", ".join(f"lmm4lmm-{d}={m}" for d, m in self.models.items())}
-        return Evaluation(pd.DataFrame([*self._references(), *rows, new]), results, config)
+    def config(self) -> dict[str, Any]:
+        return {"judges": ", ".join(f"lmm4lmm-{d}={m}" for d, m in self.models.items())}
 
 
 def open_board(options: Mapping[str, OptionValue]) -> ModelsBoard:
