@@ -111,11 +111,21 @@ def _rewrite(path, records):
     return path
 
 
-def test_an_unknown_label_is_refused_naming_the_file_and_record(sample_release, sample_verdicts):
+@pytest.mark.parametrize(
+    ("record", "field", "value", "message"),
+    [
+        (7, "winner", "A is much better", r"judge_modelAB_results\.json: record 7 .*'winner'"),
+        (0, "data_id", "9999999", r"record 0, data_id 9999999, field 'data_id': no such instance"),
+    ],
+    ids=["unknown label", "unknown instance"],
+)
+def test_a_bad_verdict_is_refused_naming_the_file_and_record(
+    sample_release, sample_verdicts, record, field, value, message
+):
     _, instances, outputs = sample_release
     records = _records(sample_verdicts)
-    records[7]["winner"] = "A is much better"
-    with pytest.raises(FormatError, match=r"judge_modelAB_results\.json: record 7 .*'winner'"):
+    records[record][field] = value
+    with pytest.raises(FormatError, match=message):
         build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
 
 
@@ -127,14 +137,6 @@ def test_a_verdict_on_a_model_without_outputs_names_the_record_and_field(sample_
         build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
     message = str(caught.value)
     assert "record 3" in message and "'model_B.name'" in message and "Ghost-Model" in message
-
-
-def test_a_verdict_on_an_unknown_instance_is_refused(sample_release, sample_verdicts):
-    _, instances, outputs = sample_release
-    records = _records(sample_verdicts)
-    records[0]["data_id"] = "9999999"
-    with pytest.raises(FormatError, match=r"record 0, data_id 9999999, field 'data_id': no such instance"):
-        build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
 
 
 def test_verdicts_on_a_single_instance_cannot_be_held_out(sample_release, sample_verdicts):
