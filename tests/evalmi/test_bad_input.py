@@ -12,14 +12,15 @@ import pytest
 from PIL import Image
 
 from genjudge.benchmarks.evalmi import (
-    EvalMiFormatError,
     build_repo,
     evaluate_metric,
     load_ratings,
     parse_metric_submission,
     read_release,
 )
-from genjudge.benchmarks.evalmi import images as evalmi_images
+from genjudge.safe_io import media
+from genjudge.safe_io.located_error import FormatError
+from genjudge.safe_io.media import MediaLimits
 
 MOS = "MOS&QA/AIGI2025_MOS_yn.xlsx"
 QUESTIONS = "MOS&QA/question.xlsx"
@@ -32,7 +33,7 @@ def set_cell(path: Path, cell: str, value: object) -> None:
 
 
 def error_of(release: Path) -> str:
-    with pytest.raises(EvalMiFormatError) as caught:
+    with pytest.raises(FormatError) as caught:
         read_release(release)
     return str(caught.value)
 
@@ -132,7 +133,7 @@ def test_a_fold_mos_that_is_not_a_finite_number_is_refused(release_copy: Path) -
 
 def test_a_corrupt_image_stops_the_build_and_nothing_is_written(release_copy: Path, tmp_path: Path) -> None:
     (release_copy / "DALLE3" / "002.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
-    with pytest.raises(EvalMiFormatError, match=r"DALLE3/002\.png: image cannot be read"):
+    with pytest.raises(FormatError, match=r"DALLE3/002\.png: image is damaged or truncated"):
         build_repo(release_copy, tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
 
@@ -141,8 +142,8 @@ def test_a_decompression_bomb_is_refused(release_copy: Path, tmp_path: Path, mon
     buffer = io.BytesIO()
     Image.new("1", (4000, 4000)).save(buffer, format="PNG")  # 16 Mpx in a few KB
     (release_copy / "DALLE3" / "003.png").write_bytes(buffer.getvalue())
-    monkeypatch.setattr(evalmi_images, "MAX_IMAGE_PIXELS", 1_000_000)
-    with pytest.raises(EvalMiFormatError, match="4000x4000, above the limit of 1000000 pixels"):
+    monkeypatch.setattr(media, "DEFAULT_LIMITS", MediaLimits(max_pixels=1_000_000))
+    with pytest.raises(FormatError, match="4000x4000 pixels, above the limit of 1,000,000 pixels"):
         build_repo(release_copy, tmp_path / "out", progress=False)
 
 
@@ -188,20 +189,18 @@ def csv_bytes(
     ],
 )
 def test_bad_submissions_are_refused_naming_line_and_column(ratings, mutate, expected) -> None:
-    with pytest.raises(EvalMiFormatError) as caught:
+    with pytest.raises(FormatError) as caught:
         parse_metric_submission(mutate(ratings), ratings)
     assert str(caught.value).startswith(expected)
 
 
 def test_constant_predictions_are_refused_not_reported_as_nan(ratings) -> None:
     submission = parse_metric_submission(csv_bytes(ratings, score=lambda i: 0.5), ratings, file="flat.csv")
-    with pytest.raises(
-        EvalMiFormatError, match=r"flat\.csv, column 'score': perception: all 24 predictions equal"
-    ):
+    with pytest.raises(FormatError, match=r"flat\.csv, column 'score': perception: all 24 predictions equal"):
         evaluate_metric(submission, ratings, bootstrap_rounds=0)
 
 
 def test_qa_answers_must_match_the_questions(ratings) -> None:
     data = b"image_name,score,qa\nDALLE3/001.png,0.5,yes;no\n"
-    with pytest.raises(EvalMiFormatError, match="<upload>:2, column 'qa': 2 answer"):
+    with pytest.raises(FormatError, match="<upload>:2, column 'qa': 2 answer"):
         parse_metric_submission(data, ratings, allow_partial=True)

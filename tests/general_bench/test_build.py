@@ -10,8 +10,9 @@ import datasets
 import pytest
 from datasets import Image, List
 
-from genjudge.benchmarks.general_level.bench import GeneralBenchFormatError, build_repo
+from genjudge.benchmarks.general_level.bench import build_repo
 from genjudge.benchmarks.general_level.bench.card import template_files
+from genjudge.safe_io.located_error import FormatError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"
@@ -134,7 +135,7 @@ def test_images_decode_to_pil(built):
 
 def test_missing_media_is_refused_naming_the_record(release_copy, tmp_path):
     (release_copy / "audio" / "comprehension" / "AccentClassification" / "audios" / "s2.wav").unlink()
-    with pytest.raises(GeneralBenchFormatError, match=r"record #1 \(id 1\), field 'input.audio_file'"):
+    with pytest.raises(FormatError, match=r"record #1 \(id 1\), field 'input.audio_file'"):
         build_repo(release_copy, tmp_path / "out", SOTA, progress=False)
     assert not (tmp_path / "out").exists()
     report = build_repo(release_copy, tmp_path / "out", SOTA, progress=False, allow_missing_media=True)

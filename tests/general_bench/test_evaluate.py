@@ -11,13 +11,13 @@ from openpyxl import load_workbook
 
 from genjudge.benchmarks.general_level.bench import (
     EvaluationOptions,
-    GeneralBenchFormatError,
     ReferenceIndex,
     evaluate_tree,
     read_reference_sheet,
     write_result_sheet,
 )
 from genjudge.benchmarks.general_level.bench.reference_sheet import SHEETS
+from genjudge.safe_io.located_error import FormatError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASE = FIXTURES / "General-Bench-Openset"
@@ -88,7 +88,7 @@ def write_json(path: Path, value) -> None:
 )
 def test_bad_prediction_files_are_named(predictions_copy, predictions, message):
     write_json(predictions_copy / "nlp" / "Commonsense Reasoning" / "prediction.json", predictions)
-    with pytest.raises(GeneralBenchFormatError, match=message):
+    with pytest.raises(FormatError, match=message):
         scores_by_task(predictions_copy)
 
 
@@ -98,7 +98,7 @@ def test_non_numeric_prediction_for_a_numeric_metric_names_the_record(prediction
         [{"id": "ts1", "prediction": 4.5}, {"id": "ts2", "prediction": "about eight"}],
     )
     with pytest.raises(
-        GeneralBenchFormatError,
+        FormatError,
         match=r"Time Series/prediction.json, record id ts2, field 'prediction': expected a number",
     ):
         scores_by_task(predictions_copy)
@@ -109,9 +109,7 @@ def test_generated_image_must_exist_and_stay_in_the_prediction_folder(prediction
     write_json(
         file, [{"id": 1, "prediction": "out/1.png"}, {"id": 2, "prediction": "../../../../secret.png"}]
     )
-    with pytest.raises(
-        GeneralBenchFormatError, match=r"record id 2, field 'prediction': path .* leaves the prediction"
-    ):
+    with pytest.raises(FormatError, match=r"record id 2, field 'prediction': path .* leaves the prediction"):
         scores_by_task(predictions_copy)
 
 
@@ -141,7 +139,7 @@ def test_oversized_prediction_files_are_refused_unread(predictions_copy, monkeyp
     from genjudge.benchmarks.general_level.bench import predictions
 
     monkeypatch.setattr(predictions, "MAX_PREDICTION_BYTES", 10)
-    with pytest.raises(GeneralBenchFormatError, match=r"prediction.json: file is over the 0 MiB limit"):
+    with pytest.raises(FormatError, match=r"prediction.json: file is over the 0 MiB limit"):
         scores_by_task(predictions_copy)
 
 
@@ -163,9 +161,7 @@ def test_a_metric_library_refusing_the_inputs_is_reported_with_the_file(release_
     workbook.save(sheet)
     doc["data"] = [{**r, "output": {"answer": "yes"}} for r in doc["data"]]  # one class only
     (task / "annotation.json").write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(
-        GeneralBenchFormatError, match=r"roc_auc_score is undefined for these predictions \(it gave nan"
-    ):
+    with pytest.raises(FormatError, match=r"roc_auc_score is undefined for these predictions \(it gave nan"):
         evaluate_tree(release_copy, None, ReferenceIndex(read_reference_sheet(sheet)))
 
 
@@ -175,7 +171,7 @@ def test_a_text_metric_never_compares_file_names(predictions_copy):
     task.mkdir(parents=True)
     write_json(task / "prediction.json", [{"id": 0, "prediction": "good morning"}])
     with pytest.raises(
-        GeneralBenchFormatError,
+        FormatError,
         match=r"record #0 \(id 0\), field 'output': is the media file 'audios/gt_0.wav'",
     ):
         scores_by_task(predictions_copy)

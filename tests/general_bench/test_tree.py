@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.benchmarks.general_level.bench import GeneralBenchFormatError, find_tasks, read_annotation
+from genjudge.benchmarks.general_level.bench import find_tasks, read_annotation
+from genjudge.safe_io.located_error import FormatError
 
 RELEASE = Path(__file__).parent / "fixtures" / "General-Bench-Openset"
 
@@ -38,7 +39,7 @@ def test_annotation_keeps_records_and_task_fields():
 
 def test_task_folder_without_annotation_is_named(release_copy):
     (release_copy / "nlp" / "Empty Task").mkdir()
-    with pytest.raises(GeneralBenchFormatError, match=r"nlp/Empty Task: task folder has no annotation.json"):
+    with pytest.raises(FormatError, match=r"nlp/Empty Task: task folder has no annotation.json"):
         find_tasks(release_copy)
 
 
@@ -46,13 +47,11 @@ def test_malformed_json_names_file_and_line(release_copy):
     file = release_copy / "nlp" / "Time Series" / "annotation.json"
     file.write_text('{"task": "Time Series",\n "data": [,]}', encoding="utf-8")
     task = next(t for t in find_tasks(release_copy) if t.name == "Time Series")
-    with pytest.raises(
-        GeneralBenchFormatError, match=r"Time Series/annotation.json: malformed JSON at line 2"
-    ):
+    with pytest.raises(FormatError, match=r"Time Series/annotation.json: malformed JSON at line 2"):
         read_annotation(task)
     file.write_text('{"task": "Time Series", "data": [{"id": 1, "id": 2}]}', encoding="utf-8")
     with pytest.raises(
-        GeneralBenchFormatError,
+        FormatError,
         match=r"annotation.json: malformed JSON at line 1, column 44: the key 'id' is repeated .* "
         r"in field 'data\[0\]\.id'",
     ):
@@ -75,11 +74,11 @@ def test_bad_records_are_named(release_copy, data, message):
     file = release_copy / "nlp" / "Time Series" / "annotation.json"
     file.write_text(json.dumps({"task": "Time Series", "data": data}), encoding="utf-8")
     task = next(t for t in find_tasks(release_copy) if t.name == "Time Series")
-    with pytest.raises(GeneralBenchFormatError, match=message):
+    with pytest.raises(FormatError, match=message):
         read_annotation(task)
 
 
 def test_a_folder_without_modalities_is_refused(tmp_path):
     (tmp_path / "misc").mkdir()
-    with pytest.raises(GeneralBenchFormatError, match="no task folders found"):
+    with pytest.raises(FormatError, match="no task folders found"):
         find_tasks(tmp_path)

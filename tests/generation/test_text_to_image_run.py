@@ -8,7 +8,6 @@ import pytest
 from PIL import Image
 from support.fake_openai_server import FakeOpenAIServer, colour_of, error_reply, image_reply
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.generated import read_generations
 from genjudge.benchmarks.evalmi.release import read_release
 from genjudge.benchmarks.evalmi.sample import sample_dir
@@ -18,6 +17,7 @@ from genjudge.generation.manifest import MANIFEST_NAME, ManifestMismatch
 from genjudge.generation.protocol import GenerationError
 from genjudge.generation.resumable import FAILURES_NAME
 from genjudge.generation.text_to_image_run import generate_images
+from genjudge.safe_io.located_error import FormatError
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_a_refused_prompt_is_counted_and_the_folder_is_not_silently_short(server
     assert report.failed == 1 and report.failures[0].key == "003"
     log = (tmp_path / "Fake" / FAILURES_NAME).read_text()
     assert '"key": "003"' in log
-    with pytest.raises(EvalMiFormatError, match=r"1 of 12 prompts have no image \(003.png\)"):
+    with pytest.raises(FormatError, match=r"1 of 12 prompts have no image \(003.png\)"):
         read_generations(tmp_path / "Fake", sample_prompts)
 
     server.respond_images = image_reply

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from hostile.hostile_helpers import UIDS, good_members, instances, write_zip, zip_with_nul_name
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs
+from genjudge.benchmarks.opening import read_model_outputs
 from genjudge.benchmarks.opening.submission import validate_submission
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import SubmissionError
 
 
@@ -76,6 +77,6 @@ def test_an_image_path_too_long_for_the_file_system_is_a_format_error(tmp_path):
     record = json.loads((folder / f"{UIDS[0]}.json").read_text())
     record["conversations"][1]["output"][0]["image"] = "i" * 300 + ".jpg"
     (folder / f"{UIDS[0]}.json").write_text(json.dumps(record))
-    with pytest.raises(OpeningFormatError, match="a name in the path is 304 bytes long") as caught:
+    with pytest.raises(FormatError, match="a name in the path is 304 bytes long") as caught:
         read_model_outputs(folder)
     assert caught.value.field == "conversations[1].output[0].image"

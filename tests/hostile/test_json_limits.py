@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from hostile.hostile_helpers import UIDS, good_members, instances, write_zip
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, sample_dir
+from genjudge.benchmarks.opening import read_benchmark, sample_dir
 from genjudge.benchmarks.opening.repo import build_repo
 from genjudge.benchmarks.opening.submission import validate_submission
 from genjudge.safe_io import bounded_json as safe_json
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import SubmissionError
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
@@ -79,12 +80,12 @@ def test_a_release_line_past_the_limits_stops_the_build_at_that_line(tmp_path: P
     lines = jsonl.read_bytes().splitlines(keepends=True)
     lines.insert(2, data + b"\n")
     jsonl.write_bytes(b"".join(lines))
-    with pytest.raises(OpeningFormatError) as caught:
+    with pytest.raises(FormatError) as caught:
         read_benchmark(release, "test")
     assert caught.value.line == 3
     assert f"test_data.jsonl:3: {reason}" in str(caught.value)
     out = tmp_path / "out" / "opening-dataset"
-    with pytest.raises(OpeningFormatError):
+    with pytest.raises(FormatError):
         build_repo(release, out, progress=False)
     assert list(out.parent.iterdir()) == []  # neither the dataset nor its temporary folder
 

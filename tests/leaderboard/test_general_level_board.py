@@ -75,7 +75,7 @@ def test_a_bad_sheet_is_refused_naming_the_row_and_nothing_is_written(tmp_path, 
     assert str(tmp_path) not in str(error.value)  # the server's folders are not shown
     not_a_sheet = tmp_path / "notes.txt"
     not_a_sheet.write_text("hello")
-    with pytest.raises(SubmissionError, match=r"one \.xlsx, \.csv, \.json file"):
+    with pytest.raises(SubmissionError, match=r"General-Level takes one \.xlsx, \.csv or \.json file"):
         store.submit(not_a_sheet, board, model_name="Bad")
     assert store.requests() == []
     assert not (tmp_path / "lb" / "outputs").exists() or not any((tmp_path / "lb" / "outputs").iterdir())

@@ -149,7 +149,7 @@ def test_a_bad_verdict_file_is_refused_with_its_record_and_nothing_is_stored(tmp
 
 def test_only_one_json_file_is_accepted(tmp_path, board):
     store = LeaderboardStore(tmp_path / "lb", boards=[board])
-    with pytest.raises(SubmissionError, match=r"one \.json verdict file"):
+    with pytest.raises(SubmissionError, match=r"OpenING judges takes one \.json file"):
         store.submit(sample_arena_dir(), board, model_name="Bad")
     assert store.requests() == []
 

@@ -14,7 +14,8 @@ from leaderboard_helpers import UIDS, jpeg, make_zip, output_record, write_submi
 from PIL import Image
 
 from genjudge.benchmarks.opening.submission import validate_submission
-from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, submission_id_of
+from genjudge.safe_io.media import MediaLimits
+from genjudge.safe_io.uploads import IMAGE_FORMATS, SubmissionError, SubmissionLimits, submission_id_of
 
 
 def good_members(model: str = "m") -> dict[str, bytes]:
@@ -176,10 +177,20 @@ def test_an_image_decompression_bomb_is_refused(tmp_path, instances):
     assert "6000x6000 pixels" in str(error)
 
 
-def test_pillows_own_bomb_warning_is_an_error(tmp_path, instances, monkeypatch):
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 40)  # 8x8 = 64 pixels: above the limit
-    error = refused(tmp_path, instances, good_members())
+def test_the_upload_pixel_limit_is_the_submission_limits_own(tmp_path, instances):
+    tight = SubmissionLimits(media=MediaLimits(max_pixels=40, formats=IMAGE_FORMATS))  # 8x8 = 64 pixels
+    error = refused(tmp_path, instances, good_members(), limits=tight)
+    assert "8x8 pixels, above the limit of 40 pixels" in str(error)
     assert "decompression bomb" in str(error)
+
+
+def test_a_gif_is_refused_by_format(tmp_path, instances):
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "GIF")
+    members = good_members()
+    members[f"{UIDS[0]}-o-0.jpg"] = buf.getvalue()
+    error = refused(tmp_path, instances, members)
+    assert "is a GIF image; use JPEG, PNG or WebP" in str(error)
 
 
 def test_non_utf8_json_is_refused(tmp_path, instances):

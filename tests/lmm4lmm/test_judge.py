@@ -12,6 +12,8 @@ from genjudge.judges.lmm4lmm.head import READ_POSITION
 from genjudge.judges.lmm4lmm.inputs import grid_for, image_tiles
 from genjudge.judges.lmm4lmm.judge import JudgeModelNotFound, LMM4LMMJudge, official_answer
 from genjudge.judges.protocol import Media, PartialScores, ScoringItem, ScoringJudge
+from genjudge.safe_io import media
+from genjudge.safe_io.media import MediaLimits
 
 
 @pytest.fixture(scope="module")
@@ -134,9 +136,7 @@ def test_an_image_that_does_not_decode_fails_alone(judges, items):
 
 
 def test_a_decompression_bomb_is_refused_not_decoded(judges, png, monkeypatch):
-    from PIL import Image
-
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 64x48 is over twice this: a "bomb"
+    monkeypatch.setattr(media, "DEFAULT_LIMITS", MediaLimits(max_pixels=1000))  # 64x48 is over it
     with pytest.raises(PartialScores) as caught:
         judges["perception"].score_batch([ScoringItem("p", Media.image(png((1, 2, 3))))])
     assert "decompression bomb" in caught.value.failures[0]

@@ -1,4 +1,4 @@
-"""Every kind of broken release stops the build with an OpeningFormatError that says where
+"""Every kind of broken release stops the build with an FormatError that says where
 (file, line, total_uid, field), and never leaves a half-written output folder behind."""
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark
-from genjudge.benchmarks.opening import images as images_module
+from genjudge.benchmarks.opening import read_benchmark
 from genjudge.benchmarks.opening.release import MissingImagesError
 from genjudge.benchmarks.opening.repo import build_repo
+from genjudge.safe_io import media
+from genjudge.safe_io.located_error import FormatError
+from genjudge.safe_io.media import MediaLimits
 
 
 def read_lines(path: Path) -> list[dict]:
@@ -97,13 +99,19 @@ def unknown_subtask(release: Path) -> None:
 # (break the release, expected line, uid, field, words in the message)
 CASES = {
     "missing image file": (remove_image, 1, "0101001", "conversations[1].output[0].image", "missing"),
-    "corrupt image": (corrupt_image, 1, "0101001", "conversations[1].output[0].image", "cannot be decoded"),
+    "corrupt image": (
+        corrupt_image,
+        1,
+        "0101001",
+        "conversations[1].output[0].image",
+        "not a readable image",
+    ),
     "truncated image": (
         truncate_image,
         1,
         "0101001",
         "conversations[1].output[0].image",
-        "cannot be decoded",
+        "damaged or truncated",
     ),
     "malformed JSON line": (break_json, 3, None, None, "malformed JSON"),
     "missing total_uid": (drop("total_uid"), 2, None, "total_uid", "missing"),
@@ -127,12 +135,12 @@ CASES = {
 def test_bad_release_names_file_line_uid_and_field(release: Path, case: str) -> None:
     breaker, line, uid, field, words = CASES[case]
     breaker(release)
-    with pytest.raises(OpeningFormatError) as caught:
+    with pytest.raises(FormatError) as caught:
         read_benchmark(release, "test")
     error = caught.value
     assert error.file == str(jsonl_of(release))
     assert error.line == line
-    assert error.uid == uid
+    assert error.total_uid == uid
     assert error.field == field
     message = str(error)
     assert f"test_data.jsonl:{line}" in message
@@ -145,7 +153,7 @@ def test_bad_release_names_file_line_uid_and_field(release: Path, case: str) -> 
 def test_failed_build_leaves_no_output_folder(release: Path, tmp_path: Path, case: str) -> None:
     CASES[case][0](release)
     out = tmp_path / "out" / "opening-dataset"
-    with pytest.raises(OpeningFormatError):
+    with pytest.raises(FormatError):
         build_repo(release, out, progress=False)
     assert not out.exists()
     assert list(out.parent.iterdir()) == []  # no temporary folder left either
@@ -156,7 +164,7 @@ def test_failed_rebuild_keeps_the_previous_output(release: Path, tmp_path: Path)
     build_repo(release, out, progress=False)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     corrupt_image(release)
-    with pytest.raises(OpeningFormatError):
+    with pytest.raises(FormatError):
         build_repo(release, out, overwrite=True, progress=False)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["opening-dataset", "release"]
@@ -171,10 +179,10 @@ def test_existing_output_needs_overwrite(release: Path, tmp_path: Path) -> None:
 
 
 def test_decompression_bomb_limit(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(images_module, "MAX_IMAGE_PIXELS", 90 * 90)
-    with pytest.raises(OpeningFormatError, match="decompression bomb") as caught:
+    monkeypatch.setattr(media, "DEFAULT_LIMITS", MediaLimits(max_pixels=90 * 90))
+    with pytest.raises(FormatError, match="decompression bomb") as caught:
         read_benchmark(release, "test")
-    assert caught.value.uid == "0101001"
+    assert caught.value.total_uid == "0101001"
 
 
 def test_many_missing_images_are_reported_together(release: Path) -> None:
@@ -198,13 +206,13 @@ def test_allow_missing_images_stores_null_and_counts_them(release: Path, tmp_pat
 
 def test_missing_split_file_says_what_to_provide(release: Path) -> None:
     (release / "OpenING-benchmark" / "dev_data.jsonl").unlink()
-    with pytest.raises(OpeningFormatError, match="dev split is missing"):
+    with pytest.raises(FormatError, match="dev split is missing"):
         read_benchmark(release, "dev")
 
 
 def test_wrong_type_is_named(release: Path) -> None:
     edit_rows(release, lambda rows: rows[0]["conversations"][0]["input"][0].update(image=7))
-    with pytest.raises(OpeningFormatError, match="expected str or null, got int") as caught:
+    with pytest.raises(FormatError, match="expected str or null, got int") as caught:
         read_benchmark(release, "test")
     assert caught.value.field == "conversations[0].input[0].image"
 
@@ -212,6 +220,6 @@ def test_wrong_type_is_named(release: Path) -> None:
 def test_line_that_is_not_an_object(release: Path) -> None:
     with jsonl_of(release).open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(["not", "an", "object"]) + "\n")
-    with pytest.raises(OpeningFormatError, match="one JSON object") as caught:
+    with pytest.raises(FormatError, match="one JSON object") as caught:
         read_benchmark(release, "test")
     assert caught.value.line == 17

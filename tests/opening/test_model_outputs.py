@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_model_outputs, sample_dir
 from genjudge.benchmarks.opening import outputs as outputs_module
+from genjudge.benchmarks.opening import read_model_outputs, sample_dir
 from genjudge.benchmarks.opening.release import MissingImagesError
+from genjudge.safe_io.located_error import FormatError
 
 GEN = sample_dir() / "gen_outputs"
 
@@ -100,9 +101,9 @@ def rewrite_first_image(model_dir: Path, image: str) -> None:
 )
 def test_bad_image_paths_are_refused(model_dir: Path, image: str, words: str) -> None:
     rewrite_first_image(model_dir, image)
-    with pytest.raises(OpeningFormatError, match=words) as caught:
+    with pytest.raises(FormatError, match=words) as caught:
         read_model_outputs(model_dir)
-    assert caught.value.uid == "0101001"
+    assert caught.value.total_uid == "0101001"
     assert caught.value.field == "conversations[1].output[0].image"
     assert caught.value.file.endswith("0101001.jsonl")
 
@@ -118,15 +119,15 @@ def test_missing_images_can_be_allowed(model_dir: Path) -> None:
 def test_malformed_json_names_file_and_line(model_dir: Path) -> None:
     path = model_dir / "0101001.jsonl"
     path.write_text(path.read_text(encoding="utf-8")[:200], encoding="utf-8")
-    with pytest.raises(OpeningFormatError, match="malformed JSON") as caught:
+    with pytest.raises(FormatError, match="malformed JSON") as caught:
         read_model_outputs(model_dir)
-    assert caught.value.uid == "0101001"
+    assert caught.value.total_uid == "0101001"
     assert caught.value.line is not None
 
 
 def test_same_uid_as_json_and_jsonl_is_a_duplicate(model_dir: Path) -> None:
     shutil.copy(model_dir / "0101001.jsonl", model_dir / "0101001.json")
-    with pytest.raises(OpeningFormatError, match="duplicate total_uid"):
+    with pytest.raises(FormatError, match="duplicate total_uid"):
         read_model_outputs(model_dir)
 
 
@@ -135,30 +136,30 @@ def test_missing_output_list_is_named(model_dir: Path) -> None:
     record = json.loads(path.read_text(encoding="utf-8"))
     del record["conversations"][1]
     path.write_text(json.dumps(record), encoding="utf-8")
-    with pytest.raises(OpeningFormatError, match="missing") as caught:
+    with pytest.raises(FormatError, match="missing") as caught:
         read_model_outputs(model_dir)
     assert caught.value.field == "conversations[1].output"
 
 
 def test_empty_or_absent_folder_is_explained(tmp_path: Path) -> None:
-    with pytest.raises(OpeningFormatError, match="not found"):
+    with pytest.raises(FormatError, match="not found"):
         read_model_outputs(tmp_path / "Nobody_output")
     (tmp_path / "Empty_output").mkdir()
-    with pytest.raises(OpeningFormatError, match=r"no <total_uid>\.json"):
+    with pytest.raises(FormatError, match=r"no <total_uid>\.json"):
         read_model_outputs(tmp_path / "Empty_output")
 
 
 def test_ids_inside_the_file_must_match_its_name(model_dir: Path) -> None:
     (model_dir / "0101001.jsonl").rename(model_dir / "0101009.jsonl")
-    with pytest.raises(OpeningFormatError, match="give total_uid 0101001") as caught:
+    with pytest.raises(FormatError, match="give total_uid 0101001") as caught:
         read_model_outputs(model_dir)
-    assert caught.value.uid == "0101009"
+    assert caught.value.total_uid == "0101009"
 
 
 def test_oversized_answer_file_is_refused_before_parsing(
     model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(outputs_module, "MAX_OUTPUT_FILE_BYTES", 100)
-    with pytest.raises(OpeningFormatError, match="limit") as caught:
+    with pytest.raises(FormatError, match="limit") as caught:
         read_model_outputs(model_dir)
-    assert caught.value.uid == "0101001"
+    assert caught.value.total_uid == "0101001"

@@ -10,8 +10,8 @@ from datasets import load_dataset
 from typer.testing import CliRunner
 
 from genjudge.cli import app
+from genjudge.safe_io.located_error import FormatError
 from genjudge.training import (
-    TrainingDataError,
     build_training_set,
     load_split,
     read_holdout,
@@ -111,11 +111,21 @@ def _rewrite(path, records):
     return path
 
 
-def test_an_unknown_label_is_refused_naming_the_file_and_record(sample_release, sample_verdicts):
+@pytest.mark.parametrize(
+    ("record", "field", "value", "message"),
+    [
+        (7, "winner", "A is much better", r"judge_modelAB_results\.json: record 7 .*'winner'"),
+        (0, "data_id", "9999999", r"record 0, data_id 9999999, field 'data_id': no such instance"),
+    ],
+    ids=["unknown label", "unknown instance"],
+)
+def test_a_bad_verdict_is_refused_naming_the_file_and_record(
+    sample_release, sample_verdicts, record, field, value, message
+):
     _, instances, outputs = sample_release
     records = _records(sample_verdicts)
-    records[7]["winner"] = "A is much better"
-    with pytest.raises(TrainingDataError, match=r"judge_modelAB_results\.json: record 7 .*'winner'"):
+    records[record][field] = value
+    with pytest.raises(FormatError, match=message):
         build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
 
 
@@ -123,43 +133,33 @@ def test_a_verdict_on_a_model_without_outputs_names_the_record_and_field(sample_
     _, instances, outputs = sample_release
     records = _records(sample_verdicts)
     records[3]["model_B"]["name"] = "Ghost-Model"
-    with pytest.raises(TrainingDataError) as caught:
+    with pytest.raises(FormatError) as caught:
         build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
     message = str(caught.value)
     assert "record 3" in message and "'model_B.name'" in message and "Ghost-Model" in message
 
 
-def test_a_verdict_on_an_unknown_instance_is_refused(sample_release, sample_verdicts):
-    _, instances, outputs = sample_release
-    records = _records(sample_verdicts)
-    records[0]["data_id"] = "9999999"
-    with pytest.raises(
-        TrainingDataError, match=r"record 0, data_id 9999999, field 'data_id': no such instance"
-    ):
-        build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
-
-
 def test_verdicts_on_a_single_instance_cannot_be_held_out(sample_release, sample_verdicts):
     _, instances, outputs = sample_release
     records = [r for r in _records(sample_verdicts) if r["data_id"] == instances[0].total_uid]
-    with pytest.raises(TrainingDataError, match="at least 2 are needed"):
+    with pytest.raises(FormatError, match="at least 2 are needed"):
         build_training_set(instances, outputs, [_rewrite(sample_verdicts, records)])
 
 
 def test_an_unseen_model_no_verdict_names_is_refused(sample_release, sample_verdicts):
     _, instances, outputs = sample_release
-    with pytest.raises(TrainingDataError, match="'Drift-gen' appear in no human verdict"):
+    with pytest.raises(FormatError, match="'Drift-gen' appear in no human verdict"):
         build_training_set(instances, outputs, [sample_verdicts], unseen_models=["Drift-gen"])
 
 
 def test_an_empty_training_split_is_refused(sample_release, sample_verdicts):
     _, instances, outputs = sample_release
-    with pytest.raises(TrainingDataError, match="the training split is empty"):
+    with pytest.raises(FormatError, match="the training split is empty"):
         build_training_set(instances, outputs, [sample_verdicts], gold_rag=False, n_unseen_models=3)
 
 
 def test_load_split_refuses_a_folder_that_is_not_a_training_set(tmp_path):
-    with pytest.raises(TrainingDataError, match=r"holdout\.json"):
+    with pytest.raises(FormatError, match=r"holdout\.json"):
         load_split(tmp_path, "train")
 
 

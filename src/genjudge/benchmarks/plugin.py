@@ -323,26 +323,6 @@ class BenchmarkSpec:
         return self.stored_fields() | dict(self.result_extras)
 
 
-class SubmissionRows:
-    """The rows of a board whose numbers for a submission depend only on that submission (no
-    battles against the others): each is scored once per process by ``score(job, sid, model)``,
-    and a job's board is the members' rows plus its own."""
-
-    def __init__(self, score: Callable[[Job, str, str], dict[str, Any]]) -> None:
-        self._score = score
-        self._rows: dict[str, dict[str, Any]] = {}
-
-    def _row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
-        if sid not in self._rows:
-            self._rows[sid] = {**self._score(job, sid, model), "model": model}
-        return self._rows[sid]
-
-    def of(self, job: Job) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """The members' rows and the job's own submission's row."""
-        members = [self._row(job, m["submission_id"], m["model"]) for m in job.members]
-        return members, self._row(job, job.submission_id, job.model)
-
-
 def json_values(row: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
     """``row``'s values of ``fields`` as JSON can hold them: ints, finite floats, strings; ``None``
     for a missing number (a model without battles) and for the open end of an interval (JSON has

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.benchmarks.opening import read_benchmark, read_model_outputs
 from genjudge.benchmarks.opening.pair_jobs import (
     Battle,
     BattleError,
@@ -36,6 +36,7 @@ from genjudge.judges.registry import JUDGES, JudgeName, check_options, judge_nam
 from genjudge.judges.runner import JudgeRun
 from genjudge.judges.running import Backend, JudgeSpec, RayPool, ready_judge
 from genjudge.safe_io.durable import atomic_write_json
+from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.pairs import sample_pairs
 
 app = typer.Typer(help="Judge pairs of model outputs with a pairwise judge.", no_args_is_help=True)
@@ -181,7 +182,7 @@ def pairs(
         pool = RayPool(ray_address, actors, gpus_per_actor)
         ready = ready_judge(JudgeSpec(judge.value, judge_settings), backend, pool)
     # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
-    except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
+    except (FormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err
 
@@ -244,7 +245,7 @@ def score(
         if not entries:
             raise BattleError(f"no output answers an instance of the {split.value} split")
         scorer = JudgeSpec("api", settings).build()
-    except (OpeningFormatError, BattleError, ValueError, ImportError, OSError) as err:
+    except (FormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=2) from err
     try:

@@ -13,14 +13,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from genjudge.benchmarks.opening import OpeningFormatError, read_benchmark, read_model_outputs
+from genjudge.benchmarks.opening import read_benchmark, read_model_outputs
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSplit, OutputsOpt
 from genjudge.core.records import ModelOutput
+from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.agreement import Agreement
 from genjudge.training.builder import DEFAULT_GOLD_MODEL, build_training_set
-from genjudge.training.errors import TrainingDataError
 from genjudge.training.repo import write_training_repo
 
 console = make_console(stderr=True)
@@ -36,7 +36,7 @@ def _outputs(folders: list[Path], allow_missing_images: bool) -> dict[str, list[
     for folder in folders:
         answers = read_model_outputs(folder, allow_missing_images=allow_missing_images)
         if answers[0].model in by_model:
-            raise TrainingDataError(f"outputs of model {answers[0].model!r} were given twice", file=folder)
+            raise FormatError(f"outputs of model {answers[0].model!r} were given twice", file=folder)
         by_model[answers[0].model] = answers
     return by_model
 
@@ -120,7 +120,7 @@ def train_data(
             seed=seed,
         )
         report = write_training_repo(training_set, out, overwrite=overwrite)
-    except (TrainingDataError, OpeningFormatError, FileExistsError, OSError) as err:
+    except (FormatError, FileExistsError, OSError) as err:
         raise _fail(err) from err
     table = Table(title=f"Judge-training set in {out}")
     for column in ("split", "source", "pairs"):
@@ -243,7 +243,7 @@ def train(
             dataset_id=dataset_id,
         )
     # OSError covers a base checkpoint that cannot be loaded (IntJudge's JudgeModelNotFound).
-    except (TrainingDataError, FileExistsError, ValueError, ImportError, OSError) as err:
+    except (FormatError, FileExistsError, ValueError, ImportError, OSError) as err:
         raise _fail(err) from err
     console.print(_agreement_table(report.before, report.after))
     resumed = f" (resumed from {report.result.resumed_from})" if report.result.resumed_from else ""

@@ -12,8 +12,8 @@ Everything in an upload comes from a stranger, so this module checks:
   allows, and a name used both for a file and for a folder;
 * the source itself: it must exist and be a regular file or a folder (a device or FIFO would
   be read forever);
-* images: decoded with Pillow under a pixel limit (decompression bombs), so a text file named
-  ``.jpg`` is refused;
+* images: through :mod:`genjudge.safe_io.media` under ``SubmissionLimits.media`` (pixel limit
+  against decompression bombs, JPEG, PNG or WebP only), so a text file named ``.jpg`` is refused;
 * the model name: non-empty, a safe character set, not already on the board.
 
 Every refusal is a :class:`SubmissionError` whose message names the file and the field, so the
@@ -23,24 +23,23 @@ Space can show it to the person who uploaded the file as is. Nothing submitted i
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import shutil
 import stat
-import warnings
 import zipfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from PIL import Image
-
+from genjudge.safe_io.media import MediaLimits, MediaProblem, WrongFormat, read_image
 from genjudge.safe_io.path_limits import PathLimits, path_problem
 
 JSON_SUFFIXES = (".json", ".jsonl")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "MPO"})
+UPLOAD_MEDIA_LIMITS = MediaLimits(max_pixels=4096 * 4096, max_bytes=32 * 1024**2, formats=IMAGE_FORMATS)
+"""What an uploaded image may be: tighter than a release's images, and only the web formats."""
 # Archive clutter that desktop zip tools add; skipped, never extracted.
 JUNK_PARTS = frozenset({"__MACOSX", ".DS_Store", "Thumbs.db"})
 MODEL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-]*$")
@@ -94,7 +93,7 @@ class SubmissionLimits:
     ratio_floor_bytes: int = 1024**2
     max_text_chars: int = 20_000
     max_steps: int = 64
-    max_image_pixels: int = 4096 * 4096
+    media: MediaLimits = UPLOAD_MEDIA_LIMITS
     max_model_name_chars: int = 64
     max_link_chars: int = 500
     max_description_chars: int = 2_000
@@ -399,29 +398,11 @@ def copy_folder(source: Path, dest: Path, limits: SubmissionLimits | None = None
 
 
 def check_image(path: Path, display: str, limits: SubmissionLimits) -> bytes:
-    """Decode an image fully under the pixel limit and return its bytes as stored.
-
-    Pillow only warns between ``MAX_IMAGE_PIXELS`` and twice that; the warning is an error here,
-    and the size is checked against our own limit from the header before any pixel is decoded.
-    """
-    data = path.read_bytes()
+    """Decode an uploaded image under ``limits.media`` and return its bytes as stored; refused with
+    a message that names it as ``display`` (its path inside the upload)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                width, height = img.size
-                if width * height > limits.max_image_pixels:
-                    raise SubmissionError(
-                        f"is {width}x{height} pixels (at most {limits.max_image_pixels:,} pixels)",
-                        file=display,
-                    )
-                if img.format not in IMAGE_FORMATS:
-                    raise SubmissionError(f"is a {img.format} image; use JPEG, PNG or WebP", file=display)
-                img.load()
-    except SubmissionError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise SubmissionError(f"is a decompression bomb ({exc})", file=display) from exc
-    except Exception as exc:  # Pillow raises many types for corrupt or non-image data
-        raise SubmissionError(f"is not a readable image ({type(exc).__name__}: {exc})", file=display) from exc
-    return data
+        return read_image(path, limits.media)
+    except WrongFormat as problem:
+        raise SubmissionError(f"is a {problem.found} image; use JPEG, PNG or WebP", file=display) from None
+    except MediaProblem as problem:
+        raise SubmissionError(f"is {problem}", file=display) from None

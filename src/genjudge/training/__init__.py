@@ -11,14 +11,12 @@ The fine-tuning needs the ``train`` extra (``pip install 'genjudge[train]'``); b
 """
 
 from genjudge.training.builder import TrainingSet, build_training_set
-from genjudge.training.errors import TrainingDataError
 from genjudge.training.holdout import Holdout
 from genjudge.training.repo import RepoReport, load_split, read_holdout, write_training_repo
 
 __all__ = [
     "Holdout",
     "RepoReport",
-    "TrainingDataError",
     "TrainingSet",
     "build_training_set",
     "load_split",

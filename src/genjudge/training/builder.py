@@ -30,8 +30,8 @@ import pandas as pd
 
 from genjudge.benchmarks.opening.arena import ArenaFormatError, read_verdicts
 from genjudge.core.records import Instance, ModelOutput, Step
+from genjudge.safe_io.located_error import FormatError
 from genjudge.training.comparisons import Comparison
-from genjudge.training.errors import TrainingDataError
 from genjudge.training.holdout import Holdout, draw_holdout
 from genjudge.training.rag import gold_pairs, rag_output_pairs
 
@@ -69,29 +69,33 @@ class _Answers:
             return self.instances[uid].output_steps
         if model not in self.models:
             given = ", ".join(sorted(self.models)) or "none"
-            raise TrainingDataError(
+            raise FormatError(
                 f"no outputs were given for model {model!r} (output folders given: {given}); add its "
                 f"gen_outputs/{model}_output folder",
                 file=file,
                 record=record,
-                uid=uid,
+                data_id=uid,
                 field=f"{side}.name",
             )
-        raise TrainingDataError(
-            f"model {model!r} has no output for this instance", file=file, record=record, uid=uid, field=side
+        raise FormatError(
+            f"model {model!r} has no output for this instance",
+            file=file,
+            record=record,
+            data_id=uid,
+            field=side,
         )
 
 
 def read_human_verdicts(paths: Sequence[str | Path]) -> list[tuple[Path, pd.DataFrame]]:
     """Each verdict file as a battles frame (rows in file order, so row i is record i)."""
     if not paths:
-        raise TrainingDataError("no human verdict file was given")
+        raise FormatError("no human verdict file was given")
     frames = []
     for path in paths:
         try:
             frames.append((Path(path), read_verdicts(path)))
         except ArenaFormatError as err:
-            raise TrainingDataError(str(err)) from None
+            raise FormatError(str(err)) from None
     return frames
 
 
@@ -101,11 +105,11 @@ def _join(verdicts: list[tuple[Path, pd.DataFrame]], answers: _Answers) -> list[
         for record, row in enumerate(frame.itertuples(index=False)):
             instance = answers.instances.get(row.uid)
             if instance is None:
-                raise TrainingDataError(
+                raise FormatError(
                     "no such instance in the loaded benchmark split",
                     file=path,
                     record=record,
-                    uid=row.uid,
+                    data_id=row.uid,
                     field="data_id",
                 )
             steps_a = answers.steps(row.model_a, row.uid, file=path, record=record, side="model_A")
@@ -144,10 +148,10 @@ def build_training_set(
     ``outputs`` maps each model to its plain answers, ``rag_outputs`` each model to its
     gold-conditioned answers (the same instances' ``<model>_output``-shaped folder written by a RAG
     generator run). ``gold_rag`` adds the gold answer over every seen model's answer on the training
-    instances. Raises :class:`TrainingDataError` when a verdict does not join or a split is empty.
+    instances. Raises :class:`FormatError` when a verdict does not join or a split is empty.
     """
     if not instances:
-        raise TrainingDataError("the benchmark split holds no instances")
+        raise FormatError("the benchmark split holds no instances")
     by_uid = {instance.total_uid: instance for instance in instances}
     answers = _Answers(
         by_uid,
@@ -157,7 +161,7 @@ def build_training_set(
     )
     human = _join(read_human_verdicts(verdict_files), answers)
     if not human:
-        raise TrainingDataError("the verdict files hold no verdicts")
+        raise FormatError("the verdict files hold no verdicts")
     holdout = draw_holdout(
         [c.uid for c in human],
         sorted({m for c in human for m in (c.model_a, c.model_b)}),
@@ -182,16 +186,16 @@ def build_training_set(
     if rag_outputs:
         refused = sorted(set(rag_outputs) & unseen) + sorted(set(rag_outputs) - set(outputs))
         if refused:
-            raise TrainingDataError(
+            raise FormatError(
                 f"gold-conditioned outputs of {', '.join(map(repr, refused))} cannot be used: each needs the "
                 "model's plain outputs too, and an unseen model must not be trained on"
             )
         train += rag_output_pairs(train_instances, outputs, rag_outputs, rng)
     if not train:
-        raise TrainingDataError(
+        raise FormatError(
             "the training split is empty: every verdict is on a held-out instance or involves an unseen model"
         )
     if not test:
-        raise TrainingDataError("the test split is empty: no human verdict is on a held-out instance")
+        raise FormatError("the test split is empty: no human verdict is on a held-out instance")
     sources = {split: Counter(c.source for c in rows) for split, rows in (("train", train), ("test", test))}
     return TrainingSet(train, test, holdout, dropped, sources)

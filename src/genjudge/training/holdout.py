@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from genjudge.training.errors import TrainingDataError
+from genjudge.safe_io.located_error import FormatError
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,12 @@ def draw_holdout(
         chosen = tuple(dict.fromkeys(str(uid) for uid in test_instances))
         unknown = [uid for uid in chosen if uid not in set(uids)]
         if unknown:
-            raise TrainingDataError(f"held-out instance(s) {', '.join(unknown[:5])} have no human verdict")
+            raise FormatError(f"held-out instance(s) {', '.join(unknown[:5])} have no human verdict")
     else:
         if not 0 < test_fraction < 1:
-            raise TrainingDataError(f"the held-out fraction must be between 0 and 1, got {test_fraction}")
+            raise FormatError(f"the held-out fraction must be between 0 and 1, got {test_fraction}")
         if len(uids) < 2:
-            raise TrainingDataError(
+            raise FormatError(
                 f"human verdicts cover {len(uids)} instance(s); at least 2 are needed to hold some out"
             )
         count = min(max(1, round(test_fraction * len(uids))), len(uids) - 1)
@@ -79,14 +79,14 @@ def draw_holdout(
         unseen = tuple(dict.fromkeys(unseen_models))
         unknown = [model for model in unseen if model not in set(models)]
         if unknown:
-            raise TrainingDataError(
+            raise FormatError(
                 f"unseen model(s) {', '.join(map(repr, unknown))} appear in no human verdict; "
                 f"the verdicts name {', '.join(map(repr, models))}"
             )
     else:
         candidates = [model for model in models if model not in set(never_drawn)]
         if not 0 <= n_unseen_models < len(candidates):
-            raise TrainingDataError(
+            raise FormatError(
                 f"cannot hold out {n_unseen_models} of the {len(candidates)} judged models that may be "
                 "drawn; at least one must stay seen"
             )

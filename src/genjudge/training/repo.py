@@ -21,9 +21,9 @@ from datasets import Dataset, load_dataset
 
 from genjudge.benchmarks.opening.citation import CITATION
 from genjudge.hub.dataset_repo import Card, Config, DatasetRepo, Split, write_dataset_repo
+from genjudge.safe_io.located_error import FormatError
 from genjudge.training.builder import TrainingSet
 from genjudge.training.dpo import dpo_rows
-from genjudge.training.errors import TrainingDataError
 from genjudge.training.holdout import Holdout
 from genjudge.training.schema import DPO_FEATURES, JUDGE_FEATURES, RAW_JUDGE_FEATURES
 
@@ -100,12 +100,12 @@ def read_holdout(folder: str | Path) -> Holdout:
     try:
         return Holdout.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
-        raise TrainingDataError(
+        raise FormatError(
             "not a judge-training folder: it has no holdout.json; build one with `genjudge judge train-data`",
             file=path,
         ) from None
     except (ValueError, KeyError, TypeError) as err:
-        raise TrainingDataError(f"unreadable hold-out file ({err})", file=path) from None
+        raise FormatError(f"unreadable hold-out file ({err})", file=path) from None
 
 
 def load_split(folder: str | Path, split: str) -> Dataset:
@@ -119,5 +119,5 @@ def load_split(folder: str | Path, split: str) -> Dataset:
     read_holdout(folder)
     dataset = load_dataset(str(folder), JUDGE_CONFIG, split=split).cast(RAW_JUDGE_FEATURES)
     if len(dataset) == 0:
-        raise TrainingDataError(f"the {split} split of the judge config holds no pairs", file=folder)
+        raise FormatError(f"the {split} split of the judge config holds no pairs", file=folder)
     return dataset

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 
 from genjudge.benchmarks.plugin import (
@@ -16,16 +15,14 @@ from genjudge.benchmarks.plugin import (
     BoardOption,
     Column,
     ColumnKind,
-    Evaluation,
     Job,
     OptionValue,
     Payload,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
-    json_values,
 )
 from genjudge.benchmarks.sections import DemoContext, DemoUpload
+from genjudge.benchmarks.single_file_board import SingleFileBoard
 from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
 
 SAMPLE = Path(__file__).parent / "sample"
@@ -36,33 +33,25 @@ def read_words(release: Path) -> dict[str, str]:
         return {row["id"]: row["word"] for row in csv.DictReader(handle)}
 
 
-class ToyBoard:
+class ToyBoard(SingleFileBoard):
     def __init__(self, words: dict[str, str]) -> None:
-        self.spec = SPEC
-        self.board_id = "toy-spelling"
+        super().__init__(SPEC, "toy-spelling")
         self.words = words
-        self._rows = SubmissionRows(self._score)
 
     def describe(self) -> str:
         return f"{len(self.words)} words to spell backwards."
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
-        if source.suffix != ".csv":
-            raise SubmissionError("a toy submission is one .csv file", file=source.name)
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
         answers = {row["id"]: row["answer"] for row in csv.DictReader(io.StringIO(source.read_text()))}
         missing = sorted(set(self.words) - set(answers))
         if missing:
             raise SubmissionError(f"no answer for {', '.join(missing)}", file=source.name)
         return Payload(pa.table({"id": list(answers), "answer": list(answers.values())}), len(answers))
 
-    def _score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         answers = dict(zip(*job.payload(sid).to_pydict().values(), strict=True))
         right = sum(answers[key] == word[::-1] for key, word in self.words.items())
         return {"accuracy": right / len(self.words), "words": len(self.words)}
-
-    def evaluate(self, job: Job) -> Evaluation:
-        rows, new = self._rows.of(job)
-        return Evaluation(pd.DataFrame([*rows, new]), {self.board_id: json_values(new, SPEC.result_fields())})
 
 
 def open_board(options: Mapping[str, OptionValue]) -> ToyBoard:

@@ -8,7 +8,6 @@ Public interface shared with the other parts of genjudge:
 - :func:`read_metric_submission` / :func:`parse_metric_submission` -- a metric's per-image scores
 - :func:`evaluate_metric` and :func:`board_row` -- agreement with the humans, one board row
 - :func:`score_metric_upload` -- an uploaded CSV's bytes straight to (evaluation, board row)
-- :class:`EvalMiFormatError` -- every format problem, naming file, sheet/line, row and column
 - :func:`sample_dir` -- the embedded sample release
 """
 
@@ -17,7 +16,6 @@ from genjudge.core.lazy import lazy_exports
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "EvalMiFormatError": "genjudge.benchmarks.evalmi.errors",
         "BOARD_COLUMNS": "genjudge.benchmarks.evalmi.metric_scoring",
         "DIMENSIONS": "genjudge.benchmarks.evalmi.metric_scoring",
         "MetricEvaluation": "genjudge.benchmarks.evalmi.metric_scoring",
@@ -50,7 +48,6 @@ __all__ = [
     "IMAGE_FEATURES",
     "PROMPT_FEATURES",
     "BuildReport",
-    "EvalMiFormatError",
     "MetricEvaluation",
     "MetricSubmission",
     "MissingImages",

@@ -16,30 +16,28 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from matplotlib.figure import Figure
 
 from genjudge.benchmarks.board_charts import interval_bars
 from genjudge.benchmarks.evalmi.card import CITATION
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
-from genjudge.benchmarks.evalmi.metric_scoring import DIMENSIONS, board_row, evaluate_metric
+from genjudge.benchmarks.evalmi.metric_scoring import DIMENSIONS, score_metric_upload
 from genjudge.benchmarks.evalmi.ratings import load_ratings
 from genjudge.benchmarks.evalmi.sample import sample_dir
-from genjudge.benchmarks.evalmi.submission import parse_metric_submission
 from genjudge.benchmarks.plugin import (
     BenchmarkSpec,
     BoardOption,
     Column,
     ColumnKind,
-    Evaluation,
     Job,
     OptionValue,
     Payload,
     Scope,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
-    json_values,
 )
-from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
+from genjudge.benchmarks.single_file_board import BOOTSTRAP_CONFIG, BOOTSTRAP_OPTIONS, SingleFileBoard
+from genjudge.safe_io.located_error import FormatError
+from genjudge.safe_io.uploads import SubmissionLimits
 from genjudge.scoring.correlation import CorrelationError
 
 STATISTICS = {"srcc": "SRCC", "plcc": "PLCC", "krcc": "KRCC"}
@@ -167,8 +165,10 @@ def _renamed(row: Mapping[str, Any]) -> dict[str, Any]:
     return {_bound_name(key): value for key, value in row.items()}
 
 
-class MetricsBoard:
+class MetricsBoard(SingleFileBoard):
     """EvalMi-50K's human ratings, against which submitted metrics are correlated."""
+
+    format_errors = (FormatError, CorrelationError)
 
     def __init__(
         self,
@@ -180,14 +180,12 @@ class MetricsBoard:
         seed: int = 0,
         source: str = "",
     ) -> None:
-        self.spec = SPEC
-        self.board_id = board_id
+        super().__init__(SPEC, board_id)
         self.ratings = ratings
         self.official = official
         self.bootstrap = bootstrap
         self.seed = seed
         self.source = source
-        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         mode = (
@@ -201,41 +199,29 @@ class MetricsBoard:
         )
 
     def _evaluate(self, data: bytes, file: str, bootstrap: int) -> dict[str, Any]:
-        submission = parse_metric_submission(data, self.ratings, file=file)
-        evaluation = evaluate_metric(
-            submission, self.ratings, official=self.official, bootstrap_rounds=bootstrap, seed=self.seed
+        _, row = score_metric_upload(
+            data, self.ratings, file=file, official=self.official, bootstrap_rounds=bootstrap, seed=self.seed
         )
-        return _renamed(board_row(evaluation))
+        return _renamed(row)
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
-        if source.is_dir() or source.suffix.lower() != ".csv":
-            raise SubmissionError("a Metrics submission is one .csv file", file=source.name)
-        if source.stat().st_size > limits.max_archive_bytes:
-            raise SubmissionError(f"is larger than {limits.max_archive_bytes:,} bytes", file=source.name)
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
         data = source.read_bytes()
-        try:
-            row = self._evaluate(data, source.name, bootstrap=0)
-        except (EvalMiFormatError, CorrelationError) as exc:
-            raise SubmissionError(str(exc).replace(str(source), source.name), file=source.name) from None
+        row = self._evaluate(data, source.name, bootstrap=0)
         return Payload(pa.table({"file": [source.name], "data": [data]}), int(row["images"]))
 
-    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         stored = job.payload(sid).to_pylist()[0]
         return self._evaluate(stored["data"], stored["file"], self.bootstrap)
 
-    def evaluate(self, job: Job) -> Evaluation:
-        rows, new = self._rows.of(job)
-        results = {self.board_id: json_values(new, SPEC.result_fields())}
-        config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
-        board = pd.DataFrame([*rows, new])
+    def charts(self, board: pd.DataFrame) -> dict[str, Figure]:
         srcc = interval_bars(
             board,
             {f"{dimension.capitalize()} SRCC": f"{dimension}_srcc" for dimension in DIMENSIONS},
-            SPEC.sort,
+            self.spec.sort,
             title="Each metric's SRCC with the human MOS, 95% bootstrap intervals",
             xlabel="SRCC",
         )
-        return Evaluation(board, results, config, charts={"srcc": srcc})
+        return {"srcc": srcc}
 
 
 def open_board(options: Mapping[str, OptionValue]) -> MetricsBoard:
@@ -268,11 +254,10 @@ SPEC = BenchmarkSpec(
         BoardOption(
             "official", "1 to correlate the official code's way (MOS cast to bfloat16).", "0", "flag"
         ),
-        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000", "integer"),
-        BoardOption("seed", "Seed of the bootstrap.", "0", "integer"),
+        *BOOTSTRAP_OPTIONS,
     ),
     opener=open_board,
     scopes=SCOPES,
-    config_fields={"official": "bool", "bootstrap": "int64", "seed": "int64"},
+    config_fields={"official": "bool", **BOOTSTRAP_CONFIG},
     charts=(("srcc", "SRCC with the human MOS, 95% intervals"),),
 )

@@ -16,7 +16,6 @@ import typer
 from rich.markup import escape
 
 from genjudge.benchmarks.evalmi import (
-    EvalMiFormatError,
     MetricEvaluation,
     evaluate_metric,
     evaluation_to_json,
@@ -33,6 +32,7 @@ from genjudge.cli.console import FormatOption, OutputFormat, Report, ResultColum
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
 from genjudge.cli.judge import ActorsOpt, Backend, BackendOpt, GpusPerActorOpt, RayAddressOpt, parse_options
 from genjudge.judges.registry import scoring_judge_names
+from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.correlation import CorrelationResult
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def report(
             higher_is_better=not lower_is_better,
             krcc_interval=krcc_interval,
         )
-    except (EvalMiFormatError, ValueError) as exc:
+    except (FormatError, ValueError) as exc:
         errors.print(f"[bold red]EvalMi-50K input error[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
     if submission.missing:
@@ -246,7 +246,7 @@ def build_dataset(
         report = build_repo(
             source, out, images_dir=images, overwrite=overwrite, require_images=require_images
         )
-    except EvalMiFormatError as exc:
+    except FormatError as exc:
         errors.print(f"[bold red]EvalMi-50K format error[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
     except (FileExistsError, FileNotFoundError) as exc:
@@ -327,7 +327,7 @@ def score(
             JudgeSpec(judge.value, options), backend, RayPool(ray_address, actors, gpus_per_actor)
         )
         scorer = ready.identity
-    except (EvalMiFormatError, ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
+    except (FormatError, ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
         errors.print(f"[bold red]Cannot score[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
     rows = [
@@ -404,7 +404,7 @@ def metric(
         release = read_release(bench or sample_dir(), images)
         scores, used = peer_scores(name.value, release, options)
         write_submission(release, scores, out)
-    except (EvalMiFormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
+    except (FormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
         errors.print(f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(f"Scored {len(scores)} images with {name.value} ({used}); wrote {out}")

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.images import read_checked_image
 from genjudge.benchmarks.evalmi.release import Prompt
+from genjudge.safe_io.located_error import FormatError
 
 _NAME = re.compile(r"^(?P<number>\d{3,4})\.png$")
 
@@ -38,7 +38,7 @@ def read_generations(
     the pixel limit; and, unless ``allow_partial``, any prompt without its image.
     """
     if not folder.is_dir():
-        raise EvalMiFormatError("is not a folder of generated images", file=folder)
+        raise FormatError("is not a folder of generated images", file=folder)
     by_index = {prompt.index: prompt for prompt in prompts}
     found: dict[int, Path] = {}
     for path in sorted(folder.iterdir()):
@@ -47,7 +47,7 @@ def read_generations(
         match = _NAME.match(path.name)
         index = int(match["number"]) if match else None
         if index is None or f"{index:03d}.png" != path.name or index not in by_index:
-            raise EvalMiFormatError(
+            raise FormatError(
                 "is not the image of a benchmark prompt: expected <NNN>.png for a prompt "
                 f"001-{len(prompts):03d}",
                 file=path.name,
@@ -56,13 +56,13 @@ def read_generations(
     missing = [index for index in by_index if index not in found]
     if missing and not allow_partial:
         shown = ", ".join(f"{i:03d}.png" for i in missing[:5]) + (" …" if len(missing) > 5 else "")
-        raise EvalMiFormatError(
+        raise FormatError(
             f"{len(missing)} of {len(prompts)} prompts have no image ({shown}); generate them, or pass "
             "--allow-partial to score the others",
             file=folder,
         )
     if not found:
-        raise EvalMiFormatError("holds no generated image", file=folder)
+        raise FormatError("holds no generated image", file=folder)
     return [
         GeneratedImage(path.name, by_index[index], read_checked_image(path))
         for index, path in sorted(found.items())

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.submission import MetricSubmission, parse_metric_submission
+from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.correlation import (
     AccuracyResult,
     CorrelationError,
@@ -80,7 +80,7 @@ def evaluate_metric(
     (on all 50,400 images that dominates: SRCC and PLCC intervals together take about 2 s for
     1,000 rounds, see perf/RESULTS.md).
     Undefined correlations (constant scores, in all or in one group) raise
-    :class:`EvalMiFormatError` naming the submission file and column.
+    :class:`FormatError` naming the submission file and column.
     """
     unknown = sorted(set(groupings) - set(GROUPINGS))
     if unknown:
@@ -110,7 +110,7 @@ def evaluate_metric(
                 higher_is_better=higher_is_better,
             )
         except CorrelationError as exc:
-            raise EvalMiFormatError(f"{dimension}: {exc.reason}", file=submission.file, field=column) from exc
+            raise FormatError(f"{dimension}: {exc.reason}", file=submission.file, column=column) from exc
         dimensions[dimension] = DimensionResult(dimension, column, overall, ranking, groups)
     qa = _qa(submission, frame, official=official, bootstrap_rounds=bootstrap_rounds, seed=seed)
     return MetricEvaluation(
@@ -217,7 +217,7 @@ def score_metric_upload(
     """An uploaded metric CSV straight to its evaluation and its board row (the Metrics tab's step).
 
     Everything is validated before anything is computed; any problem raises
-    :class:`EvalMiFormatError` naming ``file``, line and column, so nothing reaches the board.
+    :class:`FormatError` naming ``file``, line and column, so nothing reaches the board.
     """
     submission = parse_metric_submission(data, ratings, file=file)
     evaluation = evaluate_metric(

@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from matplotlib.figure import Figure
 
 from genjudge.benchmarks.board_charts import interval_bars
 from genjudge.benchmarks.evalmi.card import CITATION
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.generated import read_generations
 from genjudge.benchmarks.evalmi.ratings import load_ratings
 from genjudge.benchmarks.evalmi.release import Prompt, read_release
@@ -32,15 +32,14 @@ from genjudge.benchmarks.plugin import (
     BoardOption,
     Column,
     ColumnKind,
-    Evaluation,
     Job,
     OptionValue,
     Payload,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
-    json_values,
 )
+from genjudge.benchmarks.single_file_board import SingleFileBoard
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, check_source, copy_folder, extract_zip
 
 DIMENSIONS = {"perception": "mos_perception", "correspondence": "mos_correspondence"}
@@ -79,7 +78,7 @@ def _folder_with_images(root: Path) -> Path:
     return root
 
 
-class ModelsBoard:
+class ModelsBoard(SingleFileBoard):
     """Text-to-image models on EvalMi-50K, scored by two LMM4LMM checkpoints."""
 
     def __init__(
@@ -93,8 +92,7 @@ class ModelsBoard:
         source: str = "",
         judge_options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.spec = SPEC
-        self.board_id = board_id
+        super().__init__(SPEC, board_id)
         self.prompts = prompts
         self.ratings = ratings
         self.models = dict(models)
@@ -102,7 +100,6 @@ class ModelsBoard:
         self.source = source
         self.judge_options = dict(judge_options or {})
         self._judges: dict[str, Any] = {}
-        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         return (
@@ -112,7 +109,11 @@ class ModelsBoard:
             "with their mean human MOS."
         )
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
+    def check_upload(self, source: Path, limits: SubmissionLimits) -> None:
+        """A zip or a folder of images: :func:`extract_zip` and :func:`copy_folder` check it member by
+        member while :meth:`parse` unpacks it."""
+
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
         with tempfile.TemporaryDirectory(prefix="genjudge-generations-") as tmp:
             workdir = Path(tmp)
             try:
@@ -123,7 +124,7 @@ class ModelsBoard:
                 images = read_generations(_folder_with_images(workdir), self.prompts)
             except SubmissionError as exc:
                 raise exc.without_path(workdir) from None
-            except EvalMiFormatError as exc:
+            except FormatError as exc:
                 raise SubmissionError(str(exc).replace(f"{workdir}/", ""), file=source.name) from None
         table = pa.table({"image_name": [i.name for i in images], "data": [i.data for i in images]})
         return Payload(table, len(images))
@@ -137,7 +138,7 @@ class ModelsBoard:
             )
         return self._judges[dimension]
 
-    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         from genjudge.judges.scored_images import score_images
 
         by_name = {f"{p.index:03d}.png": p for p in self.prompts}
@@ -155,7 +156,8 @@ class ModelsBoard:
             row[dimension] = scores[f"mean_{dimension}"]
         return row
 
-    def _references(self) -> list[dict[str, Any]]:
+    def reference_rows(self, job: Job) -> list[dict[str, Any]]:
+        """One row per generator people rated: its mean human MOS."""
         means = self.ratings.groupby("generator")[list(DIMENSIONS.values())].mean()
         return [
             {
@@ -168,19 +170,18 @@ class ModelsBoard:
             for generator, row in means.iterrows()
         ]
 
-    def evaluate(self, job: Job) -> Evaluation:
-        rows, new = self._rows.of(job)
-        results = {self.board_id: json_values(new, SPEC.result_fields())}
-        config = {"judges": ", ".join(f"lmm4lmm-{d}={m}" for d, m in self.models.items())}
-        board = pd.DataFrame([*self._references(), *rows, new])
+    def config(self) -> dict[str, Any]:
+        return {"judges": ", ".join(f"lmm4lmm-{d}={m}" for d, m in self.models.items())}
+
+    def charts(self, board: pd.DataFrame) -> dict[str, Figure]:
         means = interval_bars(
             board,
             {name.capitalize(): name for name in DIMENSIONS},
-            SPEC.sort,
+            self.spec.sort,
             title=f"Mean scores: by {JUDGED} for submissions, by {RATED} for rated generators",
             xlabel="MOS scale",
         )
-        return Evaluation(board, results, config, charts={"means": means})
+        return {"means": means}
 
 
 def open_board(options: Mapping[str, OptionValue]) -> ModelsBoard:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.release import MOS_SHEET, read_release
+from genjudge.safe_io.located_error import FormatError
 
 RATING_COLUMNS = [
     "image_name",
@@ -39,7 +39,7 @@ def load_ratings(bench: str | Path) -> pd.DataFrame:
     if shards:
         frames = [pq.read_table(shard, columns=RATING_COLUMNS).to_pandas() for shard in shards]
         return pd.concat(frames, ignore_index=True)
-    raise EvalMiFormatError(
+    raise FormatError(
         f"neither an EvalMi-50K release ({MOS_SHEET.as_posix()} not found) nor a built dataset "
         "(data/default-test-*.parquet not found); pass the release folder or the folder written by "
         "`genjudge data build evalmi-50k`",

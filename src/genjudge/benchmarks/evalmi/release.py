@@ -33,9 +33,9 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.names import image_name, normalise_image_path, parse_image_name
 from genjudge.safe_io.bounded_json import JSONInputError, loads
+from genjudge.safe_io.located_error import FormatError
 
 MOS_SHEET = Path("MOS&QA") / "AIGI2025_MOS_yn.xlsx"
 QUESTION_SHEET = Path("MOS&QA") / "question.xlsx"
@@ -141,16 +141,16 @@ def split_questions(cell: str) -> list[str]:
 def read_sheet(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
     """The first sheet of a workbook with every cell as text or number; checks the header."""
     if not path.is_file():
-        raise EvalMiFormatError("file not found (is --source the folder holding MOS&QA/?)", file=path)
+        raise FormatError("file not found (is --source the folder holding MOS&QA/?)", file=path)
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             sheet = book.sheet_names[0]
             frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
     except (zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, OSError) as exc:
-        raise EvalMiFormatError(f"not a readable .xlsx workbook: {exc}", file=path) from exc
+        raise FormatError(f"not a readable .xlsx workbook: {exc}", file=path) from exc
     missing = [column for column in required if column not in frame.columns]
     if missing:
-        raise EvalMiFormatError(
+        raise FormatError(
             f"missing column(s) {missing}; the header has {[str(c) for c in frame.columns]}",
             file=path,
             sheet=sheet,
@@ -176,12 +176,10 @@ def read_question_sheet(path: Path) -> tuple[list[tuple[str, list[str]]], list[i
         values = dict(zip(frame.columns, record, strict=True))
         prompt = _text(values["prompt"])
         if prompt is None:
-            raise EvalMiFormatError("empty prompt", file=path, sheet=sheet, row=row, field="prompt")
+            raise FormatError("empty prompt", file=path, sheet=sheet, row=row, column="prompt")
         overall = _text(values["question_1"])
         if overall is None:
-            raise EvalMiFormatError(
-                "empty first question", file=path, sheet=sheet, row=row, field="question_1"
-            )
+            raise FormatError("empty first question", file=path, sheet=sheet, row=row, column="question_1")
         questions = [overall]
         split = False
         seen_empty = None
@@ -191,12 +189,12 @@ def read_question_sheet(path: Path) -> tuple[list[tuple[str, list[str]]], list[i
                 seen_empty = column
                 continue
             if seen_empty is not None:
-                raise EvalMiFormatError(
+                raise FormatError(
                     f"question after the empty {seen_empty}; sub-questions must be contiguous",
                     file=path,
                     sheet=sheet,
                     row=row,
-                    field=column,
+                    column=column,
                 )
             parts = split_questions(cell)
             split = split or len(parts) > 1
@@ -207,18 +205,16 @@ def read_question_sheet(path: Path) -> tuple[list[tuple[str, list[str]]], list[i
     return prompts, shared
 
 
-def _json_error(error: JSONInputError, path: Path, line: int) -> EvalMiFormatError:
+def _json_error(error: JSONInputError, path: Path, line: int) -> FormatError:
     """A JSONL line the bounded reader refused, as this benchmark's error: file, line, field, column."""
     column = f" (column {error.column})" if error.column is not None else ""
-    return EvalMiFormatError(
-        f"invalid JSON: {error.problem}{column}", file=path, line=line, field=error.field
-    )
+    return FormatError(f"invalid JSON: {error.problem}{column}", file=path, line=line, field=error.field)
 
 
 def read_prompt_tasks(path: Path, count: int) -> list[dict[str, Any]]:
     """The ``count`` lines of ``prompt_tasks.jsonl`` as dicts, checked for ``tag`` and ``prompt``."""
     if not path.is_file():
-        raise EvalMiFormatError("file not found", file=path)
+        raise FormatError("file not found", file=path)
     tasks: list[dict[str, Any]] = []
     with path.open("rb") as handle:  # bytes: a line that is not UTF-8 is refused with its number
         for line_no, line in enumerate(handle, start=1):
@@ -229,18 +225,18 @@ def read_prompt_tasks(path: Path, count: int) -> list[dict[str, Any]]:
             except JSONInputError as exc:
                 raise _json_error(exc, path, line_no) from None
             if not isinstance(record, dict):
-                raise EvalMiFormatError("each line must be a JSON object", file=path, line=line_no)
+                raise FormatError("each line must be a JSON object", file=path, line=line_no)
             for key in ("tag", "prompt"):
                 if not isinstance(record.get(key), str) or not record[key].strip():
-                    raise EvalMiFormatError(f"missing or empty {key!r}", file=path, line=line_no, field=key)
+                    raise FormatError(f"missing or empty {key!r}", file=path, line=line_no, column=key)
             for key in ("include", "exclude"):
                 if key in record and not (
                     isinstance(record[key], list) and all(isinstance(item, dict) for item in record[key])
                 ):
-                    raise EvalMiFormatError(f"{key!r} must be a list of objects", file=path, line=line_no)
+                    raise FormatError(f"{key!r} must be a list of objects", file=path, line=line_no)
             tasks.append(record)
     if len(tasks) != count:
-        raise EvalMiFormatError(
+        raise FormatError(
             f"{len(tasks)} prompts, but {QUESTION_SHEET.as_posix()} has {count} (line n is prompt n)",
             file=path,
         )
@@ -252,7 +248,7 @@ def _answer(value: object, *, where: dict[str, Any]) -> bool | None:
         return None
     if isinstance(value, (int, float)) and float(value) in (0.0, 1.0):
         return bool(value)
-    raise EvalMiFormatError(f"answer {value!r} is not 0 or 1", **where)
+    raise FormatError(f"answer {value!r} is not 0 or 1", **where)
 
 
 def _mos(value: object, *, where: dict[str, Any]) -> float:
@@ -261,7 +257,7 @@ def _mos(value: object, *, where: dict[str, Any]) -> float:
     except (TypeError, ValueError):
         number = float("nan")
     if number != number or number in (float("inf"), float("-inf")):
-        raise EvalMiFormatError(f"MOS {value!r} is not a finite number", **where)
+        raise FormatError(f"MOS {value!r} is not a finite number", **where)
     return number
 
 
@@ -276,36 +272,36 @@ def read_mos_sheet(path: Path, prompts: list[tuple[str, list[str]]]) -> list[Rat
         values = dict(zip(columns, record, strict=True))
 
         def where(column: str, row: int = row) -> dict[str, Any]:
-            return {"file": path, "sheet": sheet, "row": row, "field": column}
+            return {"file": path, "sheet": sheet, "row": row, "column": column}
 
         name = _text(values["ImageName"])
         if name is None:
-            raise EvalMiFormatError("empty image name", **where("ImageName"))
+            raise FormatError("empty image name", **where("ImageName"))
         try:
             generator, index = parse_image_name(name)
         except ValueError as exc:
-            raise EvalMiFormatError(str(exc), **where("ImageName")) from None
+            raise FormatError(str(exc), **where("ImageName")) from None
         if name in first_row:
-            raise EvalMiFormatError(
+            raise FormatError(
                 f"{name} is listed twice (first in row {first_row[name]})", **where("ImageName")
             )
         first_row[name] = row
         if index > len(prompts):
-            raise EvalMiFormatError(
+            raise FormatError(
                 f"prompt {index} does not exist; {QUESTION_SHEET.as_posix()} has {len(prompts)}",
                 **where("ImageName"),
             )
         overall = _answer(values[OVERALL_ANSWER], where=where(OVERALL_ANSWER))
         if overall is None:
-            raise EvalMiFormatError("empty answer to the overall question", **where(OVERALL_ANSWER))
+            raise FormatError("empty answer to the overall question", **where(OVERALL_ANSWER))
         sub_answers = [_answer(values[column], where=where(column)) for column in SUB_ANSWERS]
         given = [answer for answer in sub_answers if answer is not None]
         if None in sub_answers[: len(given)]:
-            raise EvalMiFormatError("YN_1..YN_4 must be filled from YN_1 on, without gaps", **where("YN_1"))
+            raise FormatError("YN_1..YN_4 must be filled from YN_1 on, without gaps", **where("YN_1"))
         answers = [overall, *given]
         expected = len(prompts[index - 1][1])
         if len(answers) != expected:
-            raise EvalMiFormatError(
+            raise FormatError(
                 f"{len(answers)} answers (Y/N and YN_k) but prompt {index} has {expected} questions",
                 **where(OVERALL_ANSWER),
             )
@@ -339,23 +335,21 @@ def read_fold(path: Path, known: set[str]) -> list[FoldRecord]:
                 question = next(t["value"] for t in turns if t.get("from") == "human")
                 answer = next(t["value"] for t in turns if t.get("from") == "gpt")
             except (KeyError, TypeError, StopIteration, AttributeError) as exc:
-                raise EvalMiFormatError(
+                raise FormatError(
                     f"expected a JSON object with 'image' and 'conversations' [human, gpt] turns ({exc!r})",
                     file=path,
                     line=line_no,
                 ) from None
             name = normalise_image_path(str(raw_image))
             if name not in known:
-                raise EvalMiFormatError(
-                    f"image {raw_image!r} is not in the MOS sheet", file=path, line=line_no
-                )
+                raise FormatError(f"image {raw_image!r} is not in the MOS sheet", file=path, line=line_no)
             mos = item.get("mos")
             try:
                 mos_value = None if mos is None or isinstance(mos, bool) else float(mos)
             except (TypeError, ValueError):
                 mos_value = math.nan
             if mos is not None and (mos_value is None or not math.isfinite(mos_value)):
-                raise EvalMiFormatError(
+                raise FormatError(
                     f"mos {mos!r} is not a finite number", file=path, line=line_no, field="mos"
                 ) from None
             records.append(
@@ -383,7 +377,7 @@ def read_folds(source: Path, known: set[str]) -> dict[str, dict[str, list[FoldRe
             continue
         if len(present) != len(FOLD_SPLITS):
             missing = [str(path) for split, path in paths.items() if split not in present]
-            raise EvalMiFormatError(f"fold {task} is incomplete: {missing} not found", file=paths[present[0]])
+            raise FormatError(f"fold {task} is incomplete: {missing} not found", file=paths[present[0]])
         folds[f"{task}_fold_1"] = {split: read_fold(path, known) for split, path in paths.items()}
     return folds
 

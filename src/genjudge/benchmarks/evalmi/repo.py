@@ -47,7 +47,7 @@ def build_repo(
 ) -> BuildReport:
     """Convert the release at ``source_dir`` (images under ``images_dir``) into ``out_dir``.
 
-    Raises :class:`~genjudge.benchmarks.evalmi.errors.EvalMiFormatError` on any format problem
+    Raises :class:`~genjudge.safe_io.located_error.FormatError` on any format problem
     and leaves ``out_dir`` untouched. Images missing from disk are stored as null and listed in
     ``report.missing_images`` (the ratings alone are still a usable benchmark for metrics whose
     scores were computed elsewhere); ``require_images`` refuses them instead.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
+from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.correlation import parse_yes_no
 
 SCORE_COLUMNS = ("perception", "correspondence", "score")
@@ -62,11 +62,9 @@ def read_metric_submission(
     """
     file = Path(path)
     if not file.is_file():
-        raise EvalMiFormatError("file not found", file=file)
+        raise FormatError("file not found", file=file)
     if file.stat().st_size > max_bytes:
-        raise EvalMiFormatError(
-            f"is {file.stat().st_size:,} bytes, above the limit of {max_bytes:,}", file=file
-        )
+        raise FormatError(f"is {file.stat().st_size:,} bytes, above the limit of {max_bytes:,}", file=file)
     return parse_metric_submission(file.read_bytes(), benchmark, file=str(file), allow_partial=allow_partial)
 
 
@@ -78,22 +76,22 @@ def parse_metric_submission(
         text = data.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise EvalMiFormatError(f"not a UTF-8 CSV file: {exc}", file=file) from exc
+        raise FormatError(f"not a UTF-8 CSV file: {exc}", file=file) from exc
     if not rows:
-        raise EvalMiFormatError("the file is empty", file=file)
+        raise FormatError("the file is empty", file=file)
     header = [cell.strip() for cell in rows[0]]
     name_column = next((c for c in NAME_COLUMNS if c in header), None)
     if name_column is None:
-        raise EvalMiFormatError(f"no image_name column; the header is {header}", file=file, line=1)
+        raise FormatError(f"no image_name column; the header is {header}", file=file, line=1)
     score_columns = tuple(c for c in SCORE_COLUMNS if c in header)
     if not score_columns:
-        raise EvalMiFormatError(
+        raise FormatError(
             f"no score column: expected one of {list(SCORE_COLUMNS)}; the header is {header}",
             file=file,
             line=1,
         )
     if "score" in score_columns and len(score_columns) > 1:
-        raise EvalMiFormatError(
+        raise FormatError(
             "give either one 'score' column or 'perception'/'correspondence', not both", file=file, line=1
         )
     index = {column: header.index(column) for column in (name_column, *score_columns)}
@@ -106,23 +104,21 @@ def parse_metric_submission(
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise EvalMiFormatError(
-                f"{len(row)} cells but the header has {len(header)}", file=file, line=line
-            )
+            raise FormatError(f"{len(row)} cells but the header has {len(header)}", file=file, line=line)
         name = row[index[name_column]].strip()
         if name not in questions:
-            raise EvalMiFormatError(
+            raise FormatError(
                 f"{name!r} is not an image of the benchmark (names look like 'DALLE3/001.png')",
                 file=file,
                 line=line,
-                field=name_column,
+                column=name_column,
             )
         if name in seen:
-            raise EvalMiFormatError(
+            raise FormatError(
                 f"{name} is scored twice (first on line {seen[name]})",
                 file=file,
                 line=line,
-                field=name_column,
+                column=name_column,
             )
         seen[name] = line
         record: dict[str, object] = {"image_name": name}
@@ -132,11 +128,11 @@ def parse_metric_submission(
         if qa_index is not None and row[qa_index].strip():
             qa[name] = _answers(row[qa_index], len(questions[name]), file=file, line=line)
     if not records:
-        raise EvalMiFormatError("no rows after the header", file=file)
+        raise FormatError("no rows after the header", file=file)
     missing = [name for name in benchmark["image_name"] if name not in seen]
     if missing and not allow_partial:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise EvalMiFormatError(
+        raise FormatError(
             f"{len(missing)} benchmark image(s) have no score: {shown}; score every image "
             f"({len(questions)} in all)",
             file=file,
@@ -155,27 +151,27 @@ def _score(cell: str, *, file: str, line: int, column: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise EvalMiFormatError(f"{text!r} is not a number", file=file, line=line, field=column) from None
+        raise FormatError(f"{text!r} is not a number", file=file, line=line, column=column) from None
     if not math.isfinite(value):
-        raise EvalMiFormatError(f"score {text!r} is not finite", file=file, line=line, field=column)
+        raise FormatError(f"score {text!r} is not finite", file=file, line=line, column=column)
     return value
 
 
 def _answers(cell: str, expected: int, *, file: str, line: int) -> list[bool]:
     parts = [part.strip() for part in cell.split(";")]
     if len(parts) != expected:
-        raise EvalMiFormatError(
+        raise FormatError(
             f"{len(parts)} answer(s) but the image has {expected} question(s)",
             file=file,
             line=line,
-            field=QA_COLUMN,
+            column=QA_COLUMN,
         )
     answers = []
     for part in parts:
         parsed = parse_yes_no(part)
         if parsed is None:
-            raise EvalMiFormatError(
-                f"answer {part!r} is neither yes nor no", file=file, line=line, field=QA_COLUMN
+            raise FormatError(
+                f"answer {part!r} is neither yes nor no", file=file, line=line, column=QA_COLUMN
             )
         answers.append(parsed)
     return answers

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from matplotlib.figure import Figure
 
 from genjudge.benchmarks.board_charts import interval_bars
 from genjudge.benchmarks.general_level.citation import CITATION
@@ -27,17 +28,15 @@ from genjudge.benchmarks.plugin import (
     BoardOption,
     Column,
     ColumnKind,
-    Evaluation,
     Job,
     OptionValue,
     Payload,
     Scope,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
-    json_values,
 )
-from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
+from genjudge.benchmarks.single_file_board import BOOTSTRAP_CONFIG, BOOTSTRAP_OPTIONS, SingleFileBoard
+from genjudge.safe_io.uploads import SubmissionLimits
 from genjudge.scoring.general_level import (
     MODALITIES,
     GeneralLevelFormatError,
@@ -218,9 +217,11 @@ def results_from_table(model: str, table: pa.Table) -> Results:
     return Results.from_records(model, records, source="stored results")
 
 
-class GeneralLevelBoard:
+class GeneralLevelBoard(SingleFileBoard):
     """General-Level against one SoTA sheet, scored with genjudge's corrected rules (or the
     official code's, with ``official=True``)."""
+
+    format_errors = (GeneralLevelFormatError,)
 
     def __init__(
         self,
@@ -232,14 +233,12 @@ class GeneralLevelBoard:
         seed: int = 0,
         source: str = "",
     ) -> None:
-        self.spec = SPEC
-        self.board_id = board_id
+        super().__init__(SPEC, board_id)
         self.reference = reference
         self.official = official
         self.bootstrap = bootstrap
         self.seed = seed
         self.source = source
-        self._rows = SubmissionRows(self._scored_row)
 
     def describe(self) -> str:
         mode = "the official code's rules, quirks included" if self.official else "genjudge's corrected rules"
@@ -256,42 +255,26 @@ class GeneralLevelBoard:
             results, self.reference, official=self.official, bootstrap=bootstrap, seed=self.seed
         )
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
-        suffix = source.suffix.lower()
-        if source.is_dir() or suffix not in SPEC.submission.file_types:
-            raise SubmissionError(
-                f"a General-Level submission is one {', '.join(SPEC.submission.file_types)} file",
-                file=source.name,
-            )
-        if source.stat().st_size > limits.max_archive_bytes:
-            raise SubmissionError(f"is larger than {limits.max_archive_bytes:,} bytes", file=source.name)
-        try:
-            results = read_results(source, self.reference, official=self.official)
-            self._score(results, bootstrap=0)  # task names, metrics and signs are checked here
-        except GeneralLevelFormatError as exc:
-            # Only the file's own name: an upload sits in a server temp folder.
-            raise SubmissionError(str(exc).replace(str(source), source.name), file=source.name) from None
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
+        results = read_results(source, self.reference, official=self.official)
+        self._score(results, bootstrap=0)  # task names, metrics and signs are checked here
         return Payload(results_table(results), sum(len(s.tasks) for s in results.sheets.values()))
 
-    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         score = self._score(results_from_table(model, job.payload(sid)), self.bootstrap)
         row = score.summary_row()
         row["level_score"] = row[f"level_{score.level}"] if score.level >= 2 else 0.0
         return row
 
-    def evaluate(self, job: Job) -> Evaluation:
-        rows, new = self._rows.of(job)
-        board = pd.DataFrame([*rows, new])
-        results = {self.board_id: json_values(new, SPEC.result_fields())}
-        config = {"official": self.official, "bootstrap": self.bootstrap, "seed": self.seed}
+    def charts(self, board: pd.DataFrame) -> dict[str, Figure]:
         levels = interval_bars(
             board,
             {f"Level-{name[-1]}": name for name in LEVELS},
-            SPEC.sort,
+            self.spec.sort,
             title="Levels 2–5 of every model, 95% bootstrap intervals",
             xlabel="score (0–100)",
         )
-        return Evaluation(board, results, config, charts={"levels": levels})
+        return {"levels": levels}
 
 
 def open_board(options: Mapping[str, OptionValue]) -> GeneralLevelBoard:
@@ -328,8 +311,7 @@ SPEC = BenchmarkSpec(
             "0",
             "flag",
         ),
-        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000", "integer"),
-        BoardOption("seed", "Seed of the bootstrap.", "0", "integer"),
+        *BOOTSTRAP_OPTIONS,
     ),
     opener=open_board,
     scopes=(
@@ -341,7 +323,7 @@ SPEC = BenchmarkSpec(
         ),
         *SCOPES,
     ),
-    config_fields={"official": "bool", "bootstrap": "int64", "seed": "int64"},
+    config_fields={"official": "bool", **BOOTSTRAP_CONFIG},
     result_extras={"tasks": "int64"},
     charts=(("levels", "Levels 2–5 with 95% intervals"),),
 )

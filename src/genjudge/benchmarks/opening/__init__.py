@@ -5,7 +5,6 @@ Public interface shared with the other parts of genjudge:
 - :func:`read_benchmark` -- one split of the official release as :class:`~genjudge.core.records.Instance`
 - :func:`read_model_outputs` -- one ``gen_outputs/<Model>_output/`` folder as
   :class:`~genjudge.core.records.ModelOutput`
-- :class:`OpeningFormatError` -- every format problem, naming file, line/uid and field
 - :func:`sample_dir` -- the embedded sample release
 - :data:`FEATURES` -- the ``datasets`` schema of a built dataset
 """
@@ -15,7 +14,6 @@ from genjudge.core.lazy import lazy_exports
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "OpeningFormatError": "genjudge.benchmarks.opening.errors",
         "read_model_outputs": "genjudge.benchmarks.opening.outputs",
         "SPLITS": "genjudge.benchmarks.opening.release",
         "MissingImagesError": "genjudge.benchmarks.opening.release",
@@ -35,7 +33,6 @@ __all__ = [
     "FEATURES",
     "SPLITS",
     "MissingImagesError",
-    "OpeningFormatError",
     "Subtask",
     "available_splits",
     "instance_to_row",

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from genjudge.benchmarks.opening import OpeningFormatError
 from genjudge.benchmarks.opening.repo import build_repo
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.safe_io.located_error import FormatError
 
 console = make_console(stderr=True)
 
@@ -33,7 +33,7 @@ def build_opening(
     """Convert an OpenING release into Parquet shards, README.md card and eval.yaml."""
     try:
         report = build_repo(source, out, overwrite=overwrite, allow_missing_images=allow_missing_images)
-    except OpeningFormatError as exc:
+    except FormatError as exc:
         console.print(f"[bold red]OpenING format error[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
     except FileExistsError as exc:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.images import FolderResolver, relative_image_path
 from genjudge.benchmarks.opening.release import (
     MissingImages,
@@ -29,6 +28,7 @@ from genjudge.benchmarks.opening.release import (
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid
 from genjudge.core.records import ModelOutput
 from genjudge.safe_io.bounded_json import JSONInputError, loads
+from genjudge.safe_io.located_error import FormatError
 
 OUTPUT_SUFFIX = "_output"
 OUTPUT_EXTENSIONS = (".json", ".jsonl")
@@ -58,7 +58,7 @@ def read_model_outputs(
     """
     folder = Path(model_dir)
     if not folder.is_dir():
-        raise OpeningFormatError(
+        raise FormatError(
             "model output folder not found; expected gen_outputs/<Model>_output/ with one "
             "<total_uid>.json per instance",
             file=folder,
@@ -69,14 +69,14 @@ def read_model_outputs(
     outputs: list[ModelOutput] = []
     files = sorted(p for p in folder.iterdir() if p.suffix in OUTPUT_EXTENSIONS and p.is_file())
     if not files:
-        raise OpeningFormatError(
-            "no <total_uid>.json or .jsonl files in the model output folder", file=folder
-        )
+        raise FormatError("no <total_uid>.json or .jsonl files in the model output folder", file=folder)
     for path in files:
         uid = path.stem
         if uid in by_uid:
-            raise OpeningFormatError(
-                f"duplicate total_uid: both {by_uid[uid].name} and {path.name} exist", file=path, uid=uid
+            raise FormatError(
+                f"duplicate total_uid: both {by_uid[uid].name} and {path.name} exist",
+                file=path,
+                total_uid=uid,
             )
         by_uid[uid] = path
         outputs.append(_read_one(path, folder, model, missing))
@@ -89,16 +89,16 @@ def _check_ids_match_file_name(record: dict[str, Any], where: dict[str, Any]) ->
     """The file name is the key that pairs an answer with its question, so the ids inside the file
     must agree with it; a renamed or misplaced file would otherwise be judged against the wrong
     instance without anyone noticing."""
-    uid = where["uid"]
+    uid = where["total_uid"]
     if "total_uid" in record and str(record["total_uid"]) != uid:
-        raise OpeningFormatError(
+        raise FormatError(
             f"total_uid {record['total_uid']!r} does not match the file name", **where, field="total_uid"
         )
     ids = [record.get(key) for key in ("meta_task_id", "subtask_id", "data_id")]
     if all(isinstance(value, (str, int)) and str(value).isdigit() for value in ids):
         expected = expected_total_uid(*(str(value) for value in ids))
         if expected != uid:
-            raise OpeningFormatError(
+            raise FormatError(
                 f"meta_task_id/subtask_id/data_id give total_uid {expected}, but the file is named {uid}",
                 **where,
                 field="data_id",
@@ -107,19 +107,17 @@ def _check_ids_match_file_name(record: dict[str, Any], where: dict[str, Any]) ->
 
 def _read_one(path: Path, folder: Path, model: str, missing: MissingImages) -> ModelOutput:
     uid = path.stem
-    where: dict[str, Any] = {"file": path, "uid": uid}
+    where: dict[str, Any] = {"file": path, "total_uid": uid}
     size = path.stat().st_size
     if size > MAX_OUTPUT_FILE_BYTES:
-        raise OpeningFormatError(
-            f"file is {size} bytes, above the {MAX_OUTPUT_FILE_BYTES}-byte limit", **where
-        )
+        raise FormatError(f"file is {size} bytes, above the {MAX_OUTPUT_FILE_BYTES}-byte limit", **where)
     try:
         record = loads(path.read_bytes())
     except JSONInputError as exc:
         column = f" (column {exc.column})" if exc.column is not None else ""
-        raise OpeningFormatError(exc.problem + column, **where, line=exc.line, field=exc.field) from None
+        raise FormatError(exc.problem + column, **where, line=exc.line, field=exc.field) from None
     if not isinstance(record, dict):
-        raise OpeningFormatError("the file must hold one JSON object", **where)
+        raise FormatError("the file must hold one JSON object", **where)
     _check_ids_match_file_name(record, where)
 
     resolver = FolderResolver(folder)

@@ -7,7 +7,7 @@
 
 Each JSONL line is one instance; image paths are relative to ``OpenING-benchmark/``. Records are
 streamed one at a time so that building a dataset from the full release never holds all images in
-memory. Every problem is reported as :class:`OpeningFormatError` naming the file, line, uid and
+memory. Every problem is reported as :class:`FormatError` naming the file, line, uid and
 field. Missing image files are collected rather than raised one by one: the public repository ships
 only a handful of its images, and a report that says "6,900 of 6,982 images are missing, the first
 ones are ..." is more useful than stopping at the first.
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.images import FolderResolver, read_verified_image, relative_image_path
 from genjudge.benchmarks.opening.taxonomy import expected_total_uid, subtask_index
 from genjudge.core.records import Instance, Step
 from genjudge.safe_io.bounded_json import JSONInputError, loads
+from genjudge.safe_io.located_error import FormatError
 
 ImageLocator = Callable[[str, dict[str, Any]], tuple[Path, str]]
 """Maps an image path from JSON (and the error context) to (file on disk, provenance path)."""
@@ -65,7 +65,7 @@ class MissingImages:
         return "\n".join(lines)
 
 
-class MissingImagesError(OpeningFormatError):
+class MissingImagesError(FormatError):
     """Raised after a full read when images are missing and missing images were not allowed."""
 
     def __init__(self, missing: MissingImages) -> None:
@@ -77,7 +77,7 @@ class MissingImagesError(OpeningFormatError):
             "build with --allow-missing-images to store them as null images.",
             file=first.file,
             line=first.line,
-            uid=first.uid,
+            total_uid=first.uid,
             field=first.field,
         )
 
@@ -97,7 +97,7 @@ def benchmark_dir(source_dir: str | Path) -> Path:
         return source / BENCHMARK_FOLDER
     if any((source / f"{split}_data.jsonl").is_file() for split in SPLITS):
         return source
-    raise OpeningFormatError(
+    raise FormatError(
         f"no {BENCHMARK_FOLDER}/ folder (with dev_data.jsonl / test_data.jsonl) found. Clone "
         "https://github.com/LanceZPF/OpenING (or unpack the full release with its images) and pass "
         "the folder that contains OpenING-benchmark/",
@@ -108,10 +108,10 @@ def benchmark_dir(source_dir: str | Path) -> Path:
 def split_file(source_dir: str | Path, split: str) -> Path:
     """The JSONL file of ``split`` (``dev`` or ``test``), which must exist."""
     if split not in SPLITS:
-        raise OpeningFormatError(f"unknown split {split!r}; OpenING has {', '.join(SPLITS)}")
+        raise FormatError(f"unknown split {split!r}; OpenING has {', '.join(SPLITS)}")
     path = benchmark_dir(source_dir) / f"{split}_data.jsonl"
     if not path.is_file():
-        raise OpeningFormatError(
+        raise FormatError(
             f"the {split} split is missing: expected {path.name} next to the images/ folder", file=path
         )
     return path
@@ -131,20 +131,18 @@ def count_records(path: Path) -> int:
 
 def _require(obj: dict[str, Any], key: str, kinds: tuple[type, ...], where: dict[str, Any], name: str) -> Any:
     if key not in obj:
-        raise OpeningFormatError("required field is missing", **{**where, "field": name})
+        raise FormatError("required field is missing", **{**where, "field": name})
     value = obj[key]
     if not isinstance(value, kinds):
         expected = " or ".join("null" if kind is type(None) else kind.__name__ for kind in kinds)
-        raise OpeningFormatError(
-            f"expected {expected}, got {type(value).__name__}", **{**where, "field": name}
-        )
+        raise FormatError(f"expected {expected}, got {type(value).__name__}", **{**where, "field": name})
     return value
 
 
 def _id_text(obj: dict[str, Any], key: str, where: dict[str, Any]) -> str:
     value = _require(obj, key, (str, int), where, key)
     if isinstance(value, bool):
-        raise OpeningFormatError("expected a string, got bool", **{**where, "field": key})
+        raise FormatError("expected a string, got bool", **{**where, "field": key})
     return str(value)
 
 
@@ -154,17 +152,17 @@ def conversation_sides(record: dict[str, Any], where: dict[str, Any]) -> dict[st
     sides: dict[str, list[Any]] = {}
     for index, turn in enumerate(turns):
         if not isinstance(turn, dict):
-            raise OpeningFormatError("expected an object", **{**where, "field": f"conversations[{index}]"})
+            raise FormatError("expected an object", **{**where, "field": f"conversations[{index}]"})
         for side in ("input", "output"):
             if side in turn:
                 if side in sides:
-                    raise OpeningFormatError(
+                    raise FormatError(
                         f"{side!r} appears twice", **{**where, "field": f"conversations[{index}].{side}"}
                     )
                 sides[side] = _require(turn, side, (list,), where, f"conversations[{index}].{side}")
     for side, index in (("input", 0), ("output", 1)):
         if side not in sides:
-            raise OpeningFormatError(
+            raise FormatError(
                 "required field is missing", **{**where, "field": f"conversations[{index}].{side}"}
             )
     return sides
@@ -188,7 +186,7 @@ def parse_steps(
     for index, raw in enumerate(raw_steps):
         name = f"{field_prefix}[{index}]"
         if not isinstance(raw, dict):
-            raise OpeningFormatError("expected a step object", **{**where, "field": name})
+            raise FormatError("expected a step object", **{**where, "field": name})
         text = _require(raw, "text", (str,), where, f"{name}.text")
         image_ref = _require(raw, "image", (str, type(None)), where, f"{name}.image")
         if image_ref is None or image_ref == "":
@@ -199,12 +197,12 @@ def parse_steps(
         file_path, provenance = locate_image(image_ref, step_where)
         if not file_path.is_file():
             if missing is None:
-                raise OpeningFormatError(f"image file {file_path} does not exist", **step_where)
+                raise FormatError(f"image file {file_path} does not exist", **step_where)
             missing.items.append(
                 MissingImage(
                     str(where.get("file")),
                     where.get("line") or 0,
-                    str(where.get("uid")),
+                    str(where.get("total_uid")),
                     step_where["field"],
                     str(file_path),
                 )
@@ -252,19 +250,19 @@ def iter_records(
                 record = loads(line)
             except JSONInputError as exc:
                 column = f" (column {exc.column})" if exc.column is not None else ""
-                raise OpeningFormatError(exc.reason + column, **where) from None
+                raise FormatError(exc.reason + column, **where) from None
             if not isinstance(record, dict):
-                raise OpeningFormatError("each line must be one JSON object", **where)
+                raise FormatError("each line must be one JSON object", **where)
             ids = {key: _id_text(record, key, where) for key in ID_FIELDS}
             uid = ids["total_uid"]
-            where["uid"] = uid
+            where["total_uid"] = uid
             if uid in seen:
-                raise OpeningFormatError(
+                raise FormatError(
                     f"duplicate total_uid (first seen on line {seen[uid]})", **where, field="total_uid"
                 )
             seen[uid] = line_number
             if (ids["meta_task_id"], ids["subtask_id"]) not in known:
-                raise OpeningFormatError(
+                raise FormatError(
                     f"meta_task_id {ids['meta_task_id']} / subtask_id {ids['subtask_id']} is not one of "
                     "the 56 OpenING subtasks",
                     **where,
@@ -273,11 +271,9 @@ def iter_records(
             try:
                 expected = expected_total_uid(ids["meta_task_id"], ids["subtask_id"], ids["data_id"])
             except ValueError as exc:
-                raise OpeningFormatError(
-                    f"ids must be decimal numbers: {exc}", **where, field="data_id"
-                ) from exc
+                raise FormatError(f"ids must be decimal numbers: {exc}", **where, field="data_id") from exc
             if uid != expected:
-                raise OpeningFormatError(
+                raise FormatError(
                     f"total_uid should be {expected} (meta_task_id, subtask_id, data_id)",
                     **where,
                     field="total_uid",

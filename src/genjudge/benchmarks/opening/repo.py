@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from genjudge.benchmarks.opening.card import dataset_repo
-from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.release import (
     MissingImages,
     available_splits,
@@ -28,6 +27,7 @@ from genjudge.benchmarks.opening.release import (
 )
 from genjudge.benchmarks.opening.schema import instance_to_row
 from genjudge.hub.dataset_repo import Split, write_dataset_repo
+from genjudge.safe_io.located_error import FormatError
 
 
 @dataclass
@@ -53,14 +53,14 @@ def build_repo(
 ) -> BuildReport:
     """Convert every split present in ``source_dir`` into the dataset repository ``out_dir``.
 
-    Raises :class:`OpeningFormatError` (and leaves ``out_dir`` untouched) on any format problem;
+    Raises :class:`FormatError` (and leaves ``out_dir`` untouched) on any format problem;
     missing images are refused as a whole unless ``allow_missing_images`` stores them as null,
     in which case ``report.missing_images`` lists them.
     """
     base = benchmark_dir(source_dir)
     splits = available_splits(base)
     if not splits:
-        raise OpeningFormatError("no dev_data.jsonl or test_data.jsonl found", file=base)
+        raise FormatError("no dev_data.jsonl or test_data.jsonl found", file=base)
     report = BuildReport(out_dir=Path(out_dir))
 
     def rows(split: str) -> Iterator[dict[str, Any]]:

@@ -15,10 +15,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from genjudge.benchmarks.opening.errors import OpeningFormatError
 from genjudge.benchmarks.opening.outputs import read_model_outputs
 from genjudge.benchmarks.opening.release import MissingImagesError
 from genjudge.core.records import Instance, ModelOutput
+from genjudge.safe_io.located_error import FormatError
 from genjudge.safe_io.uploads import (
     IMAGE_SUFFIXES,
     JSON_SUFFIXES,
@@ -80,7 +80,7 @@ def _parse(folder: Path, root: Path, model: str) -> list[ModelOutput]:
             file=_relative(first.file, root),
             field=first.field,
         ) from exc
-    except OpeningFormatError as exc:
+    except FormatError as exc:
         reason = exc.reason.replace(f"{root}/", "")
         if exc.line:
             reason = f"{reason} (line {exc.line})"

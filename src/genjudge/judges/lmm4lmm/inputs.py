@@ -20,7 +20,6 @@ count only real tokens, so a padded row sees the positions it would see alone.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ import torch
 from PIL import Image
 
 from genjudge.judges.left_padding import left_padded
+from genjudge.safe_io.media import decode_image
 
 TILE = 448
 MAX_TILES = 6
@@ -92,17 +92,6 @@ def image_tiles(
         (np.asarray(t, dtype=np.float32) / np.float32(255.0) - IMAGENET_MEAN) / IMAGENET_STD for t in tiles
     ]
     return np.stack(arrays).transpose(0, 3, 1, 2).copy()
-
-
-def decode_image(data: bytes) -> Image.Image:
-    """Decode encoded image bytes fully (so a truncated file fails here, not inside the model);
-    PIL's decompression-bomb limit applies, reported as a ``ValueError``."""
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            return img.copy()
-    except Image.DecompressionBombError as err:
-        raise ValueError(str(err)) from err
 
 
 def conversation(question: str, answer: str | None, image_tokens: int) -> str:

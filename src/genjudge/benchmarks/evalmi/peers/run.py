@@ -30,7 +30,7 @@ def peer_scores(peer: str, release: Release, options: PeerOptions) -> tuple[np.n
     """One score per rated image of ``release`` (ratings order), and which model gave them.
 
     Raises :class:`~genjudge.benchmarks.evalmi.peers.errors.PeerUnavailable` (or the CLIP loader's
-    ``ClipModelNotFound``) when the peer or its weights are missing, ``EvalMiFormatError`` when a
+    ``ClipModelNotFound``) when the peer or its weights are missing, ``FormatError`` when a
     rated image is missing or unreadable.
     """
     if peer not in PEERS:

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from genjudge.benchmarks.evalmi.errors import EvalMiFormatError
 from genjudge.benchmarks.evalmi.images import read_checked_image
 from genjudge.benchmarks.evalmi.release import Release
+from genjudge.safe_io.located_error import FormatError
 
 
 def rated_image_paths(release: Release) -> list[Path]:
@@ -25,7 +25,7 @@ def rated_image_paths(release: Release) -> list[Path]:
         rating.image_name for rating, path in zip(release.ratings, paths, strict=True) if not path.is_file()
     ]
     if missing:
-        raise EvalMiFormatError(
+        raise FormatError(
             f"{len(missing)} rated image(s) are not in the release folder ({', '.join(missing[:3])} …); "
             "a metric is ranked on every rated image",
             file=release.images_dir,

@@ -7,7 +7,7 @@ computes which sheet metric is the one table :data:`METRICS`; :func:`coverage` c
 sheet's tasks it covers.
 """
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError, MetricUnavailableError
+from genjudge.benchmarks.general_level.bench.errors import MetricUnavailableError
 from genjudge.benchmarks.general_level.bench.evaluation import EvaluationOptions, TaskScore, evaluate_tree
 from genjudge.benchmarks.general_level.bench.metric_table import (
     METRICS,
@@ -26,7 +26,6 @@ __all__ = [
     "METRICS",
     "BuildReport",
     "EvaluationOptions",
-    "GeneralBenchFormatError",
     "MetricUnavailableError",
     "ReferenceIndex",
     "TaskFolder",

@@ -9,22 +9,22 @@ metrics the reference is the image file the ``output`` names, and for CLIP score
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.media import (
     MEDIA_EXTENSIONS,
     TaskMediaIndex,
     find_record_media,
     media_kind,
 )
+from genjudge.safe_io.located_error import FormatError
+from genjudge.safe_io.media import MediaProblem
+from genjudge.safe_io.media import decode_image as decode_checked_image
 
 ANSWER_FIELDS = (
     "answer",
@@ -55,7 +55,6 @@ ANSWER_FIELDS = (
 PROMPT_FIELDS = ("prompt", "text", "caption", "description", "instruction", "question", "query")
 LABEL_SEPARATORS = ("<p>", ", ")
 """The official NLP scorer joins label lists with ``<p>`` and splits references on ``", "``."""
-MAX_IMAGE_PIXELS = 64_000_000
 MAX_GENERATED_FILE_BYTES = 256 * 2**20
 
 
@@ -67,8 +66,8 @@ class Where:
     record: str
     field: str
 
-    def error(self, message: str) -> GeneralBenchFormatError:
-        return GeneralBenchFormatError(message, file=self.file, record=self.record, field=self.field)
+    def error(self, message: str) -> FormatError:
+        return FormatError(message, file=self.file, record=self.record, field=self.field)
 
 
 def _dig(value: Any, dotted: str) -> Any:
@@ -182,14 +181,12 @@ def as_binary(value: Any, where: Where) -> int:
 
 
 def decode_image(data: bytes, where: Where, *, mode: str = "RGB") -> np.ndarray:
-    """Decode image bytes (with a pixel limit) into an array."""
+    """Decode image bytes (under the media limits) into an array."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise where.error(f"image of {image.width}x{image.height} pixels is over the limit")
-            return np.asarray(image.convert(mode))
-    except (UnidentifiedImageError, OSError) as exc:
-        raise where.error(f"not a readable image ({exc})") from None
+        image = decode_checked_image(data)
+    except MediaProblem as problem:
+        raise where.error(f"the image is {problem}") from None
+    return np.asarray(image.convert(mode))
 
 
 def as_mask(array: np.ndarray) -> np.ndarray:

@@ -18,7 +18,6 @@ from tqdm.auto import tqdm
 
 from genjudge.benchmarks.general_level.bench import (
     EvaluationOptions,
-    GeneralBenchFormatError,
     MetricUnavailableError,
     ReferenceIndex,
     build_repo,
@@ -31,6 +30,7 @@ from genjudge.benchmarks.general_level.bench import coverage as metric_coverage
 from genjudge.benchmarks.general_level.bench.media_metrics import DEFAULT_CLIP_MODEL
 from genjudge.cli.console import make_console
 from genjudge.cli.dataset_upload import OverwriteOpt, PushOpt, TokenOpt, upload_built
+from genjudge.safe_io.located_error import FormatError
 
 console = make_console(stderr=True)
 out_console = make_console()
@@ -71,7 +71,7 @@ def build(
     """Convert the General-Bench release into Parquet configs, a README.md card and eval.yaml."""
     try:
         report = build_repo(source, out, sota, overwrite=overwrite, allow_missing_media=allow_missing_media)
-    except GeneralBenchFormatError as exc:
+    except FormatError as exc:
         raise _fail("General-Bench format error", exc) from None
     except FileExistsError as exc:
         raise _fail("Error", exc) from None
@@ -143,7 +143,7 @@ def evaluate(
         if json_out is not None:
             payload = json.dumps(result_json(scores, reference, model_name), indent=1, ensure_ascii=False)
             json_out.write_text(payload + "\n", encoding="utf-8")
-    except GeneralBenchFormatError as exc:
+    except FormatError as exc:
         raise _fail("General-Bench format error", exc) from None
     except MetricUnavailableError as exc:
         raise _fail("Metric unavailable", exc, code=3) from None
@@ -190,7 +190,7 @@ def coverage(sota: SotaOption) -> None:
     """How many tasks of a reference sheet have an implemented metric, by metric name."""
     try:
         reference = read_reference_sheet(sota)
-    except GeneralBenchFormatError as exc:
+    except FormatError as exc:
         raise _fail("Reference sheet error", exc) from None
     cov = metric_coverage(reference)
     table = Table(title=f"Metric coverage: {cov.covered} of {cov.total} tasks")

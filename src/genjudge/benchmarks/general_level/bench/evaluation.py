@@ -23,7 +23,6 @@ from PIL import Image
 
 from genjudge.benchmarks.general_level.bench import answers as an
 from genjudge.benchmarks.general_level.bench import metric_functions as mf
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.media import TaskMediaIndex
 from genjudge.benchmarks.general_level.bench.media_metrics import DEFAULT_CLIP_MODEL
 from genjudge.benchmarks.general_level.bench.metric_table import MetricSpec, find_metric
@@ -40,6 +39,7 @@ from genjudge.benchmarks.general_level.bench.tree import (
     read_annotation,
     record_id,
 )
+from genjudge.safe_io.located_error import FormatError
 
 
 @dataclass(frozen=True)
@@ -150,11 +150,9 @@ def score_task(
             value = float(_compute(spec, predictions, references, preds, options))
     except ValueError as exc:
         # a library refusing the inputs: an empty reference for WER, images of different sizes, ...
-        raise GeneralBenchFormatError(
-            f"{spec.call} refused the predictions: {exc}", file=preds.file
-        ) from None
+        raise FormatError(f"{spec.call} refused the predictions: {exc}", file=preds.file) from None
     if not math.isfinite(value):  # scikit-learn answers NaN (with a warning) where a metric is undefined
-        raise GeneralBenchFormatError(
+        raise FormatError(
             f"{spec.call} is undefined for these predictions (it gave {value}; "
             "e.g. the references hold one class only)",
             file=preds.file,
@@ -168,9 +166,7 @@ def _compute(spec: MetricSpec, predictions: list, references: list, preds: TaskP
     if spec.kind == "auc":
         tracks = {isinstance(p, np.ndarray) for p in predictions}
         if len(tracks) > 1:
-            raise GeneralBenchFormatError(
-                "mixes per-frame boxes and single scores", file=preds.file, field="prediction"
-            )
+            raise FormatError("mixes per-frame boxes and single scores", file=preds.file, field="prediction")
         if tracks == {False}:
             return mf.roc_auc(predictions, references)
     if spec.kind == "prompt_image":
@@ -233,7 +229,7 @@ class _Converter:
         if record is not None:  # the reference: an image the output names, else numbers in the output
             try:
                 data = an.reference_image(self.index, value, where)
-            except GeneralBenchFormatError:
+            except FormatError:
                 return an.as_mask(an.as_numbers(self._answer(value, where), where))
         elif isinstance(value, str):
             data = an.prediction_file_bytes(value, self.preds.folder, where)

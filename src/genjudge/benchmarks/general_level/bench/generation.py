@@ -36,7 +36,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from genjudge.benchmarks.general_level.bench import answers as an
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.evaluation import _Converter
 from genjudge.benchmarks.general_level.bench.media import (
     MEDIA_EXTENSIONS,
@@ -63,6 +62,7 @@ from genjudge.generation.protocol import (
 from genjudge.generation.resumable import FAILURES_NAME, WorkItem, is_done, run_items
 from genjudge.generation.text_to_image_run import encode_png
 from genjudge.safe_io.durable import atomic_write_bytes, atomic_write_json, read_json
+from genjudge.safe_io.located_error import FormatError
 
 PROMPT_TEMPLATE_VERSION = "general-bench-answer-1"
 ANSWERS_DIR = ".genjudge-answers"
@@ -189,7 +189,7 @@ def answer_general_bench(
         plans = [
             _plan(task, reference, answerer, image_generator) for task in _chosen(find_tasks(root), tasks)
         ]
-    except GeneralBenchFormatError as exc:
+    except FormatError as exc:
         raise GenerationError(str(exc)) from None
     folders = [out / plan.task.relative for plan in plans]
     if start_over:
@@ -415,7 +415,7 @@ def _predictions(
                     an.Where(file, f"id {record['id']}", "prediction"),
                     an.Where(plan.annotation.file, f"#{position} (id {record['id']})", "output"),
                 )
-            except GeneralBenchFormatError as exc:
+            except FormatError as exc:
                 if exc.file == str(plan.annotation.file):
                     raise GenerationError(str(exc)) from None
                 unusable.append(ItemFailure(item.key, f"{exc.reason}; the answer was {answer[:200]!r}"))
@@ -434,11 +434,11 @@ def _parse(answer: str, kind: str) -> Any:
             return decoder.raw_decode(answer[match.start() :])[0]
         except ValueError:
             continue
-    raise GeneralBenchFormatError("the answer holds no JSON value")
+    raise FormatError("the answer holds no JSON value")
 
 
 def _not_a_number(name: str) -> Any:
-    raise GeneralBenchFormatError(f"the answer holds {name}, which is not a number")
+    raise FormatError(f"the answer holds {name}, which is not a number")
 
 
 def _draw_task(
@@ -451,7 +451,7 @@ def _draw_task(
             prompt = an.prompt_text(
                 record.get("input"), an.Where(plan.annotation.file, f"id {record['id']}", "input")
             )
-        except GeneralBenchFormatError as exc:
+        except FormatError as exc:
             problems.append(ItemFailure(key, exc.reason))
             continue
         items.append(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.tree import load_json
+from genjudge.safe_io.located_error import FormatError
 
 PREDICTION_FILE = "prediction.json"
 PREDICTION_KEYS = ("prediction", "prediction_final")
@@ -47,41 +47,37 @@ def read_predictions(file: Path, task_ids: list[str], *, allow_missing: bool = F
     doc = load_json(file, max_bytes=MAX_PREDICTION_BYTES)
     if isinstance(doc, dict):
         if not isinstance(doc.get("data"), list):
-            raise GeneralBenchFormatError(
+            raise FormatError(
                 "expected a list of {id, prediction} or an object with a 'data' list", file=file, field="data"
             )
         items = doc["data"]
     elif isinstance(doc, list):
         items = doc
     else:
-        raise GeneralBenchFormatError(f"expected a JSON list or object, got {type(doc).__name__}", file=file)
+        raise FormatError(f"expected a JSON list or object, got {type(doc).__name__}", file=file)
     by_id: dict[str, Any] = {}
     duplicates: list[str] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            raise GeneralBenchFormatError("expected a JSON object", file=file, record=f"#{index}")
+            raise FormatError("expected a JSON object", file=file, record=f"#{index}")
         if "id" not in item or not isinstance(item["id"], str | int):
-            raise GeneralBenchFormatError(
-                "missing or not a string/integer", file=file, record=f"#{index}", field="id"
-            )
+            raise FormatError("missing or not a string/integer", file=file, record=f"#{index}", field="id")
         rid = str(item["id"])
         key = next((k for k in PREDICTION_KEYS if k in item), None)
         if key is None:
-            raise GeneralBenchFormatError(
-                "missing", file=file, record=f"#{index} (id {rid})", field="prediction"
-            )
+            raise FormatError("missing", file=file, record=f"#{index} (id {rid})", field="prediction")
         if rid in by_id:
             duplicates.append(rid)
         by_id[rid] = item[key]
     if duplicates:
-        raise GeneralBenchFormatError(f"duplicate prediction ids: {_ids(duplicates)}", file=file, field="id")
+        raise FormatError(f"duplicate prediction ids: {_ids(duplicates)}", file=file, field="id")
     known = set(task_ids)
     unknown = [rid for rid in by_id if rid not in known]
     if unknown:
-        raise GeneralBenchFormatError(f"ids not in the task: {_ids(unknown)}", file=file, field="id")
+        raise FormatError(f"ids not in the task: {_ids(unknown)}", file=file, field="id")
     missing = [rid for rid in task_ids if rid not in by_id]
     if missing and not allow_missing:
-        raise GeneralBenchFormatError(
+        raise FormatError(
             f"{len(missing)} of {len(task_ids)} records have no prediction: {_ids(missing)} "
             "(pass --allow-missing to score the predicted records only)",
             file=file,

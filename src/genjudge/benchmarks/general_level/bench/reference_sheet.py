@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
+from genjudge.safe_io.located_error import FormatError
 
 SHEETS = (
     "NLP",
@@ -59,24 +59,20 @@ def read_reference_sheet(path: str | Path) -> list[ReferenceTask]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise GeneralBenchFormatError("file not found", file=file) from None
+        raise FormatError("file not found", file=file) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise GeneralBenchFormatError(f"not an xlsx workbook ({exc})", file=file) from None
+        raise FormatError(f"not an xlsx workbook ({exc})", file=file) from None
     tasks: list[ReferenceTask] = []
     try:
         for sheet in SHEETS:
             if sheet not in workbook.sheetnames:
-                raise GeneralBenchFormatError(
-                    f"sheet {sheet!r} is missing (found {workbook.sheetnames})", file=file
-                )
+                raise FormatError(f"sheet {sheet!r} is missing (found {workbook.sheetnames})", file=file)
             rows = workbook[sheet].iter_rows(values_only=True)
             header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
             columns = {name: header.index(name) for name in (*KEY_COLUMNS, SOTA_COLUMN) if name in header}
             for name in KEY_COLUMNS:
                 if name not in columns:
-                    raise GeneralBenchFormatError(
-                        f"sheet {sheet!r} has no column {name!r} (header {header})", file=file
-                    )
+                    raise FormatError(f"sheet {sheet!r} has no column {name!r} (header {header})", file=file)
             for number, values in enumerate(rows, start=2):
                 if not values or all(v is None for v in values):
                     continue
@@ -87,7 +83,7 @@ def read_reference_sheet(path: str | Path) -> list[ReferenceTask]:
     for task in tasks:
         first = seen.setdefault((task.sheet, task_key(task.name)), task)
         if first is not task:
-            raise GeneralBenchFormatError(
+            raise FormatError(
                 f"task {task.name!r} appears twice (rows {first.row} and {task.row})",
                 file=file,
                 record=f"sheet {task.sheet!r} row {task.row}",
@@ -104,14 +100,12 @@ def _row(file: Path, sheet: str, number: int, values: tuple, columns: dict[str, 
     where = f"sheet {sheet!r} row {number}"
     name, metric = cell("Task Name"), cell("Metrics")
     if not isinstance(name, str) or not name.strip():
-        raise GeneralBenchFormatError("empty task name", file=file, record=where, field="Task Name")
+        raise FormatError("empty task name", file=file, record=where, field="Task Name")
     if not isinstance(metric, str) or not metric.strip():
-        raise GeneralBenchFormatError("empty metric", file=file, record=where, field="Metrics")
+        raise FormatError("empty metric", file=file, record=where, field="Metrics")
     sota = cell(SOTA_COLUMN)
     if sota is not None and not (isinstance(sota, int | float) and math.isfinite(sota)):
-        raise GeneralBenchFormatError(
-            f"not a finite number: {sota!r}", file=file, record=where, field=SOTA_COLUMN
-        )
+        raise FormatError(f"not a finite number: {sota!r}", file=file, record=where, field=SOTA_COLUMN)
     short = cell("Task Short Name")
     return ReferenceTask(
         sheet=sheet,

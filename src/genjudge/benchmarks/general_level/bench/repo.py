@@ -51,7 +51,7 @@ def build_repo(
     """Convert the release tree ``source_dir`` into the dataset repository ``out_dir``.
 
     ``reference_sheet`` is the path of ``sota_result.xlsx`` (None: metric and SoTA left null).
-    Raises :class:`GeneralBenchFormatError` (and leaves ``out_dir`` untouched) on any format problem.
+    Raises :class:`FormatError` (and leaves ``out_dir`` untouched) on any format problem.
     """
     tasks = sorted(find_tasks(source_dir), key=lambda t: (SHEETS.index(t.sheet), t.name))
     reference = ReferenceIndex(read_reference_sheet(reference_sheet) if reference_sheet else [])

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.benchmarks.general_level.bench.media import TaskMediaIndex, find_record_media, media_kind
 from genjudge.benchmarks.general_level.bench.reference_sheet import ReferenceIndex, ReferenceTask
 from genjudge.benchmarks.general_level.bench.schema import to_json
 from genjudge.benchmarks.general_level.bench.tree import Annotation, TaskFolder, read_annotation, record_id
+from genjudge.safe_io.located_error import FormatError
 
 
 @dataclass
@@ -72,7 +72,7 @@ def task_rows(
             media = find_record_media(index, record.get(side), side)
             for where, text in media.missing:
                 if not allow_missing_media:
-                    raise GeneralBenchFormatError(
+                    raise FormatError(
                         f"names a media file that is not in {task.path}: {text!r}",
                         file=annotation.file,
                         record=f"#{position} (id {rid})",

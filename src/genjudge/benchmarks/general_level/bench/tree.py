@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genjudge.benchmarks.general_level.bench.errors import GeneralBenchFormatError
 from genjudge.safe_io import bounded_json as safe_json
+from genjudge.safe_io.located_error import FormatError
 
 MODALITIES = {"image": "Image", "video": "Video", "audio": "Audio", "3d": "3D", "nlp": "NLP"}
 """Release folder name (lower case) -> the modality's name in the result sheets."""
@@ -77,12 +77,12 @@ def _subdirs(folder: Path) -> list[Path]:
 def find_tasks(root: str | Path) -> list[TaskFolder]:
     """Every task folder under ``root`` (the folder holding ``image/``, ``nlp/``, ...), sorted.
 
-    Raises :class:`GeneralBenchFormatError` when no modality folder is found or a task folder has
+    Raises :class:`FormatError` when no modality folder is found or a task folder has
     no ``annotation.json``, naming the folder.
     """
     base = Path(root)
     if not base.is_dir():
-        raise GeneralBenchFormatError("not a folder", file=base)
+        raise FormatError("not a folder", file=base)
     tasks: list[TaskFolder] = []
     for modality_dir in _subdirs(base):
         modality = MODALITIES.get(modality_dir.name.lower())
@@ -96,7 +96,7 @@ def find_tasks(root: str | Path) -> list[TaskFolder]:
             if paradigm is not None:
                 tasks.extend(_task(base, folder, modality, paradigm) for folder in _subdirs(paradigm_dir))
     if not tasks:
-        raise GeneralBenchFormatError(
+        raise FormatError(
             "no task folders found; expected <modality>/<comprehension|generation>/<Task>/annotation.json "
             f"or nlp/<Task>/annotation.json with modality one of {sorted(MODALITIES)} (any casing)",
             file=base,
@@ -107,7 +107,7 @@ def find_tasks(root: str | Path) -> list[TaskFolder]:
 def _task(base: Path, folder: Path, modality: str, paradigm: str | None) -> TaskFolder:
     task = TaskFolder(path=folder, relative=folder.relative_to(base), modality=modality, paradigm=paradigm)
     if not task.annotation_file.is_file():
-        raise GeneralBenchFormatError(f"task folder has no {ANNOTATION_FILE}", file=folder)
+        raise FormatError(f"task folder has no {ANNOTATION_FILE}", file=folder)
     return task
 
 
@@ -118,15 +118,15 @@ def load_json(path: Path, max_bytes: int | None = None) -> Any:
     ``max_bytes`` refuses larger files before reading them (for untrusted files such as predictions).
     """
     if max_bytes is not None and path.is_file() and path.stat().st_size > max_bytes:
-        raise GeneralBenchFormatError(f"file is over the {max_bytes // 2**20} MiB limit", file=path)
+        raise FormatError(f"file is over the {max_bytes // 2**20} MiB limit", file=path)
     try:
         return safe_json.loads(path.read_bytes())
     except FileNotFoundError:
-        raise GeneralBenchFormatError("file not found", file=path) from None
+        raise FormatError("file not found", file=path) from None
     except safe_json.JSONInputError as exc:
         at = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
         problem = exc.reason.removeprefix("malformed JSON: ")
-        raise GeneralBenchFormatError(f"malformed JSON{at}: {problem}", file=path) from None
+        raise FormatError(f"malformed JSON{at}: {problem}", file=path) from None
 
 
 def record_id(record: dict[str, Any]) -> str:
@@ -142,29 +142,25 @@ def read_annotation(task: TaskFolder) -> Annotation:
     file = task.annotation_file
     doc = load_json(file)
     if not isinstance(doc, dict):
-        raise GeneralBenchFormatError(f"expected a JSON object, got {type(doc).__name__}", file=file)
+        raise FormatError(f"expected a JSON object, got {type(doc).__name__}", file=file)
     data = doc.get("data")
     if not isinstance(data, list):
-        raise GeneralBenchFormatError("missing or not a list", file=file, field="data")
+        raise FormatError("missing or not a list", file=file, field="data")
     name = doc.get("task")
     if name is not None and not isinstance(name, str):
-        raise GeneralBenchFormatError("expected a string", file=file, field="task")
+        raise FormatError("expected a string", file=file, field="task")
     seen: set[str] = set()
     for index, record in enumerate(data):
         where = f"#{index}"
         if not isinstance(record, dict):
-            raise GeneralBenchFormatError("expected a JSON object", file=file, record=where)
+            raise FormatError("expected a JSON object", file=file, record=where)
         if "id" not in record or not isinstance(record["id"], str | int):
-            raise GeneralBenchFormatError(
-                "missing or not a string/integer", file=file, record=where, field="id"
-            )
+            raise FormatError("missing or not a string/integer", file=file, record=where, field="id")
         if "input" not in record:
-            raise GeneralBenchFormatError(
-                "missing", file=file, record=f"{where} (id {record['id']})", field="input"
-            )
+            raise FormatError("missing", file=file, record=f"{where} (id {record['id']})", field="input")
         rid = record_id(record)
         if rid in seen:
-            raise GeneralBenchFormatError("duplicate id", file=file, record=f"{where} (id {rid})", field="id")
+            raise FormatError("duplicate id", file=file, record=f"{where} (id {rid})", field="id")
         seen.add(rid)
     task_type = doc.get("type")
     return Annotation(

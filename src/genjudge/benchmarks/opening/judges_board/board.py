@@ -39,16 +39,14 @@ from genjudge.benchmarks.plugin import (
     BoardOption,
     Column,
     ColumnKind,
-    Evaluation,
     Job,
     OptionValue,
     Payload,
     Scope,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
-    json_values,
 )
+from genjudge.benchmarks.single_file_board import BOOTSTRAP_CONFIG, BOOTSTRAP_OPTIONS, SingleFileBoard
 from genjudge.judges.protocol import PairwiseJudge
 from genjudge.safe_io.uploads import SubmissionLimits
 from genjudge.scoring.vocabulary import AGREEMENT_NAMES
@@ -191,7 +189,7 @@ is executed. An unknown label, an instance or model people did not vote on, a pa
 in the same order, or a file with no human-voted pair is refused with its record."""
 
 
-class JudgesBoard:
+class JudgesBoard(SingleFileBoard):
     """Judges of OpenING's Interleaved Arena, ranked by agreement with ``human``.
 
     The official judges' files beside the human verdicts are read here, so a broken one stops the
@@ -210,15 +208,13 @@ class JudgesBoard:
         seed: int = 0,
         reference_judge: PairwiseJudge | None = None,
     ) -> None:
-        self.spec = SPEC
-        self.board_id = board_id
+        super().__init__(SPEC, board_id)
         self.human = human
         self.unseen = tuple(unseen)
         self.bootstrap = bootstrap
         self.seed = seed
         self.reference_judge = reference_judge if human.is_sample else None
         self._official = official_reference_verdicts(human)
-        self._rows = SubmissionRows(self._scored_row)
         self._references: list[dict[str, Any]] | None = None
 
     def describe(self) -> str:
@@ -240,7 +236,7 @@ class JudgesBoard:
             f"**Reference rows:** {', '.join(references) if references else 'none'}."
         )
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
         verdicts = read_judge_submission(source, self.human, limits)
         return Payload(verdicts_table(verdicts), len(verdicts))
 
@@ -250,12 +246,12 @@ class JudgesBoard:
             verdicts, self.human, unseen=self.unseen, bootstrap=self.bootstrap, seed=self.seed, name=name
         )
 
-    def _scored_row(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         return {**self.row(verdicts_from_table(job.payload(sid)), model), "verdicts_of": SUBMITTED}
 
-    def reference_rows(self, work_dir: Path, *, progress: bool = False) -> list[dict[str, Any]]:
+    def reference_rows(self, job: Job) -> list[dict[str, Any]]:
         """The reference rows (computed once per board; the reference judge's verdicts are cached
-        in ``work_dir``)."""
+        in the job's working folder)."""
         if self._references is None:
             rows = [
                 {**self.row(verdicts, name), "model": name, "verdicts_of": OFFICIAL}
@@ -266,26 +262,24 @@ class JudgesBoard:
                 verdicts = reference_judge_verdicts(
                     judge,
                     self.human,
-                    work_dir / f"{self.board_id}-reference-verdicts.sqlite",
-                    progress=progress,
+                    job.work_dir / f"{self.board_id}-reference-verdicts.sqlite",
+                    progress=job.progress,
                 )
                 name = f"Reference judge ({judge.judge_id})"
                 rows.append({**self.row(verdicts, name), "model": name, "verdicts_of": COMPUTED})
             self._references = rows
         return self._references
 
-    def evaluate(self, job: Job) -> Evaluation:
-        references = self.reference_rows(job.work_dir, progress=job.progress)
-        rows, new = self._rows.of(job)
-        board = pd.DataFrame([*references, *rows, new])
-        results = {self.board_id: json_values(new, SPEC.result_fields())}
-        config = {
+    def config(self) -> dict[str, Any]:
+        return {
             "human": self.human.source,
             "unseen": ",".join(self.unseen),
             "bootstrap": self.bootstrap,
             "seed": self.seed,
         }
-        return Evaluation(board, results, config, charts={"agreement": agreement_chart(board, self.board_id)})
+
+    def charts(self, board: pd.DataFrame) -> dict[str, Figure]:
+        return {"agreement": agreement_chart(board, self.board_id)}
 
 
 def agreement_chart(board: pd.DataFrame, title: str) -> Figure:
@@ -362,11 +356,10 @@ SPEC = BenchmarkSpec(
             "Judge that gives the sample's reference row ('none' for no such row).",
             "reference",
         ),
-        BoardOption("bootstrap", "Bootstrap rounds for the intervals.", "1000", "integer"),
-        BoardOption("seed", "Seed of the bootstrap.", "0", "integer"),
+        *BOOTSTRAP_OPTIONS,
     ),
     opener=open_board,
     charts=(("agreement", "FDT agreement with people, 95% intervals"),),
     scopes=SCOPES,
-    config_fields={"human": "string", "unseen": "string", "bootstrap": "int64", "seed": "int64"},
+    config_fields={"human": "string", "unseen": "string", **BOOTSTRAP_CONFIG},
 )
