@@ -29,17 +29,15 @@ from genjudge.benchmarks.plugin import (
     BoardData,
     Column,
     ColumnKind,
-    Evaluation,
     ExportSpec,
     Job,
     OptionValue,
     Payload,
     SortKey,
     SubmissionForm,
-    SubmissionRows,
     VotingSpec,
-    json_values,
 )
+from genjudge.benchmarks.single_file_board import SingleFileBoard
 from genjudge.core.records import Step
 from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
@@ -99,19 +97,16 @@ VOTING = VotingSpec(
 )
 
 
-class PictureBoard:
+class PictureBoard(SingleFileBoard):
     """Ranks models by how bright their pictures are; its pairwise judge prefers the brighter one."""
 
-    board_id = "pictures"
-
     def __init__(self) -> None:
-        self.spec = SPEC
-        self._rows = SubmissionRows(self._score)
+        super().__init__(SPEC, "pictures")
 
     def describe(self) -> str:
         return f"{len(PROMPTS)} prompts, one picture each."
 
-    def read_submission(self, source: Path, model: str, limits: SubmissionLimits) -> Payload:
+    def parse(self, source: Path, limits: SubmissionLimits) -> Payload:
         with zipfile.ZipFile(source) as archive:
             images = {name.removesuffix(".png"): archive.read(name) for name in archive.namelist()}
         missing = sorted(set(PROMPTS) - set(images))
@@ -121,12 +116,8 @@ class PictureBoard:
             pa.table({"uid": list(PROMPTS), "image": [images[uid] for uid in PROMPTS]}), len(PROMPTS)
         )
 
-    def _score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
+    def score(self, job: Job, sid: str, model: str) -> dict[str, Any]:
         return {"brightness": np.mean([brightness(image) for image in job.payload(sid)["image"].to_pylist()])}
-
-    def evaluate(self, job: Job) -> Evaluation:
-        rows, new = self._rows.of(job)
-        return Evaluation(pd.DataFrame([*rows, new]), {self.board_id: json_values(new, SPEC.result_fields())})
 
     def vote_pool(self, data: BoardData) -> VotePool:
         outputs: dict[str, dict[str, Picture]] = {}
