@@ -3,22 +3,18 @@ both answering conversations whose messages carry images."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from support.chat_server import completion
-from support.fake_openai_server import FakeOpenAIServer, error_reply
 from support.random_llava import save_random_llava
 from support.random_qwen_vl import save_random_checkpoint
 
 from genjudge.generation.chat_images import image_part, text_part
-from genjudge.generation.mllm_endpoint import EndpointMLLM
 from genjudge.generation.mllm_transformers import TransformersMLLM
-from genjudge.generation.protocol import ChatGenerator, Failed, GenerationError
+from genjudge.generation.protocol import ChatGenerator, GenerationError
 
 
 def png(colour: tuple[int, int, int], size: tuple[int, int] = (40, 30)) -> bytes:
@@ -110,51 +106,3 @@ def test_a_hub_model_missing_offline_says_what_to_download_and_how_to_pass_it(mo
     message = str(error.value)
     assert "hf download someone/some-vlm --revision main --local-dir <folder>" in message
     assert "pass the folder as the model" in message
-
-
-def test_the_endpoint_sends_images_as_data_urls_in_order_and_returns_the_answers():
-    server = FakeOpenAIServer()
-    seen: list[dict] = []
-
-    def respond(request: dict) -> tuple[int, bytes]:
-        seen.append(request)
-        images = [p for m in request["messages"] for p in m["content"] if p["type"] == "image_url"]
-        return completion(f"{len(images)} image(s)")
-
-    server.respond_chat = respond
-    with EndpointMLLM(server.url, model="served-vlm", image_max_side=16) as model:
-        assert isinstance(model, ChatGenerator)
-        assert model.chat(CONVERSATIONS) == ["1 image(s)", "0 image(s)", "2 image(s)"]
-        assert model.settings()["request"] == {"max_tokens": 256, "temperature": 0.0}
-    compare = next(r for r in seen if r["messages"][0]["content"][0] == {"type": "text", "text": "Compare"})
-    urls = [part["image_url"]["url"] for part in compare["messages"][0]["content"][1:]]
-    assert all(url.startswith("data:image/jpeg;base64,") for url in urls)
-    first = Image.open(io.BytesIO(base64.b64decode(urls[0].split(",", 1)[1])))
-    assert max(first.size) <= 16 and first.convert("RGB").getpixel((0, 0))[2] > 150  # the blue one first
-    server.kill()
-
-
-def test_a_refused_conversation_fails_its_item_and_a_bad_key_stops_the_run():
-    server = FakeOpenAIServer()
-    server.respond_chat = lambda request: (
-        error_reply(400, "prompt too long")
-        if "fish" in json.dumps(request["messages"])
-        else completion("fine")
-    )
-    model = EndpointMLLM(server.url, model="served-vlm")
-    answers = model.chat(CONVERSATIONS)
-    assert answers[0] == "fine" and answers[2] == "fine"
-    assert isinstance(answers[1], Failed) and "prompt too long" in answers[1].reason
-    server.respond_chat = lambda request: error_reply(401, "invalid key")
-    with pytest.raises(GenerationError, match="HTTP 401"):
-        model.chat(CONVERSATIONS[:1])
-    model.close()
-    server.kill()
-
-
-def test_a_malformed_image_part_is_named():
-    with (
-        EndpointMLLM("http://127.0.0.1:9/v1", model="m") as model,
-        pytest.raises(GenerationError, match="part"),
-    ):
-        model.chat([[{"role": "user", "content": [{"type": "image", "image": "cat.png"}]}]])

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genjudge.generation.chat_images import as_bytes, images_of, parts_of, template_messages
+from genjudge.generation.chat_images import as_bytes, as_pil, images_of, parts_of, template_messages
 from genjudge.generation.manifest import folder_digest
 from genjudge.generation.protocol import ChatMessage, Failed, GenerationError
 
@@ -143,7 +143,7 @@ class _ProcessorInputs:
             )
             for conversation in conversations
         ]
-        images = [image for conversation in conversations for image in images_of(conversation)]
+        images = [as_pil(image) for conversation in conversations for image in images_of(conversation)]
         return dict(self.processor(text=texts, images=images or None, return_tensors="pt", padding=True))
 
     def decode(self, ids: Any) -> list[str]:
