@@ -28,9 +28,9 @@ from genjudge.benchmarks.general_level.bench.generation import (
 from genjudge.benchmarks.general_level.cli import app
 from genjudge.generation.images_endpoint import OpenAIImages
 from genjudge.generation.manifest import ManifestMismatch
-from genjudge.generation.mllm_transformers import TransformersMLLM
 from genjudge.generation.openai_chat import OpenAIChat
 from genjudge.generation.resumable import FAILURES_NAME
+from genjudge.generation.transformers_chat import TransformersChat
 
 FIXTURES = Path(__file__).parents[1] / "general_bench" / "fixtures"
 T2I = "image/Generation/Text-to-Image Generation"
@@ -191,7 +191,9 @@ def test_the_predictions_never_go_into_the_release(release):
 
 def test_the_tiny_random_mllm_goes_from_release_to_a_level_on_the_cpu(release, clip_dir, tmp_path):
     root, sota = release
-    model = TransformersMLLM(save_random_checkpoint(tmp_path / "qwen-vl"), max_new_tokens=6)
+    model = TransformersChat(
+        save_random_checkpoint(tmp_path / "qwen-vl"), max_new_tokens=6, empty_answers="keep"
+    )
     reference = ReferenceIndex(read_reference_sheet(sota))
     out = tmp_path / "predictions"
     run = answer_general_bench(root, model, out, reference=reference, batch_size=3, progress=False)
