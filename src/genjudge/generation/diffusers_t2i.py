@@ -28,11 +28,11 @@ from PIL import Image
 
 from genjudge.generation.model_source import REMOTE_CODE, locate_model, refuse_pickle_only, refuse_scripts
 from genjudge.generation.protocol import Failed, GenerationError, ImageRequest
+from genjudge.generation.transformers_weights import check_placement
 
 _CODE_LIBRARIES = frozenset({"diffusers", "transformers"})
 _RESERVED = frozenset({"prompt", "generator", "output_type", "num_images_per_prompt", "return_dict"})
 """Call arguments the adapter sets itself: one image per prompt, its own generators, PIL output."""
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 
 
 class DiffusersTextToImage:
@@ -64,10 +64,7 @@ class DiffusersTextToImage:
     ) -> None:
         import torch
 
-        if dtype not in DTYPES:
-            raise GenerationError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise GenerationError(f"device {device!r} was asked for, but torch sees no CUDA GPU here")
+        check_placement(dtype, device)
         resolved = (
             "float16" if dtype == "auto" and device != "cpu" else "float32" if dtype == "auto" else dtype
         )

@@ -16,8 +16,8 @@ logits over the temperature plus Gumbel noise, which is a sample of their softma
 batch size, and a resumed run redraws the same pictures. ``temperature=0`` is greedy decoding.
 
 Loading follows the leaderboard rules of every adapter that loads weights: safetensors only and no
-code from the repository (:func:`genjudge.generation.model_source.refuse_remote_code`); a Hub
-model missing offline is reported with the ``hf download`` command.
+code from the repository; a Hub model missing offline is reported with the ``hf download`` command
+(:mod:`genjudge.generation.transformers_weights`).
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from typing import Any
 
 from PIL import Image
 
-from genjudge.generation.model_source import download_hint, locate_model, refuse_remote_code
 from genjudge.generation.protocol import Failed, GenerationError, ImageRequest
+from genjudge.generation.transformers_weights import check_placement, open_checkpoint
 
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 SEED_RULE = "one torch.Generator per image, seeded with its request's seed (Gumbel-max sampling)"
 
 
@@ -59,36 +58,37 @@ class JanusTextToImage:
         guidance_scale: float = 5.0,
         temperature: float = 1.0,
     ) -> None:
-        import torch
+        from transformers import AutoProcessor, JanusForConditionalGeneration
 
-        if dtype not in DTYPES:
-            raise GenerationError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+        check_placement(dtype, device)
         if not guidance_scale > 1:
             raise GenerationError(f"guidance_scale must be above 1 for Janus, not {guidance_scale}")
         if temperature < 0:
             raise GenerationError(f"temperature must be 0 (greedy) or more, not {temperature}")
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise GenerationError(f"device {device!r} was asked for, but torch sees no CUDA GPU here")
-        folder, source = locate_model(str(model), revision, "config.json", "a transformers model")
-        refuse_remote_code(folder, source["model"])
-        where = str(model) if "revision" in source else str(folder)
-        hub = {"revision": source["revision"]} if "revision" in source else {}
-        self.network, self.processor = _load(where, source, hub, _torch_dtype(dtype, device), device)
+        checkpoint = open_checkpoint(model, revision)
+        if checkpoint.config.model_type != "janus":
+            raise GenerationError(
+                f"{checkpoint.name} is a {checkpoint.config.model_type!r} model; the unified-model image "
+                "generator runs Janus checkpoints (model_type 'janus', e.g. deepseek-community/Janus-Pro-1B)"
+            )
+        self.network = checkpoint.load(JanusForConditionalGeneration, dtype, device)
+        try:
+            self.processor = AutoProcessor.from_pretrained(
+                checkpoint.where, trust_remote_code=False, **checkpoint.hub
+            )
+        except (OSError, ValueError, ImportError) as exc:
+            raise GenerationError(f"cannot load the processor of {checkpoint.name}: {exc}") from None
         self.device = device
         self.guidance_scale = guidance_scale
         self.temperature = temperature
         tokenizer = self.processor.tokenizer
         self._begin_of_image = tokenizer.convert_tokens_to_ids(tokenizer.boi_token)
         self._settings = {
-            **source,
-            "model_class": type(self.network).__name__,
-            "dtype": str(self.network.dtype).removeprefix("torch."),
-            "device": device,
+            **checkpoint.manifest(self.network, device),
             "guidance_scale": guidance_scale,
             "temperature": temperature,
             "image_tokens": self.network.config.vision_config.num_image_tokens,
             "seed_rule": SEED_RULE,
-            "transformers_version": _transformers_version(),
         }
 
     def settings(self) -> dict[str, Any]:
@@ -164,53 +164,3 @@ class _SeededSampler:
         ).to(scores.device)
         gumbel = -torch.log(-torch.log(uniform.clamp(min=1e-20, max=1 - 1e-7)))
         return scores.float() / self.temperature + gumbel
-
-
-def _torch_dtype(dtype: str, device: str) -> Any:
-    import torch
-
-    if dtype == "auto":
-        return torch.float32 if device == "cpu" else "auto"
-    return getattr(torch, dtype)
-
-
-def _transformers_version() -> str:
-    import transformers
-
-    return transformers.__version__
-
-
-def _load(
-    where: str, source: dict[str, Any], hub: dict[str, Any], dtype: Any, device: str
-) -> tuple[Any, Any]:
-    """The Janus network and its processor; any other model type is refused before its weights load."""
-    import torch
-    from transformers import AutoConfig, AutoProcessor, JanusForConditionalGeneration
-
-    try:
-        model_type = AutoConfig.from_pretrained(where, trust_remote_code=False, **hub).model_type
-    except (OSError, ValueError, KeyError) as exc:
-        raise GenerationError(f"cannot read the config of {source['model']}: {exc}") from None
-    if model_type != "janus":
-        raise GenerationError(
-            f"{source['model']} is a {model_type!r} model; the unified-model image generator runs Janus "
-            "checkpoints (model_type 'janus', e.g. deepseek-community/Janus-Pro-1B)"
-        )
-    try:
-        network = JanusForConditionalGeneration.from_pretrained(
-            where, dtype=dtype, use_safetensors=True, trust_remote_code=False, **hub
-        )
-        processor = AutoProcessor.from_pretrained(where, trust_remote_code=False, **hub)
-    except OSError as exc:
-        if "revision" in source and "offline" in str(exc).lower():
-            raise GenerationError(download_hint(source["model"], None)) from None
-        raise GenerationError(f"cannot load {source['model']} (safetensors weights only): {exc}") from None
-    except (ValueError, ImportError) as exc:
-        raise GenerationError(f"cannot load {source['model']}: {exc}") from None
-    try:
-        network.to(device)
-    except torch.OutOfMemoryError:
-        raise GenerationError(
-            f"{source['model']} does not fit in the memory of {device}; use dtype bfloat16"
-        ) from None
-    return network.eval(), processor

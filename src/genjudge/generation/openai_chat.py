@@ -27,14 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Literal
+from typing import Any
 
 from genjudge.generation.chat_images import as_bytes, parts_of
-from genjudge.generation.protocol import ChatMessage, Failed, GenerationError
+from genjudge.generation.protocol import ChatMessage, EmptyAnswers, Failed, GenerationError
 from genjudge.judges.api import ApiJudge, ApiRequestError, RetriesExhausted, image_data_url, reply_text
 from genjudge.judges.endpoint_pool import AllEndpointsDown, EndpointStats
 
-EmptyAnswers = Literal["fail", "keep"]
 _ITEM_REFUSALS = frozenset({400, 413, 422})
 _RESERVED = frozenset({"model", "messages", "stream", "n"})
 _STATUS = re.compile(r"^HTTP (\d{3}) ")
@@ -51,9 +50,8 @@ class OpenAIChat:
             recorded in the manifest; none by default, as the official OpenING scripts send none.
             Short, repeatable answers (General-Bench) want ``{"max_tokens": 256, "temperature": 0}``.
         image_max_side: ``image`` parts are downscaled so their longer side is at most this.
-        empty_answers: ``"fail"`` makes an empty answer a :class:`Failed` item, retried by the next
-            run (OpenING: the official scripts re-ask until the model answers); ``"keep"`` returns
-            it as the model's answer (General-Bench: an empty answer is scored, as a wrong one).
+        empty_answers: ``"fail"`` or ``"keep"`` an empty answer
+            (:data:`~genjudge.generation.protocol.EmptyAnswers`).
         max_concurrency: conversations in flight at once, over all servers.
         timeout / max_retries / backoff_base / backoff_max / probe_interval: as for the API judge.
     """

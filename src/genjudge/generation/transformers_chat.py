@@ -15,9 +15,8 @@ Either way the prompt is the checkpoint's own chat template, a batch is generate
 padding, and the answer is the new tokens decoded without special tokens.
 
 Loading follows the rules public leaderboards apply to submitted models: safetensors weights only
-and no code from the repository (:func:`genjudge.generation.model_source.refuse_remote_code`
-before anything loads, ``trust_remote_code=False`` when it does). A Hub model missing offline is
-reported with the ``hf download`` command (:func:`genjudge.generation.model_source.locate_model`).
+and no code from the repository, checked before anything loads; a Hub model missing offline is
+reported with the ``hf download`` command (:mod:`genjudge.generation.transformers_weights`).
 
 Decoding is greedy unless ``do_sample``; a sampled run seeds torch once per batch, so its answers
 depend on the batch size. Every setting that decides an answer (model and resolved revision or
@@ -40,11 +39,8 @@ from genjudge.generation.chat_images import (
     template_messages,
     text_messages,
 )
-from genjudge.generation.model_source import download_hint, locate_model, refuse_remote_code
-from genjudge.generation.openai_chat import EmptyAnswers
-from genjudge.generation.protocol import ChatMessage, Failed, GenerationError
-
-DTYPES = ("auto", "float32", "float16", "bfloat16")
+from genjudge.generation.protocol import ChatMessage, EmptyAnswers, Failed, GenerationError
+from genjudge.generation.transformers_weights import Checkpoint, check_placement, open_checkpoint
 
 
 class TransformersChat:
@@ -59,8 +55,8 @@ class TransformersChat:
         do_sample: sample instead of greedy decoding; then ``temperature``/``top_p`` apply and
             ``torch.manual_seed(seed)`` runs before each batch.
         max_pixels: cap on the pixels of one image (Qwen2-VL-style processors), to bound memory.
-        empty_answers: ``"fail"`` or ``"keep"`` an empty answer, as for
-            :class:`~genjudge.generation.openai_chat.OpenAIChat`.
+        empty_answers: ``"fail"`` or ``"keep"`` an empty answer
+            (:data:`~genjudge.generation.protocol.EmptyAnswers`).
     """
 
     def __init__(
@@ -78,28 +74,24 @@ class TransformersChat:
         max_pixels: int | None = None,
         empty_answers: EmptyAnswers = "fail",
     ) -> None:
-        import torch
-
-        if dtype not in DTYPES:
-            raise GenerationError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+        check_placement(dtype, device)
         if max_new_tokens < 1:
             raise GenerationError(f"max_new_tokens must be at least 1, not {max_new_tokens}")
         if not do_sample and (temperature is not None or top_p is not None):
             raise GenerationError("temperature and top_p apply only with do_sample=True (greedy otherwise)")
         if empty_answers not in ("fail", "keep"):
             raise GenerationError(f"empty_answers must be 'fail' or 'keep', not {empty_answers!r}")
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise GenerationError(f"device {device!r} was asked for, but torch sees no CUDA GPU here")
-        folder, source = locate_model(str(model), revision, "config.json", "a transformers model")
-        refuse_remote_code(folder, source["model"])
-        where = str(model) if "revision" in source else str(folder)
-        hub = {"revision": source["revision"]} if "revision" in source else {}
-        self.vision = _is_vision_model(where, hub, source["model"])
-        self.network = _load_network(where, source, hub, _torch_dtype(dtype, device), device, self.vision)
+        checkpoint = open_checkpoint(model, revision)
+        self.vision = _is_vision_model(checkpoint)
+        from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
+
+        self.network = checkpoint.load(
+            AutoModelForImageTextToText if self.vision else AutoModelForCausalLM, dtype, device
+        )
         self.inputs = (
-            _load_vision_inputs(where, source, hub, max_pixels)
+            _load_vision_inputs(checkpoint, max_pixels)
             if self.vision
-            else _TokenizerInputs(_load_tokenizer(where, source, hub))
+            else _TokenizerInputs(_load_tokenizer(checkpoint))
         )
         self.device = device
         self.empty_answers = empty_answers
@@ -110,14 +102,10 @@ class TransformersChat:
             )
         self.seed = seed
         self._settings = {
-            **source,
-            "model_class": type(self.network).__name__,
+            **checkpoint.manifest(self.network, device),
             "inputs": self.inputs.route,
             "input_images": "shown" if self.vision else "left out (text-only model)",
-            "dtype": str(self.network.dtype).removeprefix("torch."),
-            "device": device,
             "max_pixels": max_pixels,
-            "transformers_version": _transformers_version(),
             "sampling": {**self._generate, **({"seed": seed} if do_sample else {})},
             "empty_answers": empty_answers,
         }
@@ -282,88 +270,42 @@ def _left_padded(tokenizer: Any) -> None:
         tokenizer.pad_token = tokenizer.eos_token
 
 
-def _torch_dtype(dtype: str, device: str) -> Any:
-    import torch
-
-    if dtype == "auto":
-        return torch.float32 if device == "cpu" else "auto"
-    return getattr(torch, dtype)
-
-
-def _transformers_version() -> str:
-    import transformers
-
-    return transformers.__version__
-
-
-def _is_vision_model(where: str, hub: dict[str, Any], model: str) -> bool:
+def _is_vision_model(checkpoint: Checkpoint) -> bool:
     """Whether the checkpoint is an image-text-to-text model (else a causal LM); refuses other types."""
-    from transformers import AutoConfig
     from transformers.models.auto.modeling_auto import (
         MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
         MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES,
     )
 
-    try:
-        config = AutoConfig.from_pretrained(where, trust_remote_code=False, **hub)
-    except (OSError, ValueError, KeyError) as exc:
-        raise GenerationError(f"cannot read the config of {model}: {exc}") from None
-    if config.model_type in MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES:
+    model_type = checkpoint.config.model_type
+    if model_type in MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES:
         return True
-    if config.model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
+    if model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
         return False
     raise GenerationError(
-        f"{model} is a {config.model_type!r} model, which transformers cannot load as a chat model "
+        f"{checkpoint.name} is a {model_type!r} model, which transformers cannot load as a chat model "
         "(neither AutoModelForImageTextToText nor AutoModelForCausalLM)"
     )
 
 
-def _load_network(
-    where: str, source: dict[str, Any], hub: dict[str, Any], dtype: Any, device: str, vision: bool
-) -> Any:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
-
-    loader = AutoModelForImageTextToText if vision else AutoModelForCausalLM
-    try:
-        network = loader.from_pretrained(
-            where, dtype=dtype, use_safetensors=True, trust_remote_code=False, **hub
-        )
-    except ValueError as exc:
-        raise GenerationError(f"cannot load {source['model']}: {exc}") from None
-    except OSError as exc:
-        if "revision" in source and "offline" in str(exc).lower():
-            raise GenerationError(download_hint(source["model"], None)) from None
-        raise GenerationError(f"cannot load {source['model']} (safetensors weights only): {exc}") from None
-    try:
-        network.to(device)
-    except torch.OutOfMemoryError:
-        raise GenerationError(
-            f"{source['model']} does not fit in the memory of {device}; use dtype bfloat16 or a smaller model"
-        ) from None
-    return network.eval()
-
-
-def _load_tokenizer(where: str, source: dict[str, Any], hub: dict[str, Any]) -> Any:
+def _load_tokenizer(checkpoint: Checkpoint) -> Any:
     from transformers import AutoTokenizer
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(where, trust_remote_code=False, **hub)
+        tokenizer = AutoTokenizer.from_pretrained(checkpoint.where, trust_remote_code=False, **checkpoint.hub)
     except (OSError, ValueError) as exc:
-        raise GenerationError(f"cannot load the tokenizer of {source['model']}: {exc}") from None
+        raise GenerationError(f"cannot load the tokenizer of {checkpoint.name}: {exc}") from None
     if not getattr(tokenizer, "chat_template", None):
-        raise GenerationError(f"{source['model']} has no chat template, so it is not a chat model")
+        raise GenerationError(f"{checkpoint.name} has no chat template, so it is not a chat model")
     return tokenizer
 
 
-def _load_vision_inputs(
-    where: str, source: dict[str, Any], hub: dict[str, Any], max_pixels: int | None
-) -> Any:
+def _load_vision_inputs(checkpoint: Checkpoint, max_pixels: int | None) -> Any:
     """``AutoProcessor`` when it builds; else, for Qwen2-VL checkpoints, tokenizer + image processor."""
     from transformers import AutoImageProcessor, AutoProcessor
 
     try:
-        processor = AutoProcessor.from_pretrained(where, trust_remote_code=False, **hub)
+        processor = AutoProcessor.from_pretrained(checkpoint.where, trust_remote_code=False, **checkpoint.hub)
     except ImportError as exc:
         missing: ImportError | None = exc
         processor = None
@@ -371,20 +313,20 @@ def _load_vision_inputs(
         missing = None
     if processor is not None and hasattr(processor, "image_processor"):
         if not (processor.chat_template or processor.tokenizer.chat_template):
-            raise GenerationError(f"{source['model']} has no chat template, so it is not a chat model")
+            raise GenerationError(f"{checkpoint.name} has no chat template, so it is not a chat model")
         if max_pixels is not None and hasattr(processor.image_processor, "max_pixels"):
             processor.image_processor.max_pixels = max_pixels
         return _ProcessorInputs(processor)
     from genjudge.judges.qwen_vl_inputs import IMAGE_TOKEN, QwenVLInputs
 
-    tokenizer = processor if processor is not None else _load_tokenizer(where, source, hub)
+    tokenizer = processor if processor is not None else _load_tokenizer(checkpoint)
     if IMAGE_TOKEN not in tokenizer.get_vocab():
         reason = f" ({str(missing).strip().splitlines()[0]})" if missing else ""
         raise GenerationError(
-            f"the processor of {source['model']} cannot be built here{reason}; install what it names"
+            f"the processor of {checkpoint.name} cannot be built here{reason}; install what it names"
         )
-    image_processor = AutoImageProcessor.from_pretrained(where, **hub)
+    image_processor = AutoImageProcessor.from_pretrained(checkpoint.where, **checkpoint.hub)
     try:
         return _QwenInputs(QwenVLInputs(tokenizer, image_processor, max_pixels=max_pixels))
     except ValueError as exc:
-        raise GenerationError(f"{source['model']}: {exc}") from None
+        raise GenerationError(f"{checkpoint.name}: {exc}") from None
