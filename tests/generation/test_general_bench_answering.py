@@ -28,9 +28,9 @@ from genjudge.benchmarks.general_level.bench.generation import (
 from genjudge.benchmarks.general_level.cli import app
 from genjudge.generation.images_endpoint import OpenAIImages
 from genjudge.generation.manifest import ManifestMismatch
-from genjudge.generation.mllm_endpoint import EndpointMLLM
-from genjudge.generation.mllm_transformers import TransformersMLLM
+from genjudge.generation.openai_chat import OpenAIChat
 from genjudge.generation.resumable import FAILURES_NAME
+from genjudge.generation.transformers_chat import TransformersChat
 
 FIXTURES = Path(__file__).parents[1] / "general_bench" / "fixtures"
 T2I = "image/Generation/Text-to-Image Generation"
@@ -107,7 +107,7 @@ def test_an_endpoint_model_answers_the_release_into_a_sheet_and_a_level(release,
     root, sota = release
     server = FakeOpenAIServer()
     server.respond_chat = knows_the_answers
-    answerer = EndpointMLLM(server.url, model="served-vlm", max_tokens=64)
+    answerer = OpenAIChat(server.url, model="served-vlm", options={"max_tokens": 64})
     drawer = OpenAIImages(server.url, model="served-t2i", size="32x32")
     reference = ReferenceIndex(read_reference_sheet(sota))
     out = tmp_path / "predictions"
@@ -159,7 +159,7 @@ def test_a_rerun_makes_only_what_is_missing_and_failed_records_are_retried(relea
         if "What melts ice?" in json.dumps(request)
         else knows_the_answers(request)
     )
-    answerer = EndpointMLLM(server.url, model="served-vlm")
+    answerer = OpenAIChat(server.url, model="served-vlm")
     reference = ReferenceIndex(read_reference_sheet(sota))
     out = tmp_path / "predictions"
     first = answer_general_bench(root, answerer, out, reference=reference, progress=False)
@@ -175,7 +175,7 @@ def test_a_rerun_makes_only_what_is_missing_and_failed_records_are_retried(relea
     assert second.failed == 0 and sum(task.made for task in second.tasks) == 2
     assert json.loads((common / "prediction.json").read_text())[1] == {"id": 2, "prediction": "heat"}
 
-    other = EndpointMLLM(server.url, model="another-vlm")
+    other = OpenAIChat(server.url, model="another-vlm")
     with pytest.raises(ManifestMismatch, match="another-vlm"):
         answer_general_bench(root, other, out, reference=reference, progress=False)
     server.kill()
@@ -185,13 +185,15 @@ def test_the_predictions_never_go_into_the_release(release):
     root, _ = release
     with pytest.raises(Exception, match="folder of their own"):
         answer_general_bench(
-            root, EndpointMLLM("http://127.0.0.1:9/v1", model="m"), root / "out", progress=False
+            root, OpenAIChat("http://127.0.0.1:9/v1", model="m"), root / "out", progress=False
         )
 
 
 def test_the_tiny_random_mllm_goes_from_release_to_a_level_on_the_cpu(release, clip_dir, tmp_path):
     root, sota = release
-    model = TransformersMLLM(save_random_checkpoint(tmp_path / "qwen-vl"), max_new_tokens=6)
+    model = TransformersChat(
+        save_random_checkpoint(tmp_path / "qwen-vl"), max_new_tokens=6, empty_answers="keep"
+    )
     reference = ReferenceIndex(read_reference_sheet(sota))
     out = tmp_path / "predictions"
     run = answer_general_bench(root, model, out, reference=reference, batch_size=3, progress=False)

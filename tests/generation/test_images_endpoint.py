@@ -27,7 +27,8 @@ def test_images_come_back_in_order_from_several_servers(servers):
     ) as gen:
         assert isinstance(gen, TextToImageGenerator)
         images = gen.generate(requests(6))
-        assert [s.served for s in gen.endpoint_stats()] == [3, 3]
+        served = [s.served for s in gen.endpoint_stats()]
+    assert sum(served) == 6  # how they are split between the servers depends on timing
     assert [image.size for image in images] == [(24, 16)] * 6
     assert [image.getpixel((0, 0)) for image in images] == [colour_of(r.prompt, r.seed) for r in requests(6)]
     sent = servers[0].image_requests()[0]

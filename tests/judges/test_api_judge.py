@@ -23,7 +23,7 @@ import pytest
 from PIL import Image
 
 from genjudge.core.records import Step
-from genjudge.judges.api import ApiJudge, ApiRequestError, RetriesExhausted, _retry_after_seconds
+from genjudge.judges.api import ApiJudge, ApiRequestError, RetriesExhausted, retry_after_seconds
 from genjudge.judges.parsing import ScoreReplyError
 from genjudge.judges.prompts import SCORE_CRITERIA
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
@@ -432,11 +432,11 @@ def test_bad_score_replies_are_errors_per_item(server, make_judge):
 
 
 def test_retry_after_accepts_seconds_and_http_dates():
-    assert _retry_after_seconds("3") == 3.0
-    assert _retry_after_seconds(None) is None
-    assert _retry_after_seconds("soon") is None
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
     later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
-    assert 25 < _retry_after_seconds(later) <= 30
+    assert 25 < retry_after_seconds(later) <= 30
 
 
 def test_bad_configuration_is_rejected_up_front():

@@ -1,15 +1,23 @@
-"""Chat messages that carry images, as the multimodal answerers take them.
+"""Chat messages that carry images, as every chat generator takes them.
 
 A conversation is a list of OpenAI-style messages (:data:`~genjudge.generation.protocol.ChatMessage`)
-whose ``content`` is a string or a list of parts, where an image part is written the way
-transformers chat templates write it: ``{"type": "image", "image": <encoded bytes or PIL image>}``.
-Each backend then turns the parts into what it needs — the transformers answerer into a chat-template
-text with image slots plus the images in order, the endpoint answerer into ``image_url`` parts with
-data URLs — so a benchmark builds its questions once, whatever answers them.
+whose ``content`` is a string or a list of parts. An image is placed in one of two ways:
+
+* ``{"type": "image", "image": <encoded bytes or PIL image>}``, the way transformers chat templates
+  write it (General-Bench builds its questions so);
+* ``{"type": "image_url", "image_url": {"url": "data:image/...;base64,..."}}``, the way the
+  chat-completions API writes it (OpenING's pipeline recipe sends the release's image bytes so,
+  exactly as the official scripts did).
+
+Each backend then turns the parts into what it needs — a transformers model into a chat-template
+text with image slots plus the images in order, an endpoint into ``image_url`` parts — so a
+benchmark builds its questions once, whatever answers them.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +27,7 @@ from PIL import Image
 from genjudge.generation.protocol import ChatMessage, GenerationError
 
 ROLES = frozenset({"system", "user", "assistant"})
+IMAGE_KINDS = frozenset({"image", "image_url"})
 
 
 def image_part(image: bytes | Image.Image) -> dict[str, Any]:
@@ -45,20 +54,39 @@ def parts_of(message: ChatMessage) -> list[dict[str, Any]]:
             continue
         if kind == "image" and isinstance(part.get("image"), bytes | Image.Image):
             continue
+        if kind == "image_url" and isinstance((part.get("image_url") or {}).get("url"), str):
+            continue
         raise GenerationError(
-            f"a {role} message has the part {_short(part)}; expected {{'type': 'text', 'text': str}} "
-            "or {'type': 'image', 'image': <image bytes or PIL image>}"
+            f"a {role} message has the part {_short(part)}; expected {{'type': 'text', 'text': str}}, "
+            "{'type': 'image', 'image': <image bytes or PIL image>} or "
+            "{'type': 'image_url', 'image_url': {'url': <data URL>}}"
         )
     return list(content)
 
 
-def images_of(conversation: Sequence[ChatMessage]) -> list[Image.Image]:
-    """The conversation's images as RGB PIL images, in the order they appear (the processor's order)."""
+def image_of(part: dict[str, Any]) -> bytes | Image.Image:
+    """The picture of an image part: as given, or decoded from its data URL.
+
+    A local model cannot follow a link, so an ``image_url`` part must hold the image itself.
+    """
+    if part["type"] == "image":
+        return part["image"]
+    url = part["image_url"]["url"]
+    if not url.startswith("data:") or ";base64," not in url:
+        raise GenerationError(f"a local model is shown images as base64 data URLs only, not {_short(url)}")
+    try:
+        return base64.b64decode(url.split(";base64,", 1)[1], validate=True)
+    except binascii.Error as exc:
+        raise ValueError(f"an image data URL is not valid base64: {exc}") from None
+
+
+def images_of(conversation: Sequence[ChatMessage]) -> list[bytes | Image.Image]:
+    """The conversation's pictures in the order they appear (the processor's order)."""
     return [
-        as_pil(part["image"])
+        image_of(part)
         for message in conversation
         for part in parts_of(message)
-        if part["type"] == "image"
+        if part["type"] in IMAGE_KINDS
     ]
 
 
@@ -67,7 +95,20 @@ def template_messages(conversation: Sequence[ChatMessage]) -> list[dict[str, Any
     return [
         {
             "role": message["role"],
-            "content": [{"type": "image"} if part["type"] == "image" else part for part in parts_of(message)],
+            "content": [
+                {"type": "image"} if part["type"] in IMAGE_KINDS else part for part in parts_of(message)
+            ],
+        }
+        for message in conversation
+    ]
+
+
+def text_messages(conversation: Sequence[ChatMessage]) -> list[dict[str, str]]:
+    """The messages for a text-only model: each message's texts joined by newlines, images left out."""
+    return [
+        {
+            "role": message["role"],
+            "content": "\n".join(part["text"] for part in parts_of(message) if part["type"] == "text"),
         }
         for message in conversation
     ]

@@ -26,14 +26,13 @@ from typing import Any
 
 from PIL import Image
 
-from genjudge.generation.model_source import locate_model
+from genjudge.generation.model_source import REMOTE_CODE, locate_model, refuse_pickle_only, refuse_scripts
 from genjudge.generation.protocol import Failed, GenerationError, ImageRequest
+from genjudge.generation.transformers_weights import check_placement
 
 _CODE_LIBRARIES = frozenset({"diffusers", "transformers"})
-_UNSAFE_WEIGHTS = (".bin", ".ckpt", ".pt", ".pth", ".pkl")
 _RESERVED = frozenset({"prompt", "generator", "output_type", "num_images_per_prompt", "return_dict"})
 """Call arguments the adapter sets itself: one image per prompt, its own generators, PIL output."""
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 
 
 class DiffusersTextToImage:
@@ -65,10 +64,7 @@ class DiffusersTextToImage:
     ) -> None:
         import torch
 
-        if dtype not in DTYPES:
-            raise GenerationError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise GenerationError(f"device {device!r} was asked for, but torch sees no CUDA GPU here")
+        check_placement(dtype, device)
         resolved = (
             "float16" if dtype == "auto" and device != "cpu" else "float32" if dtype == "auto" else dtype
         )
@@ -192,7 +188,7 @@ def _refuse_remote_code(folder: Path, model: str) -> None:
     if not isinstance(index, dict) or not isinstance(index.get("_class_name"), str):
         raise GenerationError(
             f"{model} names a custom pipeline class in model_index.json ({index.get('_class_name')!r}); "
-            "genjudge does not run code from model repositories (trust_remote_code)"
+            f"{REMOTE_CODE}"
         )
     for component, entry in index.items():
         if component.startswith("_") or not isinstance(entry, list) or entry[:1] == [None]:
@@ -200,25 +196,13 @@ def _refuse_remote_code(folder: Path, model: str) -> None:
         if entry[0] not in _CODE_LIBRARIES:
             raise GenerationError(
                 f"{model}: component {component!r} comes from {entry[0]!r}, not diffusers or transformers; "
-                "genjudge does not run code from model repositories (trust_remote_code)"
+                f"{REMOTE_CODE}"
             )
-    scripts = sorted(
-        p.relative_to(folder).as_posix() for p in folder.glob("**/*.py") if ".cache" not in p.parts
+    refuse_scripts(
+        model, (p.relative_to(folder).as_posix() for p in folder.glob("**/*.py") if ".cache" not in p.parts)
     )
-    if scripts:
-        raise GenerationError(
-            f"{model} ships Python code ({', '.join(scripts[:3])}); genjudge does not run code from model "
-            "repositories (trust_remote_code)"
-        )
     for part in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = [p.name for p in part.iterdir() if p.is_file()]
-        if any(name.endswith(_UNSAFE_WEIGHTS) for name in files) and not any(
-            name.endswith(".safetensors") for name in files
-        ):
-            raise GenerationError(
-                f"{model}: {part.name}/ has weights only as pickle files ({', '.join(sorted(files))}); "
-                "genjudge loads safetensors weights only"
-            )
+        refuse_pickle_only(model, f"{part.name}/", [p.name for p in part.iterdir() if p.is_file()])
 
 
 def _load(where: str | Path, source: Mapping[str, Any], dtype: Any) -> Any:

@@ -9,6 +9,7 @@ Kinds:
 
 - ``diffusers``: a diffusers text-to-image pipeline, by Hub id or local folder;
 - ``images-endpoint``: OpenAI-compatible ``/v1/images/generations`` servers (the endpoint pool);
+- ``janus``: a Janus unified model drawing through transformers (``generation_mode="image"``);
 - ``transformers``: a chat or vision-language model run locally through transformers;
 - ``chat-endpoint``: OpenAI-compatible ``/v1/chat/completions`` servers (vLLM, SGLang, TGI, an API).
 """
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from genjudge.generation.options import OptionReader
 from genjudge.generation.protocol import ChatGenerator, GenerationError, TextToImageGenerator
 
-TEXT_TO_IMAGE_KINDS = ("diffusers", "images-endpoint")
+TEXT_TO_IMAGE_KINDS = ("diffusers", "images-endpoint", "janus")
 CHAT_KINDS = ("transformers", "chat-endpoint")
 
 
@@ -72,6 +73,21 @@ def text_to_image_plan(
             return OpenAIImages(base_urls=endpoints, model=model, **settings)
 
         return images_endpoint
+    if kind == "janus":
+        settings = {
+            "revision": options.text("revision", revision),
+            "device": options.text("device", "cpu"),
+            "dtype": options.text("dtype", "auto"),
+            "guidance_scale": options.number("guidance", 5.0),
+            "temperature": options.number("temperature", 1.0),
+        }
+
+        def janus() -> TextToImageGenerator:
+            from genjudge.generation.janus_t2i import JanusTextToImage
+
+            return JanusTextToImage(model, **settings)
+
+        return janus
     raise GenerationError(f"unknown text-to-image kind {kind!r}; known: {', '.join(TEXT_TO_IMAGE_KINDS)}")
 
 
@@ -79,7 +95,10 @@ def chat_plan(
     kind: str, model: str, options: OptionReader, *, revision: str | None = None, images: bool = False
 ) -> Callable[[], ChatGenerator]:
     """The settings of a chat generator of ``kind``, read now; the generator, built later.
-    ``images``: the conversations carry images the model must see (General-Bench's questions)."""
+    ``images``: the conversations carry images the model must see and are scored as answered
+    (General-Bench's questions: an empty answer is kept, short answers by default); otherwise an
+    empty answer fails its item so a rerun asks again (OpenING's pipelines)."""
+    empty_answers = "keep" if images else "fail"
     if kind == "transformers":
         settings = {
             "revision": options.text("revision", revision),
@@ -92,46 +111,32 @@ def chat_plan(
         }
 
         def transformers() -> ChatGenerator:
-            if images:
-                from genjudge.generation.mllm_transformers import TransformersMLLM
-
-                return TransformersMLLM(model, **settings)
             from genjudge.generation.transformers_chat import TransformersChat
 
-            return TransformersChat(model, **settings)
+            return TransformersChat(model, empty_answers=empty_answers, **settings)
 
         return transformers
     if kind == "chat-endpoint":
         endpoints = _endpoints(options, kind)
-        api_key_env = options.text("api_key_env", "OPENAI_API_KEY")
-        max_concurrency = options.integer("max_concurrency", 4, minimum=1)
-        timeout = options.number("timeout", 300.0)
-        max_tokens = options.integer("max_tokens", minimum=1)
-        temperature = options.number("temperature")
+        sampling = {
+            "max_tokens": options.integer("max_tokens", 256 if images else None, minimum=1),
+            "temperature": options.number("temperature", 0.0 if images else None),
+        }
+        settings = {
+            "api_key_env": options.text("api_key_env", "OPENAI_API_KEY"),
+            "max_concurrency": options.integer("max_concurrency", 4, minimum=1),
+            "timeout": options.number("timeout", 300.0),
+        }
 
         def chat_endpoint() -> ChatGenerator:
-            if images:
-                from genjudge.generation.mllm_endpoint import EndpointMLLM
-
-                return EndpointMLLM(
-                    base_urls=endpoints,
-                    model=model,
-                    max_tokens=max_tokens or 256,
-                    temperature=temperature or 0.0,
-                    api_key_env=api_key_env,
-                    max_concurrency=max_concurrency,
-                    timeout=timeout,
-                )
             from genjudge.generation.openai_chat import OpenAIChat
 
-            sampling = {"max_tokens": max_tokens, "temperature": temperature}
             return OpenAIChat(
                 base_urls=endpoints,
                 model=model,
                 options={key: value for key, value in sampling.items() if value is not None},
-                api_key_env=api_key_env,
-                max_concurrency=max_concurrency,
-                timeout=timeout,
+                empty_answers=empty_answers,
+                **settings,
             )
 
         return chat_endpoint

@@ -38,8 +38,8 @@ from genjudge.judges.api import (
     ENDPOINT_FAULT_STATUSES,
     MAX_RETRY_AFTER,
     RETRY_STATUSES,
-    _check_url,
-    _retry_after_seconds,
+    check_url,
+    retry_after_seconds,
 )
 from genjudge.judges.endpoint_pool import AllEndpointsDown, EndpointPool, EndpointStats, Outcome
 from genjudge.safe_io.redaction import redact
@@ -97,7 +97,7 @@ class OpenAIImages:
         if max_concurrency < 1 or max_retries < 0:
             raise GenerationError("max_concurrency must be at least 1 and max_retries at least 0")
         try:
-            urls = tuple(_check_url(url) for url in ([base_url] if base_urls is None else list(base_urls)))
+            urls = tuple(check_url(url) for url in ([base_url] if base_urls is None else list(base_urls)))
             self._pool = EndpointPool(
                 urls, probe_interval=probe_interval, probe_interval_max=24 * probe_interval
             )
@@ -206,7 +206,7 @@ class OpenAIImages:
         if status in RETRY_STATUSES:
             raise _Retry(
                 f"HTTP {status}",
-                _retry_after_seconds(response.headers.get("Retry-After")),
+                retry_after_seconds(response.headers.get("Retry-After")),
                 endpoint_fault=status in ENDPOINT_FAULT_STATUSES,
             )
         if status in _SETUP_STATUSES:

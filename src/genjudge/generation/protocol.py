@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from PIL import Image
 
 __all__ = [
     "ChatGenerator",
     "ChatMessage",
+    "EmptyAnswers",
     "Failed",
     "GenerationError",
     "ImageRequest",
@@ -65,6 +66,11 @@ class ImageRequest:
 
 ChatMessage = Mapping[str, Any]
 """An OpenAI-style chat message: ``{"role": "user", "content": "..."}`` (content may be a parts list)."""
+
+EmptyAnswers = Literal["fail", "keep"]
+"""What a chat generator makes of an empty answer: a :class:`Failed` item, retried by the next run
+(OpenING: the official scripts re-ask until the model answers), or the model's answer, scored as
+it is (General-Bench: an empty answer is a wrong one)."""
 
 
 @runtime_checkable

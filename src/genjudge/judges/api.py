@@ -112,7 +112,7 @@ class _EndpointFault(_Retryable):
     """A failed attempt that is the endpoint's fault (no connection, timeout, 5xx)."""
 
 
-def _retry_after_seconds(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
     if not value:
         return None
@@ -147,7 +147,7 @@ def image_data_url(data: bytes, max_side: int = 512) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _reply_text(body: Any) -> str:
+def reply_text(body: Any) -> str:
     """The assistant text of a chat-completions response (content, or tool/function arguments)."""
     try:
         message = body["choices"][0]["message"]
@@ -182,7 +182,7 @@ def _with_probabilities(verdict: Verdict | None, reply: _VerdictReply | Exceptio
     return replace(verdict, probabilities=reply.probabilities)
 
 
-def _check_url(url: str) -> str:
+def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"base_url must be an http(s) URL such as https://api.openai.com/v1, not {url!r}")
@@ -279,7 +279,7 @@ class ApiJudge:
         if isinstance(base_urls, str):
             raise ValueError(f"base_urls takes a list of URLs, not the single string {base_urls!r}")
         urls = [base_url or DEFAULT_BASE_URL] if base_urls is None else list(base_urls)
-        self.base_urls = tuple(_check_url(url) for url in urls)
+        self.base_urls = tuple(check_url(url) for url in urls)
         self._pool = EndpointPool(
             self.base_urls, probe_interval=probe_interval, probe_interval_max=probe_interval_max
         )
@@ -377,7 +377,7 @@ class ApiJudge:
         if response.status_code in RETRY_STATUSES:
             fault = _EndpointFault if response.status_code in ENDPOINT_FAULT_STATUSES else _Retryable
             raise fault(
-                f"HTTP {response.status_code}", _retry_after_seconds(response.headers.get("Retry-After"))
+                f"HTTP {response.status_code}", retry_after_seconds(response.headers.get("Retry-After"))
             )
         where = f"HTTP {response.status_code} from {url}/chat/completions (model {self.model!r})"
         if response.status_code in AUTH_STATUSES:
@@ -466,17 +466,17 @@ class ApiJudge:
         Raises ``ApiRequestError`` for a refused request, ``RetriesExhausted`` when retries run
         out and ``AllEndpointsDown`` when they ran out with every endpoint failing.
         """
-        return self._redact(self._call(self._payload(messages, max_tokens), _reply_text))
+        return self._redact(self._call(self._payload(messages, max_tokens), reply_text))
 
     def _verdict_reply(self, messages: list[dict[str, Any]]) -> _VerdictReply:
         """A verdict request: the reply text and, with ``top_logprobs``, the probabilities its tokens give."""
         payload = self._payload(messages, self.max_tokens)
         if self.top_logprobs is None:
-            return _VerdictReply(self._redact(self._call(payload, _reply_text)), None)
+            return _VerdictReply(self._redact(self._call(payload, reply_text)), None)
         payload |= {"logprobs": True, "top_logprobs": self.top_logprobs}
 
         def read(body: Any) -> tuple[str, Any]:
-            text = _reply_text(body)  # checks that choices[0] is there
+            text = reply_text(body)  # checks that choices[0] is there
             choice = body["choices"][0]
             return text, choice.get("logprobs") if isinstance(choice, dict) else None
 
@@ -558,7 +558,7 @@ class ApiJudge:
         if self._score_tools:
             payload = self._payload(messages, self.score_max_tokens) | score_tools_request()
             try:
-                return self._redact(self._call(payload, _reply_text))
+                return self._redact(self._call(payload, reply_text))
             except RetriesExhausted:
                 raise
             except ApiRequestError as refusal:

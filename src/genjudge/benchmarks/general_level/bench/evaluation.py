@@ -131,7 +131,7 @@ def score_task(
 ) -> float:
     """Convert the predicted records of one task for ``spec`` and compute it."""
     index = TaskMediaIndex.build(task.path) if spec.kind in ("image", "mask", "prompt_image") else None
-    converter = _Converter(spec, preds, index, options.answer_field(annotation.task, task.name))
+    converter = Converter(spec, preds, index, options.answer_field(annotation.task, task.name))
     predictions, references = [], []
     for position, record in enumerate(annotation.records):
         rid = record_id(record)
@@ -174,7 +174,7 @@ def _compute(spec: MetricSpec, predictions: list, references: list, preds: TaskP
     return spec.function(predictions, references)
 
 
-class _Converter:
+class Converter:
     """Per-kind conversion of one (prediction, record) pair; checks shapes where the metric needs them."""
 
     def __init__(

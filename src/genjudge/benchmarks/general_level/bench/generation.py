@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from genjudge.benchmarks.general_level.bench import answers as an
-from genjudge.benchmarks.general_level.bench.evaluation import _Converter
+from genjudge.benchmarks.general_level.bench.evaluation import Converter
 from genjudge.benchmarks.general_level.bench.media import (
     MEDIA_EXTENSIONS,
     TaskMediaIndex,
@@ -398,7 +398,7 @@ def _predictions(
     """The stored answers in the form the task's metric reads; the rest as unusable, with the reason."""
     file = folder / PREDICTION_FILE
     converter = (
-        _Converter(plan.spec, TaskPredictions(file, {}, []), index, None) if plan.spec is not None else None
+        Converter(plan.spec, TaskPredictions(file, {}, []), index, None) if plan.spec is not None else None
     )
     predictions, unusable = [], []
     for position, item in enumerate(items):
