@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 
-from genjudge.leaderboard.service import LeaderboardConfig, LeaderboardService
+from genjudge.leaderboard.config import LeaderboardConfig
+from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.ui import launch
 
 if __name__ == "__main__":

@@ -43,10 +43,11 @@ from genjudge.leaderboard.service import LeaderboardService
 from genjudge.leaderboard.store import LeaderboardStore
 from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits
 from genjudge.votes.ledger import CONTROL, FAILED_CONTROL, VOTE_FIELDS
-from genjudge.votes.pair_choice import PairMix, rule_summary
+from genjudge.votes.pair_choice import PairMix
 from genjudge.votes.policy import VotePolicy
 from genjudge.votes.pool import BATTLE_COLUMNS, PairView, VotePool
 from genjudge.votes.rate_limit import RateLimit
+from genjudge.votes.rules import rule_summary
 
 gradio_client = pytest.importorskip("gradio_client")
 

@@ -103,7 +103,8 @@ def test_leaderboard_options_submit_and_worker(toy_installed, tmp_path):
 
 def test_the_space_shows_a_tab_for_the_toy_board(toy_installed, tmp_path):
     pytest.importorskip("gradio")
-    from genjudge.leaderboard.service import LeaderboardConfig, LeaderboardService
+    from genjudge.leaderboard.config import LeaderboardConfig
+    from genjudge.leaderboard.service import LeaderboardService
     from genjudge.leaderboard.ui import build_app
 
     config = LeaderboardConfig(store_dir=tmp_path / "lb", benchmarks=("toy-spelling",))

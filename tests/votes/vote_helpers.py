@@ -14,8 +14,8 @@ import pandas as pd
 from genjudge.benchmarks.plugin import ExportSpec, VotingSpec
 from genjudge.core.records import Step
 from genjudge.votes.ledger import VOTE_FIELDS
-from genjudge.votes.pair_choice import rule_summary
 from genjudge.votes.pool import PairView, VotePool
+from genjudge.votes.rules import rule_summary
 
 UIDS = ("0101001", "0101002", "0302005", "1502046")
 MODELS = ("alpha", "beta", "gamma")

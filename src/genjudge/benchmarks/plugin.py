@@ -26,14 +26,13 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import pandas as pd
-import pyarrow as pa
-from matplotlib.figure import Figure
-
 from genjudge.safe_io.uploads import SubmissionLimits
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: a plug-in is read before any board runs, and must stay light
     import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from matplotlib.figure import Figure
 
     from genjudge.votes.pool import Output, PairView, VotePool
 

@@ -168,8 +168,8 @@ def run(
     ] = None,
 ) -> None:
     """Generate a benchmark's outputs with a model, submit them to its board, evaluate, print the row."""
+    from genjudge.leaderboard.config import LeaderboardConfig
     from genjudge.leaderboard.model_run import agree_on_shared_options, generation_section, run_model
-    from genjudge.leaderboard.service import LeaderboardConfig
     from genjudge.safe_io.uploads import SubmissionError
 
     try:

@@ -93,10 +93,10 @@ def _config(
     benchmarks: list[BenchmarkName] | None = None,
     options: list[str] | None = None,
 ):
-    from genjudge.leaderboard.service import LeaderboardConfig
+    from genjudge.leaderboard.config import LeaderboardConfig
 
-    base = LeaderboardConfig.from_env()
-    names = tuple(b.value for b in benchmarks) if benchmarks else base.benchmarks
+    base = LeaderboardConfig.from_env(tuple(b.value for b in benchmarks) if benchmarks else None)
+    names = base.benchmarks
     given = _parse_options(options or [], names)
     merged = {name: {**base.options.get(name, {}), **given.get(name, {})} for name in names}
     return LeaderboardConfig(
@@ -229,14 +229,17 @@ def submit(
     option: BoardOptionsOpt = None,
 ) -> None:
     """Validate a submission and queue it (--run also processes the queue now)."""
-    from genjudge.safe_io.uploads import SubmissionError
+    from genjudge.safe_io.uploads import SubmissionError, SubmissionLimits, check_model_name
 
     config = _config(store, repo, [benchmark], option)
     boards = _open_boards(config)
     board = next(iter(boards.values()))
-    st = _open_store(config, boards)
-    try:
-        result = st.submit(source, board, model_name=model, link=link, description=description)
+    try:  # validate before the store (and the libraries it writes with) is even opened
+        payload = board.read_submission(source, check_model_name(model), SubmissionLimits())
+        st = _open_store(config, boards)
+        result = st.submit(
+            source, board, model_name=model, link=link, description=description, payload=payload
+        )
     except SubmissionError as exc:
         typer.echo(f"Refused: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -426,7 +429,7 @@ def show(
 @app.command()
 def options() -> None:
     """List every benchmark's board options, with their defaults and environment variables."""
-    from genjudge.leaderboard.service import option_variable
+    from genjudge.leaderboard.config import option_variable
 
     for name in benchmark_names():
         spec = load_spec(name)

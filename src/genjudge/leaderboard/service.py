@@ -15,20 +15,18 @@ Configuration comes from the environment so the same code runs locally and as a 
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from genjudge.benchmarks import benchmark_names, default_benchmark_names, load_spec
 from genjudge.benchmarks.plugin import BenchmarkSpec, Board, BoardData, VotingBoard
 from genjudge.benchmarks.sections import GenerationSection
 from genjudge.leaderboard.board import BoardView
-from genjudge.leaderboard.mirror import HubMirror
+from genjudge.leaderboard.config import LeaderboardConfig
 from genjudge.leaderboard.model_requests import ModelRequestRefused, ModelRequests
 from genjudge.leaderboard.model_run import generating_benchmarks
 from genjudge.leaderboard.store import FAILED, FINISHED, PENDING, RUNNING, LeaderboardStore, SubmitResult
@@ -68,54 +66,6 @@ class Progress:
 
     message: str
     final: bool
-
-
-def option_variable(benchmark: str, option: str) -> str:
-    """The environment variable of a board option: ``GENJUDGE_OPENING_SPLIT`` for (opening, split)."""
-    return f"GENJUDGE_{benchmark}_{option}".upper().replace("-", "_")
-
-
-@dataclass(frozen=True)
-class LeaderboardConfig:
-    """Where the boards live and what they serve. ``from_env`` reads the variables above;
-    ``options`` maps a benchmark name to its board options (unset ones take their defaults)."""
-
-    store_dir: Path = Path("leaderboard-data")
-    repo_id: str | None = None
-    benchmarks: tuple[str, ...] = field(default_factory=lambda: tuple(default_benchmark_names()))
-    options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def from_env(cls) -> LeaderboardConfig:
-        names = os.environ.get("GENJUDGE_BENCHMARKS", ",".join(default_benchmark_names()))
-        benchmarks = tuple(name.strip() for name in names.split(",") if name.strip())
-        for name in benchmarks:
-            if name not in benchmark_names():
-                raise ValueError(
-                    f"GENJUDGE_BENCHMARKS names {name!r}; known benchmarks: {', '.join(benchmark_names())}"
-                )
-        options = {
-            name: {
-                option.name: os.environ[option_variable(name, option.name)]
-                for option in load_spec(name).options
-                if option_variable(name, option.name) in os.environ
-            }
-            for name in benchmarks
-        }
-        return cls(
-            store_dir=Path(os.environ.get("GENJUDGE_LEADERBOARD_DIR", "leaderboard-data")),
-            repo_id=os.environ.get("GENJUDGE_LEADERBOARD_REPO") or None,
-            benchmarks=benchmarks,
-            options=options,
-        )
-
-    def open_boards(self) -> dict[str, Board]:
-        boards = [load_spec(name).open(self.options.get(name, {})) for name in self.benchmarks]
-        return {board.board_id: board for board in boards}
-
-    def open_store(self, boards: Sequence[Board] = ()) -> LeaderboardStore:
-        hub = HubMirror(self.repo_id) if self.repo_id else None
-        return LeaderboardStore(self.store_dir, boards=boards, hub=hub)
 
 
 class LeaderboardService:

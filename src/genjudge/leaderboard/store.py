@@ -188,9 +188,12 @@ class LeaderboardStore:
         description: str = "",
         limits: SubmissionLimits | None = None,
         generation: Mapping[str, Any] | None = None,
+        payload: Payload | None = None,
     ) -> SubmitResult:
         """Validate an upload with the board's plug-in and queue it. Raises ``SubmissionError``.
 
+        ``payload`` is the upload as ``board.read_submission`` already returned it (a caller that
+        validates before opening the store passes it, so the upload is not read twice).
         ``generation`` is the run manifest of outputs genjudge generated itself (model, revision,
         settings, seeds); it is kept with the request and written into the results' ``config``.
 
@@ -207,7 +210,8 @@ class LeaderboardStore:
         model = check_model_name(model_name, self.taken_names(board.board_id), limits)
         link = check_link(link, limits)
         description = check_short_text(description, "model_description", limits.max_description_chars)
-        payload = board.read_submission(source, model, limits)
+        if payload is None:
+            payload = board.read_submission(source, model, limits)
         with self.lock:
             existing = self.request(sid)
             if existing is not None:

@@ -35,21 +35,6 @@ import pandas as pd
 from genjudge.scoring.bt_intervals import Z95
 from genjudge.scoring.incremental import BoardState
 
-
-def rule_summary(controls: str) -> str:
-    """The rule in a paragraph, for the Vote tab and the About tab; ``controls`` says what a board's
-    control pairs are ("an instance's gold answer against a blank or word-shuffled copy")."""
-    return (
-        "**How pairs are chosen.** The server picks every pair, never the voter: 10% are control pairs "
-        f"({controls}; a voter who prefers the broken one is flagged and their votes are left out of the "
-        "numbers), 20% are pairs where the judge and the crowd disagree so far, and the rest are drawn "
-        "with weight p(1−p)·(var_i + var_j) from the crowd's current Bradley–Terry fit (p the win "
-        "probability of one model over the other, var each rating's variance): the pairs whose outcome "
-        "would most reduce the uncertainty of the ratings. The two answers are shown in random order and "
-        "the models are named only after the vote."
-    )
-
-
 PRIOR_SD = 200.0
 PRIOR_VARIANCE = PRIOR_SD**2
 UNCERTAINTY, DISAGREEMENT, CONTROL_PAIR = "uncertainty", "disagreement", "control"

@@ -16,8 +16,8 @@ import numpy as np
 from genjudge.benchmarks.plugin import ExportSpec, VotingSpec
 from genjudge.core.records import Instance, ModelOutput, Step
 from genjudge.votes.ledger import VOTE_FIELDS
-from genjudge.votes.pair_choice import rule_summary
 from genjudge.votes.pool import PairView
+from genjudge.votes.rules import rule_summary
 
 CONTROLS = "an instance's gold answer against a blank or word-shuffled copy"
 """What OpenING's control pairs are, for the rule shown on the Vote and About tabs."""
