@@ -87,11 +87,11 @@ def test_text_cells_read_officially_are_unsupported_tasks(gaps, gaps_reference):
 
 def test_the_default_refuses_what_only_official_mode_reads(gaps, gaps_reference):
     with pytest.raises(
-        GeneralLevelFormatError, match=r"sheet 'NLP', row 4, .* the SoTA value is empty \(--official"
+        GeneralLevelFormatError, match=r"sheet 'NLP', cell E4 .* the SoTA value is empty \(--official"
     ):
         read_reference(gaps / "sota.xlsx")
     with pytest.raises(
-        GeneralLevelFormatError, match=r"sheet 'NLP', row 2, column 'Gaps-2B \(E\)': 'N/A' is not"
+        GeneralLevelFormatError, match=r"sheet 'NLP', cell E2 \(column 'Gaps-2B'\): 'N/A' is not"
     ):
         read_results(gaps / "Gaps-2B.xlsx", gaps_reference)
     results = read_results(gaps / "Gaps-2B.xlsx", gaps_reference, official=True)

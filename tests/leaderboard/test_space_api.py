@@ -23,7 +23,7 @@ from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_subm
 from genjudge.benchmarks.plugin import Scope
 from genjudge.demo.boards import run_demo_board
 from genjudge.leaderboard.board import display_labels
-from genjudge.leaderboard.service import QUEUE_COLUMNS, LeaderboardService
+from genjudge.leaderboard.service import MODEL_QUEUE_COLUMNS, QUEUE_COLUMNS, LeaderboardService
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -108,6 +108,21 @@ def test_every_named_endpoint_answers_with_plain_data(demo_space):
             queue = client.predict(api_name=endpoint)
             assert queue["headers"] == list(QUEUE_COLUMNS.values())
             assert len(queue["data"]) == len(service.store.requests())
+        elif endpoint.startswith("/request_model_"):
+            board_id = board_of(endpoint, "/request_model_")
+            kind = service.generation(board_id)[1].kinds[0]
+            answer = client.predict(
+                f"someone/model-{board_id}", "", kind, "", "", f"Hub-{board_id}", api_name=endpoint
+            )
+            message = answer if isinstance(answer, str) else answer[0]
+            assert message.startswith("⏳ Pending:") and "waits for a GPU worker" in message, message
+        elif endpoint == "/model_queue":
+            queue = client.predict(api_name=endpoint)
+            assert queue["headers"] == list(MODEL_QUEUE_COLUMNS.values())
+            assert len(queue["data"]) == len(service.model_requests.all())
+        elif endpoint == "/model_request_status":
+            unknown = client.predict("0123456789abcdef0123", api_name=endpoint)
+            assert unknown.startswith("No model request '0123456789abcdef0123'"), unknown
         elif endpoint.startswith("/vote_next_"):
             ballot = client.predict(api_name=endpoint)
             assert ballot["ok"] is True and ballot["A"] and ballot["B"], ballot
@@ -117,11 +132,11 @@ def test_every_named_endpoint_answers_with_plain_data(demo_space):
             assert outcome["ok"] is True, outcome
         elif endpoint.startswith("/vote_live_"):
             live = client.predict(api_name=endpoint)
-            assert set(live) == {"agreement", "win_rates", "votes", "counted"}
+            assert set(live) == {"ok", "agreement", "win_rates", "votes", "counted"} and live["ok"] is True
         else:
             pytest.fail(f"the Space has an endpoint {endpoint} that this test does not call yet: add it")
     assert {f"/board_{api}" for api in api_names} <= set(called)
-    assert {"/queue", "/submission_status"} <= set(called)
+    assert {"/queue", "/submission_status", "/model_queue", "/model_request_status"} <= set(called)
     documented = [re.compile(re.escape(name).replace("<board>", r"\w+")) for name in documented_endpoints()]
     assert [e for e in called if not any(d.fullmatch(e) for d in documented)] == []
 
