@@ -245,3 +245,17 @@ def test_train_names_a_missing_base_checkpoint_folder(tmp_path, synthetic_repo):
     assert result.exit_code == 2
     assert "no-base' does not exist" in result.output
     assert not (tmp_path / "j").exists()
+    assert "hf download Qwen/Qwen2-VL-7B-Instruct --local-dir" in result.output
+    assert "IntJudge/IntJudge" not in result.output
+
+
+def test_train_offline_names_the_base_model_to_download_and_how_to_point_at_it(tmp_path, synthetic_repo):
+    result = CliRunner().invoke(
+        app, ["judge", "train", "--data", str(synthetic_repo), "--out", str(tmp_path / "j")]
+    )
+
+    assert result.exit_code == 2
+    assert "Could not load the base model 'Qwen/Qwen2-VL-7B-Instruct'" in result.output
+    assert "hf download Qwen/Qwen2-VL-7B-Instruct --local-dir ./Qwen2-VL-7B-Instruct" in result.output
+    assert "genjudge judge train ... --base-model ./Qwen2-VL-7B-Instruct" in result.output
+    assert "IntJudge/IntJudge" not in result.output
