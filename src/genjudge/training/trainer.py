@@ -28,8 +28,8 @@ import torch
 from datasets import Dataset
 
 from genjudge.judges.intjudge import IntJudge
-from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.prompts import BUILTIN_PAIRWISE_PROMPTS, SystemPrompt, pairwise_system_prompt
+from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
 from genjudge.training.base_model import base_not_found_message
 from genjudge.training.examples import VerdictCollator
