@@ -92,6 +92,19 @@ def test_scores_for_another_release_are_refused_naming_the_bundled_sample_and_be
     assert "--bench PATH reads another release" in result.output
 
 
+def test_scores_for_part_of_the_images_are_refused_pointing_at_allow_partial(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("image_name,score\nAurora-XL/001.png,3.5\nAurora-XL/002.png,2.5\n")
+
+    refused = runner.invoke(app, ["evalmi", "report", "--scores", str(scores), "--bootstrap", "0"])
+    assert refused.exit_code == 2
+    assert "58 benchmark image(s) have no score" in refused.output
+    assert "pass --allow-partial to score only the images the CSV has" in refused.output
+
+    bad = runner.invoke(app, ["evalmi", "report", "--scores", str(scores.with_name("none.csv"))])
+    assert bad.exit_code == 2 and "--allow-partial" not in bad.output
+
+
 def test_build_dataset_command(fixture_release: Path, tmp_path: Path) -> None:
     data = typer.Typer()
     data.command("evalmi-50k")(build_dataset)

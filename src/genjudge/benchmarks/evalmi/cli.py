@@ -154,6 +154,15 @@ def _bench_choice(bench: Path | None) -> tuple[Path, str]:
 BENCH_HINT = "--bench PATH reads another release"
 
 
+def _only_incomplete(scores: Path, ratings: pd.DataFrame) -> bool:
+    """Whether the submission was refused only for leaving images unscored (``--allow-partial``
+    would take it): the parser's own error is also what the Space shows, where no flag exists."""
+    try:
+        return bool(read_metric_submission(scores, ratings, allow_partial=True).missing)
+    except (EvalMiFormatError, ValueError):
+        return False
+
+
 @app.command()
 def report(
     scores: Annotated[
@@ -214,8 +223,10 @@ def report(
             krcc_interval=krcc_interval,
         )
     except (EvalMiFormatError, ValueError) as exc:
+        partial = not allow_partial and _only_incomplete(scores, ratings)
+        hint = "; pass --allow-partial to score only the images the CSV has" if partial else ""
         errors.print(
-            f"[bold red]EvalMi-50K input error[/]: {escape(str(exc))}\n(checked against "
+            f"[bold red]EvalMi-50K input error[/]: {escape(str(exc))}{hint}\n(checked against "
             f"{escape(read_from)}, {len(ratings):,} rated images; {BENCH_HINT})",
             highlight=False,
         )
