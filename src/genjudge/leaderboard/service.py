@@ -11,14 +11,19 @@ Configuration comes from the environment so the same code runs locally and as a 
                                  each benchmark's options are listed by ``genjudge leaderboard options``
 ``GENJUDGE_VOTE_SECRET``         signs vote tickets and salts voter hashes (set it as a Space secret so
                                  both survive restarts; otherwise one is kept in the folder's ``cache/``)
+
+Board options not set here take the ones the folder remembers (``board-options.json``, written
+whenever boards are opened on it), so the Space, ``genjudge leaderboard serve`` and ``submit`` open
+the same boards on one folder.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +36,24 @@ from genjudge.leaderboard.board import BoardView
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.leaderboard.model_requests import ModelRequestRefused, ModelRequests
 from genjudge.leaderboard.model_run import generating_benchmarks
-from genjudge.leaderboard.store import FAILED, FINISHED, PENDING, RUNNING, LeaderboardStore, SubmitResult
+from genjudge.leaderboard.store import (
+    FAILED,
+    FINISHED,
+    PENDING,
+    RUNNING,
+    LeaderboardStore,
+    RememberedBoard,
+    SubmitResult,
+    read_board_options,
+)
 from genjudge.leaderboard.worker import Worker
 from genjudge.votes.booth import VoteBooth
 from genjudge.votes.ledger import VoteLedger
 from genjudge.votes.pool import VotePool
 from genjudge.votes.rate_limit import RateLimit
 from genjudge.votes.secret import load_or_create_secret
+
+logger = logging.getLogger(__name__)
 
 QUEUE_COLUMNS = {
     "model": "Model",
@@ -109,13 +125,48 @@ class LeaderboardConfig:
             options=options,
         )
 
+    def with_remembered_options(self) -> tuple[LeaderboardConfig, list[str]]:
+        """This config with the options its store folder remembers (``board-options.json``) for the
+        ones it does not set itself, and a note for each remembered option used or replaced.
+
+        Options given here (by ``--option`` or the environment) win over remembered ones; the
+        notes say so, since the store will remember the new ones once the boards open.
+        """
+        remembered = read_board_options(self.store_dir)
+        options: dict[str, dict[str, str]] = {}
+        notes: list[str] = []
+        for name in self.benchmarks:
+            before = remembered[name].options if name in remembered else {}
+            given = dict(self.options.get(name, {}))
+            kept = {key: value for key, value in before.items() if key not in given}
+            if kept:
+                shown = " ".join(f"-o {name}.{key}={value}" for key, value in kept.items())
+                notes.append(f"{name}: using the board options {self.store_dir} remembers: {shown}")
+            for key, value in given.items():
+                if key in before and before[key] != value:
+                    notes.append(
+                        f"{name}: -o {name}.{key}={value} replaces the remembered {name}.{key}="
+                        f"{before[key]}; {self.store_dir} remembers the new value from now on"
+                    )
+            options[name] = {**kept, **given}
+        return replace(self, options=options), notes
+
     def open_boards(self) -> dict[str, Board]:
         boards = [load_spec(name).open(self.options.get(name, {})) for name in self.benchmarks]
         return {board.board_id: board for board in boards}
 
     def open_store(self, boards: Sequence[Board] = ()) -> LeaderboardStore:
+        """The store folder, remembering the options ``boards`` (opened from this config) were
+        opened with, so that later commands without options open the same boards."""
         hub = HubMirror(self.repo_id) if self.repo_id else None
-        return LeaderboardStore(self.store_dir, boards=boards, hub=hub)
+        store = LeaderboardStore(self.store_dir, boards=boards, hub=hub)
+        store.remember_boards(
+            {
+                board.spec.name: RememberedBoard(board.board_id, dict(self.options.get(board.spec.name, {})))
+                for board in boards
+            }
+        )
+        return store
 
 
 class LeaderboardService:
@@ -150,6 +201,9 @@ class LeaderboardService:
 
     @classmethod
     def from_config(cls, config: LeaderboardConfig, **options) -> LeaderboardService:
+        config, notes = config.with_remembered_options()
+        for note in notes:
+            logger.warning(note)
         boards = config.open_boards()
         return cls(config.open_store(list(boards.values())), boards, **options)
 

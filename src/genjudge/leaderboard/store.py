@@ -11,6 +11,9 @@ boards reproducible)::
     votes/<board>/votes.jsonl          people's A/B votes on a board that takes them (append-only)
     board/<board>.parquet              the precomputed board the Space shows; pictures beside it
     cache/                             the boards' working files (verdict caches); not published
+    board-options.json                 the options each benchmark's board was last opened with, so
+                                       commands run later without options open the same boards;
+                                       not published (it may name local folders)
 
 Nothing here knows what a benchmark is: submissions are read by the board's plug-in
 (:class:`~genjudge.benchmarks.plugin.Board`) and evaluations arrive as an
@@ -29,7 +32,7 @@ import io
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,7 @@ from genjudge.safe_io.uploads import (
 )
 
 PENDING, RUNNING, FINISHED, FAILED = "PENDING", "RUNNING", "FINISHED", "FAILED"
+BOARD_OPTIONS_FILE = "board-options.json"
 STATUSES = (PENDING, RUNNING, FINISHED, FAILED)
 
 
@@ -115,6 +119,16 @@ class LeaderboardStore:
                 if not path.exists() or path.read_text(encoding="utf-8") != card:
                     atomic_write_bytes(path, card.encode())
                     self._publish(["README.md"], "Dataset card")
+
+    def remember_boards(self, boards: Mapping[str, RememberedBoard]) -> None:
+        """Record the options each benchmark's board was opened with (other benchmarks' entries
+        stay), so a later command on this folder without options opens the same boards."""
+        with self.lock:
+            remembered = read_board_options(self.root)
+            merged = remembered | dict(boards)
+            if merged != remembered:
+                document = {name: asdict(entry) for name, entry in sorted(merged.items())}
+                atomic_write_json(self.root / BOARD_OPTIONS_FILE, document)
 
     # ------------------------------------------------------------------ paths
     def request_path(self, sid: str) -> Path:
@@ -369,6 +383,44 @@ class LeaderboardStore:
     def board_mtime(self, board_id: str) -> float:
         path = self.board_path(board_id)
         return os.stat(path).st_mtime_ns if path.exists() else 0.0
+
+
+@dataclass(frozen=True)
+class RememberedBoard:
+    """The board a benchmark was last opened as in a store folder, and the options given for it
+    (explicitly, or from the environment; options left at their defaults are not listed)."""
+
+    board_id: str
+    options: dict[str, str]
+
+
+def read_board_options(root: Path | str) -> dict[str, RememberedBoard]:
+    """The remembered boards of the store folder ``root`` by benchmark (none for a new folder).
+
+    A file that is not what :meth:`LeaderboardStore.remember_boards` writes is refused naming it,
+    rather than silently opening other boards than the ones it meant.
+    """
+    path = Path(root) / BOARD_OPTIONS_FILE
+    if not path.is_file():
+        return {}
+    document = read_json(path)
+    if not isinstance(document, dict) or not all(map(_is_remembered_board, document.values())):
+        raise ValueError(
+            f"{path}: expected {{benchmark: {{'board_id': str, 'options': {{name: str}}}}}}; "
+            "fix or delete the file (it only remembers the options boards were opened with)"
+        )
+    return {
+        name: RememberedBoard(entry["board_id"], dict(entry["options"])) for name, entry in document.items()
+    }
+
+
+def _is_remembered_board(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("board_id"), str)
+        and isinstance(entry.get("options"), dict)
+        and all(isinstance(value, str) for value in entry["options"].values())
+    )
 
 
 def _json_line(row: dict[str, Any]) -> str:
