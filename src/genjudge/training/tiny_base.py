@@ -1,10 +1,11 @@
 """A tiny Qwen2-VL base checkpoint, built offline in seconds, to watch ``genjudge judge train`` work on a CPU.
 
-The judges genjudge trains are Qwen2-VL fine-tunes; the smallest real base (Qwen2-VL-2B) is a
-4 GB download and takes minutes per step on a CPU. A randomly initialised model of the same
-architecture runs the whole loop (data, prompts, LoRA, checkpoints, held-out agreement, model
-card, loading the result back as a judge) in about a minute, which is what a user checking their
-setup, the README's CPU walk-through and the tests need::
+The judges genjudge trains are Qwen2-VL fine-tunes; the smallest real base (Qwen2-VL-2B-Instruct)
+is a download of several GB and two billion parameters to train, no way to see the loop work on a
+CPU in minutes. A randomly initialised model of the same architecture runs the whole loop (data,
+prompts, LoRA, checkpoints, held-out agreement, model card, a judge folder) in about two minutes
+on two shared cores, which is what a user checking their setup, the README's CPU walk-through and
+the tests need::
 
     python -m genjudge.training.tiny_base tiny-qwen2-vl
     genjudge judge train --data train-data --base-model tiny-qwen2-vl --out tiny-judge ...
