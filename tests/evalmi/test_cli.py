@@ -27,6 +27,7 @@ def test_report_on_the_sample(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Agreement with human MOS, 60 images" in result.output
+    assert "Benchmark: the bundled EvalMi-50K sample, not the full release, 60 rated images" in result.output
     assert "Generators, perception" in result.output and "Aurora-XL" in result.output
     assert "SRCC / PLCC within each tag" in result.output
     report = json.loads((tmp_path / "r.json").read_text())
@@ -62,6 +63,7 @@ def test_report_official_mode_and_a_built_bench(built_repo: Path, tmp_path: Path
     )
     assert result.exit_code == 0, result.output
     assert "official (MOS as bfloat16)" in result.output
+    assert f"Benchmark: the EvalMi-50K release at {built_repo}" in result.output
 
 
 def test_report_refuses_a_bad_submission_with_exit_code_2(tmp_path: Path) -> None:
@@ -73,6 +75,34 @@ def test_report_refuses_a_bad_submission_with_exit_code_2(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert not (tmp_path / "r.json").exists()  # nothing is written for a rejected submission
     assert "scores.csv:2, column 'score': score 'nan' is not finite" in result.output
+
+
+def test_scores_for_another_release_are_refused_naming_the_bundled_sample_and_bench(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("image_name,score\nSD3/0001.png,3.5\n")
+
+    result = runner.invoke(app, ["evalmi", "report", "--scores", str(scores)])
+
+    assert result.exit_code == 2
+    assert "'SD3/0001.png' is not an image of the benchmark" in result.output
+    assert (
+        "checked against the bundled EvalMi-50K sample, not the full release, 60 rated images"
+        in result.output
+    )
+    assert "--bench PATH reads another release" in result.output
+
+
+def test_scores_for_part_of_the_images_are_refused_pointing_at_allow_partial(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("image_name,score\nAurora-XL/001.png,3.5\nAurora-XL/002.png,2.5\n")
+
+    refused = runner.invoke(app, ["evalmi", "report", "--scores", str(scores), "--bootstrap", "0"])
+    assert refused.exit_code == 2
+    assert "58 benchmark image(s) have no score" in refused.output
+    assert "pass --allow-partial to score only the images the CSV has" in refused.output
+
+    bad = runner.invoke(app, ["evalmi", "report", "--scores", str(scores.with_name("none.csv"))])
+    assert bad.exit_code == 2 and "--allow-partial" not in bad.output
 
 
 def test_build_dataset_command(fixture_release: Path, tmp_path: Path) -> None:

@@ -50,3 +50,21 @@ def test_bad_input_exits_2_with_the_reason(fixtures, tmp_path):
     assert result.exit_code == 2
     assert "task 'Poetry' is not in sheet 'NLP'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_swapped_sota_and_results_are_named_as_swapped(fixtures):
+    result = run("--sota", str(fixtures / "NoAudio-13B.xlsx"), "--results", str(fixtures / "sota.xlsx"))
+    assert result.exit_code == 2
+    assert "--sota and --results look swapped" in result.output
+    assert (
+        f"--sota {fixtures / 'sota.xlsx'} --results {fixtures / 'NoAudio-13B.xlsx'}"
+        in result.output.replace("\n", "")
+    )
+
+
+def test_a_results_sheet_that_is_not_a_sota_sheet_is_not_called_swapped(fixtures, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("model,sheet,task,metric,score\nX,NLP,Nothing,Acc,1\n")
+    result = run("--sota", str(fixtures / "NoAudio-13B.xlsx"), "--results", str(other))
+    assert result.exit_code == 2
+    assert "swapped" not in result.output and "SoTA Performance" in result.output

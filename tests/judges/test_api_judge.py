@@ -23,7 +23,13 @@ import pytest
 from PIL import Image
 
 from genjudge.core.records import Step
-from genjudge.judges.api import ApiJudge, ApiRequestError, RetriesExhausted, retry_after_seconds
+from genjudge.judges.api import (
+    ApiJudge,
+    ApiRequestError,
+    MissingApiKey,
+    RetriesExhausted,
+    retry_after_seconds,
+)
 from genjudge.judges.parsing import ScoreReplyError
 from genjudge.judges.prompts import SCORE_CRITERIA
 from genjudge.judges.protocol import PairwiseItem, PairwiseJudge, PartialVerdicts, Unparseable
@@ -444,6 +450,40 @@ def test_bad_configuration_is_rejected_up_front():
         ApiJudge(base_url="api.openai.com")
     with pytest.raises(ValueError, match="max_concurrency"):
         ApiJudge(max_concurrency=0)
+
+
+def test_the_default_endpoint_without_a_key_is_refused_before_any_request(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from genjudge.benchmarks.opening import sample_dir
+    from genjudge.cli import app
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    outputs = sample_dir() / "gen_outputs"
+    args = [
+        "judge",
+        "pairs",
+        "--benchmark",
+        str(sample_dir()),
+        "--judge",
+        "api",
+        "--out",
+        str(tmp_path / "v"),
+    ]
+    args += [
+        "--outputs",
+        str(outputs / "Aurora-Interleave_output"),
+        "--outputs",
+        str(outputs / "Drift-Gen_output"),
+    ]
+    result = CliRunner().invoke(app, [*args, "--option", "max_retries=0"])
+
+    assert result.exit_code == 1, result.output
+    assert "$OPENAI_API_KEY is not set, and https://api.openai.com/v1 needs an API key" in result.output
+    assert "--endpoint URL" in result.output and "api_key_env=NAME" in result.output
+    assert "connection failed" not in result.output
+    with pytest.raises(MissingApiKey, match="MY_KEY is not set"):
+        ApiJudge(api_key_env="MY_KEY", max_retries=3).complete([{"role": "user", "content": "hi"}], 5)
 
 
 def test_the_judge_command_reports_a_refused_api_request_without_a_traceback(server, monkeypatch, tmp_path):

@@ -81,3 +81,4 @@ def test_work_judges_the_queue_with_the_reference_judge(tmp_path):
     assert result.output.count("on opening-test: FINISHED") == 2
     show = runner.invoke(app, ["leaderboard", "show", "--store", store])
     assert "opening-test leaderboard" in show.output
+    assert "Opened with the default options." in " ".join(show.output.split())

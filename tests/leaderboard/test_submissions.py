@@ -252,13 +252,16 @@ def test_ids_not_in_the_benchmark_are_refused(tmp_path, instances):
     members = good_members()
     members["9999999.json"] = members[f"{UIDS[0]}.json"]
     error = refused(tmp_path, instances, members)
-    assert "'9999999' is not in the benchmark" in str(error)
+    assert "'9999999' is not one of the" in str(error) and "instances of the release and split" in str(error)
 
 
 def test_missing_instances_are_listed(tmp_path, instances):
     members = good_members()
     del members[f"{UIDS[1]}.json"]
-    assert f"missing for 1 benchmark instance(s): {UIDS[1]}" in str(refused(tmp_path, instances, members))
+    assert (
+        f"missing for 1 of the 4 instances of the release and split this board checks against: {UIDS[1]}"
+        in str(refused(tmp_path, instances, members))
+    )
 
 
 def test_duplicate_instances_are_refused(tmp_path, instances):

@@ -20,6 +20,7 @@ from genjudge.training import build_training_set, load_split, write_training_rep
 from genjudge.training.evaluation import heldout_agreement
 from genjudge.training.examples import IGNORE_INDEX, VerdictCollator, row_item
 from genjudge.training.run import judge_options
+from genjudge.training.tiny_base import main as save_tiny_base
 from genjudge.training.trainer import TrainOptions, load_base, train_judge, training_system_prompt
 
 FAST = {
@@ -245,3 +246,26 @@ def test_train_names_a_missing_base_checkpoint_folder(tmp_path, synthetic_repo):
     assert result.exit_code == 2
     assert "no-base' does not exist" in result.output
     assert not (tmp_path / "j").exists()
+    assert "hf download Qwen/Qwen2-VL-7B-Instruct --local-dir" in result.output
+    assert "IntJudge/IntJudge" not in result.output
+
+
+def test_train_offline_names_the_base_model_to_download_and_how_to_point_at_it(tmp_path, synthetic_repo):
+    result = CliRunner().invoke(
+        app, ["judge", "train", "--data", str(synthetic_repo), "--out", str(tmp_path / "j")]
+    )
+
+    assert result.exit_code == 2
+    assert "Could not load the base model 'Qwen/Qwen2-VL-7B-Instruct'" in result.output
+    assert "hf download Qwen/Qwen2-VL-7B-Instruct --local-dir ./Qwen2-VL-7B-Instruct" in result.output
+    assert "genjudge judge train ... --base-model ./Qwen2-VL-7B-Instruct" in result.output
+    assert "IntJudge/IntJudge" not in result.output
+
+
+def test_the_shipped_tiny_base_is_a_checkpoint_judge_train_loads(tmp_path, capsys):
+    save_tiny_base([str(tmp_path / "tiny-qwen2-vl")])
+
+    network, inputs = load_base(str(tmp_path / "tiny-qwen2-vl"), TrainOptions())
+    assert "--base-model" in capsys.readouterr().out
+    assert type(network).__name__ == "Qwen2VLForConditionalGeneration"
+    assert inputs.tokenizer.convert_tokens_to_ids("<|image_pad|>") == network.config.image_token_id

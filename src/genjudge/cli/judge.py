@@ -26,6 +26,7 @@ from genjudge.benchmarks.opening.pair_jobs import (
 )
 from genjudge.cli import judge_train
 from genjudge.cli.console import make_console
+from genjudge.cli.interrupt import INTERRUPTED_EXIT_CODE, interrupted_message, stored_verdicts
 from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSplit, OutputsOpt
 from genjudge.core.records import Instance, ModelOutput
 from genjudge.judges.endpoint_pool import EndpointStats
@@ -181,6 +182,7 @@ def pairs(
         items = build_items(instances, by_model, battles)
         pool = RayPool(ray_address, actors, gpus_per_actor)
         ready = ready_judge(JudgeSpec(judge.value, judge_settings), backend, pool)
+        stored_before = stored_verdicts(cache)
     # OSError: unreadable files, and judge checkpoints that cannot be loaded (IntJudge's error).
     except (FormatError, BattleError, ValueError, ImportError, OSError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True, highlight=False)
@@ -194,6 +196,10 @@ def pairs(
     except (IncompleteRun, JudgeError) as err:
         console.print(f"[red]error:[/red] {err} No verdict file was written.", soft_wrap=True)
         raise typer.Exit(code=1) from err
+    except KeyboardInterrupt:
+        message = interrupted_message(cache, stored_before)
+        console.print(message, soft_wrap=True, highlight=False, markup=False)
+        raise typer.Exit(code=INTERRUPTED_EXIT_CODE) from None
     finally:
         stats = ready.endpoint_stats()
         if stats:

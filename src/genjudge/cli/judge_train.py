@@ -20,6 +20,7 @@ from genjudge.cli.opening_options import DEFAULT_SPLIT, BenchmarkOpt, OpeningSpl
 from genjudge.core.records import ModelOutput
 from genjudge.safe_io.located_error import FormatError
 from genjudge.scoring.agreement import Agreement
+from genjudge.training.base_model import DEFAULT_BASE_MODEL
 from genjudge.training.builder import DEFAULT_GOLD_MODEL, build_training_set
 from genjudge.training.repo import write_training_repo
 
@@ -164,7 +165,7 @@ def train(
     out: Annotated[Path, typer.Option(help="Folder for the trained judge (and its checkpoints).")],
     base_model: Annotated[
         str, typer.Option(help="Qwen2-VL checkpoint to fine-tune: local folder or Hub id.")
-    ] = "Qwen/Qwen2-VL-7B-Instruct",
+    ] = DEFAULT_BASE_MODEL,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the newest checkpoint in `--out`.")
     ] = False,

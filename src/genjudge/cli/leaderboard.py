@@ -99,9 +99,17 @@ def _config(
     names = base.benchmarks
     given = _parse_options(options or [], names)
     merged = {name: {**base.options.get(name, {}), **given.get(name, {})} for name in names}
-    return LeaderboardConfig(
+    config = LeaderboardConfig(
         store_dir=store or base.store_dir, repo_id=repo or base.repo_id, benchmarks=names, options=merged
     )
+    try:
+        settled, notes = config.with_remembered_options()
+    except ValueError as exc:
+        typer.echo(f"Cannot open the leaderboard: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for note in notes:
+        typer.echo(note, err=True)
+    return settled
 
 
 def _open_store(config, boards):
@@ -242,10 +250,32 @@ def submit(
         )
     except SubmissionError as exc:
         typer.echo(f"Refused: {exc}", err=True)
+        typer.echo(_checked_against(board, config.options.get(board.spec.name, {})), err=True)
         raise typer.Exit(1) from exc
     typer.echo(result.message)
     if run:
         _work(st, boards)
+
+
+def _checked_against(board, options: dict[str, str]) -> str:
+    """Which board (its release, split…) a submission was checked against, and the options that
+    pick another: a refusal for names or ids is often a submission meant for another release."""
+    import re
+
+    settings = []
+    for option in board.spec.options:
+        if option.kind != "text":
+            continue
+        value = options.get(option.name, option.default)
+        default = re.search(r"\(default: ([^)]*)\)", option.help)
+        settings.append(f"{option.name}={value or (f'({default.group(1)})' if default else '(unset)')}")
+    picks = [o.name for o in board.spec.options if o.kind == "text"][:2]
+    changes = " ".join(f"-o {board.spec.name}.{name}=..." for name in picks)
+    return (
+        f"(checked against the {board.board_id} board: {', '.join(settings)}; to check against another "
+        f"release pass {changes}, which the store then remembers; `genjudge leaderboard options` lists "
+        "every option)"
+    )
 
 
 def _work(st, boards) -> None:
@@ -423,7 +453,24 @@ def show(
     frame = st.read_board(board)
     spec = load_spec(str(frame["benchmark"].iloc[0]))
     table = BoardView(st, board, spec).table(search)
-    print_board(table, f"{board} leaderboard", spec, spec.sort_note, output_format)
+    print_board(
+        table, f"{board} leaderboard", spec, f"{spec.sort_note}{_opened_with(st.root, board)}", output_format
+    )
+
+
+def _opened_with(root: Path, board_id: str) -> str:
+    """A sentence naming the options the store remembers this board was opened with (none: '')."""
+    from genjudge.leaderboard.config import read_board_options
+
+    try:
+        remembered = read_board_options(root)
+    except ValueError as exc:
+        return f" ({exc})"
+    for name, entry in remembered.items():
+        if entry.board_id == board_id:
+            shown = " ".join(f"-o {name}.{key}={value}" for key, value in entry.options.items())
+            return f" Opened with {shown or 'the default options'}."
+    return ""
 
 
 @app.command()

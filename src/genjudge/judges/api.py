@@ -29,6 +29,8 @@ The API key is read from the environment variable named by ``api_key_env`` when 
 created and is only ever put in the ``Authorization`` header: it is not stored in verdicts,
 prompt versions or judge ids, not logged, and removed from any error text or reply that echoes it
 in any form (``genjudge.safe_io.redaction``). A 401 or 403 reply's body is not shown at all.
+Without a key, a judge for ``api.openai.com`` (the default endpoint) stops at its first request,
+before sending it, with ``MissingApiKey`` saying so: that host refuses every keyless request.
 """
 
 from __future__ import annotations
@@ -92,8 +94,17 @@ MAX_RETRY_AFTER = 600.0
 T = TypeVar("T")
 
 
+KEYED_HOSTS = frozenset({"api.openai.com"})
+"""Hosts that refuse every request without a key, so a judge without one is refused up front."""
+
+
 class ApiRequestError(JudgeError):
     """A chat-completions request was refused (e.g. HTTP 401, 404): the configuration is wrong."""
+
+
+class MissingApiKey(ApiRequestError):
+    """The endpoint needs an API key and the environment variable meant to hold it is unset: raised
+    before the first request (a judge whose verdicts are all cached needs no key)."""
 
 
 class RetriesExhausted(ApiRequestError):
@@ -189,6 +200,23 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _missing_key_message(api_key: str | None, api_key_env: str, base_urls: Sequence[str]) -> str | None:
+    """Why requests cannot succeed without a key, for a host that refuses every keyless request.
+
+    Without this a missing key shows up as a 401 only after the connection is made, or, offline,
+    as every request's connection retries running out, long after the cause could have been named.
+    """
+    keyed = [url for url in base_urls if urlsplit(url).hostname in KEYED_HOSTS]
+    if api_key is not None or not keyed:
+        return None
+    return (
+        f"${api_key_env} is not set, and {keyed[0]} needs an API key (it refuses requests without one); "
+        f"nothing was sent. Set {api_key_env}, name the variable that holds your key with "
+        "api_key_env=NAME (CLI: --option api_key_env=NAME), or point the judge at your own "
+        "OpenAI-compatible server with base_url=URL (CLI: --endpoint URL)."
+    )
+
+
 class ApiJudge:
     """A pairwise judge (``PairwiseJudge`` protocol) and 7-criterion scorer over chat completions.
 
@@ -200,7 +228,7 @@ class ApiJudge:
             and probed again later, and the run goes on while one is up.
         model: the model name the endpoint serves (official: ``gpt-4o``).
         api_key_env: environment variable holding the key; unset means no ``Authorization`` header
-            (fine for local servers).
+            (fine for local servers; refused for ``api.openai.com``, which needs a key).
         max_concurrency: requests in flight at once, over all endpoints together.
         timeout: seconds each network read (or connect, or write) may wait.
         deadline: seconds a whole request may take, however its answer trickles in; past it the
@@ -315,6 +343,7 @@ class ApiJudge:
 
         self._api_key = os.environ.get(api_key_env) or None
         remember(self._api_key)
+        self._missing_key = _missing_key_message(self._api_key, api_key_env, self.base_urls)
         if self._api_key is None:
             logger.info(
                 "%s is not set: requests to %s go without an Authorization header",
@@ -405,6 +434,8 @@ class ApiJudge:
         A failure that took its endpoint out moves the request to a live endpoint at once, free;
         every other failure uses one of ``max_retries`` retries after a backoff.
         """
+        if self._missing_key is not None:
+            raise MissingApiKey(self._missing_key)
         retries = 0
         while True:
             lease = self._pool.acquire()

@@ -11,10 +11,15 @@ Configuration comes from the environment so the same code runs locally and as a 
                                  each benchmark's options are listed by ``genjudge leaderboard options``
 ``GENJUDGE_VOTE_SECRET``         signs vote tickets and salts voter hashes (set it as a Space secret so
                                  both survive restarts; otherwise one is kept in the folder's ``cache/``)
+
+Board options not set here take the ones the folder remembers (``board-options.json``, written
+whenever boards are opened on it), so the Space, ``genjudge leaderboard serve`` and ``submit`` open
+the same boards on one folder.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +41,8 @@ from genjudge.votes.ledger import VoteLedger
 from genjudge.votes.pool import VotePool
 from genjudge.votes.rate_limit import RateLimit
 from genjudge.votes.secret import load_or_create_secret
+
+logger = logging.getLogger(__name__)
 
 QUEUE_COLUMNS = {
     "model": "Model",
@@ -100,6 +107,9 @@ class LeaderboardService:
 
     @classmethod
     def from_config(cls, config: LeaderboardConfig, **options) -> LeaderboardService:
+        config, notes = config.with_remembered_options()
+        for note in notes:
+            logger.warning(note)
         boards = config.open_boards()
         return cls(config.open_store(list(boards.values())), boards, **options)
 

@@ -1,7 +1,7 @@
 """Fine-tune a Qwen2-VL judge on a built training set with TRL's ``SFTTrainer`` and a PEFT LoRA adapter.
 
-The base checkpoint is loaded the way ``--judge intjudge`` loads it (:class:`IntJudge`, so a
-missing checkpoint fails with the same message saying what to download), the rows are turned into
+The base checkpoint is loaded the way ``--judge intjudge`` loads it (:class:`IntJudge`; a missing
+one fails with a message naming the base model to download and ``--base-model``), the rows are turned into
 the backend's own prompts by :class:`~genjudge.training.examples.VerdictCollator`, and only the
 verdict tokens carry loss. Every training pair is also shown with its answers swapped (and the
 verdict flipped), so the judge cannot profit from a position preference.
@@ -29,7 +29,9 @@ from datasets import Dataset
 
 from genjudge.judges.intjudge import IntJudge
 from genjudge.judges.prompts import BUILTIN_PAIRWISE_PROMPTS, SystemPrompt, pairwise_system_prompt
+from genjudge.judges.protocol import JudgeModelNotFound
 from genjudge.judges.qwen_vl_inputs import QwenVLInputs
+from genjudge.training.base_model import base_not_found_message
 from genjudge.training.examples import VerdictCollator
 from genjudge.training.schema import RAW_JUDGE_FEATURES, swapped
 
@@ -111,15 +113,21 @@ def training_dataset(rows: Dataset | Sequence[dict[str, Any]], *, swap_augment: 
 def load_base(
     model: str, options: TrainOptions, *, device: str | None = None
 ) -> tuple[torch.nn.Module, QwenVLInputs]:
-    """The base network and input builder, loaded as ``--judge intjudge --option model=...`` loads them."""
-    judge = IntJudge(
-        model=model,
-        revision="training-base",
-        device=device,
-        dtype=torch.bfloat16 if options.bf16 else torch.float32,
-        max_pixels=options.max_pixels,
-    )
-    return judge.model, judge.inputs
+    """The base network and input builder, loaded as ``--judge intjudge --option model=...`` loads them.
+
+    Raises :class:`JudgeModelNotFound` naming the base model to download (not IntJudge's weights).
+    """
+    try:
+        judge = IntJudge(
+            model=model,
+            revision="training-base",
+            device=device,
+            dtype=torch.bfloat16 if options.bf16 else torch.float32,
+            max_pixels=options.max_pixels,
+        )
+        return judge.model, judge.inputs
+    except JudgeModelNotFound as err:
+        raise JudgeModelNotFound(base_not_found_message(model, err)) from err.__cause__
 
 
 def last_checkpoint(output_dir: str | Path) -> str | None:

@@ -140,6 +140,29 @@ def group_table(evaluation: MetricEvaluation, dimension: str, grouping: str) -> 
     return ResultTable(f"SRCC / PLCC within each {grouping}, {dimension}", columns, rows)
 
 
+def _bench_choice(bench: Path | None) -> tuple[Path, str]:
+    """The EvalMi-50K folder to read and how to name it to the user.
+
+    Without ``--bench`` the commands read the bundled sample (a few generators and prompts): every
+    message that depends on it says so, since scores made for the full release do not fit it.
+    """
+    if bench is None:
+        return sample_dir(), "the bundled EvalMi-50K sample, not the full release"
+    return bench, f"the EvalMi-50K release at {bench}"
+
+
+BENCH_HINT = "--bench PATH reads another release"
+
+
+def _only_incomplete(scores: Path, ratings: pd.DataFrame) -> bool:
+    """Whether the submission was refused only for leaving images unscored (``--allow-partial``
+    would take it): the parser's own error is also what the Space shows, where no flag exists."""
+    try:
+        return bool(read_metric_submission(scores, ratings, allow_partial=True).missing)
+    except (FormatError, ValueError):
+        return False
+
+
 @app.command()
 def report(
     scores: Annotated[
@@ -181,8 +204,13 @@ def report(
 ) -> None:
     """Per-dimension and per-generator agreement tables, optional JSON and plots."""
     groupings = tuple(dict.fromkeys(["generator", *(by or [])]))
+    root, read_from = _bench_choice(bench)
     try:
-        ratings = load_ratings(bench or sample_dir())
+        ratings = load_ratings(root)
+    except (FormatError, ValueError) as exc:
+        errors.print(f"[bold red]EvalMi-50K input error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    try:
         submission = read_metric_submission(scores, ratings, allow_partial=allow_partial)
         evaluation = evaluate_metric(
             submission,
@@ -195,13 +223,20 @@ def report(
             krcc_interval=krcc_interval,
         )
     except (FormatError, ValueError) as exc:
-        errors.print(f"[bold red]EvalMi-50K input error[/]: {exc}", highlight=False)
+        partial = not allow_partial and _only_incomplete(scores, ratings)
+        hint = "; pass --allow-partial to score only the images the CSV has" if partial else ""
+        errors.print(
+            f"[bold red]EvalMi-50K input error[/]: {escape(str(exc))}{hint}\n(checked against "
+            f"{escape(read_from)}, {len(ratings):,} rated images; {BENCH_HINT})",
+            highlight=False,
+        )
         raise typer.Exit(2) from None
     if submission.missing:
         errors.print(
             f"[yellow]{len(submission.missing):,} benchmark images have no score and are left out[/]"
         )
     shown = Report(output_format)
+    shown.line(f"Benchmark: {read_from}, {len(ratings):,} rated images ({BENCH_HINT})")
     shown.table(dimension_table(evaluation))
     for dimension in evaluation.dimensions:
         shown.table(generator_table(evaluation, dimension))
@@ -321,13 +356,20 @@ def score(
     options = parse_options(option or [])
     try:
         generations = read_generations(
-            images, read_release(bench or sample_dir()).prompts, allow_partial=allow_partial
+            images, read_release(_bench_choice(bench)[0]).prompts, allow_partial=allow_partial
         )
         ready = ready_judge(
             JudgeSpec(judge.value, options), backend, RayPool(ray_address, actors, gpus_per_actor)
         )
         scorer = ready.identity
-    except (FormatError, ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
+    except FormatError as exc:
+        errors.print(
+            f"[bold red]Cannot score[/]: {escape(str(exc))}\n(prompts of {escape(_bench_choice(bench)[1])}; "
+            f"{BENCH_HINT})",
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
+    except (ValueError, JudgeError, JudgeModelNotFound, ImportError) as exc:
         errors.print(f"[bold red]Cannot score[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
     rows = [
@@ -401,10 +443,17 @@ def metric(
 
     options = PeerOptions(weights=weights, pyiqa_metric=pyiqa_metric, device=device, batch_size=batch_size)
     try:
-        release = read_release(bench or sample_dir(), images)
+        release = read_release(_bench_choice(bench)[0], images)
         scores, used = peer_scores(name.value, release, options)
         write_submission(release, scores, out)
-    except (FormatError, ClipModelNotFound, PeerUnavailable, ValueError) as exc:
+    except FormatError as exc:
+        errors.print(
+            f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}\n(read from "
+            f"{escape(_bench_choice(bench)[1])}; {BENCH_HINT})",
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
+    except (ClipModelNotFound, PeerUnavailable, ValueError) as exc:
         errors.print(f"[bold red]Cannot run {name.value}[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(f"Scored {len(scores)} images with {name.value} ({used}); wrote {out}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from genjudge.benchmarks.general_level import GeneralLevelFormatError, read_reference, read_results
 from genjudge.benchmarks.general_level.bench import cli as general_bench
@@ -64,6 +65,19 @@ def _modality_table(score: GeneralLevelScore) -> ResultTable:
     return ResultTable("Per modality (C = comprehension, G = generation)", columns, rows)
 
 
+def _look_swapped(sota: Path, results: Path, model: str | None, official: bool) -> bool:
+    """Whether ``results`` reads as a SoTA sheet and ``sota`` as a model's results against it.
+
+    Asked only once ``sota`` failed to read as a SoTA sheet, so that the error can say the two
+    options were swapped instead of blaming a column the file was never meant to have.
+    """
+    try:
+        read_results(sota, read_reference(results, official=official), model=model, official=official)
+    except GeneralLevelFormatError:
+        return False
+    return True
+
+
 @app.command()
 def score(
     sota: Annotated[Path, typer.Option(help="SoTA sheet: the official sota_result.xlsx, or CSV/JSON")],
@@ -84,6 +98,18 @@ def score(
     """Levels 2–5 of the model in RESULTS against the specialists in SOTA."""
     try:
         reference = read_reference(sota, official=official)
+    except GeneralLevelFormatError as error:
+        if _look_swapped(sota, results, model, official):
+            errors.print(
+                f"[bold red]error:[/] --sota and --results look swapped: {escape(str(sota))} reads as a "
+                f"model's results sheet and {escape(str(results))} as a SoTA sheet; run again with "
+                f"--sota {escape(str(results))} --results {escape(str(sota))}",
+                highlight=False,
+            )
+        else:
+            errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(code=2) from None
+    try:
         with errors.status(f"Scoring with {bootstrap} bootstrap rounds…"):
             result = score_general_level(
                 read_results(results, reference, model=model, official=official),

@@ -126,14 +126,19 @@ def read_outputs_folder(
             )
         if uid not in uids:
             raise SubmissionError(
-                f"instance id {uid!r} is not in the benchmark", file=display, field="total_uid"
+                f"instance id {uid!r} is not one of the {len(uids)} instances of the release and split this "
+                "board checks against",
+                file=display,
+                field="total_uid",
             )
         by_uid[uid] = path
     missing = sorted(set(uids) - set(by_uid))
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise SubmissionError(
-            f"outputs missing for {len(missing)} benchmark instance(s): {shown}", field="total_uid"
+            f"outputs missing for {len(missing)} of the {len(uids)} instances of the release and split "
+            f"this board checks against: {shown}",
+            field="total_uid",
         )
     outputs = _parse(next(iter(parents)), folder, model)
     _check_records(outputs, folder, by_uid, limits)
