@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
 from genjudge.cli import app
 from genjudge.leaderboard.service import LeaderboardConfig, LeaderboardService
-from genjudge.leaderboard.store import BOARD_OPTIONS_FILE
+from genjudge.leaderboard.config import BOARD_OPTIONS_FILE
 
 runner = CliRunner()
 

@@ -249,6 +249,7 @@ def submit(
             source, board, model_name=model, link=link, description=description, payload=payload
         )
     except SubmissionError as exc:
+        config.remember_boards(list(boards.values()))
         typer.echo(f"Refused: {exc}", err=True)
         typer.echo(_checked_against(board, config.options.get(board.spec.name, {})), err=True)
         raise typer.Exit(1) from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,13 +102,28 @@ class LeaderboardConfig:
 
         hub = HubMirror(self.repo_id) if self.repo_id else None
         store = LeaderboardStore(self.store_dir, boards=boards, hub=hub)
-        store.remember_boards(
-            {
-                board.spec.name: RememberedBoard(board.board_id, dict(self.options.get(board.spec.name, {})))
-                for board in boards
-            }
-        )
+        self.remember_boards(boards)
         return store
+
+    def remember_boards(self, boards: Sequence[Board]) -> None:
+        """Record in the store folder the options each of ``boards`` was opened with (other
+        benchmarks' entries stay), so a later command without options opens the same boards. Cheap
+        (a JSON file under the store's lock): a refused upload records them without opening the store."""
+        from filelock import FileLock
+
+        from genjudge.safe_io.durable import atomic_write_json
+
+        entries = {
+            board.spec.name: RememberedBoard(board.board_id, dict(self.options.get(board.spec.name, {})))
+            for board in boards
+        }
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.store_dir / ".lock")):
+            remembered = read_board_options(self.store_dir)
+            merged = remembered | entries
+            if merged != remembered:
+                document = {name: asdict(entry) for name, entry in sorted(merged.items())}
+                atomic_write_json(self.store_dir / BOARD_OPTIONS_FILE, document)
 
 
 BOARD_OPTIONS_FILE = "board-options.json"

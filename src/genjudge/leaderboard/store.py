@@ -32,7 +32,7 @@ import io
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,6 @@ from filelock import FileLock
 
 from genjudge.benchmarks.plugin import Board, Evaluation, Payload
 from genjudge.leaderboard.card import store_card
-from genjudge.leaderboard.config import BOARD_OPTIONS_FILE, RememberedBoard, read_board_options
 from genjudge.leaderboard.mirror import HubMirror
 from genjudge.safe_io.durable import (
     atomic_target,
@@ -119,16 +118,6 @@ class LeaderboardStore:
                 if not path.exists() or path.read_text(encoding="utf-8") != card:
                     atomic_write_bytes(path, card.encode())
                     self._publish(["README.md"], "Dataset card")
-
-    def remember_boards(self, boards: Mapping[str, RememberedBoard]) -> None:
-        """Record the options each benchmark's board was opened with (other benchmarks' entries
-        stay), so a later command on this folder without options opens the same boards."""
-        with self.lock:
-            remembered = read_board_options(self.root)
-            merged = remembered | dict(boards)
-            if merged != remembered:
-                document = {name: asdict(entry) for name, entry in sorted(merged.items())}
-                atomic_write_json(self.root / BOARD_OPTIONS_FILE, document)
 
     # ------------------------------------------------------------------ paths
     def request_path(self, sid: str) -> Path:
