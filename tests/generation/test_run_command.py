@@ -121,3 +121,33 @@ def test_run_puts_a_generated_model_on_the_evalmi_models_board(tiny_pipeline_dir
     assert [entry["dataset"]["task_id"] for entry in entries] == ["perception", "correspondence"]
     assert entries[0]["value"] == pytest.approx(scores["perception"], abs=1e-4)
     assert entries[0]["dataset"]["id"] == "someone/EvalMi-50K"
+
+
+@pytest.mark.slow
+def test_ray_actors_draw_the_same_images_as_one_process(tiny_pipeline_dir, tmp_path):
+    pytest.importorskip("ray")
+    from PIL import Image, ImageChops
+
+    common = [
+        "generate",
+        "evalmi-50k",
+        "--model",
+        str(tiny_pipeline_dir),
+        "--name",
+        "Tiny-SD",
+        "--limit",
+        "4",
+    ]
+    local = genjudge(*common, "--out", "local", "-o", "steps=2", "--batch-size", "4", cwd=tmp_path)
+    assert local.returncode == 0, local.stderr
+    spread = genjudge(
+        *common, "--out", "ray", "-o", "steps=2", "--batch-size", "4", "--ray-actors", "2", cwd=tmp_path
+    )
+    assert spread.returncode == 0, spread.stderr
+    assert "4 made, 0 already there, 0 failed of 4" in spread.stdout
+    for name in ("001.png", "002.png", "003.png", "004.png"):
+        one = Image.open(tmp_path / "local" / "Tiny-SD" / name).convert("RGB")
+        two = Image.open(tmp_path / "ray" / "Tiny-SD" / name).convert("RGB")
+        assert ImageChops.difference(one, two).getbbox() is None, name
+    manifest = json.loads((tmp_path / "ray" / "Tiny-SD" / ".genjudge-manifest.json").read_text())
+    assert manifest["generator"]["ray_actors"] == 2

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from genjudge.benchmarks.opening.sample import sample_output_dirs as sample_submissions
 from genjudge.cli import app
-from genjudge.leaderboard.service import LeaderboardConfig, LeaderboardService
 from genjudge.leaderboard.config import BOARD_OPTIONS_FILE
+from genjudge.leaderboard.service import LeaderboardConfig, LeaderboardService
 
 runner = CliRunner()
 

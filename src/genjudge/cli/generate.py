@@ -16,6 +16,7 @@ import typer
 from genjudge.cli.console import make_console
 from genjudge.generation.options import parse_option_pairs
 from genjudge.generation.protocol import GenerationError
+from genjudge.generation.ray_pool import RaySettings
 from genjudge.generation.request import GenerationRequest
 
 console = make_console(stderr=True)
@@ -63,6 +64,18 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Base seed; each item's see
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", min=1, help="Generate only the first N items (a quick look).")
 ]
+RayActorsOpt = Annotated[
+    int,
+    typer.Option(
+        "--ray-actors",
+        min=0,
+        help="Spread the model over this many Ray actors, one copy each (0: in this process).",
+    ),
+]
+GpusPerActorOpt = Annotated[float, typer.Option("--gpus-per-actor", min=0, help="GPUs each Ray actor holds.")]
+RayAddressOpt = Annotated[
+    str | None, typer.Option("--ray-address", help="Ray cluster to join (default: RAY_ADDRESS, else local).")
+]
 StartOverOpt = Annotated[
     bool, typer.Option("--start-over", help="Discard outputs of an earlier, different run in the folder.")
 ]
@@ -79,6 +92,7 @@ def _request(
     seed: int,
     limit: int | None,
     start_over: bool,
+    ray: RaySettings | None = None,
 ) -> GenerationRequest:
     from genjudge.leaderboard.model_run import generation_section
 
@@ -94,6 +108,7 @@ def _request(
         seed=seed,
         limit=limit,
         start_over=start_over,
+        ray=ray,
     )
 
 
@@ -113,6 +128,9 @@ def generate(
     seed: SeedOpt = 0,
     limit: LimitOpt = None,
     start_over: StartOverOpt = False,
+    ray_actors: RayActorsOpt = 0,
+    gpus_per_actor: GpusPerActorOpt = 0.0,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Generate a benchmark's outputs with a model, in the layout its board and scorers read.
 
@@ -122,7 +140,10 @@ def generate(
     from genjudge.leaderboard.model_run import generate as run_generation
 
     try:
-        request = _request(benchmark, model, kind, name, option, out_dir, batch_size, seed, limit, start_over)
+        ray = RaySettings(ray_actors, gpus_per_actor, ray_address) if ray_actors else None
+        request = _request(
+            benchmark, model, kind, name, option, out_dir, batch_size, seed, limit, start_over, ray
+        )
         outputs = run_generation(benchmark, request)
     except GenerationError as exc:
         raise _fail(exc) from None
@@ -152,6 +173,9 @@ def run(
     batch_size: BatchOpt = 1,
     seed: SeedOpt = 0,
     start_over: StartOverOpt = False,
+    ray_actors: RayActorsOpt = 0,
+    gpus_per_actor: GpusPerActorOpt = 0.0,
+    ray_address: RayAddressOpt = None,
     push_eval_results: Annotated[
         bool,
         typer.Option(
@@ -185,6 +209,7 @@ def run(
             seed,
             None,
             start_over,
+            RaySettings(ray_actors, gpus_per_actor, ray_address) if ray_actors else None,
         )
         generation_options, board_options = agree_on_shared_options(
             section, request.options, parse_option_pairs(board_option or [])

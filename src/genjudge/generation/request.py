@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from genjudge.generation.ray_pool import RaySettings
+
 
 class RunSummary(Protocol):
     """What a generation run reports: whether every item was made, and a one-line account."""
@@ -44,6 +46,8 @@ class GenerationRequest:
     limit: int | None = None
     start_over: bool = False
     progress: bool = True
+    ray: RaySettings | None = None
+    """Spread the model calls over Ray actors (one model copy each); ``None``: in this process."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from genjudge.benchmarks.evalmi.sample import sample_dir
 from genjudge.generation.factory import text_to_image_plan
 from genjudge.generation.manifest import read_manifest
 from genjudge.generation.options import OptionReader
+from genjudge.generation.ray_pool import built
 from genjudge.generation.request import GeneratedOutputs, GenerationRequest
 from genjudge.generation.text_to_image_run import generate_images
 
@@ -32,7 +33,7 @@ def generate(request: GenerationRequest) -> GeneratedOutputs:
         prompts = prompts[: request.limit]
     build = text_to_image_plan(request.kind, request.model, options, revision=request.revision)
     options.refuse_unread()
-    generator = build()
+    generator = built(build, request.ray)
     report = generate_images(
         generator,
         prompts,

@@ -25,6 +25,7 @@ from genjudge.generation.factory import chat_plan, text_to_image_plan
 from genjudge.generation.manifest import read_manifest
 from genjudge.generation.options import OptionReader
 from genjudge.generation.protocol import GenerationError
+from genjudge.generation.ray_pool import built
 from genjudge.generation.request import GeneratedOutputs, GenerationRequest
 
 
@@ -51,7 +52,7 @@ def generate(request: GenerationRequest) -> GeneratedOutputs:
         instances = instances[: request.limit]
     report = generate_opening(
         instances,
-        PipelineGenerator(build_chat(), build_images(), recipe=recipe),
+        PipelineGenerator(build_chat(), built(build_images, request.ray), recipe=recipe),
         request.out_dir,
         request.model_name,
         rag=rag,

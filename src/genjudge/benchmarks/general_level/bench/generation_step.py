@@ -22,6 +22,7 @@ from genjudge.generation.factory import chat_plan, text_to_image_plan
 from genjudge.generation.manifest import read_manifest
 from genjudge.generation.options import OptionReader
 from genjudge.generation.protocol import GenerationError
+from genjudge.generation.ray_pool import built
 from genjudge.generation.request import GeneratedOutputs, GenerationRequest
 
 
@@ -49,9 +50,9 @@ def generate(request: GenerationRequest) -> GeneratedOutputs:
     predictions = request.out_dir / request.model_name
     run = answer_general_bench(
         bench,
-        build_answerer(),
+        built(build_answerer, request.ray),
         predictions,
-        image_generator=build_images() if build_images else None,
+        image_generator=built(build_images, request.ray) if build_images else None,
         reference=ReferenceIndex(reference),
         tasks=tasks,
         batch_size=request.batch_size,
