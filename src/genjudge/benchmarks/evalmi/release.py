@@ -206,9 +206,10 @@ def read_question_sheet(path: Path) -> tuple[list[tuple[str, list[str]]], list[i
 
 
 def _json_error(error: JSONInputError, path: Path, line: int) -> FormatError:
-    """A JSONL line the bounded reader refused, as this benchmark's error: file, line, field, column."""
-    column = f" (column {error.column})" if error.column is not None else ""
-    return FormatError(f"invalid JSON: {error.problem}{column}", file=path, line=line, field=error.field)
+    """A JSONL line the bounded reader refused, as this benchmark's error: file, line, the JSON field
+    (named as EvalMi-50K's other files name theirs, a column) and the character column."""
+    at = f" (column {error.column})" if error.column is not None else ""
+    return FormatError(f"invalid JSON: {error.problem}{at}", file=path, line=line, column=error.field)
 
 
 def read_prompt_tasks(path: Path, count: int) -> list[dict[str, Any]]:
@@ -350,7 +351,7 @@ def read_fold(path: Path, known: set[str]) -> list[FoldRecord]:
                 mos_value = math.nan
             if mos is not None and (mos_value is None or not math.isfinite(mos_value)):
                 raise FormatError(
-                    f"mos {mos!r} is not a finite number", file=path, line=line_no, field="mos"
+                    f"mos {mos!r} is not a finite number", file=path, line=line_no, column="mos"
                 ) from None
             records.append(
                 FoldRecord(
