@@ -17,8 +17,11 @@ Data: ``--battles`` synthetic battles from a Bradley–Terry population (ratings
   multinomial replicates, one L-BFGS fit each, over a process pool of ``--threads`` workers).
 
 Each arm runs in a fresh process (so its peak memory is its own), the arms take turns (ABAB…)
-``--runs`` times, and the table shows the median and the range. Both arms run with the same
-BLAS thread settings, pinned here (``--threads``) and printed with the kernel threadpoolctl
+``--runs`` times, and the table shows the median and the range of wall time, of CPU time (user +
+system of the arm's process and its finished children, FastChat's pool workers, over the timed
+section only) and of both ratios, taken within each run; on a shared machine the CPU ratio is the
+one the other jobs' load distorts least. The load average is printed before each arm. Both arms
+run with the same BLAS thread settings, pinned here (``--threads``) and printed with the kernel threadpoolctl
 reports. Checks, from the same runs: the point ratings equal FastChat's after centring, and the
 bootstrap interval widths (2.5%–97.5% quantiles, as FastChat's leaderboard takes them).
 """
@@ -323,16 +326,21 @@ def main() -> int:
         rows = []
         for n_models in args.models:
             results: dict[str, list[dict]] = {"genjudge": [], "fastchat": []}
+            loads = []
             for run in range(args.runs):
                 for arm in ("genjudge", "fastchat") if run % 2 == 0 else ("fastchat", "genjudge"):
+                    loads.append(os.getloadavg()[0])
                     results[arm].append(spawn(arm, args, Path(tmp), n_models, env))
+                    last = results[arm][-1]
                     print(
-                        f"  {n_models} models, run {run + 1}, {arm}: {results[arm][-1]['seconds']:.2f} s",
+                        f"  {n_models} models, run {run + 1}, {arm}: wall {last['seconds']:.2f} s, "
+                        f"CPU {last['cpu_seconds']:.2f} s (load average before: {loads[-1]:.1f})",
                         flush=True,
                     )
             ours, theirs = results["genjudge"], results["fastchat"]
             print(f"  BLAS seen by the arms: {sorted(set(ours[0]['blas']) | set(theirs[0]['blas']))}")
             ratios = [t["seconds"] / o["seconds"] for o, t in zip(ours, theirs, strict=True)]
+            cpu_ratios = [t["cpu_seconds"] / o["cpu_seconds"] for o, t in zip(ours, theirs, strict=True)]
             _, width_ratio, width_median, width_max = compare(ours[0], theirs[0])
             check = spawn("check", args, Path(tmp), n_models, env)
             _, same_ratio, same_median, same_max = compare(
@@ -354,9 +362,11 @@ def main() -> int:
                     n_models,
                     summarise([o["seconds"] for o in ours]),
                     summarise([t["seconds"] for t in theirs]),
+                    summarise([o["cpu_seconds"] for o in ours]),
+                    summarise([t["cpu_seconds"] for t in theirs]),
+                    summarise(cpu_ratios),
                     summarise(ratios),
-                    f"{statistics.median(o['cpu_seconds'] for o in ours):.1f} / "
-                    f"{statistics.median(t['cpu_seconds'] for t in theirs):.1f}",
+                    f"{min(loads):.1f}–{max(loads):.1f}",
                     f"{max(o['peak_rss_gib'] for o in ours):.2f} "
                     f"({ours[0]['rss_after_data_gib']:.2f} after data)",
                     f"{max(t['peak_rss_gib'] for t in theirs):.2f} + workers "
@@ -367,14 +377,15 @@ def main() -> int:
                 )
             )
         print(
-            "\n| models | genjudge s, median (range) | FastChat s, median (range) | speed-up, median (range) "
-            "| CPU s, median, genjudge / FastChat | genjudge peak RSS GiB | FastChat peak RSS GiB "
+            "\n| models | genjudge wall s | FastChat wall s | genjudge CPU s | FastChat CPU s "
+            "| CPU speed-up | wall speed-up | load average | genjudge peak RSS GiB | FastChat peak RSS GiB "
             "| max |centred rating diff| "
             "| width ratio genjudge/FastChat, mean | unconverged |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for row in rows:
             print("| " + " | ".join(str(cell) for cell in row) + " |")
+        print("(wall, CPU and speed-ups: median (range) over the runs; speed-ups taken within each run)")
     return 0
 
 

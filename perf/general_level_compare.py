@@ -17,10 +17,17 @@ empty ``outcome/`` for its log); nothing from it is stored in this project. Then
 2. **Speed.** ``--models`` model sheets drawn around the real SoTA sheet, held in memory. The
    official arm runs ranker.py's own functions (``process_sheet``, ``get_modality_scores``,
    ``get_level_5``, with its logging set up by its ``setup_logging``) model by model, the flow of
-   its ``main`` minus the Excel reads; genjudge's arm is ``score_many`` (official mode, the
-   corrected default, and the default with 1,000 bootstrap rounds per model). The arms take turns
-   (ABCD, ABCD, ...) for ``--repeat`` rounds; median and range are reported, with the thread
-   settings, pinned to one thread for both.
+   its ``main`` minus the Excel reads. Most of that arm's time is its ``logging.info`` calls
+   writing to its log file, so a second official arm runs the same functions with logging
+   silenced (``logging.disable``; the f-string arguments are still built, as the unchanged code
+   builds them): the ratio against it is the one that measures the scoring itself. genjudge's
+   arm is ``score_many`` (official mode, the corrected default, and the default with 1,000
+   bootstrap rounds per model). The arms take turns (ABCDE, ABCDE, ...) for ``--repeat`` rounds;
+   median and range of wall and CPU time (``time.process_time``) are reported, and the ratios
+   are taken within each round, with the thread settings, pinned to one thread for both, and
+   the load average of the shared machine per round.
+3. **End to end** from ``--files`` xlsx workbooks: ranker.py's ``main`` (with and without its
+   logging) against genjudge's readers and scorer.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import contextlib  # noqa: E402
 import gc  # noqa: E402
 import importlib  # noqa: E402
 import io  # noqa: E402
+import logging  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
@@ -184,15 +192,67 @@ def official_arm(workdir: Path):
     return score
 
 
-def timed(function) -> float:
+def timed(function) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call, garbage collector paused."""
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         function()
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
     finally:
         gc.enable()
+
+
+def silenced(function):
+    """``function`` run with every ``logging`` call disabled (the official code's log file stays empty)."""
+
+    def run():
+        logging.disable(logging.CRITICAL)
+        try:
+            return function()
+        finally:
+            logging.disable(logging.NOTSET)
+
+    return run
+
+
+def run_interleaved(arms: dict, repeat: int, desc: str) -> tuple[dict, dict]:
+    """Every arm once per round, in turn; wall and CPU seconds per arm, load average per round."""
+    wall: dict[str, list[float]] = {name: [] for name in arms}
+    cpu: dict[str, list[float]] = {name: [] for name in arms}
+    loads = []
+    for _ in tqdm(range(repeat), desc=desc, unit="round"):
+        loads.append(os.getloadavg()[0])
+        for name, function in arms.items():
+            seconds, cpu_seconds = timed(function)
+            wall[name].append(seconds)
+            cpu[name].append(cpu_seconds)
+    print(f"  load average at the start of each round: {', '.join(f'{load:.1f}' for load in loads)}")
+    return wall, cpu
+
+
+def report(wall: dict, cpu: dict, count: int, unit: str, baselines: tuple[str, ...]) -> None:
+    """Median (range) of wall and CPU time per arm, and each baseline over each arm within a round."""
+    for name in wall:
+        print(
+            f"  {name:58s} wall {statistics.median(wall[name]):8.3f} s "
+            f"({min(wall[name]):.3f}-{max(wall[name]):.3f})  CPU {statistics.median(cpu[name]):8.3f} s "
+            f"({min(cpu[name]):.3f}-{max(cpu[name]):.3f})  "
+            f"{statistics.median(cpu[name]) / count * 1e3:8.3f} CPU ms/{unit}"
+        )
+    for index, baseline in enumerate(baselines):
+        print(f"  ratios against '{baseline}', within each round, median (range):")
+        for name in wall:
+            if name in baselines[: index + 1]:
+                continue
+            parts = []
+            for label, times in (("CPU", cpu), ("wall", wall)):
+                ratios = [b / a for b, a in zip(times[baseline], times[name], strict=True)]
+                parts.append(
+                    f"{label} {statistics.median(ratios):7.1f}x ({min(ratios):.1f}-{max(ratios):.1f})"
+                )
+            print(f"    {name:56s} {'  '.join(parts)}")
 
 
 def speed(workdir: Path, models: int, repeat: int) -> None:
@@ -227,11 +287,15 @@ def speed(workdir: Path, models: int, repeat: int) -> None:
     official_score = official_arm(workdir)
     names = [name for name, _ in drawn]
 
-    arms = {
-        "official ranker.py functions": lambda: [
+    def official_all() -> list:
+        return [
             official_score(name, sota_frames, frames)
             for name, frames in zip(names, model_frames, strict=True)
-        ],
+        ]
+
+    arms = {
+        "official ranker.py functions": official_all,
+        "official ranker.py functions, logging silenced": silenced(official_all),
         "genjudge score_many, official=True": lambda: score_many(results, reference, official=True),
         "genjudge score_many, corrected": lambda: score_many(results, reference),
         "genjudge score_many, corrected, 1000 bootstrap rounds": lambda: score_many(
@@ -241,18 +305,9 @@ def speed(workdir: Path, models: int, repeat: int) -> None:
     check = score_many(results[:50], reference, official=True)
     expected = [official_score(name, sota_frames, model_frames[i])[1] for i, name in enumerate(names[:50])]
     assert np.allclose(check["level_5"].to_numpy(), expected, atol=1e-9), "official-mode Level-5 disagrees"
-    times: dict[str, list[float]] = {name: [] for name in arms}
-    for _ in tqdm(range(repeat), desc="timing rounds", unit="round"):
-        for name, function in arms.items():
-            times[name].append(timed(function))
-    baseline = statistics.median(times["official ranker.py functions"])
     print(f"\nSpeed, {models} model sheets x {len(reference)} tasks, {repeat} interleaved rounds:")
-    for name, values in times.items():
-        median = statistics.median(values)
-        print(
-            f"  {name:55s} median {median:8.3f} s  (range {min(values):.3f}-{max(values):.3f})"
-            f"  {median / models * 1e3:8.3f} ms/model  ratio {baseline / median:7.1f}x"
-        )
+    wall, cpu = run_interleaved(arms, repeat, "timing rounds")
+    report(wall, cpu, models, "model", tuple(list(arms)[:2]))
 
 
 def end_to_end(workdir: Path, files: int, repeat: int) -> None:
@@ -278,26 +333,22 @@ def end_to_end(workdir: Path, files: int, repeat: int) -> None:
         finally:
             os.chdir(previous)
 
+    def official_silenced() -> None:
+        silenced(official)()
+
     def ours() -> None:
         for name, path in sheets.items():
             fresh = read_reference(sota_path)
             score_general_level(read_results(path, fresh, model=name), fresh, official=True, bootstrap=0)
 
-    times: dict[str, list[float]] = {
-        "official ranker.py main": [],
-        "genjudge read + score, official=True": [],
+    arms = {
+        "official ranker.py main": official,
+        "official ranker.py main, logging silenced": official_silenced,
+        "genjudge read + score, official=True": ours,
     }
-    for _ in tqdm(range(repeat), desc="end-to-end rounds", unit="round"):
-        times["official ranker.py main"].append(timed(official))
-        times["genjudge read + score, official=True"].append(timed(ours))
-    baseline = statistics.median(times["official ranker.py main"])
     print(f"\nEnd to end, {files} xlsx files (699 tasks each), {repeat} interleaved rounds:")
-    for name, values in times.items():
-        median = statistics.median(values)
-        print(
-            f"  {name:55s} median {median:8.3f} s  (range {min(values):.3f}-{max(values):.3f})"
-            f"  {median / files * 1e3:8.1f} ms/file  ratio {baseline / median:7.1f}x"
-        )
+    wall, cpu = run_interleaved(arms, repeat, "end-to-end rounds")
+    report(wall, cpu, files, "file", tuple(list(arms)[:2]))
 
 
 def main() -> int:

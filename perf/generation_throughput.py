@@ -14,7 +14,10 @@ several rounds, and the figures are the median and the spread of each arm's imag
   generator per prompt, images kept in memory: no encoding, no I/O — the limit for A.
 
 A and C must draw the same pictures (same seeds, same batches); the script checks that. Threads
-are pinned before torch is imported and printed with the figures.
+are pinned before torch is imported and printed with the figures. Each arm's CPU time
+(``time.process_time``: this process, all its threads) is reported beside its wall time, and the
+time ratios to C are taken within each round; on a shared CPU machine the CPU ratio is the one the
+other jobs' load distorts least (on a GPU, wall time is the measure). The load average is printed.
 
     python perf/generation_throughput.py                         # CPU, tiny random pipeline
     python perf/generation_throughput.py --device cuda --model /models/sdxl-turbo --steps 4 \\
@@ -159,19 +162,26 @@ def main() -> None:
             shutil.rmtree(warm)
 
     seconds: dict[str, list[float]] = {name: [] for name in arms}
+    cpu_seconds: dict[str, list[float]] = {name: [] for name in arms}
     last: dict[str, object] = {}
     folders: list[Path] = []
+    loads = []
     for round_number in range(1, args.rounds + 1):
+        loads.append(round(os.getloadavg()[0], 1))
         for name, run in arms.items():
             synchronize(args.device)
-            start = time.perf_counter()
+            cpu, start = time.process_time(), time.perf_counter()
             last[name] = run()
             synchronize(args.device)
             seconds[name].append(time.perf_counter() - start)
+            cpu_seconds[name].append(time.process_time() - cpu)
             if isinstance(last[name], Path):
                 folders.append(last[name])
         print(
-            f"round {round_number}: " + ", ".join(f"{n[:1]} {s[-1]:.2f} s" for n, s in seconds.items()),
+            f"round {round_number} (load average {loads[-1]}): "
+            + ", ".join(
+                f"{n[:1]} {s[-1]:.2f} s wall / {cpu_seconds[n][-1]:.2f} s CPU" for n, s in seconds.items()
+            ),
             flush=True,
         )
 
@@ -198,10 +208,13 @@ def main() -> None:
         "prompts": len(numbered),
         "batch_size": args.batch_size,
         "rounds": args.rounds,
+        "load_average_per_round": loads,
         "runner_vs_bare_max_pixel_difference": drift,
         "arms": {
             name: {
                 "seconds": [round(s, 3) for s in runs],
+                "cpu_seconds": [round(s, 3) for s in cpu_seconds[name]],
+                "median_cpu_seconds": round(statistics.median(cpu_seconds[name]), 3),
                 "median_images_per_s": round(len(numbered) / statistics.median(runs), 3),
                 "spread_images_per_s": [
                     round(len(numbered) / max(runs), 3),
@@ -211,10 +224,18 @@ def main() -> None:
             for name, runs in seconds.items()
         },
     }
-    bare = statistics.median(seconds["C bare batched call"])
-    figures["time_vs_bare"] = {
-        name: round(statistics.median(runs) / bare, 3) for name, runs in seconds.items()
-    }
+    for label, times in (("cpu", cpu_seconds), ("wall", seconds)):
+        bare = times["C bare batched call"]
+        figures[f"{label}_time_vs_bare_per_round"] = {
+            name: {
+                "median": round(statistics.median(r / b for r, b in zip(runs, bare, strict=True)), 3),
+                "range": [
+                    round(min(r / b for r, b in zip(runs, bare, strict=True)), 3),
+                    round(max(r / b for r, b in zip(runs, bare, strict=True)), 3),
+                ],
+            }
+            for name, runs in times.items()
+        }
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

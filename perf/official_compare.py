@@ -177,26 +177,28 @@ def load_module(path: Path, name: str):
     return module
 
 
-def interleaved_times(functions: list, repeat: int) -> list[list[float]]:
-    """Seconds of each function in each of ``repeat`` rounds, the functions taking turns (ABAB…).
+def interleaved_times(functions: list, repeat: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Wall and CPU seconds of each function in each of ``repeat`` rounds, the functions taking turns.
 
-    Interleaving keeps the comparison fair on a shared machine: a burst of load from other
-    processes hits both sides instead of one. As ``timeit`` does, the garbage collector runs
-    before each timed call and is paused inside it, so one side does not pay for the other's
-    garbage.
+    Interleaving (ABAB…) keeps the comparison fair on a shared machine: a burst of load from other
+    processes hits both sides instead of one; CPU time (``time.process_time``) is the measure that
+    load distorts least. As ``timeit`` does, the garbage collector runs before each timed call and
+    is paused inside it, so one side does not pay for the other's garbage.
     """
-    times: list[list[float]] = [[] for _ in functions]
+    wall: list[list[float]] = [[] for _ in functions]
+    cpu: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
         for position, function in enumerate(functions):
             gc.collect()
             gc.disable()
             try:
-                start = time.perf_counter()
+                cpu_start, start = time.process_time(), time.perf_counter()
                 function()
-                times[position].append(time.perf_counter() - start)
+                wall[position].append(time.perf_counter() - start)
+                cpu[position].append(time.process_time() - cpu_start)
             finally:
                 gc.enable()
-    return times
+    return wall, cpu
 
 
 def thread_settings() -> str:
@@ -218,8 +220,9 @@ def spread(values: list[float], unit: float = 1e3, digits: int = 2) -> str:
     return f"{statistics.median(scaled):.{digits}f} (range {min(scaled):.{digits}f}–{max(scaled):.{digits}f})"
 
 
-def time_both(workdir: Path, frames: dict, repeat: int) -> list[list[float]]:
-    """Per-round seconds: official compute, genjudge compute, official with parsing, genjudge with parsing."""
+def time_both(workdir: Path, frames: dict, repeat: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Per-round wall and CPU seconds: official compute, genjudge compute, official with parsing,
+    genjudge with parsing."""
     agreement = load_module(workdir / "calculate_agreement.py", "official_agreement")
     winrate = load_module(workdir / "calculate_model_winrate.py", "official_winrate")
     human_path, judge_path = workdir / FILES["human"], workdir / FILES["intjudge"]
@@ -324,22 +327,24 @@ def main() -> int:
             print("| " + " | ".join(row) + " |")
         print(f"\n{len(rows) - mismatches}/{len(rows)} numbers match the official scripts' printout.")
 
-        official_s, ours_s, official_e2e, ours_e2e = time_both(workdir, frames, args.repeat)
-        compute_ratio = [o / g for o, g in zip(official_s, ours_s, strict=True)]
-        parsing_ratio = [o / g for o, g in zip(official_e2e, ours_e2e, strict=True)]
+        load_before = os.getloadavg()[0]
+        wall, cpu = time_both(workdir, frames, args.repeat)
         print(f"\nSpeed (same process, same files; {args.repeat} interleaved rounds, median (range)):")
-        print(f"  {thread_settings()}; load average {os.getloadavg()[0]:.1f}")
-        print("| work | official functions, ms | genjudge, ms | ratio |")
-        print("|---|---|---|---|")
-        print(
-            "| 4 win-rate variants + head-to-head matrices + agreement (overall and seen/unseen), "
-            f"compute only | {spread(official_s, digits=1)} | {spread(ours_s)} | "
-            f"{spread(compute_ratio, unit=1, digits=1)}x |"
+        print(f"  {thread_settings()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+        print("| work | measure | official functions, ms | genjudge, ms | ratio within a round |")
+        print("|---|---|---|---|---|")
+        works = (
+            "4 win-rate variants + head-to-head matrices + agreement (overall and seen/unseen), compute only",
+            "the same including reading the JSON files",
         )
-        print(
-            f"| the same including reading the JSON files | {spread(official_e2e, digits=1)} | "
-            f"{spread(ours_e2e)} | {spread(parsing_ratio, unit=1, digits=1)}x |"
-        )
+        for index, work in enumerate(works):
+            for label, times in (("CPU", cpu), ("wall", wall)):
+                official_s, ours_s = times[2 * index], times[2 * index + 1]
+                ratio = [o / g for o, g in zip(official_s, ours_s, strict=True)]
+                print(
+                    f"| {work} | {label} | {spread(official_s, digits=1)} | {spread(ours_s)} | "
+                    f"{spread(ratio, unit=1, digits=1)}x |"
+                )
         print(f"(the two official scripts as subprocesses, interpreter start included: {scripts_wall:.2f} s)")
     return 1 if mismatches else 0
 

@@ -90,16 +90,19 @@ def make_rows(args: argparse.Namespace) -> list[dict]:
 
 
 class StepClock(TrainerCallback):
-    """Wall-clock time at the end of every optimiser step (the device synchronised first)."""
+    """Wall-clock and process CPU time at the end of every optimiser step (the device synchronised
+    first): on a shared CPU machine the CPU time is the figure the other jobs' load distorts least."""
 
     def __init__(self, device: str) -> None:
         self.device = device
         self.times: list[float] = []
+        self.cpu_times: list[float] = []
 
     def on_step_end(self, args, state, control, **kwargs):
         if self.device.startswith("cuda"):
             torch.cuda.synchronize()
         self.times.append(time.perf_counter())
+        self.cpu_times.append(time.process_time())
 
 
 def main() -> None:
@@ -148,8 +151,10 @@ def main() -> None:
         if on_gpu:
             torch.cuda.reset_peak_memory_stats()
         trainer.train()
-    timed = clock.times[args.warmup_steps - 1 :] if args.warmup_steps else clock.times
+    first = args.warmup_steps - 1 if args.warmup_steps else 0
+    timed, timed_cpu = clock.times[first:], clock.cpu_times[first:]
     seconds = timed[-1] - timed[0] if len(timed) > 1 else float("nan")
+    cpu_seconds = timed_cpu[-1] - timed_cpu[0] if len(timed_cpu) > 1 else float("nan")
     steps = len(timed) - 1
     trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
     result = {
@@ -159,6 +164,9 @@ def main() -> None:
         "timed_steps": steps,
         "seconds": round(seconds, 3),
         "steps_per_second": round(steps / seconds, 4),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "cpu_seconds_per_step": round(cpu_seconds / steps, 4) if steps else None,
+        "load_average_after": round(os.getloadavg()[0], 1),
         "pairs_per_second": round(steps * args.batch_size / seconds, 4),
         "peak_gpu_memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2) if on_gpu else None,
         "trainable_parameters": trainable,
