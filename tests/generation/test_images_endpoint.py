@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from support.fake_openai_server import FakeOpenAIServer, colour_of, error_reply, image_reply
 
@@ -71,6 +73,23 @@ def test_a_bad_key_stops_the_run_without_showing_the_key(servers, monkeypatch):
     ):
         gen.generate(requests(1))
     assert "sk-secret-value-123456" not in str(err.value)
+    assert "Incorrect API key" not in str(err.value)  # a refused key's reply is not shown at all
+
+
+def test_a_request_past_its_deadline_moves_to_a_live_server(servers):
+    def slow(request):
+        time.sleep(3)
+        return image_reply(request)
+
+    servers[0].respond_images = slow
+    with OpenAIImages(
+        base_urls=[s.url for s in servers], model="m", size="8x8", deadline=1.0, probe_interval=60
+    ) as gen:
+        images = gen.generate(requests(2))
+        stats = {stat.url: stat for stat in gen.endpoint_stats()}
+    assert [image.size for image in images] == [(8, 8), (8, 8)]
+    assert stats[servers[1].url].served == 2
+    assert "1 s deadline" in (stats[servers[0].url].last_error or "")
 
 
 def test_a_dead_server_is_taken_out_and_the_run_goes_on(servers):

@@ -64,6 +64,7 @@ def text_to_image_plan(
             "api_key_env": options.text("api_key_env", "OPENAI_API_KEY"),
             "max_concurrency": options.integer("max_concurrency", 4, minimum=1),
             "timeout": options.number("timeout", 180.0),
+            "deadline": options.number("deadline", 300.0),
             "send_seed": options.flag("send_seed"),
         }
 

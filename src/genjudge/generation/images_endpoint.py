@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import os
 import random
 import time
@@ -35,17 +34,18 @@ from PIL import Image
 
 from genjudge.generation.protocol import Failed, GenerationError, ImageRequest
 from genjudge.judges.api import (
+    AUTH_STATUSES,
     ENDPOINT_FAULT_STATUSES,
+    ERROR_EXCERPT_CHARS,
     MAX_RETRY_AFTER,
     RETRY_STATUSES,
     check_url,
     retry_after_seconds,
 )
 from genjudge.judges.endpoint_pool import AllEndpointsDown, EndpointPool, EndpointStats, Outcome
-from genjudge.safe_io.redaction import redact
-
-_SETUP_STATUSES = frozenset({401, 403, 404})
-MAX_IMAGE_PIXELS = 64_000_000
+from genjudge.judges.request_deadline import Deadlines, DeadlineTransport
+from genjudge.safe_io.media import MediaProblem, decode_image
+from genjudge.safe_io.redaction import excerpt
 
 
 class _Retry(Exception):
@@ -87,6 +87,7 @@ class OpenAIImages:
         api_key_env: str = "OPENAI_API_KEY",
         max_concurrency: int = 4,
         timeout: float = 180.0,
+        deadline: float = 300.0,
         max_retries: int = 4,
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
@@ -94,8 +95,10 @@ class OpenAIImages:
     ) -> None:
         if (base_url is None) == (base_urls is None):
             raise GenerationError("pass base_url (one endpoint) or base_urls (several), exactly one of them")
-        if max_concurrency < 1 or max_retries < 0:
-            raise GenerationError("max_concurrency must be at least 1 and max_retries at least 0")
+        if max_concurrency < 1 or max_retries < 0 or not deadline > 0:
+            raise GenerationError(
+                "max_concurrency must be at least 1, max_retries at least 0 and deadline positive"
+            )
         try:
             urls = tuple(check_url(url) for url in ([base_url] if base_urls is None else list(base_urls)))
             self._pool = EndpointPool(
@@ -117,9 +120,11 @@ class OpenAIImages:
         self.max_retries = max_retries
         self.backoff_base, self.backoff_max = backoff_base, backoff_max
         self._api_key = os.environ.get(api_key_env) or None
+        self.timeout, self.deadline = timeout, deadline
+        self._deadlines = Deadlines()
+        limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
         self._client = httpx.Client(
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency),
+            timeout=timeout, transport=DeadlineTransport(self._deadlines, limits=limits)
         )
 
     def settings(self) -> dict[str, Any]:
@@ -196,10 +201,16 @@ class OpenAIImages:
         headers = {"Content-Type": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
+        started = time.monotonic()
         try:
-            response = self._client.post(f"{url}/images/generations", json=payload, headers=headers)
+            with self._deadlines.within(self.deadline):
+                response = self._client.post(f"{url}/images/generations", json=payload, headers=headers)
         except httpx.TimeoutException:
-            raise _Retry("no answer in time", endpoint_fault=True) from None
+            if time.monotonic() - started >= self.deadline:
+                raise _Retry(
+                    f"no complete answer within the {self.deadline:g} s deadline", endpoint_fault=True
+                ) from None
+            raise _Retry(f"no answer within {self.timeout:g} s", endpoint_fault=True) from None
         except httpx.TransportError as err:
             raise _Retry(f"connection failed: {type(err).__name__}", endpoint_fault=True) from None
         status = response.status_code
@@ -209,13 +220,16 @@ class OpenAIImages:
                 retry_after_seconds(response.headers.get("Retry-After")),
                 endpoint_fault=status in ENDPOINT_FAULT_STATUSES,
             )
-        if status in _SETUP_STATUSES:
+        where = f"HTTP {status} from {url}/images/generations (model {self.model!r})"
+        if status in AUTH_STATUSES:
             raise GenerationError(
-                f"HTTP {status} from {url}/images/generations (model {self.model!r}): "
-                f"{self._redact(_error_message(response))}; check the key, the model name and the URL"
+                f"{where}: the server refused the credentials (check the API key); its reply is not "
+                "shown, as it may echo them"
             )
+        if status == 404:
+            raise GenerationError(f"{where}: {self._excerpt(response)}; check the model name and the URL")
         if status != 200:
-            raise _Refused(f"HTTP {status}: {self._redact(_error_message(response))}")
+            raise _Refused(f"HTTP {status}: {self._excerpt(response)}")
         return self._read_image(response)
 
     def _read_image(self, response: httpx.Response) -> Image.Image:
@@ -232,26 +246,18 @@ class OpenAIImages:
             raise _Retry("malformed answer: data[0] has no b64_json")
         try:
             data = base64.b64decode(entry["b64_json"], validate=True)
-            with Image.open(io.BytesIO(data)) as opened:
-                if opened.width * opened.height > MAX_IMAGE_PIXELS:
-                    raise _Retry(
-                        f"the image is {opened.width}x{opened.height}, above {MAX_IMAGE_PIXELS} pixels"
-                    )
-                opened.load()
-                return opened.copy()
-        except (binascii.Error, OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise _Retry(f"malformed answer: the image cannot be read ({exc})") from None
+        except binascii.Error as exc:
+            raise _Retry(f"malformed answer: b64_json is not base64 ({exc})") from None
+        try:
+            return decode_image(data)
+        except MediaProblem as problem:
+            raise _Retry(f"malformed answer: the image is {problem}") from None
 
-    def _redact(self, text: str) -> str:
-        return redact(text, [self._api_key])
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The ``error.message`` of an OpenAI-style error body, else the start of the body."""
-    try:
-        message = response.json()["error"]["message"]
-        if isinstance(message, str):
-            return message[:300]
-    except (ValueError, KeyError, TypeError):
-        pass
-    return response.text[:300]
+    def _excerpt(self, response: httpx.Response) -> str:
+        """The ``error.message`` of an OpenAI-style error body, else the body, redacted, then cut."""
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = None
+        text = message if isinstance(message, str) else response.text
+        return excerpt(text, ERROR_EXCERPT_CHARS, [self._api_key])
